@@ -1,0 +1,30 @@
+# Installs the core library with an exported CMake package, so another
+# project can find_package(spotburst CONFIG) and link spotburst::core.
+include(CMakePackageConfigHelpers)
+
+set(SPOTBURST_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/spotburst")
+
+install(TARGETS spotburst_core spotburst_proto
+  EXPORT spotburstTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  FILE_SET HEADERS DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(TARGET spotburst)
+  install(TARGETS spotburst RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+
+install(EXPORT spotburstTargets
+  NAMESPACE spotburst::
+  DESTINATION ${SPOTBURST_CMAKE_DIR})
+
+configure_package_config_file(
+  ${PROJECT_SOURCE_DIR}/cmake/spotburstConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/spotburstConfig.cmake
+  INSTALL_DESTINATION ${SPOTBURST_CMAKE_DIR})
+write_basic_package_version_file(
+  ${PROJECT_BINARY_DIR}/spotburstConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/spotburstConfig.cmake
+  ${PROJECT_BINARY_DIR}/spotburstConfigVersion.cmake
+  DESTINATION ${SPOTBURST_CMAKE_DIR})

@@ -1,0 +1,103 @@
+// Engine: the one decision spotburst makes, as a pure function.
+//
+// Engine::Create binds a validated Policy to strategies from a registry.
+// Evaluate then takes what the adapters gathered (cluster metrics, markets,
+// fleet) plus the engine's own state from the previous evaluation, and
+// returns a Plan and the next state. It does no I/O, reads no clock and
+// keeps nothing between calls: the same input and `now` give the same plan.
+// Evaluate is const and safe to call from many threads at once.
+//
+//   SPOTBURST_ASSIGN_OR_RETURN(Engine engine, Engine::Create(policy));
+//   EngineState state;  // start empty, then feed each result back
+//   SPOTBURST_ASSIGN_OR_RETURN(Evaluation e,
+//                              engine.Evaluate({cluster, markets, fleet, state},
+//                                              now));
+//   state = e.state;
+//   std::cout << PlanToText(e.plan);
+#ifndef SPOTBURST_ENGINE_H_
+#define SPOTBURST_ENGINE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "spotburst/bidding_strategy.h"
+#include "spotburst/cluster_state.h"
+#include "spotburst/fleet.h"
+#include "spotburst/market.h"
+#include "spotburst/plan.h"
+#include "spotburst/policy.h"
+#include "spotburst/scaling_strategy.h"
+#include "spotburst/strategy_registry.h"
+
+namespace spotburst {
+
+// What the engine remembers between evaluations; the caller keeps it.
+// A default-constructed state is a fresh start.
+struct EngineState {
+  absl::Time last_scale_up = absl::InfinitePast();
+  absl::Time last_scale_down = absl::InfinitePast();
+  // Since when the scaling strategy has wanted fewer instances
+  // (InfiniteFuture: it does not).
+  absl::Time scale_in_wanted_since = absl::InfiniteFuture();
+  SupplyMode supply_mode = SupplyMode::kSpot;
+  absl::Time supply_mode_since = absl::InfinitePast();
+  // Why the engine fell back to on-demand (a ReasonCode message).
+  std::string fallback_reason;
+  // Whether the fallback came from unfulfilled requests (spot capacity we
+  // cannot observe) rather than prices (which we can).
+  bool fallback_for_capacity = false;
+  // Since when spot has looked healthy while in on-demand mode
+  // (InfiniteFuture: it has not).
+  absl::Time spot_healthy_since = absl::InfiniteFuture();
+
+  friend bool operator==(const EngineState&, const EngineState&) = default;
+};
+
+struct EvaluationInput {
+  ClusterState cluster;
+  // Price statistics of the markets the policy's instance type trades in.
+  std::vector<MarketView> markets;
+  Fleet fleet;
+  EngineState state;
+};
+
+struct Evaluation {
+  Plan plan;
+  EngineState state;
+};
+
+class Engine {
+ public:
+  // InvalidArgument if the policy is invalid; NotFound if a strategy name is
+  // not in the registry. The registry must outlive nothing: strategies are
+  // created here and owned by the Engine.
+  static absl::StatusOr<Engine> Create(
+      Policy policy,
+      const StrategyRegistry& registry = StrategyRegistry::Builtin());
+
+  Engine(Engine&&) = default;
+  Engine& operator=(Engine&&) = default;
+
+  // InvalidArgument for a bad input (negative resources, NaN), naming the
+  // field; FailedPrecondition when no usable market price is there while a
+  // spot bid is needed. On error nothing is decided.
+  absl::StatusOr<Evaluation> Evaluate(const EvaluationInput& input,
+                                      absl::Time now) const;
+
+  const Policy& policy() const { return policy_; }
+
+ private:
+  Engine(Policy policy, std::unique_ptr<BiddingStrategy> bidding,
+         std::unique_ptr<ScalingStrategy> scaling);
+
+  Policy policy_;
+  std::unique_ptr<BiddingStrategy> bidding_;
+  std::unique_ptr<ScalingStrategy> scaling_;
+};
+
+}  // namespace spotburst
+
+#endif  // SPOTBURST_ENGINE_H_

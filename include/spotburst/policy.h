@@ -1,0 +1,126 @@
+// Policy: every setting that decides what the engine does.
+//
+// The schema lives in proto/spotburst/v1/policy.proto; this is its C++ form,
+// with the same names, units and defaults. Load one from a YAML or JSON file
+// with LoadPolicyFile; an unknown key, a wrong type or an out-of-range value
+// is an InvalidArgument error naming the key path and the allowed range.
+//
+//   absl::StatusOr<Policy> policy = LoadPolicyFile("examples/policies/x.yaml");
+//   if (!policy.ok()) { std::cerr << policy.status() << "\n"; return 1; }
+//   std::cout << policy->scaling.burst_point << "\n";
+#ifndef SPOTBURST_POLICY_H_
+#define SPOTBURST_POLICY_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "spotburst/market.h"
+#include "spotburst/resources.h"
+
+namespace spotburst {
+
+struct LaunchSpec {
+  std::string image_id;
+  std::string key_name;
+  std::vector<std::string> security_group_ids;
+  std::string subnet_id;
+  std::string iam_instance_profile;
+  std::string user_data_file;
+  std::map<std::string, std::string> tags;
+};
+
+struct InstanceSpec {
+  std::string type;
+  Resources shape;
+  double on_demand_usd_per_hour = 0;
+  std::string region;
+  std::string availability_zone;  // empty: the cheapest zone offered
+  std::string product = kDefaultProduct;
+  LaunchSpec launch_spec;
+};
+
+struct ScalingPolicy {
+  std::string strategy = "burst-point";
+  double burst_point = 0.75;
+  int min_instances = 0;
+  int max_instances = 10;
+  absl::Duration scale_up_cooldown = absl::ZeroDuration();
+  absl::Duration scale_down_cooldown = absl::ZeroDuration();
+  absl::Duration stabilization_window = absl::ZeroDuration();
+  absl::Duration min_instance_lifetime = absl::ZeroDuration();
+  // Numeric settings of an embedder's strategy.
+  std::map<std::string, double> params;
+};
+
+struct BiddingPolicy {
+  std::string strategy = "current-plus";
+  double max_bid_usd_per_hour = 0.5;
+  double padding_usd = 0.001;
+  double high_multiple = 10;
+  bool floor_at_current = false;
+  absl::Duration price_window = absl::Hours(24);
+  absl::Duration max_price_age = absl::ZeroDuration();  // zero: never stale
+  std::map<std::string, double> params;
+};
+
+struct RequestPolicy {
+  absl::Duration timeout = absl::Minutes(10);
+};
+
+enum class BillingModel { kHourly, kPerSecond };
+std::string_view BillingModelName(BillingModel model);  // "hourly", ...
+
+struct BillingPolicy {
+  BillingModel model = BillingModel::kHourly;
+  absl::Duration partial_hour_limit = absl::Minutes(50);
+  absl::Duration drain_time = absl::ZeroDuration();
+  absl::Duration minimum_billed = absl::Seconds(60);
+};
+
+struct FallbackPolicy {
+  bool enabled = false;
+  absl::Duration retry_spot_after = absl::Minutes(30);
+  absl::Duration revert_after = absl::Minutes(5);
+  absl::Duration replacement_lead_time = absl::Minutes(15);
+};
+
+struct CostPolicy {
+  double max_fleet_usd_per_hour = 0;  // 0: no cap
+};
+
+struct Policy {
+  std::string name;
+  absl::Duration evaluation_interval = absl::Seconds(60);
+  // Empty (all zero): use the baseline the cluster reports.
+  Resources baseline;
+  InstanceSpec instance;
+  ScalingPolicy scaling;
+  BiddingPolicy bidding;
+  RequestPolicy requests;
+  BillingPolicy billing;
+  FallbackPolicy fallback;
+  CostPolicy cost;
+};
+
+// Parses a policy from YAML text (JSON is accepted too, being YAML).
+// `source` names the text in errors (a file name, "<stdin>").
+absl::StatusOr<Policy> ParsePolicy(std::string_view text,
+                                   std::string_view source = "<policy>");
+
+// Reads and parses a policy file. NotFound when the file cannot be read.
+absl::StatusOr<Policy> LoadPolicyFile(const std::string& path);
+
+// Checks the rules that span several keys (e.g. partial-hour limit plus
+// drain time within an hour, min_instances <= max_instances, a shape that
+// adds something). ParsePolicy calls it; call it after building a Policy in
+// code.
+absl::Status ValidatePolicy(const Policy& policy);
+
+}  // namespace spotburst
+
+#endif  // SPOTBURST_POLICY_H_

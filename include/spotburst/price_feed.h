@@ -1,0 +1,51 @@
+// PriceFeed: spot price history and on-demand prices (e.g. EC2, a trace).
+//
+// History returns the price points of one market in [from, to] in time
+// order, including the point in force at `from` when there is one, ready to
+// feed a PriceWindow. Implemented by adapters; may do I/O and block.
+//
+//   SPOTBURST_ASSIGN_OR_RETURN(PriceHistory h,
+//                              feed.History(market, now - window, now));
+//   for (const PricePoint& p : h.points) window.Add(p.time, p.usd_per_hour);
+#ifndef SPOTBURST_PRICE_FEED_H_
+#define SPOTBURST_PRICE_FEED_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "spotburst/market.h"
+
+namespace spotburst {
+
+struct PricePoint {
+  absl::Time time;
+  double usd_per_hour = 0;
+};
+
+struct PriceHistory {
+  Market market;
+  std::vector<PricePoint> points;  // sorted by time
+};
+
+class PriceFeed {
+ public:
+  PriceFeed() = default;
+  PriceFeed(const PriceFeed&) = delete;
+  PriceFeed& operator=(const PriceFeed&) = delete;
+  virtual ~PriceFeed() = default;
+
+  // NotFound for a market the feed does not know; Unavailable when the
+  // source cannot be reached.
+  virtual absl::StatusOr<PriceHistory> History(const Market& market,
+                                               absl::Time from,
+                                               absl::Time to) = 0;
+  // NotFound when the feed has no price for the type in the region.
+  virtual absl::StatusOr<double> OnDemandPrice(const std::string& instance_type,
+                                               const std::string& region) = 0;
+};
+
+}  // namespace spotburst
+
+#endif  // SPOTBURST_PRICE_FEED_H_

@@ -1,0 +1,59 @@
+// `spotburst validate POLICY...` and `spotburst strategies`.
+#include <iostream>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "cli/commands.h"
+#include "spotburst/engine.h"
+#include "spotburst/policy.h"
+#include "spotburst/strategy_registry.h"
+
+namespace spotburst::cli {
+
+int RunValidate(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << "spotburst validate: name at least one policy file\n";
+    return 2;
+  }
+  int failures = 0;
+  for (const std::string& path : args) {
+    absl::StatusOr<Policy> policy = LoadPolicyFile(path);
+    // Creating the engine also checks the strategy names.
+    absl::Status status = policy.status();
+    if (status.ok()) status = Engine::Create(*policy).status();
+    if (!status.ok()) {
+      std::cerr << "error: " << status.message() << "\n";
+      ++failures;
+      continue;
+    }
+    const Policy& p = *policy;
+    std::cout << absl::StrFormat(
+        "%s: ok — \"%s\": %s scaling (burst point %.2f, max %d), %s bidding "
+        "(max bid %.3f), %s on %s, %s billing, fallback %s\n",
+        path, p.name, p.scaling.strategy, p.scaling.burst_point,
+        p.scaling.max_instances, p.bidding.strategy,
+        p.bidding.max_bid_usd_per_hour, p.instance.type,
+        p.instance.availability_zone.empty() ? "any zone"
+                                             : p.instance.availability_zone,
+        BillingModelName(p.billing.model),
+        p.fallback.enabled ? "on" : "off");
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+int RunStrategies(const std::vector<std::string>&) {
+  const StrategyRegistry& registry = StrategyRegistry::Builtin();
+  std::cout << "bidding strategies:\n";
+  for (const std::string& name : registry.BiddingNames()) {
+    std::cout << absl::StrFormat("  %-14s %s\n", name,
+                                 (*registry.FindBidding(name))->description());
+  }
+  std::cout << "scaling strategies:\n";
+  for (const std::string& name : registry.ScalingNames()) {
+    std::cout << absl::StrFormat("  %-14s %s\n", name,
+                                 (*registry.FindScaling(name))->description());
+  }
+  return 0;
+}
+
+}  // namespace spotburst::cli

@@ -1,0 +1,87 @@
+// Checking an evaluation's input and picking its market.
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "engine_steps.h"
+
+namespace spotburst::internal {
+namespace {
+
+absl::Status CheckResources(const Resources& resources, std::string_view path) {
+  for (ResourceKind kind : kAllResourceKinds) {
+    const double value = resources.Get(kind);
+    if (!std::isfinite(value) || value < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s.%s: %g must be a finite number >= 0", path,
+                          ResourceName(kind), value));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckEvaluationInput(const EvaluationInput& input) {
+  for (const auto& [resources, path] :
+       {std::pair{&input.cluster.used, "cluster.used"},
+        std::pair{&input.cluster.queued, "cluster.queued"},
+        std::pair{&input.cluster.baseline, "cluster.baseline"}}) {
+    if (absl::Status s = CheckResources(*resources, path); !s.ok()) return s;
+  }
+  for (size_t i = 0; i < input.fleet.requests.size(); ++i) {
+    const double bid = input.fleet.requests[i].bid_usd_per_hour;
+    if (!std::isfinite(bid) || bid < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "fleet.requests[%d].bid_usd_per_hour: %g must be >= 0", i, bid));
+    }
+  }
+  for (size_t i = 0; i < input.fleet.instances.size(); ++i) {
+    const double price = input.fleet.instances[i].max_price_usd_per_hour;
+    if (!std::isfinite(price) || price < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "fleet.instances[%d].max_price_usd_per_hour: %g must be >= 0", i,
+          price));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<const MarketView*> SelectMarket(
+    const Policy& policy, const std::vector<MarketView>& markets,
+    absl::Time now) {
+  const InstanceSpec& spec = policy.instance;
+  const MarketView* best = nullptr;
+  absl::Status first_error = absl::OkStatus();
+  std::vector<std::string> offered;
+  for (const MarketView& view : markets) {
+    offered.push_back(view.market.Name());
+    if (view.market.instance_type != spec.type ||
+        view.market.product != spec.product ||
+        (!spec.availability_zone.empty() &&
+         view.market.availability_zone != spec.availability_zone)) {
+      continue;
+    }
+    if (absl::Status s = CheckPriceStats(view.market, view.stats, now,
+                                         policy.bidding.max_price_age);
+        !s.ok()) {
+      if (first_error.ok()) first_error = s;
+      continue;
+    }
+    if (best == nullptr ||
+        view.stats.current_usd < best->stats.current_usd ||
+        (view.stats.current_usd == best->stats.current_usd &&
+         view.market.availability_zone < best->market.availability_zone)) {
+      best = &view;
+    }
+  }
+  if (best != nullptr) return best;
+  if (!first_error.ok()) return first_error;
+  return absl::FailedPreconditionError(absl::StrFormat(
+      "markets: no price data for %s in zone %s (given: %s)", spec.type,
+      spec.availability_zone.empty() ? "any" : spec.availability_zone,
+      offered.empty() ? "none" : absl::StrJoin(offered, ", ")));
+}
+
+}  // namespace spotburst::internal

@@ -1,0 +1,22 @@
+// Reading a whole file into memory, with errors that name the file.
+#ifndef SPOTBURST_FILE_UTIL_H_
+#define SPOTBURST_FILE_UTIL_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace spotburst::internal {
+
+// `what` starts the error message ("policy", "trace"). NotFound when the
+// path does not name a readable regular file; InvalidArgument when it holds
+// more than `max_bytes`; Unavailable when reading fails midway.
+absl::StatusOr<std::string> ReadFileToString(const std::string& path,
+                                             std::string_view what,
+                                             size_t max_bytes);
+
+}  // namespace spotburst::internal
+
+#endif  // SPOTBURST_FILE_UTIL_H_

@@ -1,0 +1,337 @@
+// Reading spot price traces and instance catalogues from CSV.
+//
+// Traces are large (the 2015 one has 207k rows), so rows are split into
+// string_views without copying, markets are found by the "az,type,product"
+// slice of the line itself, and the common timestamp form
+// "YYYY-MM-DDTHH:MM:SSZ" is parsed by hand; other RFC 3339 forms fall back
+// to absl::ParseTime.
+#include "spotburst/price_trace.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "file_util.h"
+#include "spotburst/status_macros.h"
+
+namespace spotburst {
+
+// Traces and catalogues are read whole; the largest real trace is ~15 MB.
+constexpr size_t kMaxTraceFileBytes = size_t{1} << 30;
+namespace {
+
+constexpr std::string_view kTraceHeader =
+    "timestamp,region,availability_zone,instance_type,product,"
+    "price_usd_per_hour";
+constexpr std::string_view kCatalogHeader =
+    "region,instance_type,vcpus,memory_gib,on_demand_usd_per_hour,source,"
+    "valid_from,valid_to";
+
+// Debian's abseil has its own string_view type.
+absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
+
+absl::Status LineError(std::string_view source, int line,
+                       absl::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s:%d: %s", source, line, what));
+}
+
+// Yields lines without their "\n" or "\r\n", counting from 1.
+class LineReader {
+ public:
+  explicit LineReader(std::string_view text) : rest_(text) {}
+
+  bool Next(std::string_view* line) {
+    if (rest_.empty()) return false;
+    const size_t end = rest_.find('\n');
+    *line = rest_.substr(0, end);
+    rest_ = end == std::string_view::npos ? std::string_view()
+                                          : rest_.substr(end + 1);
+    if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
+    ++number_;
+    return true;
+  }
+  int number() const { return number_; }
+
+ private:
+  std::string_view rest_;
+  int number_ = 0;
+};
+
+// Splits `line` at commas into `fields`; returns how many fields the line
+// has, which may be more than N (the extra ones are not stored).
+template <size_t N>
+size_t SplitFields(std::string_view line,
+                   std::array<std::string_view, N>& fields) {
+  size_t count = 0;
+  while (true) {
+    const size_t comma = line.find(',');
+    if (count < N) fields[count] = line.substr(0, comma);
+    ++count;
+    if (comma == std::string_view::npos) return count;
+    line.remove_prefix(comma + 1);
+  }
+}
+
+absl::Status CheckHeader(std::string_view want, std::string_view source,
+                         LineReader& lines) {
+  std::string_view header;
+  if (!lines.Next(&header)) {
+    return LineError(
+        source, 1, absl::StrCat("empty file; want header \"", Sv(want), "\""));
+  }
+  if (header.substr(0, 3) == "\xEF\xBB\xBF") header.remove_prefix(3);  // BOM
+  if (header != want) {
+    return LineError(source, 1,
+                     absl::StrCat("bad header \"", Sv(header), "\"; want \"",
+                                  Sv(want), "\""));
+  }
+  return absl::OkStatus();
+}
+
+// Reads exactly `n` decimal digits.
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+  int value = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    const char c = s[i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  *out = value;
+  return true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+// days_from_civil).
+int64_t DaysFromCivil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool ValidDate(int y, int m, int d) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+// "YYYY-MM-DD" as midnight UTC.
+bool ParseDate(std::string_view s, absl::Time* out) {
+  int y, m, d;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, &y) ||
+      !Digits(s, 5, 2, &m) || !Digits(s, 8, 2, &d) || !ValidDate(y, m, d)) {
+    return false;
+  }
+  *out = absl::FromUnixSeconds(DaysFromCivil(y, m, d) * 86400);
+  return true;
+}
+
+// "YYYY-MM-DDTHH:MM:SSZ" by hand (the form of every trace row), anything
+// else RFC 3339 through absl::ParseTime.
+bool ParseTimestamp(std::string_view s, absl::Time* out) {
+  int hh, mm, ss;
+  absl::Time day;
+  if (s.size() == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
+      s[19] == 'Z' && ParseDate(s.substr(0, 10), &day) &&
+      Digits(s, 11, 2, &hh) && Digits(s, 14, 2, &mm) && Digits(s, 17, 2, &ss) &&
+      hh < 24 && mm < 60 && ss < 60) {
+    *out = day + absl::Seconds(hh * 3600 + mm * 60 + ss);
+    return true;
+  }
+  std::string err;
+  return absl::ParseTime(absl::RFC3339_full, Sv(s), out, &err);
+}
+
+// A finite amount >= 0; `what` names the column in the error.
+absl::Status ParseAmount(std::string_view s, std::string_view what,
+                         double* out) {
+  if (!absl::SimpleAtod(Sv(s), out) || !std::isfinite(*out)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("bad %s \"%s\"", what, s));
+  }
+  if (*out < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s %s must be >= 0", what, s));
+  }
+  return absl::OkStatus();
+}
+
+
+}  // namespace
+
+absl::StatusOr<std::vector<PriceHistory>> ParsePriceTraceCsv(
+    std::string_view text, std::string_view source) {
+  LineReader lines(text);
+  if (absl::Status s = CheckHeader(kTraceHeader, source, lines); !s.ok()) {
+    return s;
+  }
+  std::vector<PriceHistory> histories;
+  // Keyed by the "availability_zone,instance_type,product" part of a row.
+  absl::flat_hash_map<std::string, size_t> index;
+  std::array<std::string_view, 6> f;
+  std::string_view line;
+  while (lines.Next(&line)) {
+    if (line.empty()) continue;
+    const int n = lines.number();
+    const size_t columns = SplitFields(line, f);
+    if (columns != f.size()) {
+      return LineError(source, n,
+                       absl::StrCat("want 6 columns, got ", columns));
+    }
+    PricePoint point;
+    if (!ParseTimestamp(f[0], &point.time)) {
+      return LineError(source, n,
+                       absl::StrFormat("bad timestamp \"%s\"", f[0]));
+    }
+    for (size_t i = 1; i <= 4; ++i) {
+      if (f[i].empty()) {
+        return LineError(
+            source, n,
+            absl::StrFormat("empty %s", i == 1   ? "region"
+                                        : i == 2 ? "availability_zone"
+                                        : i == 3 ? "instance_type"
+                                                 : "product"));
+      }
+    }
+    if (f[2].substr(0, f[1].size()) != f[1]) {
+      return LineError(
+          source, n,
+          absl::StrFormat("availability zone %s is not in %s", f[2], f[1]));
+    }
+    if (absl::Status s = ParseAmount(f[5], "price", &point.usd_per_hour);
+        !s.ok()) {
+      return LineError(source, n, s.message());
+    }
+    const std::string_view key(f[2].data(),
+                               f[4].data() + f[4].size() - f[2].data());
+    auto it = index.find(Sv(key));
+    if (it == index.end()) {
+      it = index.emplace(std::string(key), histories.size()).first;
+      histories.push_back({.market = {.instance_type = std::string(f[3]),
+                                      .availability_zone = std::string(f[2]),
+                                      .product = std::string(f[4])},
+                           .points = {}});
+    }
+    histories[it->second].points.push_back(point);
+  }
+  // Rows are in time order overall but a market's rows need not be.
+  for (PriceHistory& h : histories) {
+    auto by_time = [](const PricePoint& a, const PricePoint& b) {
+      return a.time < b.time;
+    };
+    if (!std::is_sorted(h.points.begin(), h.points.end(), by_time)) {
+      std::stable_sort(h.points.begin(), h.points.end(), by_time);
+    }
+  }
+  std::vector<std::pair<std::string, size_t>> names;
+  names.reserve(histories.size());
+  for (size_t i = 0; i < histories.size(); ++i) {
+    names.emplace_back(histories[i].market.Name(), i);
+  }
+  std::sort(names.begin(), names.end());
+  std::vector<PriceHistory> sorted;
+  sorted.reserve(histories.size());
+  for (const auto& [name, i] : names) sorted.push_back(std::move(histories[i]));
+  return sorted;
+}
+
+absl::StatusOr<std::vector<PriceHistory>> ReadPriceTraceCsv(
+    const std::string& path) {
+  std::string text;
+  SPOTBURST_ASSIGN_OR_RETURN(text, internal::ReadFileToString(
+                                       path, "trace", kMaxTraceFileBytes));
+  return ParsePriceTraceCsv(text, path);
+}
+
+absl::StatusOr<std::vector<CatalogEntry>> ParseInstanceCatalogCsv(
+    std::string_view text, std::string_view source) {
+  LineReader lines(text);
+  if (absl::Status s = CheckHeader(kCatalogHeader, source, lines); !s.ok()) {
+    return s;
+  }
+  std::vector<CatalogEntry> catalog;
+  std::array<std::string_view, 8> f;
+  std::string_view line;
+  while (lines.Next(&line)) {
+    if (line.empty()) continue;
+    const int n = lines.number();
+    const size_t columns = SplitFields(line, f);
+    if (columns != f.size()) {
+      return LineError(source, n,
+                       absl::StrCat("want 8 columns, got ", columns));
+    }
+    CatalogEntry e{.region = std::string(f[0]),
+                   .instance_type = std::string(f[1])};
+    if (e.region.empty()) return LineError(source, n, "empty region");
+    if (e.instance_type.empty()) {
+      return LineError(source, n, "empty instance_type");
+    }
+    absl::Status s = ParseAmount(f[2], "vcpus", &e.vcpus);
+    if (s.ok()) s = ParseAmount(f[3], "memory_gib", &e.memory_gib);
+    // An empty on-demand price means "not known" and reads as 0.
+    if (s.ok() && !f[4].empty()) {
+      s = ParseAmount(f[4], "on_demand_usd_per_hour",
+                      &e.on_demand_usd_per_hour);
+    }
+    if (!s.ok()) return LineError(source, n, s.message());
+    if (!f[6].empty() && !ParseDate(f[6], &e.valid_from) &&
+        !ParseTimestamp(f[6], &e.valid_from)) {
+      return LineError(source, n,
+                       absl::StrFormat("bad valid_from \"%s\"", f[6]));
+    }
+    if (!f[7].empty() && !ParseDate(f[7], &e.valid_to) &&
+        !ParseTimestamp(f[7], &e.valid_to)) {
+      return LineError(source, n, absl::StrFormat("bad valid_to \"%s\"", f[7]));
+    }
+    if (e.valid_from >= e.valid_to) {
+      return LineError(
+          source, n,
+          absl::StrFormat("valid_from %s is not before valid_to %s", f[6],
+                          f[7]));
+    }
+    catalog.push_back(std::move(e));
+  }
+  return catalog;
+}
+
+absl::StatusOr<std::vector<CatalogEntry>> ReadInstanceCatalogCsv(
+    const std::string& path) {
+  std::string text;
+  SPOTBURST_ASSIGN_OR_RETURN(text, internal::ReadFileToString(
+                                       path, "trace", kMaxTraceFileBytes));
+  return ParseInstanceCatalogCsv(text, path);
+}
+
+absl::StatusOr<CatalogEntry> FindCatalogEntry(
+    const std::vector<CatalogEntry>& catalog, std::string_view region,
+    std::string_view instance_type, absl::Time at) {
+  for (const CatalogEntry& e : catalog) {
+    if (e.region == region && e.instance_type == instance_type &&
+        e.valid_from <= at && at < e.valid_to) {
+      return e;
+    }
+  }
+  return absl::NotFoundError(absl::StrFormat(
+      "instance catalogue: no entry for %s in %s at %s", instance_type, region,
+      absl::FormatTime(absl::RFC3339_sec, at, absl::UTCTimeZone())));
+}
+
+}  // namespace spotburst

@@ -1,0 +1,100 @@
+// Rolling price statistics in amortised O(1) per point and per query.
+//
+// Points form a step function. `points_` holds every point that can still
+// matter: the first may lie before the window start (it is the price in force
+// there). Min and max come from monotonic deques over the same points; the
+// time-weighted mean from a running area under the step function.
+#include "spotburst/price_window.h"
+
+#include <cmath>
+
+#include "absl/strings/str_format.h"
+
+namespace spotburst {
+
+PriceWindow::PriceWindow(absl::Duration length) : length_(length) {}
+
+absl::Status PriceWindow::Add(absl::Time time, double price_usd) {
+  if (!std::isfinite(price_usd) || price_usd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("price window: price %g at %s is not a finite "
+                        "non-negative number",
+                        price_usd, absl::FormatTime(time, absl::UTCTimeZone())));
+  }
+  const int64_t seconds = absl::ToUnixSeconds(time);
+  if (!points_.empty()) {
+    const Point last = points_.back();
+    if (seconds < last.seconds) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "price window: point at %s is before the last one at %s",
+          absl::FormatTime(time, absl::UTCTimeZone()),
+          absl::FormatTime(absl::FromUnixSeconds(last.seconds),
+                           absl::UTCTimeZone())));
+    }
+    if (seconds == last.seconds) {
+      // Replace: the newest point is always at the back of both deques.
+      points_.pop_back();
+      min_candidates_.pop_back();
+      max_candidates_.pop_back();
+      if (!points_.empty()) {
+        closed_area_ -= static_cast<long double>(points_.back().price) *
+                        (last.seconds - points_.back().seconds);
+      }
+    }
+  }
+  if (!points_.empty()) {
+    closed_area_ += static_cast<long double>(points_.back().price) *
+                    (seconds - points_.back().seconds);
+  }
+  const Point point{seconds, price_usd};
+  points_.push_back(point);
+  while (!min_candidates_.empty() && min_candidates_.back().price >= price_usd)
+    min_candidates_.pop_back();
+  min_candidates_.push_back(point);
+  while (!max_candidates_.empty() && max_candidates_.back().price <= price_usd)
+    max_candidates_.pop_back();
+  max_candidates_.push_back(point);
+  return absl::OkStatus();
+}
+
+void PriceWindow::Evict(int64_t window_start) {
+  // The front point leaves once the next one already holds at window start.
+  while (points_.size() >= 2 && points_[1].seconds <= window_start) {
+    const Point gone = points_.front();
+    closed_area_ -= static_cast<long double>(gone.price) *
+                    (points_[1].seconds - gone.seconds);
+    points_.pop_front();
+    if (min_candidates_.front().seconds == gone.seconds)
+      min_candidates_.pop_front();
+    if (max_candidates_.front().seconds == gone.seconds)
+      max_candidates_.pop_front();
+  }
+}
+
+PriceStats PriceWindow::Stats(absl::Time now) {
+  PriceStats stats;
+  stats.as_of = now;
+  if (points_.empty()) return stats;
+  int64_t end = absl::ToUnixSeconds(now);
+  if (end < points_.back().seconds) end = points_.back().seconds;
+  const int64_t window_start = end - absl::ToInt64Seconds(length_);
+  Evict(window_start);
+
+  const Point& first = points_.front();
+  const Point& last = points_.back();
+  const int64_t start = std::max(first.seconds, window_start);
+  const long double area =
+      closed_area_ -
+      static_cast<long double>(first.price) * (start - first.seconds) +
+      static_cast<long double>(last.price) * (end - last.seconds);
+  stats.min_usd = min_candidates_.front().price;
+  stats.max_usd = max_candidates_.front().price;
+  stats.current_usd = last.price;
+  stats.mean_usd = end > start ? static_cast<double>(area / (end - start))
+                               : last.price;
+  stats.points = static_cast<int64_t>(points_.size());
+  stats.last_change = absl::FromUnixSeconds(last.seconds);
+  return stats;
+}
+
+}  // namespace spotburst

@@ -1,0 +1,119 @@
+// "burst-point": the prototype's rule, exactly.
+//
+// n = running + open requests; capacity = baseline + n x shape. If any
+// resource's used / capacity >= burst point: add one instance unless n + 1
+// exceeds the maximum. Otherwise, with n > 0, remove the largest m <= n that
+// keeps every resource under the burst point with m instances fewer. One
+// step up per evaluation, any number down: the baseline every other
+// strategy is compared with.
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "strategies/builtin.h"
+#include "strategies/function_factory.h"
+
+namespace spotburst::internal {
+namespace {
+
+// The resource with the highest share, for the reason line.
+const ResourceUsage& Highest(const std::vector<ResourceUsage>& usage) {
+  return *std::max_element(usage.begin(), usage.end(),
+                           [](const ResourceUsage& a, const ResourceUsage& b) {
+                             return a.share < b.share;
+                           });
+}
+
+bool AllBelow(const ScalingInput& input, int count) {
+  const Resources capacity = input.baseline + input.shape * count;
+  for (ResourceKind kind : kAllResourceKinds) {
+    if (UsageShare(input.used.Get(kind), capacity.Get(kind)) >=
+        input.burst_point) {
+      return false;
+    }
+  }
+  return true;
+}
+
+class BurstPointScaling final : public ScalingStrategy {
+ public:
+  absl::StatusOr<ScalingDecision> Decide(
+      const ScalingInput& input) const override {
+    const int n = input.counted();
+    ScalingDecision decision;
+    decision.usage = UsageAt(input, n);
+    const ResourceUsage& top = Highest(decision.usage);
+    const std::string counts =
+        absl::StrFormat("%d running + %d pending", input.running,
+                        input.pending);
+    if (top.share >= input.burst_point) {
+      if (n + 1 > input.max_instances) {
+        decision.desired = n;
+        decision.reason = {
+            .code = ReasonCode::kAtMaxInstances,
+            .message = absl::StrFormat(
+                "%s %.2f >= burst point %.2f with %s, but %d + 1 > max %d",
+                ResourceName(top.kind), top.share, input.burst_point, counts,
+                n, input.max_instances),
+            .figures = {{"share", top.share},
+                        {"max_instances", input.max_instances}}};
+      } else {
+        decision.desired = n + 1;
+        decision.reason = {
+            .code = ReasonCode::kScaleUp,
+            .message = absl::StrFormat("%s %.2f >= burst point %.2f with %s -> +1",
+                                       ResourceName(top.kind), top.share,
+                                       input.burst_point, counts),
+            .figures = {{"share", top.share},
+                        {"burst_point", input.burst_point}}};
+      }
+      return decision;
+    }
+    // Usage only grows as instances go, so the largest m keeping every
+    // resource under the burst point is found by bisection.
+    int low = 0, high = n;  // AllBelow(n - low) holds
+    while (low < high) {
+      const int mid = low + (high - low + 1) / 2;
+      if (AllBelow(input, n - mid)) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    decision.desired = n - low;
+    const std::vector<ResourceUsage> after = UsageAt(input, n - low);
+    const ResourceUsage& top_after = Highest(after);
+    decision.reason = {
+        .code = low > 0 ? ReasonCode::kScaleDown : ReasonCode::kNoChange,
+        .message =
+            low > 0 ? absl::StrFormat(
+                          "%s %.2f < burst point %.2f with %s; with %d fewer "
+                          "%s is %.2f -> -%d",
+                          ResourceName(top.kind), top.share, input.burst_point,
+                          counts, low, ResourceName(top_after.kind),
+                          top_after.share, low)
+                    : absl::StrFormat(
+                          "%s %.2f < burst point %.2f with %s -> no change",
+                          ResourceName(top.kind), top.share, input.burst_point,
+                          counts),
+        .figures = {{"share", top.share},
+                    {"share_after", top_after.share},
+                    {"remove", low}}};
+    return decision;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<ScalingStrategyFactory> NewBurstPointScalingFactory() {
+  return std::make_unique<ScalingFunctionFactory>(
+      "burst-point",
+      "the prototype's rule: +1 while any resource is at the burst point, "
+      "down in one go",
+      [](const ScalingPolicy&)
+          -> absl::StatusOr<std::unique_ptr<ScalingStrategy>> {
+        return std::make_unique<BurstPointScaling>();
+      });
+}
+
+}  // namespace spotburst::internal

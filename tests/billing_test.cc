@@ -1,0 +1,62 @@
+// Billing positions: when an instance can be ended without wasting paid time.
+#include "gtest/gtest.h"
+#include "spotburst/billing.h"
+
+namespace spotburst {
+namespace {
+
+const absl::Time kLaunch = absl::FromUnixSeconds(1450000000);
+
+BillingPolicy Hourly(int limit_min, int drain_min = 0) {
+  return {.model = BillingModel::kHourly,
+          .partial_hour_limit = absl::Minutes(limit_min),
+          .drain_time = absl::Minutes(drain_min)};
+}
+
+TEST(HourlyBilling, PostponesBeforeTheLimitWithTheTimeItBecomesEndable) {
+  // The prototype's listing: 16 minutes in, limit 50 -> endable in 34 min.
+  const absl::Time now = kLaunch + absl::Minutes(16);
+  BillingPosition p = BillingPositionOf(Hourly(50), kLaunch, now);
+  EXPECT_FALSE(p.endable);
+  EXPECT_EQ(p.into_period, absl::Minutes(16));
+  EXPECT_EQ(p.endable_at, now + absl::Minutes(34));
+}
+
+TEST(HourlyBilling, EndableFromTheLimitToTheEndOfTheHour) {
+  EXPECT_TRUE(
+      BillingPositionOf(Hourly(20), kLaunch, kLaunch + absl::Minutes(20))
+          .endable);
+  EXPECT_TRUE(BillingPositionOf(Hourly(20), kLaunch,
+                                kLaunch + absl::Minutes(59))
+                  .endable);
+  // Into the second hour: counted from the hour, not from launch.
+  BillingPosition second = BillingPositionOf(
+      Hourly(20), kLaunch, kLaunch + absl::Minutes(65));
+  EXPECT_FALSE(second.endable);
+  EXPECT_EQ(second.into_period, absl::Minutes(5));
+  EXPECT_EQ(second.endable_at, kLaunch + absl::Minutes(80));
+}
+
+TEST(HourlyBilling, DrainTimeMustFitBeforeTheBoundary) {
+  // Limit 40, drain 10: endable in [40, 50) minutes of each hour.
+  EXPECT_TRUE(BillingPositionOf(Hourly(40, 10), kLaunch,
+                                kLaunch + absl::Minutes(49))
+                  .endable);
+  BillingPosition late = BillingPositionOf(Hourly(40, 10), kLaunch,
+                                           kLaunch + absl::Minutes(55));
+  EXPECT_FALSE(late.endable);
+  EXPECT_EQ(late.endable_at, kLaunch + absl::Minutes(100));
+}
+
+TEST(PerSecondBilling, EndableAfterTheMinimumBilledTime) {
+  BillingPolicy b{.model = BillingModel::kPerSecond,
+                  .minimum_billed = absl::Seconds(60)};
+  BillingPosition young =
+      BillingPositionOf(b, kLaunch, kLaunch + absl::Seconds(30));
+  EXPECT_FALSE(young.endable);
+  EXPECT_EQ(young.endable_at, kLaunch + absl::Seconds(60));
+  EXPECT_TRUE(BillingPositionOf(b, kLaunch, kLaunch + absl::Seconds(60)).endable);
+}
+
+}  // namespace
+}  // namespace spotburst

@@ -1,0 +1,618 @@
+// Policy loading: the example policies, YAML and JSON forms, defaults, every
+// kind of rejected input (with its key path and line), the cross-field rules
+// of ValidatePolicy, and the proto round trip used by the API.
+#include "spotburst/policy.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "gtest/gtest.h"
+#include "policy_proto.h"
+#include "spotburst/v1/policy.pb.h"
+#include "testing/status_matchers.h"
+#include "yaml_proto.h"
+
+namespace spotburst {
+namespace {
+
+using ::spotburst::testing::IsOk;
+using ::spotburst::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+std::string RepoPath(const std::string& relative) {
+  return std::string(SPOTBURST_SOURCE_DIR) + "/" + relative;
+}
+
+// The smallest valid policy; tests append keys to it.
+constexpr char kMinimal[] = R"(instance:
+  type: c4.large
+  shape: {cpus: 2, mem_mib: 3840}
+  on_demand_usd_per_hour: 0.1
+)";
+
+absl::StatusOr<Policy> ParseWith(const std::string& extra) {
+  return ParsePolicy(std::string(kMinimal) + extra, "policy.yaml");
+}
+
+Policy ValidPolicy() {
+  Policy policy;
+  policy.instance.type = "c4.large";
+  policy.instance.shape = {.cpus = 2, .mem_mib = 3840};
+  policy.instance.on_demand_usd_per_hour = 0.1;
+  return policy;
+}
+
+// --- The example policies --------------------------------------------------
+
+class ExamplePolicy : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ExamplePolicy, LoadsWithTheExperimentsCommonSettings) {
+  absl::StatusOr<Policy> policy =
+      LoadPolicyFile(RepoPath(std::string("examples/policies/") + GetParam()));
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_EQ(policy->evaluation_interval, absl::Seconds(60));
+  EXPECT_EQ(policy->scaling.max_instances, 10);
+  EXPECT_EQ(policy->bidding.max_bid_usd_per_hour, 0.5);
+  EXPECT_EQ(policy->bidding.strategy, "current-plus");
+  EXPECT_EQ(policy->requests.timeout, absl::Minutes(10));
+  EXPECT_EQ(policy->baseline,
+            (Resources{.cpus = 40, .mem_mib = 81920, .disk_mib = 819200}));
+  EXPECT_EQ(policy->instance.region, "us-east-1");
+}
+
+INSTANTIATE_TEST_SUITE_P(All, ExamplePolicy,
+                         ::testing::Values("experiment1-scale-up.yaml",
+                                           "experiment1-revised.yaml",
+                                           "experiment2-scale-down.yaml",
+                                           "on-demand-fallback.yaml"));
+
+TEST(ExamplePolicies, Experiment1ScaleUpHasTable54Values) {
+  absl::StatusOr<Policy> policy =
+      LoadPolicyFile(RepoPath("examples/policies/experiment1-scale-up.yaml"));
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_EQ(policy->instance.type, "m3.medium");
+  EXPECT_EQ(policy->instance.shape,
+            (Resources{.cpus = 1, .mem_mib = 3840, .disk_mib = 4096}));
+  EXPECT_EQ(policy->instance.on_demand_usd_per_hour, 0.067);
+  EXPECT_EQ(policy->scaling.strategy, "burst-point");
+  EXPECT_EQ(policy->scaling.burst_point, 0.85);
+  EXPECT_EQ(policy->bidding.padding_usd, 0.001);
+}
+
+TEST(ExamplePolicies, Experiment1RevisedHasTable55Values) {
+  absl::StatusOr<Policy> policy =
+      LoadPolicyFile(RepoPath("examples/policies/experiment1-revised.yaml"));
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_EQ(policy->instance.type, "c4.large");
+  EXPECT_EQ(policy->instance.shape, (Resources{.cpus = 2, .mem_mib = 3840}));
+  EXPECT_EQ(policy->instance.on_demand_usd_per_hour, 0.1);
+  EXPECT_EQ(policy->scaling.burst_point, 0.75);
+  EXPECT_EQ(policy->bidding.padding_usd, 0.1);
+  EXPECT_EQ(policy->billing.partial_hour_limit, absl::Minutes(50));
+}
+
+TEST(ExamplePolicies, Experiment2HasTwentyMinutePartialHourLimit) {
+  absl::StatusOr<Policy> policy =
+      LoadPolicyFile(RepoPath("examples/policies/experiment2-scale-down.yaml"));
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_EQ(policy->billing.model, BillingModel::kHourly);
+  EXPECT_EQ(policy->billing.partial_hour_limit, absl::Minutes(20));
+  EXPECT_EQ(policy->scaling.burst_point, 0.75);
+  EXPECT_EQ(policy->bidding.padding_usd, 0.1);
+}
+
+TEST(ExamplePolicies, OnDemandFallbackUsesTodaysMarketSettings) {
+  absl::StatusOr<Policy> policy =
+      LoadPolicyFile(RepoPath("examples/policies/on-demand-fallback.yaml"));
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_EQ(policy->scaling.strategy, "target");
+  EXPECT_EQ(policy->billing.model, BillingModel::kPerSecond);
+  EXPECT_TRUE(policy->fallback.enabled);
+  EXPECT_TRUE(policy->bidding.floor_at_current);
+  EXPECT_EQ(policy->cost.max_fleet_usd_per_hour, 2.0);
+  EXPECT_EQ(policy->scaling.scale_up_cooldown, absl::Minutes(2));
+  EXPECT_EQ(policy->scaling.scale_down_cooldown, absl::Minutes(10));
+  EXPECT_EQ(policy->scaling.stabilization_window, absl::Minutes(5));
+  EXPECT_EQ(policy->instance.launch_spec.tags.at("team"), "batch");
+}
+
+// --- Accepted forms and defaults ----------------------------------------
+
+TEST(ParsePolicy, JsonFormMatchesYamlForm) {
+  absl::StatusOr<Policy> json = LoadPolicyFile(
+      RepoPath("tests/testdata/policies/experiment2-scale-down.json"));
+  absl::StatusOr<Policy> yaml =
+      LoadPolicyFile(RepoPath("examples/policies/experiment2-scale-down.yaml"));
+  ASSERT_THAT(json, IsOk());
+  ASSERT_THAT(yaml, IsOk());
+  EXPECT_EQ(internal::PolicyToProto(*json).DebugString(),
+            internal::PolicyToProto(*yaml).DebugString());
+}
+
+TEST(ParsePolicy, AcceptsCamelCaseKeys) {
+  absl::StatusOr<Policy> policy = ParsePolicy(R"(
+evaluationIntervalS: 30
+instance: {type: c4.large, shape: {memMib: 3840}, onDemandUsdPerHour: 0.1}
+scaling: {burstPoint: 0.5, maxInstances: 4}
+billing: {partialHourLimitMin: 40, drainTimeS: 60}
+)");
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_EQ(policy->evaluation_interval, absl::Seconds(30));
+  EXPECT_EQ(policy->instance.shape.mem_mib, 3840);
+  EXPECT_EQ(policy->scaling.burst_point, 0.5);
+  EXPECT_EQ(policy->scaling.max_instances, 4);
+  EXPECT_EQ(policy->billing.partial_hour_limit, absl::Minutes(40));
+  EXPECT_EQ(policy->billing.drain_time, absl::Minutes(1));
+}
+
+TEST(ParsePolicy, AppliesDefaultsWhenKeysAreAbsent) {
+  absl::StatusOr<Policy> policy = ParseWith("scaling:\nbilling:\n");
+  ASSERT_THAT(policy, IsOk());
+  const Policy defaults;
+  EXPECT_EQ(policy->evaluation_interval, absl::Seconds(60));
+  EXPECT_EQ(policy->baseline, Resources{});  // use the cluster's baseline
+  EXPECT_EQ(policy->instance.product, "Linux/UNIX");
+  EXPECT_EQ(policy->scaling.strategy, "burst-point");
+  EXPECT_EQ(policy->scaling.burst_point, 0.75);
+  EXPECT_EQ(policy->scaling.max_instances, 10);
+  EXPECT_EQ(policy->bidding.strategy, defaults.bidding.strategy);
+  EXPECT_EQ(policy->bidding.max_bid_usd_per_hour, 0.5);
+  EXPECT_EQ(policy->bidding.padding_usd, 0.001);
+  EXPECT_EQ(policy->bidding.price_window, absl::Hours(24));
+  EXPECT_EQ(policy->requests.timeout, absl::Minutes(10));
+  EXPECT_EQ(policy->billing.model, BillingModel::kHourly);
+  EXPECT_EQ(policy->billing.partial_hour_limit, absl::Minutes(50));
+  EXPECT_EQ(policy->billing.minimum_billed, absl::Seconds(60));
+  EXPECT_FALSE(policy->fallback.enabled);
+  EXPECT_EQ(policy->fallback.retry_spot_after, absl::Minutes(30));
+  EXPECT_EQ(policy->cost.max_fleet_usd_per_hour, 0);
+}
+
+TEST(ParsePolicy, LeavesStrategyNamesToTheRegistry) {
+  EXPECT_THAT(ParseWith("scaling: {strategy: acme.my-scaler}\n"), IsOk());
+}
+
+TEST(ParsePolicy, AcceptsStrategyParamsAsNumbers) {
+  absl::StatusOr<Policy> policy =
+      ParseWith("bidding:\n  params: {alpha: 0.5, steps: 3}\n");
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_EQ(policy->bidding.params.at("alpha"), 0.5);
+  EXPECT_EQ(policy->bidding.params.at("steps"), 3);
+}
+
+// --- Rejected input: key path, line and reason ----------------------------
+
+TEST(ParsePolicy, RejectsUnknownKeyListingKnownOnes) {
+  EXPECT_THAT(ParseWith("scaling:\n  burst_pont: 0.8\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("policy.yaml:6: scaling.burst_pont: unknown "
+                                  "key (known: strategy, burst_point, ")));
+}
+
+TEST(ParsePolicy, RejectsWordForInteger) {
+  EXPECT_THAT(ParseWith("scaling:\n  max_instances: ten\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("policy.yaml:6: scaling.max_instances: "
+                                 "expected an integer, got \"ten\"")));
+}
+
+TEST(ParsePolicy, RejectsFractionForInteger) {
+  EXPECT_THAT(ParseWith("scaling: {max_instances: 1.5}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("scaling.max_instances: expected an integer, "
+                                 "got \"1.5\"")));
+}
+
+TEST(ParsePolicy, RejectsMappingWhereScalarBelongs) {
+  EXPECT_THAT(ParseWith("scaling:\n  max_instances: {a: 1}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("scaling.max_instances: expected an integer, "
+                                 "got a mapping")));
+}
+
+TEST(ParsePolicy, RejectsQuotedNumber) {
+  EXPECT_THAT(ParseWith("scaling: {burst_point: \"0.8\"}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("scaling.burst_point: expected a finite "
+                                 "number, got \"0.8\"")));
+}
+
+TEST(ParsePolicy, RejectsOutOfRangeWithRangeAndLine) {
+  EXPECT_THAT(ParseWith("scaling:\n  strategy: burst-point\n"
+                        "  burst_point: 1.5\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "policy.yaml:7: scaling.burst_point: 1.5 is out of "
+                       "range (0, 1]"));
+  EXPECT_THAT(ParseWith("scaling: {burst_point: 0}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("scaling.burst_point: 0 is out of range "
+                                 "(0, 1]")));
+  EXPECT_THAT(ParseWith("bidding: {padding_usd: -0.001}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("bidding.padding_usd: -0.001 is out of range "
+                                 "[0, 100]")));
+}
+
+TEST(ParsePolicy, RejectsNanAndInfinity) {
+  for (const char* value : {".nan", "NaN", ".inf", "-.Inf", "inf"}) {
+    EXPECT_THAT(
+        ParseWith(std::string("bidding: {padding_usd: ") + value + "}\n"),
+        StatusIs(absl::StatusCode::kInvalidArgument,
+                 HasSubstr("bidding.padding_usd: " + std::string(value) +
+                           " is not allowed (NaN and infinity")))
+        << value;
+  }
+}
+
+TEST(ParsePolicy, BoolAcceptsTrueAndFalseOnly) {
+  EXPECT_THAT(ParseWith("fallback: {enabled: true}\n"), IsOk());
+  EXPECT_THAT(ParseWith("fallback: {enabled: yes}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("fallback.enabled: expected true or false, "
+                                 "got \"yes\"")));
+}
+
+TEST(ParsePolicy, RejectsStructuredValuesForStrings) {
+  EXPECT_THAT(ParsePolicy("name: [a, b]\n", "policy.yaml"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("policy.yaml:1: name: expected a string, got "
+                                 "a sequence")));
+}
+
+TEST(ParsePolicy, RepeatedAndMapFieldsNeedTheirShape) {
+  EXPECT_THAT(
+      ParseWith("  launch_spec: {security_group_ids: sg-1}\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("instance.launch_spec.security_group_ids: expected a "
+                         "sequence, got \"sg-1\"")));
+  EXPECT_THAT(ParseWith("  launch_spec: {tags: [team]}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("instance.launch_spec.tags: expected a "
+                                 "mapping, got a sequence")));
+  absl::StatusOr<Policy> policy = ParseWith(
+      "  launch_spec: {security_group_ids: [sg-1, sg-2], tags: {a: b}}\n");
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_THAT(policy->instance.launch_spec.security_group_ids,
+              ::testing::ElementsAre("sg-1", "sg-2"));
+  EXPECT_EQ(policy->instance.launch_spec.tags.at("a"), "b");
+}
+
+TEST(ParsePolicy, ParamsRejectStringValues) {
+  EXPECT_THAT(ParseWith("scaling:\n  params: {alpha: high}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("policy.yaml:6: scaling.params.alpha: "
+                                 "expected a finite number (params hold "
+                                 "numbers only), got \"high\"")));
+  EXPECT_THAT(ParseWith("scaling:\n  params: [1, 2]\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("scaling.params: expected a mapping of name "
+                                 "-> number, got a sequence")));
+}
+
+TEST(ParsePolicy, RejectsDuplicateKeys) {
+  EXPECT_THAT(ParseWith("scaling:\n  burst_point: 0.5\n  burstPoint: 0.6\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("policy.yaml:7: scaling.burstPoint: duplicate "
+                                 "key (first set on line 6)")));
+}
+
+TEST(ParsePolicy, RejectsUnknownBillingModel) {
+  EXPECT_THAT(ParseWith("billing: {model: monthly}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("policy.yaml: billing.model: unknown billing "
+                                 "model \"monthly\" (allowed: hourly, "
+                                 "per-second)")));
+}
+
+TEST(ParsePolicy, RejectsMinInstancesAboveMax) {
+  EXPECT_THAT(ParseWith("scaling: {min_instances: 5, max_instances: 3}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("policy.yaml: scaling.min_instances: 5 is "
+                                 "greater than scaling.max_instances (3)")));
+}
+
+TEST(ParsePolicy, RejectsHourlyPartialHourPlusDrainOverAnHour) {
+  EXPECT_THAT(
+      ParseWith("billing: {partial_hour_limit_min: 55, drain_time_s: 600}\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("billing.partial_hour_limit_min: 55 min plus "
+                         "billing.drain_time_s (600 s) leaves no time")));
+  // Per-second billing has no billing hour to fit in.
+  EXPECT_THAT(ParseWith("billing: {model: per-second, "
+                        "partial_hour_limit_min: 55, drain_time_s: 600}\n"),
+              IsOk());
+}
+
+TEST(ParsePolicy, RejectsMissingRequiredInstanceKeys) {
+  EXPECT_THAT(ParsePolicy("", "empty.yaml"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("empty.yaml: instance.type: required")));
+  EXPECT_THAT(
+      ParsePolicy("instance: {type: c4.large, shape: {cpus: 2}}\n", "p.yaml"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("p.yaml: instance.on_demand_usd_per_hour: required")));
+  EXPECT_THAT(ParsePolicy("instance: {type: c4.large, "
+                          "on_demand_usd_per_hour: 0.1}\n",
+                          "p.yaml"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("p.yaml: instance.shape: required")));
+}
+
+TEST(ParsePolicy, SyntaxErrorNamesLineAndColumn) {
+  EXPECT_THAT(
+      ParsePolicy("scaling:\n  burst_point: 0.5\n bad: [1, 2\n", "policy.yaml"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               StartsWith("policy.yaml:3:")));
+  absl::StatusOr<Policy> from_file =
+      LoadPolicyFile(RepoPath("tests/testdata/policies/syntax-error.yaml"));
+  EXPECT_THAT(from_file, StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("syntax-error.yaml:5:8: YAML "
+                                            "syntax error: ")));
+}
+
+TEST(ParsePolicy, RejectsSeveralDocumentsAndNonMappingRoot) {
+  EXPECT_THAT(ParsePolicy("name: a\n---\nname: b\n", "policy.yaml"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("expected one YAML document, found 2")));
+  EXPECT_THAT(ParsePolicy("[1, 2]\n", "policy.yaml"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "policy.yaml:1: expected a mapping, got a sequence"));
+}
+
+TEST(LoadPolicyFile, FileErrorsNameThePathAndLine) {
+  const std::string missing = RepoPath("tests/testdata/policies/none.yaml");
+  EXPECT_THAT(LoadPolicyFile(missing),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr(missing)));
+  EXPECT_THAT(
+      LoadPolicyFile(RepoPath("tests/testdata/policies")),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("not a regular file")));
+  EXPECT_THAT(LoadPolicyFile(RepoPath(
+                  "tests/testdata/policies/burst-point-out-of-range.yaml")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("burst-point-out-of-range.yaml:9: "
+                                 "scaling.burst_point: 1.5 is out of range "
+                                 "(0, 1]")));
+}
+
+// --- ValidatePolicy on a Policy built in code --------------------------
+
+TEST(ValidatePolicy, AcceptsAllZeroBaseline) {
+  EXPECT_THAT(ValidatePolicy(ValidPolicy()), IsOk());
+}
+
+TEST(ValidatePolicy, RechecksSingleKeyRanges) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  struct Case {
+    const char* key;
+    void (*mutate)(Policy&);
+  };
+  const Case cases[] = {
+      {"scaling.scale_up_cooldown_s: -1 is out of range [0, 86400]",
+       [](Policy& p) { p.scaling.scale_up_cooldown = absl::Seconds(-1); }},
+      {"scaling.burst_point: 0 is out of range (0, 1]",
+       [](Policy& p) { p.scaling.burst_point = 0; }},
+      {"scaling.burst_point: 1.01 is out of range (0, 1]",
+       [](Policy& p) { p.scaling.burst_point = 1.01; }},
+      {"bidding.padding_usd: -0.5 is out of range [0, 100]",
+       [](Policy& p) { p.bidding.padding_usd = -0.5; }},
+      {"bidding.high_multiple: nan is not a finite number",
+       [](Policy& p) { p.bidding.high_multiple = nan; }},
+      {"baseline.cpus: nan is not a finite number",
+       [](Policy& p) { p.baseline.cpus = nan; }},
+      {"scaling.params.alpha: inf is not a finite number",
+       [](Policy& p) { p.scaling.params["alpha"] = INFINITY; }},
+      {"evaluation_interval_s: 0 is out of range [1, 86400]",
+       [](Policy& p) { p.evaluation_interval = absl::ZeroDuration(); }},
+      {"bidding.max_bid_usd_per_hour: 0 is out of range (0, 1000]",
+       [](Policy& p) { p.bidding.max_bid_usd_per_hour = 0; }},
+      {"requests.timeout_s: inf is not a finite number",
+       [](Policy& p) { p.requests.timeout = absl::InfiniteDuration(); }},
+  };
+  for (const Case& c : cases) {
+    Policy policy = ValidPolicy();
+    c.mutate(policy);
+    EXPECT_THAT(ValidatePolicy(policy),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         std::string("policy: ") + c.key));
+  }
+}
+
+TEST(ValidatePolicy, ChecksRequiredAndCrossKeyRules) {
+  Policy policy = ValidPolicy();
+  policy.instance.type.clear();
+  EXPECT_THAT(ValidatePolicy(policy),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("instance.type: required")));
+  policy = ValidPolicy();
+  policy.instance.on_demand_usd_per_hour = std::nan("");
+  EXPECT_THAT(ValidatePolicy(policy),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("instance.on_demand_usd_per_hour")));
+  policy = ValidPolicy();
+  policy.instance.shape = Resources{};
+  EXPECT_THAT(ValidatePolicy(policy),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("instance.shape: required")));
+  policy = ValidPolicy();
+  policy.scaling.min_instances = 11;
+  EXPECT_THAT(ValidatePolicy(policy),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("scaling.min_instances: 11 is greater")));
+  policy = ValidPolicy();
+  policy.billing.partial_hour_limit = absl::Minutes(59);
+  policy.billing.drain_time = absl::Seconds(61);
+  EXPECT_THAT(ValidatePolicy(policy),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("billing.partial_hour_limit_min: 59 min")));
+}
+
+TEST(BillingModelName, NamesBothModels) {
+  EXPECT_EQ(BillingModelName(BillingModel::kHourly), "hourly");
+  EXPECT_EQ(BillingModelName(BillingModel::kPerSecond), "per-second");
+}
+
+// --- Proto conversion ------------------------------------------------------
+
+// Every non-default value, so a field lost on the way shows up.
+Policy FullPolicy() {
+  Policy p = ValidPolicy();
+  p.name = "full";
+  p.evaluation_interval = absl::Seconds(30);
+  p.baseline = {.cpus = 40, .mem_mib = 81920, .disk_mib = 819200, .gpus = 1};
+  p.instance.shape.gpus = 0.5;
+  p.instance.region = "us-east-1";
+  p.instance.availability_zone = "us-east-1b";
+  p.instance.product = "Linux/UNIX (Amazon VPC)";
+  p.instance.launch_spec = {.image_id = "ami-1",
+                            .key_name = "k",
+                            .security_group_ids = {"sg-1", "sg-2"},
+                            .subnet_id = "subnet-1",
+                            .iam_instance_profile = "role",
+                            .user_data_file = "/etc/ud",
+                            .tags = {{"team", "batch"}}};
+  p.scaling = {.strategy = "target",
+               .burst_point = 0.6,
+               .min_instances = 1,
+               .max_instances = 7,
+               .scale_up_cooldown = absl::Seconds(1),
+               .scale_down_cooldown = absl::Seconds(2),
+               .stabilization_window = absl::Seconds(3),
+               .min_instance_lifetime = absl::Seconds(4),
+               .params = {{"a", 1.5}}};
+  p.bidding = {.strategy = "mean",
+               .max_bid_usd_per_hour = 0.25,
+               .padding_usd = 0.01,
+               .high_multiple = 5,
+               .floor_at_current = true,
+               .price_window = absl::Hours(2),
+               .max_price_age = absl::Hours(3),
+               .params = {{"b", -2}}};
+  p.requests.timeout = absl::Seconds(90);
+  p.billing = {.model = BillingModel::kPerSecond,
+               .partial_hour_limit = absl::Minutes(45),
+               .drain_time = absl::Seconds(30),
+               .minimum_billed = absl::Seconds(120)};
+  p.fallback = {.enabled = true,
+                .retry_spot_after = absl::Seconds(5),
+                .revert_after = absl::Seconds(6),
+                .replacement_lead_time = absl::Seconds(7)};
+  p.cost.max_fleet_usd_per_hour = 2.5;
+  return p;
+}
+
+// Fails for any optional field left unset, at any depth.
+void ExpectEveryOptionalFieldSet(const google::protobuf::Message& message,
+                                 const std::string& path) {
+  const auto& descriptor = *message.GetDescriptor();
+  const auto& reflection = *message.GetReflection();
+  for (int i = 0; i < descriptor.field_count(); ++i) {
+    const auto* field = descriptor.field(i);
+    const std::string field_path = path + field->name();
+    if (field->has_presence()) {
+      EXPECT_TRUE(reflection.HasField(message, field)) << field_path;
+    }
+    if (!field->is_repeated() &&
+        field->cpp_type() ==
+            google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE &&
+        field->message_type()->full_name() != "google.protobuf.Struct") {
+      ExpectEveryOptionalFieldSet(reflection.GetMessage(message, field),
+                                  field_path + ".");
+    }
+  }
+}
+
+TEST(PolicyProto, RoundTripKeepsEveryField) {
+  const Policy original = FullPolicy();
+  const v1::Policy proto = internal::PolicyToProto(original);
+  ExpectEveryOptionalFieldSet(proto, "");
+  absl::StatusOr<Policy> back = internal::PolicyFromProto(proto);
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->name, original.name);
+  EXPECT_EQ(back->evaluation_interval, original.evaluation_interval);
+  EXPECT_EQ(back->baseline, original.baseline);
+  const InstanceSpec& i = back->instance;
+  EXPECT_EQ(i.type, original.instance.type);
+  EXPECT_EQ(i.shape, original.instance.shape);
+  EXPECT_EQ(i.on_demand_usd_per_hour, original.instance.on_demand_usd_per_hour);
+  EXPECT_EQ(i.region, original.instance.region);
+  EXPECT_EQ(i.availability_zone, original.instance.availability_zone);
+  EXPECT_EQ(i.product, original.instance.product);
+  const LaunchSpec& l = i.launch_spec;
+  const LaunchSpec& ol = original.instance.launch_spec;
+  EXPECT_EQ(l.image_id, ol.image_id);
+  EXPECT_EQ(l.key_name, ol.key_name);
+  EXPECT_EQ(l.security_group_ids, ol.security_group_ids);
+  EXPECT_EQ(l.subnet_id, ol.subnet_id);
+  EXPECT_EQ(l.iam_instance_profile, ol.iam_instance_profile);
+  EXPECT_EQ(l.user_data_file, ol.user_data_file);
+  EXPECT_EQ(l.tags, ol.tags);
+  const ScalingPolicy& s = back->scaling;
+  const ScalingPolicy& os = original.scaling;
+  EXPECT_EQ(s.strategy, os.strategy);
+  EXPECT_EQ(s.burst_point, os.burst_point);
+  EXPECT_EQ(s.min_instances, os.min_instances);
+  EXPECT_EQ(s.max_instances, os.max_instances);
+  EXPECT_EQ(s.scale_up_cooldown, os.scale_up_cooldown);
+  EXPECT_EQ(s.scale_down_cooldown, os.scale_down_cooldown);
+  EXPECT_EQ(s.stabilization_window, os.stabilization_window);
+  EXPECT_EQ(s.min_instance_lifetime, os.min_instance_lifetime);
+  EXPECT_EQ(s.params, os.params);
+  const BiddingPolicy& b = back->bidding;
+  const BiddingPolicy& ob = original.bidding;
+  EXPECT_EQ(b.strategy, ob.strategy);
+  EXPECT_EQ(b.max_bid_usd_per_hour, ob.max_bid_usd_per_hour);
+  EXPECT_EQ(b.padding_usd, ob.padding_usd);
+  EXPECT_EQ(b.high_multiple, ob.high_multiple);
+  EXPECT_EQ(b.floor_at_current, ob.floor_at_current);
+  EXPECT_EQ(b.price_window, ob.price_window);
+  EXPECT_EQ(b.max_price_age, ob.max_price_age);
+  EXPECT_EQ(b.params, ob.params);
+  EXPECT_EQ(back->requests.timeout, original.requests.timeout);
+  EXPECT_EQ(back->billing.model, original.billing.model);
+  EXPECT_EQ(back->billing.partial_hour_limit,
+            original.billing.partial_hour_limit);
+  EXPECT_EQ(back->billing.drain_time, original.billing.drain_time);
+  EXPECT_EQ(back->billing.minimum_billed, original.billing.minimum_billed);
+  EXPECT_EQ(back->fallback.enabled, original.fallback.enabled);
+  EXPECT_EQ(back->fallback.retry_spot_after,
+            original.fallback.retry_spot_after);
+  EXPECT_EQ(back->fallback.revert_after, original.fallback.revert_after);
+  EXPECT_EQ(back->fallback.replacement_lead_time,
+            original.fallback.replacement_lead_time);
+  EXPECT_EQ(back->cost.max_fleet_usd_per_hour,
+            original.cost.max_fleet_usd_per_hour);
+  EXPECT_EQ(internal::PolicyToProto(*back).DebugString(), proto.DebugString());
+}
+
+TEST(PolicyProto, FromProtoRejectsBadModelAndNonNumericParams) {
+  v1::Policy proto;
+  proto.mutable_billing()->set_model("weekly");
+  EXPECT_THAT(internal::PolicyFromProto(proto),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("billing.model: unknown billing model")));
+  proto.mutable_billing()->set_model("per-second");
+  (*proto.mutable_bidding()->mutable_params()->mutable_fields())["x"]
+      .set_string_value("high");
+  EXPECT_THAT(internal::PolicyFromProto(proto),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "bidding.params.x: expected a number (params hold "
+                       "numbers only)"));
+}
+
+TEST(YamlProto, FormatsRangesFromTheSchema) {
+  const auto* scaling = v1::ScalingPolicy::descriptor();
+  EXPECT_EQ(internal::FormatRange(*scaling->FindFieldByName("burst_point")),
+            "(0, 1]");
+  EXPECT_EQ(internal::FormatRange(
+                *v1::Resources::descriptor()->FindFieldByName("cpus")),
+            "[0, inf)");
+  EXPECT_EQ(internal::FormatRange(*scaling->FindFieldByName("strategy")), "");
+}
+
+}  // namespace
+}  // namespace spotburst

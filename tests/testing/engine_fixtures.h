@@ -1,0 +1,96 @@
+// Small builders for engine tests: the prototype's policy, markets, fleets.
+#ifndef SPOTBURST_TESTS_TESTING_ENGINE_FIXTURES_H_
+#define SPOTBURST_TESTS_TESTING_ENGINE_FIXTURES_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "spotburst/engine.h"
+#include "spotburst/policy.h"
+
+namespace spotburst::testing {
+
+inline absl::Time T0() { return absl::FromUnixSeconds(1450000000); }
+
+// The revised experiment of the prototype: c4.large, burst point 0.75,
+// max 10, max bid 0.5, padding 0.1, request timeout 10 min, baseline 40
+// CPUs / 80 GB / 800 GB.
+inline Policy PrototypePolicy() {
+  Policy p;
+  p.name = "prototype";
+  p.baseline = {.cpus = 40, .mem_mib = 81920, .disk_mib = 819200};
+  p.instance.type = "c4.large";
+  p.instance.shape = {.cpus = 2, .mem_mib = 3840};
+  p.instance.on_demand_usd_per_hour = 0.1;
+  p.instance.region = "us-east-1";
+  p.instance.availability_zone = "us-east-1a";
+  p.scaling.burst_point = 0.75;
+  p.scaling.max_instances = 10;
+  p.bidding.strategy = "current-plus";
+  p.bidding.padding_usd = 0.1;
+  p.bidding.max_bid_usd_per_hour = 0.5;
+  p.requests.timeout = absl::Minutes(10);
+  p.billing.partial_hour_limit = absl::Minutes(20);
+  return p;
+}
+
+inline MarketView Market(double current, double min = -1, double mean = -1,
+                         double max = -1, absl::Time as_of = T0()) {
+  MarketView view;
+  view.market = {.instance_type = "c4.large",
+                 .availability_zone = "us-east-1a"};
+  view.stats = {.min_usd = min < 0 ? current : min,
+                .mean_usd = mean < 0 ? current : mean,
+                .max_usd = max < 0 ? current : max,
+                .current_usd = current,
+                .points = 10,
+                .last_change = as_of - absl::Minutes(5),
+                .as_of = as_of};
+  return view;
+}
+
+inline Instance SpotInstance(std::string id, absl::Time launched,
+                             double bid = 0.127) {
+  return {.id = std::move(id),
+          .instance_type = "c4.large",
+          .availability_zone = "us-east-1a",
+          .lifecycle = Lifecycle::kSpot,
+          .state = InstanceState::kRunning,
+          .launch_time = launched,
+          .max_price_usd_per_hour = bid};
+}
+
+inline Instance OnDemandInstance(std::string id, absl::Time launched) {
+  Instance i = SpotInstance(std::move(id), launched, 0.1);
+  i.lifecycle = Lifecycle::kOnDemand;
+  return i;
+}
+
+inline SpotRequest OpenRequest(std::string id, absl::Time created,
+                               double bid = 0.127) {
+  return {.id = std::move(id),
+          .state = SpotRequestState::kOpen,
+          .status_code = "pending-evaluation",
+          .create_time = created,
+          .bid_usd_per_hour = bid,
+          .instance_type = "c4.large",
+          .availability_zone = "us-east-1a"};
+}
+
+// Cluster usage with `cpus` used (memory and disk light).
+inline ClusterState UsingCpus(double cpus) {
+  return {.used = {.cpus = cpus, .mem_mib = 2048, .disk_mib = 0}};
+}
+
+inline int CountKind(const Plan& plan, ActionKind kind) {
+  int n = 0;
+  for (const Action& a : plan.actions) {
+    if (a.kind == kind) n += (a.count > 0 ? a.count : 1);
+  }
+  return n;
+}
+
+}  // namespace spotburst::testing
+
+#endif  // SPOTBURST_TESTS_TESTING_ENGINE_FIXTURES_H_
