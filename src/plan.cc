@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -102,10 +103,18 @@ std::string TimeText(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
 
-std::string Messages(const std::vector<Reason>& reasons) {
-  return absl::StrJoin(reasons, "; ", [](std::string* out, const Reason& r) {
-    absl::StrAppend(out, r.message.empty() ? Sv(ReasonCodeName(r.code))
-                                           : absl::string_view(r.message));
+// The reasons of an action, leaving out those already printed as notes
+// (the scaling decision every removal shares) unless nothing else is left.
+std::string Messages(const std::vector<Reason>& reasons,
+                     const absl::flat_hash_set<std::string>& noted) {
+  std::vector<const Reason*> shown;
+  for (const Reason& r : reasons) {
+    if (!noted.contains(r.message)) shown.push_back(&r);
+  }
+  if (shown.empty() && !reasons.empty()) shown.push_back(&reasons.front());
+  return absl::StrJoin(shown, "; ", [](std::string* out, const Reason* r) {
+    absl::StrAppend(out, r->message.empty() ? Sv(ReasonCodeName(r->code))
+                                            : absl::string_view(r->message));
   });
 }
 
@@ -145,6 +154,15 @@ std::string ActionHead(const Action& a) {
   return head;
 }
 
+// Resources the cluster has or uses; an all-zero gpus line says nothing.
+std::vector<ResourceUsage> Scaled(const std::vector<ResourceUsage>& usage) {
+  std::vector<ResourceUsage> shown;
+  for (const ResourceUsage& u : usage) {
+    if (u.used != 0 || u.capacity != 0) shown.push_back(u);
+  }
+  return shown;
+}
+
 }  // namespace
 
 std::string PlanToText(const Plan& plan) {
@@ -162,7 +180,7 @@ std::string PlanToText(const Plan& plan) {
   if (!plan.usage.empty()) {
     absl::StrAppend(
         &out, "  usage: ",
-        absl::StrJoin(plan.usage, ", ",
+        absl::StrJoin(Scaled(plan.usage), ", ",
                       [](std::string* s, const ResourceUsage& u) {
                         absl::StrAppend(
                             s, Sv(ResourceName(u.kind)), " ",
@@ -171,13 +189,16 @@ std::string PlanToText(const Plan& plan) {
                       }),
         "\n");
   }
-  if (plan.actions.empty()) absl::StrAppend(&out, "  no actions\n");
-  for (const Action& a : plan.actions) {
-    absl::StrAppend(&out, "  ", ActionHead(a), ": ", Messages(a.reasons), "\n");
-  }
+  absl::flat_hash_set<std::string> noted;
   for (const Reason& note : plan.notes) {
     absl::StrAppend(&out, "  note ", Sv(ReasonCodeName(note.code)), ": ",
                     note.message, "\n");
+    noted.insert(note.message);
+  }
+  if (plan.actions.empty()) absl::StrAppend(&out, "  no actions\n");
+  for (const Action& a : plan.actions) {
+    absl::StrAppend(&out, "  ", ActionHead(a), ": ", Messages(a.reasons, noted),
+                    "\n");
   }
   return out;
 }
