@@ -77,8 +77,8 @@ Policy BenchPolicy(int instances) {
   p.bidding.padding_usd = 0.1;
   p.bidding.max_bid_usd_per_hour = kMaxBidUsd;
   p.requests.timeout = absl::Minutes(10);
-  p.billing.partial_hour_limit = absl::Minutes(20);
-  p.billing.drain_time = absl::Minutes(2);
+  p.billing.partial_hour_limit = absl::Minutes(40);
+  p.billing.drain_time = absl::Minutes(5);
   return p;
 }
 

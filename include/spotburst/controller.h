@@ -1,0 +1,112 @@
+// Controller: the control loop around the pure Engine.
+//
+// One Tick() gathers (cluster metrics, fleet, prices), evaluates, applies the
+// plan through the InstanceManager and reports what happened. It owns the
+// things the engine must not: the clock, the engine's state between ticks,
+// price windows fed incrementally from the PriceFeed, and the safety rules
+// of applying:
+//   - a failed read (metrics, fleet or prices) means no action at all in
+//     that tick, never a destructive one;
+//   - cancels and terminations go first; if any of them fails, launches are
+//     skipped for the tick, so a fleet the controller cannot shrink never
+//     grows;
+//   - launches carry the plan's idempotency token, so a retried tick never
+//     doubles a request.
+// Adapters are borrowed and must outlive the Controller. Tick() and Run()
+// are called from one thread; observers are called on that thread.
+//
+//   Controller controller(engine, metrics, prices, instances, Clock::Real(),
+//                         {.dry_run = true});
+//   controller.AddObserver([](const TickReport& r) {
+//     if (r.plan) std::cout << PlanToText(*r.plan);
+//   });
+//   controller.Run([] { return !stop_requested; });
+#ifndef SPOTBURST_CONTROLLER_H_
+#define SPOTBURST_CONTROLLER_H_
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "spotburst/clock.h"
+#include "spotburst/engine.h"
+#include "spotburst/instance_manager.h"
+#include "spotburst/metrics_source.h"
+#include "spotburst/plan.h"
+#include "spotburst/price_feed.h"
+#include "spotburst/price_window.h"
+
+namespace spotburst {
+
+struct ControllerOptions {
+  // Make plans, apply none.
+  bool dry_run = false;
+  // Zones whose spot markets are watched when the policy names no zone
+  // (the engine then picks the cheapest). Ignored when the policy has one.
+  std::vector<std::string> availability_zones;
+};
+
+// What one tick did.
+struct TickReport {
+  absl::Time time = absl::InfinitePast();
+  // Why nothing was decided (a failed read or evaluation); OK otherwise.
+  absl::Status status;
+  std::optional<Plan> plan;
+  Fleet fleet;  // as listed at the start of the tick
+  // Actions handed to the InstanceManager, and the ones that failed.
+  int applied = 0;
+  std::vector<absl::Status> apply_errors;
+  // Launches not attempted because a cancel or termination failed.
+  int launches_skipped = 0;
+  bool dry_run = false;
+};
+
+class Controller {
+ public:
+  Controller(const Engine& engine, MetricsSource& metrics, PriceFeed& prices,
+             InstanceManager& instances, Clock& clock,
+             ControllerOptions options = {});
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  // One gather -> evaluate -> apply -> report cycle at the clock's now.
+  TickReport Tick();
+
+  // Ticks every evaluation interval while keep_going() is true (checked
+  // before each tick), sleeping on the clock in between.
+  void Run(const std::function<bool()>& keep_going);
+
+  void AddObserver(std::function<void(const TickReport&)> observer);
+
+  const EngineState& engine_state() const { return state_; }
+  // Sets the state a restarted controller resumes from.
+  void set_engine_state(EngineState state) { state_ = std::move(state); }
+
+ private:
+  absl::StatusOr<std::vector<MarketView>> GatherMarkets(absl::Time now);
+  void Apply(const Plan& plan, TickReport& report);
+
+  const Engine& engine_;
+  MetricsSource& metrics_;
+  PriceFeed& prices_;
+  InstanceManager& instances_;
+  Clock& clock_;
+  ControllerOptions options_;
+  EngineState state_;
+  struct WatchedMarket {
+    Market market;
+    PriceWindow window;
+    absl::Time fetched_until = absl::InfinitePast();
+  };
+  std::vector<WatchedMarket> markets_;
+  std::optional<double> on_demand_usd_;
+  std::vector<std::function<void(const TickReport&)>> observers_;
+};
+
+}  // namespace spotburst
+
+#endif  // SPOTBURST_CONTROLLER_H_

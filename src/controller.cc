@@ -1,0 +1,181 @@
+// The control loop: gather, evaluate, apply, report.
+#include "spotburst/controller.h"
+
+#include <utility>
+
+#include "absl/strings/str_format.h"
+
+namespace spotburst {
+
+Controller::Controller(const Engine& engine, MetricsSource& metrics,
+                       PriceFeed& prices, InstanceManager& instances,
+                       Clock& clock, ControllerOptions options)
+    : engine_(engine),
+      metrics_(metrics),
+      prices_(prices),
+      instances_(instances),
+      clock_(clock),
+      options_(std::move(options)) {
+  const InstanceSpec& spec = engine_.policy().instance;
+  std::vector<std::string> zones = options_.availability_zones;
+  if (!spec.availability_zone.empty()) zones = {spec.availability_zone};
+  for (const std::string& zone : zones) {
+    markets_.push_back(
+        {.market = {.instance_type = spec.type,
+                    .availability_zone = zone,
+                    .product = spec.product},
+         .window = PriceWindow(engine_.policy().bidding.price_window)});
+  }
+}
+
+void Controller::AddObserver(std::function<void(const TickReport&)> observer) {
+  observers_.push_back(std::move(observer));
+}
+
+absl::StatusOr<std::vector<MarketView>> Controller::GatherMarkets(
+    absl::Time now) {
+  if (markets_.empty()) {
+    return absl::FailedPreconditionError(
+        "controller: the policy names no availability zone and none is "
+        "configured to watch");
+  }
+  if (!on_demand_usd_) {
+    // The policy's price stands in when the feed has none.
+    absl::StatusOr<double> price = prices_.OnDemandPrice(
+        engine_.policy().instance.type, engine_.policy().instance.region);
+    on_demand_usd_ = price.ok() ? *price : 0.0;
+  }
+  std::vector<MarketView> views;
+  for (WatchedMarket& watched : markets_) {
+    const absl::Time from = watched.fetched_until == absl::InfinitePast()
+                                ? now - watched.window.length()
+                                : watched.fetched_until;
+    absl::StatusOr<PriceHistory> history =
+        prices_.History(watched.market, from, now);
+    if (!history.ok()) return history.status();
+    for (const PricePoint& point : history->points) {
+      // The feed repeats the point in force at `from`; older ones are known.
+      if (point.time < watched.fetched_until) continue;
+      absl::Status added = watched.window.Add(point.time, point.usd_per_hour);
+      if (!added.ok()) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "controller: market %s: %s", watched.market.Name(),
+            added.message()));
+      }
+    }
+    watched.fetched_until = now;
+    views.push_back({.market = watched.market,
+                     .stats = watched.window.Stats(now),
+                     .on_demand_usd_per_hour = *on_demand_usd_});
+  }
+  return views;
+}
+
+TickReport Controller::Tick() {
+  TickReport report;
+  report.time = clock_.Now();
+  report.dry_run = options_.dry_run;
+
+  // Gather. Any failed read ends the tick before anything is decided.
+  absl::StatusOr<ClusterState> cluster = metrics_.Snapshot();
+  absl::StatusOr<Fleet> fleet =
+      cluster.ok() ? instances_.List() : absl::StatusOr<Fleet>(cluster.status());
+  absl::StatusOr<std::vector<MarketView>> markets =
+      fleet.ok() ? GatherMarkets(report.time)
+                 : absl::StatusOr<std::vector<MarketView>>(fleet.status());
+  if (!markets.ok()) {
+    report.status = markets.status();
+  } else {
+    report.fleet = *fleet;
+    absl::StatusOr<Evaluation> evaluation = engine_.Evaluate(
+        {.cluster = *std::move(cluster),
+         .markets = *std::move(markets),
+         .fleet = *std::move(fleet),
+         .state = state_},
+        report.time);
+    if (!evaluation.ok()) {
+      report.status = evaluation.status();
+    } else {
+      state_ = std::move(evaluation->state);
+      if (!options_.dry_run) Apply(evaluation->plan, report);
+      report.plan = std::move(evaluation->plan);
+    }
+  }
+  for (const auto& observer : observers_) observer(report);
+  return report;
+}
+
+void Controller::Apply(const Plan& plan, TickReport& report) {
+  std::vector<std::string> cancels, terminations;
+  for (const Action& a : plan.actions) {
+    if (a.kind == ActionKind::kCancelRequest) cancels.push_back(a.request_id);
+    if (a.kind == ActionKind::kTerminateInstance)
+      terminations.push_back(a.instance_id);
+  }
+  bool shrink_failed = false;
+  if (!cancels.empty()) {
+    absl::Status s = instances_.CancelRequests(cancels);
+    if (s.ok()) {
+      report.applied += cancels.size();
+    } else {
+      report.apply_errors.push_back(s);
+      shrink_failed = true;
+    }
+  }
+  if (!terminations.empty()) {
+    absl::Status s = instances_.Terminate(terminations);
+    if (s.ok()) {
+      report.applied += terminations.size();
+    } else {
+      report.apply_errors.push_back(s);
+      shrink_failed = true;
+    }
+  }
+  const LaunchSpec& launch_spec = engine_.policy().instance.launch_spec;
+  for (const Action& a : plan.actions) {
+    if (a.kind != ActionKind::kRequestSpot &&
+        a.kind != ActionKind::kLaunchOnDemand) {
+      continue;
+    }
+    if (shrink_failed) {
+      report.launches_skipped += a.count;
+      continue;
+    }
+    absl::Status s;
+    if (a.kind == ActionKind::kRequestSpot) {
+      s = instances_
+              .RequestSpot({.count = a.count,
+                            .instance_type = a.instance_type,
+                            .availability_zone = a.availability_zone,
+                            .bid_usd_per_hour = a.bid_usd_per_hour,
+                            .idempotency_token = a.idempotency_token,
+                            .replaces_instance_id = a.replaces_instance_id,
+                            .launch_spec = launch_spec})
+              .status();
+    } else {
+      s = instances_
+              .LaunchOnDemand({.count = a.count,
+                               .instance_type = a.instance_type,
+                               .availability_zone = a.availability_zone,
+                               .idempotency_token = a.idempotency_token,
+                               .launch_spec = launch_spec})
+              .status();
+    }
+    if (s.ok()) {
+      ++report.applied;
+    } else {
+      report.apply_errors.push_back(s);
+    }
+  }
+}
+
+void Controller::Run(const std::function<bool()>& keep_going) {
+  absl::Time next = clock_.Now();
+  while (keep_going()) {
+    Tick();
+    next += engine_.policy().evaluation_interval;
+    clock_.SleepUntil(next);
+  }
+}
+
+}  // namespace spotburst

@@ -1,0 +1,184 @@
+// Controller: gather -> evaluate -> apply, and its safety rules under faults.
+#include "spotburst/controller.h"
+
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/engine_fixtures.h"
+#include "testing/status_matchers.h"
+
+namespace spotburst {
+namespace {
+
+using ::spotburst::testing::IsOk;
+using ::spotburst::testing::OpenRequest;
+using ::spotburst::testing::PrototypePolicy;
+using ::spotburst::testing::SpotInstance;
+using ::spotburst::testing::T0;
+using ::spotburst::testing::UsingCpus;
+
+class FakeClock final : public Clock {
+ public:
+  absl::Time Now() const override { return now; }
+  void SleepUntil(absl::Time deadline) override { now = std::max(now, deadline); }
+  absl::Time now = T0();
+};
+
+class FakeMetrics final : public MetricsSource {
+ public:
+  absl::StatusOr<ClusterState> Snapshot() override {
+    if (!fail.ok()) return fail;
+    return state;
+  }
+  ClusterState state = UsingCpus(34);
+  absl::Status fail;
+};
+
+class FakePrices final : public PriceFeed {
+ public:
+  absl::StatusOr<PriceHistory> History(const Market& market, absl::Time from,
+                                       absl::Time to) override {
+    froms.push_back(from);
+    if (!fail.ok()) return fail;
+    PriceHistory h{.market = market};
+    for (const PricePoint& p : points)
+      if (p.time <= to) h.points.push_back(p);
+    return h;
+  }
+  absl::StatusOr<double> OnDemandPrice(const std::string&,
+                                       const std::string&) override {
+    return 0.1;
+  }
+  std::vector<PricePoint> points = {{T0() - absl::Hours(2), 0.027}};
+  std::vector<absl::Time> froms;
+  absl::Status fail;
+};
+
+class FakeInstances final : public InstanceManager {
+ public:
+  absl::StatusOr<Fleet> List() override {
+    ++lists;
+    if (!fail_list.ok()) return fail_list;
+    return fleet;
+  }
+  absl::StatusOr<std::vector<std::string>> RequestSpot(
+      const SpotRequestSpec& spec) override {
+    spot.push_back(spec);
+    return std::vector<std::string>{"sir-new"};
+  }
+  absl::StatusOr<std::vector<std::string>> LaunchOnDemand(
+      const OnDemandSpec& spec) override {
+    on_demand.push_back(spec);
+    return std::vector<std::string>{"i-od"};
+  }
+  absl::Status CancelRequests(const std::vector<std::string>& ids) override {
+    cancelled.insert(cancelled.end(), ids.begin(), ids.end());
+    return fail_cancel;
+  }
+  absl::Status Terminate(const std::vector<std::string>& ids) override {
+    terminated.insert(terminated.end(), ids.begin(), ids.end());
+    return absl::OkStatus();
+  }
+  int Calls() const {
+    return spot.size() + on_demand.size() + cancelled.size() +
+           terminated.size();
+  }
+  Fleet fleet;
+  int lists = 0;
+  std::vector<SpotRequestSpec> spot;
+  std::vector<OnDemandSpec> on_demand;
+  std::vector<std::string> cancelled, terminated;
+  absl::Status fail_list, fail_cancel;
+};
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  ControllerTest() : engine_(*Engine::Create(PrototypePolicy())) {}
+  Controller Make(ControllerOptions options = {}) {
+    return Controller(engine_, metrics_, prices_, instances_, clock_,
+                      std::move(options));
+  }
+  Engine engine_;
+  FakeClock clock_;
+  FakeMetrics metrics_;
+  FakePrices prices_;
+  FakeInstances instances_;
+};
+
+TEST_F(ControllerTest, AppliesTheSpotRequestWithItsToken) {
+  Controller controller = Make();
+  TickReport report = controller.Tick();
+  ASSERT_THAT(report.status, IsOk());
+  ASSERT_EQ(instances_.spot.size(), 1u);
+  EXPECT_DOUBLE_EQ(instances_.spot[0].bid_usd_per_hour, 0.127);
+  EXPECT_EQ(instances_.spot[0].idempotency_token,
+            report.plan->actions.back().idempotency_token);
+  EXPECT_EQ(report.applied, 1);
+}
+
+TEST_F(ControllerTest, FailedMetricsReadTakesNoAction) {
+  instances_.fleet.instances = {SpotInstance("i-1", T0() - absl::Minutes(50))};
+  metrics_.fail = absl::UnavailableError("mesos: connection refused");
+  Controller controller = Make();
+  TickReport report = controller.Tick();
+  EXPECT_EQ(report.status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_FALSE(report.plan.has_value());
+  EXPECT_EQ(instances_.Calls(), 0);
+}
+
+TEST_F(ControllerTest, FailedFleetOrPriceReadTakesNoAction) {
+  instances_.fail_list = absl::UnavailableError("ec2: HTTP 503");
+  Controller controller = Make();
+  EXPECT_EQ(controller.Tick().status.code(), absl::StatusCode::kUnavailable);
+  instances_.fail_list = absl::OkStatus();
+  prices_.fail = absl::UnavailableError("ec2: throttled");
+  EXPECT_EQ(controller.Tick().status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(instances_.Calls(), 0);
+}
+
+TEST_F(ControllerTest, FailedCancelSkipsLaunchesInTheSameTick) {
+  metrics_.state = UsingCpus(36);
+  instances_.fleet.requests = {OpenRequest("sir-old", T0() - absl::Minutes(15))};
+  instances_.fail_cancel = absl::UnavailableError("ec2: HTTP 500");
+  Controller controller = Make();
+  TickReport report = controller.Tick();
+  EXPECT_EQ(instances_.cancelled, std::vector<std::string>{"sir-old"});
+  EXPECT_TRUE(instances_.spot.empty());
+  EXPECT_EQ(report.launches_skipped, 2);
+  EXPECT_EQ(report.apply_errors.size(), 1u);
+}
+
+TEST_F(ControllerTest, DryRunPlansButAppliesNothing) {
+  Controller controller = Make({.dry_run = true});
+  TickReport report = controller.Tick();
+  ASSERT_TRUE(report.plan.has_value());
+  EXPECT_FALSE(report.plan->actions.empty());
+  EXPECT_EQ(instances_.Calls(), 0);
+}
+
+TEST_F(ControllerTest, FetchesOnlyNewPricesAndKeepsEngineState) {
+  Controller controller = Make();
+  controller.Tick();
+  clock_.now += absl::Minutes(1);
+  prices_.points.push_back({T0() + absl::Seconds(30), 0.03});
+  TickReport second = controller.Tick();
+  ASSERT_EQ(prices_.froms.size(), 2u);
+  EXPECT_EQ(prices_.froms[0], T0() - absl::Hours(24));
+  EXPECT_EQ(prices_.froms[1], T0());
+  EXPECT_DOUBLE_EQ(second.plan->current_price_usd, 0.03);
+  EXPECT_EQ(controller.engine_state().last_scale_up, clock_.now);
+}
+
+TEST_F(ControllerTest, RunTicksEveryIntervalOnTheClock) {
+  Controller controller = Make({.dry_run = true});
+  std::vector<absl::Time> ticks;
+  controller.AddObserver([&](const TickReport& r) { ticks.push_back(r.time); });
+  int left = 3;
+  controller.Run([&] { return left-- > 0; });
+  ASSERT_EQ(ticks.size(), 3u);
+  EXPECT_EQ(ticks[2] - ticks[0], absl::Minutes(2));
+}
+
+}  // namespace
+}  // namespace spotburst
