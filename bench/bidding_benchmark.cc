@@ -13,6 +13,12 @@
 //   hour of prices) Stats is called, which evicts the points that left the
 //   window, so the time includes each point's amortised eviction and the
 //   window stays at its steady-state size of about 8,640 points.
+// BM_PriceWindowStats/points:P
+//   One PriceWindow::Stats(now) (min, time-weighted mean, max, current),
+//   with `now` one minute later in each iteration, over a window holding
+//   P = 1,000 or 1,000,000 points (10 s apart) that all stay in the window
+//   for the whole run. Built once per run, outside the timing loop. The
+//   cost should not depend on P.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -111,6 +117,36 @@ void BM_PriceWindowAdd(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PriceWindowAdd);
+
+void BM_PriceWindowStats(benchmark::State& state) {
+  const int64_t points = state.range(0);
+  const absl::Duration spacing = absl::Seconds(10);
+  // The whole history plus a thousand years of one-minute steps (far more
+  // than any run takes): nothing is evicted.
+  PriceWindow window(points * spacing + absl::Hours(24 * 365 * 1000));
+  std::mt19937_64 rng(42);
+  std::normal_distribution<double> step(0, 0.0004);
+  double price = 0.026;
+  const absl::Time first = Start() - (points - 1) * spacing;
+  for (int64_t i = 0; i < points; ++i) {
+    price = std::clamp(price + step(rng), 0.0150, 0.0900);
+    if (absl::Status s = window.Add(first + i * spacing, price); !s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      return;
+    }
+  }
+  absl::Time now = Start();
+  int64_t live = 0;
+  for (auto _ : state) {
+    now += absl::Minutes(1);
+    PriceStats stats = window.Stats(now);
+    benchmark::DoNotOptimize(stats);
+    live = stats.points;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["live_points"] = static_cast<double>(live);
+}
+BENCHMARK(BM_PriceWindowStats)->ArgName("points")->Arg(1000)->Arg(1000000);
 
 }  // namespace
 }  // namespace spotburst

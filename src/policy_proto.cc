@@ -300,6 +300,7 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
   if (fallback.has_revert_after_s()) {
     f.revert_after = absl::Seconds(fallback.revert_after_s());
   }
+  if (fallback.has_on_demand_only()) f.on_demand_only = fallback.on_demand_only();
   if (fallback.has_replacement_lead_time_s()) {
     f.replacement_lead_time = absl::Seconds(fallback.replacement_lead_time_s());
   }
@@ -369,6 +370,7 @@ v1::Policy PolicyToProto(const Policy& policy) {
   fallback.set_enabled(f.enabled);
   fallback.set_retry_spot_after_s(absl::ToDoubleSeconds(f.retry_spot_after));
   fallback.set_revert_after_s(absl::ToDoubleSeconds(f.revert_after));
+  fallback.set_on_demand_only(f.on_demand_only);
   fallback.set_replacement_lead_time_s(
       absl::ToDoubleSeconds(f.replacement_lead_time));
 

@@ -37,6 +37,18 @@ std::optional<Reason> PriceTrouble(const SpotSignals& s) {
 std::optional<Reason> UpdateSupplyMode(const FallbackPolicy& policy,
                                        const SpotSignals& signals,
                                        absl::Time now, EngineState& state) {
+  if (policy.on_demand_only) {
+    const bool changed = state.supply_mode != SupplyMode::kOnDemand;
+    state.supply_mode = SupplyMode::kOnDemand;
+    state.fallback_reason = "policy buys on-demand only";
+    state.fallback_for_capacity = false;
+    state.spot_healthy_since = absl::InfiniteFuture();
+    if (!changed) return std::nullopt;
+    state.supply_mode_since = now;
+    return Reason{ReasonCode::kFallbackToOnDemand,
+                  "on-demand only (fallback.on_demand_only)",
+                  {}};
+  }
   if (!policy.enabled) {
     state.supply_mode = SupplyMode::kSpot;
     state.fallback_reason.clear();

@@ -221,6 +221,15 @@ TEST(Engine, RevertsToSpotAndReplacesOnDemandAtItsBillingPoint) {
             "i-od");
 }
 
+TEST(Engine, OnDemandOnlyNeverBuysSpot) {
+  Policy policy = PrototypePolicy();
+  policy.fallback.on_demand_only = true;
+  EvaluationInput input{.cluster = UsingCpus(34), .markets = {Market(0.027)}};
+  Evaluation e = Decided(policy, input);
+  EXPECT_EQ(CountKind(e.plan, ActionKind::kLaunchOnDemand), 1);
+  EXPECT_EQ(CountKind(e.plan, ActionKind::kRequestSpot), 0);
+}
+
 TEST(Engine, ScaleUpCooldownHoldsTheNextStep) {
   Policy policy = PrototypePolicy();
   policy.scaling.scale_up_cooldown = absl::Minutes(3);

@@ -500,7 +500,8 @@ Policy FullPolicy() {
   p.fallback = {.enabled = true,
                 .retry_spot_after = absl::Seconds(5),
                 .revert_after = absl::Seconds(6),
-                .replacement_lead_time = absl::Seconds(7)};
+                .replacement_lead_time = absl::Seconds(7),
+                .on_demand_only = true};
   p.cost.max_fleet_usd_per_hour = 2.5;
   return p;
 }
@@ -584,6 +585,7 @@ TEST(PolicyProto, RoundTripKeepsEveryField) {
   EXPECT_EQ(back->fallback.revert_after, original.fallback.revert_after);
   EXPECT_EQ(back->fallback.replacement_lead_time,
             original.fallback.replacement_lead_time);
+  EXPECT_EQ(back->fallback.on_demand_only, original.fallback.on_demand_only);
   EXPECT_EQ(back->cost.max_fleet_usd_per_hour,
             original.cost.max_fleet_usd_per_hour);
   EXPECT_EQ(internal::PolicyToProto(*back).DebugString(), proto.DebugString());

@@ -87,6 +87,7 @@ struct FallbackPolicy {
   absl::Duration retry_spot_after = absl::Minutes(30);
   absl::Duration revert_after = absl::Minutes(5);
   absl::Duration replacement_lead_time = absl::Minutes(15);
+  bool on_demand_only = false;
 };
 
 struct CostPolicy {

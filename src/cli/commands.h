@@ -14,6 +14,9 @@ int RunValidate(const std::vector<std::string>& args);
 int RunBid(const std::vector<std::string>& args);
 int RunEvaluate(const std::vector<std::string>& args);
 int RunStrategies(const std::vector<std::string>& args);
+int RunReplay(const std::vector<std::string>& args);
+int RunSimulate(const std::vector<std::string>& args);
+int RunCompare(const std::vector<std::string>& args);
 
 }  // namespace spotburst::cli
 

@@ -3,7 +3,9 @@
 
 #include "absl/flags/flag.h"
 
-ABSL_FLAG(std::string, policy, "", "policy file (YAML or JSON)");
+ABSL_FLAG(std::string, policy, "",
+          "policy file (YAML or JSON); simulate and compare: several, "
+          "comma-separated");
 ABSL_FLAG(std::string, state, "",
           "evaluate: state file (JSON), or - for one JSON state per line on "
           "standard input");
@@ -22,3 +24,15 @@ ABSL_FLAG(std::string, catalog, "data/instance_types.csv",
           "instance catalogue (CSV) for on-demand prices");
 ABSL_FLAG(double, on_demand, 0,
           "bid: on-demand price USD/h (default: policy, then catalogue)");
+ABSL_FLAG(std::string, scenario, "",
+          "simulate, compare: scenario file (YAML or JSON)");
+ABSL_FLAG(std::string, out, "",
+          "simulate: directory for the CSV timelines and SVG charts "
+          "(default: out/<scenario name>)");
+ABSL_FLAG(double, service_level, 0.99,
+          "compare: share of demand a policy must serve to be marked, 0..1");
+ABSL_FLAG(std::string, progress, "auto",
+          "simulate, compare: progress bar on standard error: auto (when "
+          "it is a terminal), on or off");
+ABSL_FLAG(bool, baselines, true,
+          "compare: add the no-burst and on-demand-only baselines");

@@ -16,5 +16,10 @@ ABSL_DECLARE_FLAG(std::string, every);
 ABSL_DECLARE_FLAG(std::string, format);
 ABSL_DECLARE_FLAG(std::string, catalog);
 ABSL_DECLARE_FLAG(double, on_demand);
+ABSL_DECLARE_FLAG(std::string, scenario);
+ABSL_DECLARE_FLAG(std::string, out);
+ABSL_DECLARE_FLAG(double, service_level);
+ABSL_DECLARE_FLAG(std::string, progress);
+ABSL_DECLARE_FLAG(bool, baselines);
 
 #endif  // SPOTBURST_CLI_FLAGS_H_

@@ -4,6 +4,9 @@
 //   spotburst bid --trace FILE --market TYPE[/ZONE] [--policy P] [--at T]
 //   spotburst evaluate --policy P --state FILE|- [--trace FILE]
 //   spotburst strategies
+//   spotburst replay LOG... [--policy NEW]
+//   spotburst simulate --scenario FILE [--policy P[,P...]] [--out DIR]
+//   spotburst compare --scenario FILE [--policy P[,P...]]
 #include <iostream>
 #include <string>
 #include <vector>
@@ -28,6 +31,19 @@ usage:
       standard input and one JSON plan per line on standard output
   spotburst strategies
       the registered bidding and scaling strategies
+  spotburst replay LOG... [--policy NEW]
+      makes every decision in spotburstd's decision log again (under the
+      recorded policy, or NEW) and reports each one whose plan changes
+  spotburst simulate --scenario FILE [--policy P[,P...]] [POLICY...]
+                     [--out DIR] [--progress auto|on|off]
+      replays the scenario through each policy (default: the scenario's
+      policies); prints a summary of each and writes a CSV timeline and an
+      SVG chart per policy to DIR (default out/<scenario name>)
+  spotburst compare --scenario FILE [--policy P[,P...]] [POLICY...]
+                    [--service_level 0.99] [--baselines=false]
+      runs every policy, plus the no-burst and on-demand-only baselines,
+      over the same traces; one table of cost against unmet demand, with
+      the cheapest policy that met the service level marked
 
 Run "spotburst --help" for every flag.)";
 
@@ -47,6 +63,9 @@ int main(int argc, char** argv) {
   if (command == "bid") return spotburst::cli::RunBid(args);
   if (command == "evaluate") return spotburst::cli::RunEvaluate(args);
   if (command == "strategies") return spotburst::cli::RunStrategies(args);
+  if (command == "replay") return spotburst::cli::RunReplay(args);
+  if (command == "simulate") return spotburst::cli::RunSimulate(args);
+  if (command == "compare") return spotburst::cli::RunCompare(args);
   std::cerr << "spotburst: unknown command \"" << command << "\"\n\n"
             << kUsage << "\n";
   return 2;

@@ -1,0 +1,131 @@
+// Timeline rows and totals of a simulation run.
+#include "accounting.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "hindsight.h"
+
+namespace spotburst::sim::internal {
+
+std::string ActionSummary(const Plan& plan) {
+  std::string out;
+  size_t i = 0;
+  while (i < plan.actions.size()) {
+    // Actions of a kind are adjacent (plans come grouped by kind).
+    const ActionKind kind = plan.actions[i].kind;
+    int count = 0;
+    for (; i < plan.actions.size() && plan.actions[i].kind == kind; ++i) {
+      const bool launch = kind == ActionKind::kRequestSpot ||
+                          kind == ActionKind::kLaunchOnDemand;
+      count += launch ? plan.actions[i].count : 1;
+    }
+    const std::string_view name = ActionKindName(kind);
+    absl::StrAppend(&out, out.empty() ? "" : " ",
+                    absl::string_view(name.data(), name.size()), ":", count);
+  }
+  return out;
+}
+
+Accounting::Accounting(const Policy& policy, const Resources& baseline,
+                       bool keep_timeline, size_t expected_rows)
+    : policy_(policy), baseline_(baseline), keep_timeline_(keep_timeline) {
+  if (keep_timeline_) timeline_.reserve(expected_rows);
+}
+
+void Accounting::Record(absl::Time t, absl::Duration interval,
+                        const TickReport& report, const ClusterReading& reading,
+                        SimCloud& cloud) {
+  // Sums of value x seconds, made hours once at the end: whole seconds
+  // keep round inputs round (50 CPUs for an hour is 50 CPU-hours exactly).
+  const double seconds = absl::ToDoubleSeconds(interval);
+  demand_seconds_ += reading.demand * seconds;
+  unmet_seconds_ += reading.queued * seconds;
+  burst_cpu_seconds_used_ +=
+      std::max(0.0, reading.used.cpus - baseline_.cpus) * seconds;
+  const int needed =
+      InstancesNeeded(reading.demand, baseline_, policy_.instance.shape);
+  idle_paid_instance_seconds_ +=
+      std::max(0, cloud.live_instances() - needed) * seconds;
+  if (!report.status.ok() || !report.apply_errors.empty()) {
+    ++failed_ticks_;
+    if (first_error_.empty()) {
+      first_error_ = !report.status.ok()
+                         ? report.status.ToString()
+                         : report.apply_errors.front().ToString();
+    }
+  }
+  if (!keep_timeline_) return;
+
+  TimelineRow row;
+  row.time = t;
+  row.price_usd = cloud.PriceNow();
+  if (report.plan) {
+    row.bid_usd = report.plan->bid_usd_per_hour;
+    row.desired = report.plan->desired;
+    row.supply_mode = report.plan->supply_mode;
+    row.actions = ActionSummary(*report.plan);
+  } else if (!timeline_.empty()) {
+    // No plan this tick: the last decision still stands.
+    row.desired = timeline_.back().desired;
+    row.supply_mode = timeline_.back().supply_mode;
+  }
+  row.open_requests = cloud.open_requests();
+  row.booting = cloud.booting();
+  row.running_spot = cloud.joined_spot();
+  row.running_on_demand = cloud.joined_on_demand();
+  row.demand = reading.demand;
+  row.capacity = reading.capacity;
+  row.used = reading.used;
+  for (ResourceKind kind : kAllResourceKinds) {
+    const double capacity = reading.capacity.Get(kind);
+    if (capacity > 0) {
+      row.usage_share =
+          std::max(row.usage_share, reading.used.Get(kind) / capacity);
+    }
+  }
+  row.burst_point = policy_.scaling.burst_point;
+  row.cost_usd = cloud.meter().CostSoFar(t);
+  row.interruptions = cloud.counters().interruptions;
+  timeline_.push_back(std::move(row));
+}
+
+SimulationTotals Accounting::Finish(SimCloud& cloud,
+                                    double hindsight_usd) const {
+  SimulationTotals totals;
+  const BillingMeter& meter = cloud.meter();
+  totals.spot_cost_usd = meter.spot_cost_usd();
+  totals.on_demand_cost_usd = meter.on_demand_cost_usd();
+  totals.hindsight_cost_usd = hindsight_usd;
+  constexpr double kHour = 3600;
+  totals.unmet_hours = unmet_seconds_ * (1 / kHour);
+  totals.demand_hours = demand_seconds_ * (1 / kHour);
+  totals.served_share = 1;
+  for (ResourceKind kind : kAllResourceKinds) {
+    const double demand = demand_seconds_.Get(kind);
+    if (demand > 0) {
+      totals.served_share =
+          std::min(totals.served_share, 1 - unmet_seconds_.Get(kind) / demand);
+    }
+  }
+  totals.spot_instance_hours = meter.spot_instance_hours();
+  totals.on_demand_instance_hours = meter.on_demand_instance_hours();
+  const double paid_cpu_hours =
+      (totals.spot_instance_hours + totals.on_demand_instance_hours) *
+      policy_.instance.shape.cpus;
+  totals.burst_utilisation =
+      paid_cpu_hours > 0 ? burst_cpu_seconds_used_ / kHour / paid_cpu_hours : 0;
+  totals.idle_paid_instance_hours = idle_paid_instance_seconds_ / kHour;
+  const CloudCounters& counters = cloud.counters();
+  totals.spot_requests = counters.spot_requests;
+  totals.requests_cancelled = counters.requests_cancelled;
+  totals.interruptions = counters.interruptions;
+  totals.instances_launched = counters.instances_launched;
+  totals.instances_ended_by_policy = counters.instances_ended_by_user;
+  totals.failed_ticks = failed_ticks_;
+  totals.first_error = first_error_;
+  return totals;
+}
+
+}  // namespace spotburst::sim::internal

@@ -1,0 +1,61 @@
+// Accounting: a run's timeline rows and totals, one evaluation at a time.
+//
+// The state read after each evaluation (capacity, usage, fleet) is taken to
+// hold until the next one, so resource-hours are sums of value x interval
+// on the evaluation grid: the granularity at which the controller itself
+// sees the world. Costs are the billing meter's, exact to the second.
+//
+//   Accounting accounting(policy, cluster.baseline(), keep_timeline);
+//   accounting.Record(t, step, report, cluster.ReadAt(t), cloud);
+//   SimulationTotals totals = accounting.Finish(cloud, hindsight_usd);
+#ifndef SPOTBURST_SIM_SRC_ACCOUNTING_H_
+#define SPOTBURST_SIM_SRC_ACCOUNTING_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "sim_cloud.h"
+#include "sim_cluster.h"
+#include "spotburst/controller.h"
+#include "spotburst/policy.h"
+#include "spotburst/sim/result.h"
+
+namespace spotburst::sim::internal {
+
+// The plan's actions as "kind:count" words in plan order, e.g.
+// "cancel-request:1 request-spot:2" (counts of instances for launches, of
+// actions otherwise); "" for none.
+std::string ActionSummary(const Plan& plan);
+
+class Accounting {
+ public:
+  // `baseline` is the cluster's private capacity (what burst usage is
+  // measured above). Reserves `expected_rows` when keeping the timeline.
+  Accounting(const Policy& policy, const Resources& baseline,
+             bool keep_timeline, size_t expected_rows);
+
+  // One evaluation at `t`, whose outcome holds for `interval`.
+  void Record(absl::Time t, absl::Duration interval, const TickReport& report,
+              const ClusterReading& reading, SimCloud& cloud);
+
+  // The totals, once the cloud has ended the run (SimCloud::EndRun).
+  SimulationTotals Finish(SimCloud& cloud, double hindsight_usd) const;
+  std::vector<TimelineRow> TakeTimeline() { return std::move(timeline_); }
+
+ private:
+  const Policy& policy_;
+  Resources baseline_;
+  bool keep_timeline_;
+  std::vector<TimelineRow> timeline_;
+  Resources demand_seconds_;  // resource-seconds
+  Resources unmet_seconds_;
+  double burst_cpu_seconds_used_ = 0;
+  double idle_paid_instance_seconds_ = 0;
+  int failed_ticks_ = 0;
+  std::string first_error_;
+};
+
+}  // namespace spotburst::sim::internal
+
+#endif  // SPOTBURST_SIM_SRC_ACCOUNTING_H_

@@ -1,0 +1,105 @@
+// The two billing models of billing_meter.h, in whole seconds.
+#include "billing_meter.h"
+
+#include <algorithm>
+
+namespace spotburst::sim::internal {
+namespace {
+
+constexpr int64_t kHour = 3600;
+
+int Slot(Lifecycle lifecycle) { return lifecycle == Lifecycle::kSpot ? 0 : 1; }
+
+}  // namespace
+
+BillingMeter::BillingMeter(BillingModel model, absl::Duration minimum_billed,
+                           const SimMarket& spot, double on_demand_usd_per_hour)
+    : model_(model),
+      minimum_billed_s_(absl::ToInt64Seconds(minimum_billed)),
+      spot_(spot),
+      on_demand_usd_(on_demand_usd_per_hour) {}
+
+double BillingMeter::PriceAt(Lifecycle lifecycle, int64_t t) const {
+  return lifecycle == Lifecycle::kSpot ? spot_.PriceAt(t) : on_demand_usd_;
+}
+
+double BillingMeter::SumOfHours(const Entry& e, int64_t first_hour,
+                                int64_t hours) const {
+  if (e.lifecycle == Lifecycle::kOnDemand) return on_demand_usd_ * hours;
+  double sum = 0;
+  for (int64_t k = first_hour; k < first_hour + hours; ++k) {
+    sum += spot_.PriceAt(e.launch + k * kHour);
+  }
+  return sum;
+}
+
+double BillingMeter::Cost(Lifecycle lifecycle, int64_t launch, int64_t end,
+                          EndedBy by) const {
+  const int64_t run = std::max<int64_t>(0, end - launch);
+  const Entry e{.lifecycle = lifecycle, .launch = launch};
+  if (model_ == BillingModel::kHourly) {
+    // Provider: full hours only. User (or the run's end): every started
+    // hour, and at least one.
+    const int64_t hours = by == EndedBy::kProvider
+                              ? run / kHour
+                              : std::max<int64_t>(1, (run + kHour - 1) / kHour);
+    return SumOfHours(e, 0, hours);
+  }
+  if (by == EndedBy::kProvider && run < kHour) return 0;
+  double cost = lifecycle == Lifecycle::kSpot
+                    ? spot_.CostBetween(launch, end)
+                    : on_demand_usd_ * run / static_cast<double>(kHour);
+  if (by != EndedBy::kProvider && run < minimum_billed_s_) {
+    cost += PriceAt(lifecycle, end) * (minimum_billed_s_ - run) /
+            static_cast<double>(kHour);
+  }
+  return cost;
+}
+
+int BillingMeter::Open(Lifecycle lifecycle, absl::Time launch) {
+  const int handle = static_cast<int>(entries_.size());
+  entries_.push_back(
+      {.lifecycle = lifecycle, .launch = absl::ToUnixSeconds(launch)});
+  open_.push_back(handle);
+  ++open_count_;
+  return handle;
+}
+
+void BillingMeter::Close(int handle, absl::Time end, EndedBy by) {
+  Entry& e = entries_[handle];
+  if (!e.open) return;
+  e.open = false;
+  --open_count_;
+  open_.erase(std::find(open_.begin(), open_.end(), handle));
+  const int64_t end_s = std::max(e.launch, absl::ToUnixSeconds(end));
+  closed_cost_[Slot(e.lifecycle)] += Cost(e.lifecycle, e.launch, end_s, by);
+  closed_hours_[Slot(e.lifecycle)] +=
+      (end_s - e.launch) / static_cast<double>(kHour);
+}
+
+double BillingMeter::CostSoFar(absl::Time now) {
+  const int64_t now_s = absl::ToUnixSeconds(now);
+  double total = closed_cost_[0] + closed_cost_[1];
+  for (int handle : open_) {
+    Entry& e = entries_[handle];
+    if (now_s < e.launch) continue;
+    if (model_ == BillingModel::kHourly) {
+      // Incremental: each hour's price is looked up once, when it starts.
+      const int64_t started = (now_s - e.launch) / kHour + 1;
+      if (started > e.hours_accrued) {
+        e.accrued_usd +=
+            SumOfHours(e, e.hours_accrued, started - e.hours_accrued);
+        e.hours_accrued = started;
+      }
+      total += e.accrued_usd;
+    } else {
+      total += e.lifecycle == Lifecycle::kSpot
+                   ? spot_.CostBetween(e.launch, now_s)
+                   : on_demand_usd_ * (now_s - e.launch) /
+                         static_cast<double>(kHour);
+    }
+  }
+  return total;
+}
+
+}  // namespace spotburst::sim::internal

@@ -1,0 +1,104 @@
+// BillingMeter: what the simulated cloud charges for each instance.
+//
+// Two models, as EC2 billed Linux instances before and after October 2017:
+//
+// hourly (the 2015 rules)
+//   Each started hour is charged in full at the price in force at the start
+//   of that hour (spot: the market price then; on-demand: its price). An
+//   instance the user ends pays every started hour, the last one in full
+//   (at least one hour, even if ended at once). An instance the provider
+//   interrupts pays its full hours only: the hour it was cut short in is
+//   free, so one interrupted in its first hour costs nothing.
+//
+// per-second (today's Linux rules)
+//   The seconds run at the price in force each second. An instance the user
+//   ends pays at least `minimum_billed` (60 s): seconds short of it are
+//   charged at the price in force when it ended. An instance the provider
+//   interrupts pays nothing if that happens in its first hour, and the
+//   seconds it ran otherwise, with no minimum. This is EC2's published rule
+//   for Linux spot instances ("Billing for interrupted Spot Instances":
+//   interrupted by EC2 in the first hour, no charge; in any later hour,
+//   charged for the seconds used); a minimum would never apply anyway, since
+//   an instance interrupted after its first hour ran more than 60 s.
+//
+// Instances still running when a run ends are billed as if the user ended
+// them then (hourly: the hour in progress in full; per-second: the seconds
+// run, at least the minimum): the run's end is where the fleet is handed
+// back, and it would be paid like that.
+//
+// The meter keeps ended instances' costs final and accrues running ones on
+// demand (CostSoFar), so a timeline can show the cost as it grows: with
+// hourly billing an hour is added when it starts; an interruption gives the
+// hour in progress back. Not thread-safe.
+//
+//   BillingMeter meter(BillingModel::kHourly, absl::Seconds(60), market, 0.1);
+//   int id = meter.Open(Lifecycle::kSpot, launch);
+//   meter.Close(id, end, EndedBy::kProvider);
+#ifndef SPOTBURST_SIM_SRC_BILLING_METER_H_
+#define SPOTBURST_SIM_SRC_BILLING_METER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "sim_market.h"
+#include "spotburst/fleet.h"
+#include "spotburst/policy.h"
+
+namespace spotburst::sim::internal {
+
+enum class EndedBy { kUser, kProvider, kRunEnd };
+
+class BillingMeter {
+ public:
+  // `spot` is borrowed and must outlive the meter.
+  BillingMeter(BillingModel model, absl::Duration minimum_billed,
+               const SimMarket& spot, double on_demand_usd_per_hour);
+
+  // Starts billing an instance launched at `launch`; returns its handle.
+  int Open(Lifecycle lifecycle, absl::Time launch);
+  // Ends it at `end` (not before its launch); the cost becomes final.
+  void Close(int handle, absl::Time end, EndedBy by);
+
+  // The final cost of one instance under this meter's rules, USD.
+  double Cost(Lifecycle lifecycle, int64_t launch, int64_t end,
+              EndedBy by) const;
+
+  // Ended instances' final costs plus what running ones have accrued by
+  // `now` (hourly: every hour started by now; per-second: the seconds run).
+  // `now` must not go back between calls.
+  double CostSoFar(absl::Time now);
+
+  // Final costs and instance-hours of the ended instances.
+  double spot_cost_usd() const { return closed_cost_[0]; }
+  double on_demand_cost_usd() const { return closed_cost_[1]; }
+  double spot_instance_hours() const { return closed_hours_[0]; }
+  double on_demand_instance_hours() const { return closed_hours_[1]; }
+  int open_count() const { return open_count_; }
+
+ private:
+  struct Entry {
+    Lifecycle lifecycle;
+    int64_t launch;
+    bool open = true;
+    // Hourly accrual for CostSoFar: hours charged so far and their sum.
+    int64_t hours_accrued = 0;
+    double accrued_usd = 0;
+  };
+  double PriceAt(Lifecycle lifecycle, int64_t t) const;
+  double SumOfHours(const Entry& e, int64_t first_hour, int64_t hours) const;
+
+  BillingModel model_;
+  int64_t minimum_billed_s_;
+  const SimMarket& spot_;
+  double on_demand_usd_;
+  std::vector<Entry> entries_;
+  std::vector<int> open_;  // handles of open entries, in launch order
+  int open_count_ = 0;
+  double closed_cost_[2] = {0, 0};   // spot, on-demand
+  double closed_hours_[2] = {0, 0};  // spot, on-demand
+};
+
+}  // namespace spotburst::sim::internal
+
+#endif  // SPOTBURST_SIM_SRC_BILLING_METER_H_

@@ -1,0 +1,80 @@
+// WriteTimelineCsv: one row per evaluation of a simulation run, for
+// spreadsheets and plotting scripts. The columns are listed in
+// docs/reports.md; numbers are printed the same way on every run.
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "spotburst/plan.h"
+#include "spotburst/sim/report.h"
+
+namespace spotburst::sim {
+namespace {
+
+constexpr char kHeader[] =
+    "time,price_usd,bid_usd,desired,open_requests,booting,running_spot,"
+    "running_on_demand,demand_cpus,demand_mem_mib,demand_disk_mib,"
+    "demand_gpus,capacity_cpus,capacity_mem_mib,capacity_disk_mib,"
+    "capacity_gpus,used_cpus,used_mem_mib,used_disk_mib,used_gpus,"
+    "usage_share,burst_point,cost_usd,interruptions,supply_mode,actions\n";
+
+// RFC 4180: a field with a comma, quote or line break goes in quotes, with
+// its quotes doubled.
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void AppendResources(std::string& out, const Resources& r) {
+  absl::StrAppendFormat(&out, ",%.10g,%.10g,%.10g,%.10g", r.cpus, r.mem_mib,
+                        r.disk_mib, r.gpus);
+}
+
+absl::Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "report: cannot write %s: %s", path, std::strerror(errno)));
+  }
+  file << text;
+  file.close();
+  if (!file) {
+    return absl::UnavailableError(
+        absl::StrFormat("report: writing %s failed", path));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WriteTimelineCsv(const SimulationResult& result,
+                              const std::string& path) {
+  std::string out = kHeader;
+  out.reserve(result.timeline.size() * 200 + out.size());
+  for (const TimelineRow& row : result.timeline) {
+    absl::StrAppendFormat(
+        &out, "%s,%.10g,%.10g,%d,%d,%d,%d,%d",
+        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", row.time, absl::UTCTimeZone()),
+        row.price_usd, row.bid_usd, row.desired, row.open_requests, row.booting,
+        row.running_spot, row.running_on_demand);
+    AppendResources(out, row.demand);
+    AppendResources(out, row.capacity);
+    AppendResources(out, row.used);
+    absl::StrAppendFormat(&out, ",%.10g,%.10g,%.10g,%d,%s,%s\n",
+                          row.usage_share, row.burst_point, row.cost_usd,
+                          row.interruptions, SupplyModeName(row.supply_mode),
+                          CsvField(row.actions));
+  }
+  return WriteFile(path, out);
+}
+
+}  // namespace spotburst::sim

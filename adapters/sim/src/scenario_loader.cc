@@ -1,0 +1,222 @@
+// Scenario loading: YAML or JSON text -> spotburst.v1.Scenario (key paths,
+// line numbers, types and ranges checked by the policy loader's generic
+// walker) -> Scenario (defaults applied, paths resolved against the file's
+// directory) -> the rules that span several keys. What needs the traces
+// themselves (the market is in the trace, the start lies inside it) is
+// checked when a run knows its policy (simulation.cc), since the market may
+// come from the policy.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "file_util.h"
+#include "spotburst/sim/scenario.h"
+#include "spotburst/status_macros.h"
+#include "spotburst/v1/scenario.pb.h"
+#include "yaml_proto.h"
+
+namespace spotburst::sim {
+namespace {
+
+// Scenario files are small; a big one is a mistake (a trace given instead).
+constexpr size_t kMaxScenarioFileBytes = 1 << 20;
+
+absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
+
+absl::Status Invalid(std::string_view source, std::string_view path,
+                     std::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("scenario: ", Sv(source), ": ", Sv(path), ": ", Sv(what)));
+}
+
+std::string Resolve(const std::string& path, const std::string& base_dir) {
+  if (path.empty() || base_dir.empty()) return path;
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+Resources ResourcesFromProto(const v1::Resources& proto) {
+  return {.cpus = proto.cpus(),
+          .mem_mib = proto.mem_mib(),
+          .disk_mib = proto.disk_mib(),
+          .gpus = proto.gpus()};
+}
+
+// Sets `out` to the seconds in `value` when the field is set.
+void SetSeconds(bool has, double value, absl::Duration& out) {
+  // Whole seconds: the simulated cloud counts in seconds.
+  if (has) out = absl::Seconds(static_cast<int64_t>(value));
+}
+
+absl::Status CheckDelayRange(std::string_view source, std::string_view lo_key,
+                             absl::Duration lo, std::string_view hi_key,
+                             absl::Duration hi) {
+  if (lo > hi) {
+    return Invalid(source, lo_key,
+                   absl::StrFormat("%g s is more than %s (%g s)",
+                                   absl::ToDoubleSeconds(lo), hi_key,
+                                   absl::ToDoubleSeconds(hi)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
+                                   std::string_view source,
+                                   const std::string& base_dir) {
+  Scenario s;
+  s.name = proto.name();
+  if (proto.start().empty()) {
+    return Invalid(source, "start",
+                   "required (the simulated start, RFC 3339, e.g. "
+                   "2015-06-01T00:00:00Z)");
+  }
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, proto.start(), &s.start, &error)) {
+    return Invalid(source, "start",
+                   absl::StrFormat("bad time \"%s\" (want RFC 3339, e.g. "
+                                   "2015-06-01T00:00:00Z)",
+                                   proto.start()));
+  }
+  if (!proto.has_duration_s()) {
+    return Invalid(source, "duration_s",
+                   "required (how long to simulate, seconds)");
+  }
+  s.duration = absl::Seconds(static_cast<int64_t>(proto.duration_s()));
+  if (proto.has_seed()) s.seed = proto.seed();
+
+  const v1::MarketScenario& market = proto.market();
+  if (market.price_trace().empty()) {
+    return Invalid(source, "market.price_trace",
+                   "required (a spot price trace CSV, e.g. "
+                   "data/spot_us-east-1_2021-03_2021-05_c4.large.csv)");
+  }
+  s.market.price_trace = Resolve(market.price_trace(), base_dir);
+  s.market.instance_type = market.instance_type();
+  s.market.availability_zone = market.availability_zone();
+  if (market.regime().empty() || market.regime() == "bid-set") {
+    s.market.regime = MarketRegime::kBidSet;
+  } else if (market.regime() == "capacity") {
+    s.market.regime = MarketRegime::kCapacity;
+  } else {
+    return Invalid(source, "market.regime",
+                   absl::StrFormat("unknown regime \"%s\" (allowed: bid-set, "
+                                   "capacity)",
+                                   market.regime()));
+  }
+  if (market.has_interruption_rate_per_hour()) {
+    s.market.interruption_rate_per_hour = market.interruption_rate_per_hour();
+    if (s.market.regime == MarketRegime::kBidSet &&
+        s.market.interruption_rate_per_hour > 0) {
+      // In the bid-set market the price decides; a rate here would be
+      // ignored, so say so instead.
+      return Invalid(source, "market.interruption_rate_per_hour",
+                     "only applies to regime: capacity (in the bid-set "
+                     "regime the price passing the bid interrupts)");
+    }
+  }
+  if (market.has_on_demand_usd_per_hour()) {
+    s.market.on_demand_usd_per_hour = market.on_demand_usd_per_hour();
+  }
+
+  const v1::CloudScenario& cloud = proto.cloud();
+  CloudScenario& c = s.cloud;
+  SetSeconds(cloud.has_request_batch_interval_s(),
+             cloud.request_batch_interval_s(), c.request_batch_interval);
+  SetSeconds(cloud.has_fulfilment_delay_min_s(), cloud.fulfilment_delay_min_s(),
+             c.fulfilment_delay_min);
+  SetSeconds(cloud.has_fulfilment_delay_max_s(), cloud.fulfilment_delay_max_s(),
+             c.fulfilment_delay_max);
+  SetSeconds(cloud.has_boot_min_s(), cloud.boot_min_s(), c.boot_min);
+  SetSeconds(cloud.has_boot_max_s(), cloud.boot_max_s(), c.boot_max);
+  SetSeconds(cloud.has_interruption_notice_s(), cloud.interruption_notice_s(),
+             c.interruption_notice);
+  SPOTBURST_RETURN_IF_ERROR(CheckDelayRange(
+      source, "cloud.fulfilment_delay_min_s", c.fulfilment_delay_min,
+      "cloud.fulfilment_delay_max_s", c.fulfilment_delay_max));
+  SPOTBURST_RETURN_IF_ERROR(CheckDelayRange(
+      source, "cloud.boot_min_s", c.boot_min, "cloud.boot_max_s", c.boot_max));
+  if (c.request_batch_interval < absl::Seconds(1)) {
+    return Invalid(source, "cloud.request_batch_interval_s",
+                   "must be at least 1 s");
+  }
+  if (cloud.billing() == "hourly") {
+    c.billing = BillingModel::kHourly;
+  } else if (cloud.billing() == "per-second") {
+    c.billing = BillingModel::kPerSecond;
+  } else if (!cloud.billing().empty()) {
+    return Invalid(source, "cloud.billing",
+                   absl::StrFormat("unknown billing model \"%s\" (allowed: "
+                                   "hourly, per-second)",
+                                   cloud.billing()));
+  }
+
+  const v1::DemandScenario& demand = proto.demand();
+  DemandScenario& d = s.demand;
+  d.workload_trace = Resolve(demand.workload_trace(), base_dir);
+  if (demand.has_workload_scale()) d.workload_scale = demand.workload_scale();
+  d.base = ResourcesFromProto(demand.base());
+  if (!d.workload_trace.empty() && demand.phases_size() > 0) {
+    return Invalid(source, "demand.phases",
+                   "give either demand.workload_trace or demand.phases, not "
+                   "both");
+  }
+  for (int i = 0; i < demand.phases_size(); ++i) {
+    const v1::DemandPhase& phase = demand.phases(i);
+    const std::string key = absl::StrCat("demand.phases[", i, "]");
+    DemandPhase p{.at = absl::Seconds(static_cast<int64_t>(phase.at_s())),
+                  .tasks = phase.tasks(),
+                  .per_task = ResourcesFromProto(phase.per_task())};
+    if (!d.phases.empty() && p.at < d.phases.back().at) {
+      return Invalid(
+          source, absl::StrCat(key, ".at_s"),
+          absl::StrFormat("%g s is before the previous phase's "
+                          "%g s (phases go in time order)",
+                          absl::ToDoubleSeconds(p.at),
+                          absl::ToDoubleSeconds(d.phases.back().at)));
+    }
+    d.phases.push_back(p);
+  }
+
+  for (const std::string& policy : proto.policies()) {
+    s.policies.push_back(Resolve(policy, base_dir));
+  }
+  if (proto.has_baseline()) s.baseline = ResourcesFromProto(proto.baseline());
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<Scenario> ParseScenario(std::string_view text,
+                                       std::string_view source,
+                                       const std::string& base_dir) {
+  v1::Scenario proto;
+  if (absl::Status s =
+          spotburst::internal::ParseYamlToProto(text, source, proto);
+      !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("scenario: ", s.message()));
+  }
+  SPOTBURST_ASSIGN_OR_RETURN(Scenario scenario,
+                             FromProto(proto, source, base_dir));
+  if (scenario.name.empty()) {
+    // The file's stem names an unnamed scenario in reports.
+    scenario.name = std::filesystem::path(std::string(source)).stem().string();
+  }
+  return scenario;
+}
+
+absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
+  absl::StatusOr<std::string> text = spotburst::internal::ReadFileToString(
+      path, "scenario", kMaxScenarioFileBytes);
+  if (!text.ok()) return text.status();
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return ParseScenario(*text, path, dir.empty() ? "." : dir);
+}
+
+}  // namespace spotburst::sim

@@ -1,0 +1,296 @@
+// The simulated cloud's clockwork: events, batches, price changes,
+// launches and ends. The calls of InstanceManager and PriceFeed are in
+// sim_cloud_api.cc.
+#include "sim_cloud.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_format.h"
+
+namespace spotburst::sim::internal {
+namespace {
+
+// EC2's spot request status codes (the ones this cloud can produce).
+constexpr char kFulfilled[] = "fulfilled";
+constexpr char kMarked[] = "marked-for-termination";
+constexpr char kByPrice[] = "instance-terminated-by-price";
+constexpr char kNoCapacity[] = "instance-terminated-no-capacity";
+constexpr char kPriceTooLow[] = "price-too-low";
+
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
+// SplitMix64: spreads (seed, purpose) over the generator's seed space, so
+// streams of neighbouring seeds are unrelated.
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+}  // namespace
+
+SimCloud::Stream::Stream(uint64_t seed, uint64_t purpose)
+    : engine_(SplitMix64(SplitMix64(seed) ^ purpose)) {}
+
+double SimCloud::Stream::Unit() {
+  // std::uniform_real_distribution differs between standard libraries;
+  // the top 53 bits of the (fully specified) engine do not.
+  return static_cast<double>(engine_() >> 11) * 0x1.0p-53;
+}
+
+int64_t SimCloud::Stream::UniformSeconds(absl::Duration lo, absl::Duration hi) {
+  const int64_t a = absl::ToInt64Seconds(lo);
+  const int64_t b = std::max(a, absl::ToInt64Seconds(hi));
+  const double u = Unit();  // drawn even when a == b: streams stay aligned
+  return std::min(b,
+                  a + static_cast<int64_t>(u * static_cast<double>(b - a + 1)));
+}
+
+int64_t SimCloud::Stream::ExponentialSeconds(double rate_per_hour) {
+  const double u = Unit();
+  if (!(rate_per_hour > 0)) return kNever;
+  const double seconds = -std::log1p(-u) / rate_per_hour * 3600.0;
+  // Far beyond any run (and clear of overflow).
+  constexpr double kCap = 1e12;
+  return seconds >= kCap ? static_cast<int64_t>(kCap)
+                         : static_cast<int64_t>(std::llround(seconds));
+}
+
+SimCloud::SimCloud(CloudConfig config, const PriceHistory& prices,
+                   const Clock& clock)
+    : config_(std::move(config)),
+      clock_(clock),
+      market_(prices),
+      meter_(config_.billing, config_.minimum_billed, market_,
+             config_.on_demand_usd_per_hour),
+      fulfilment_stream_(config_.seed, 1),
+      boot_stream_(config_.seed, 2),
+      interruption_stream_(config_.seed, 3),
+      now_(absl::ToUnixSeconds(clock.Now())),
+      batch_seconds_(std::max<int64_t>(
+          1, absl::ToInt64Seconds(config_.timing.request_batch_interval))),
+      last_batch_(std::numeric_limits<int64_t>::min() / 2),
+      price_cursor_(market_.IndexAt(now_)) {}
+
+void SimCloud::CatchUp() {
+  const absl::Time t = clock_.Now();
+  if (absl::ToUnixSeconds(t) > now_) AdvanceTo(t);
+}
+
+void SimCloud::Push(int64_t time, EventKind kind, int instance) {
+  events_.push(
+      {.time = time, .kind = kind, .seq = next_seq_++, .instance = instance});
+}
+
+int64_t SimCloud::NextBatchTime() const {
+  if (open_.empty()) return kNever;
+  int64_t earliest = kNever;
+  for (int r : open_) {
+    earliest =
+        std::min(earliest, absl::ToUnixSeconds(requests_[r].eligible_at));
+  }
+  const int64_t after = std::max(earliest, last_batch_ + 1);
+  // The first multiple of the batch interval at or after `after`.
+  return -FloorDiv(-after, batch_seconds_) * batch_seconds_;
+}
+
+void SimCloud::AdvanceTo(absl::Time t) {
+  const int64_t until = absl::ToUnixSeconds(t);
+  while (true) {
+    const int64_t event_time = events_.empty() ? kNever : events_.top().time;
+    // Price changes only matter while a spot instance could be interrupted.
+    const bool watch_price =
+        live_spot_ > 0 &&
+        price_cursor_ + 1 < static_cast<int64_t>(market_.size());
+    const int64_t price_time =
+        watch_price ? market_.TimeOf(price_cursor_ + 1) : kNever;
+    const int64_t batch_time = NextBatchTime();
+    const int64_t next = std::min({event_time, price_time, batch_time});
+    if (next > until) break;
+    now_ = std::max(now_, next);
+    if (event_time == next) {
+      const Event event = events_.top();
+      events_.pop();
+      ProcessEvent(event);
+    } else if (price_time == next) {
+      ProcessPriceChange(price_cursor_ + 1);
+    } else {
+      ProcessBatch(batch_time);
+    }
+  }
+  now_ = std::max(now_, until);
+  if (live_spot_ == 0) price_cursor_ = market_.IndexAt(now_);
+}
+
+void SimCloud::ProcessEvent(const Event& event) {
+  InstanceRecord& record = instances_[event.instance];
+  if (record.ended_by.has_value()) return;  // ended before this came due
+  switch (event.kind) {
+    case EventKind::kJoin:
+      record.join_time = absl::FromUnixSeconds(event.time);
+      record.instance.state = InstanceState::kRunning;
+      --booting_;
+      ++joined_[record.instance.lifecycle == Lifecycle::kSpot ? 0 : 1];
+      break;
+    case EventKind::kNotice:
+      MarkForTermination(event.instance, event.time, /*by_price=*/false);
+      break;
+    case EventKind::kTerminate:
+      ++counters_.interruptions;
+      EndInstance(event.instance, event.time, EndedBy::kProvider,
+                  record.notice_for_price ? kByPrice : kNoCapacity);
+      break;
+  }
+}
+
+void SimCloud::ProcessPriceChange(size_t index) {
+  price_cursor_ = static_cast<int64_t>(index);
+  const double price = market_.PriceOf(index);
+  const int64_t time = market_.TimeOf(index);
+  for (int i : live_) {
+    InstanceRecord& record = instances_[i];
+    if (record.instance.lifecycle != Lifecycle::kSpot ||
+        record.notice_time != absl::InfiniteFuture()) {
+      continue;
+    }
+    // Above the bid, not at it: a bid equal to the price still holds.
+    if (price > record.instance.max_price_usd_per_hour) {
+      MarkForTermination(i, time, /*by_price=*/true);
+    }
+  }
+}
+
+void SimCloud::ProcessBatch(int64_t time) {
+  last_batch_ = time;
+  const double price = market_.PriceAt(time);
+  std::vector<int> still_open;
+  still_open.reserve(open_.size());
+  for (int r : open_) {
+    RequestRecord& record = requests_[r];
+    if (absl::ToUnixSeconds(record.eligible_at) > time) {
+      still_open.push_back(r);
+      continue;
+    }
+    if (record.request.bid_usd_per_hour < price || market_.IndexAt(time) < 0) {
+      record.request.status_code = kPriceTooLow;
+      still_open.push_back(r);
+      continue;
+    }
+    const int instance = LaunchInstance(Lifecycle::kSpot, r, time,
+                                        record.request.bid_usd_per_hour);
+    record.instance = instance;
+    record.request.state = SpotRequestState::kActive;
+    record.request.status_code = kFulfilled;
+    record.request.instance_id = instances_[instance].instance.id;
+  }
+  open_ = std::move(still_open);
+}
+
+int SimCloud::LaunchInstance(Lifecycle lifecycle, int request, int64_t time,
+                             double max_price) {
+  const int index = static_cast<int>(instances_.size());
+  InstanceRecord record;
+  record.instance = {.id = absl::StrFormat("i-%08x", index + 1),
+                     .instance_type = config_.market.instance_type,
+                     .availability_zone = config_.market.availability_zone,
+                     .lifecycle = lifecycle,
+                     .state = InstanceState::kPending,
+                     .launch_time = absl::FromUnixSeconds(time),
+                     .max_price_usd_per_hour = max_price,
+                     .spot_request_id = request >= 0
+                                            ? requests_[request].request.id
+                                            : std::string()};
+  record.request = request;
+  instance_by_id_.emplace(record.instance.id, index);
+  instances_.push_back(std::move(record));
+  live_.push_back(index);
+  ++booting_;
+  ++counters_.instances_launched;
+  // Meter handles are given out in order, so an instance's handle is its
+  // index.
+  meter_.Open(lifecycle, absl::FromUnixSeconds(time));
+  Push(time + boot_stream_.UniformSeconds(config_.timing.boot_min,
+                                          config_.timing.boot_max),
+       EventKind::kJoin, index);
+  if (lifecycle == Lifecycle::kSpot) {
+    if (live_spot_++ == 0) price_cursor_ = market_.IndexAt(time);
+    if (config_.regime == MarketRegime::kCapacity) {
+      const int64_t after = interruption_stream_.ExponentialSeconds(
+          config_.interruption_rate_per_hour);
+      if (after != kNever) Push(time + after, EventKind::kNotice, index);
+    }
+  }
+  return index;
+}
+
+void SimCloud::MarkForTermination(int instance, int64_t time, bool by_price) {
+  InstanceRecord& record = instances_[instance];
+  if (record.notice_time != absl::InfiniteFuture()) return;
+  record.notice_time = absl::FromUnixSeconds(time);
+  record.notice_for_price = by_price;
+  if (record.request >= 0) {
+    requests_[record.request].request.status_code = kMarked;
+  }
+  Push(time + absl::ToInt64Seconds(config_.timing.interruption_notice),
+       EventKind::kTerminate, instance);
+}
+
+void SimCloud::EndInstance(int instance, int64_t time, EndedBy by,
+                           std::string_view request_status) {
+  InstanceRecord& record = instances_[instance];
+  if (record.ended_by.has_value()) return;
+  record.ended_by = by;
+  record.end_time = absl::FromUnixSeconds(time);
+  live_.erase(std::find(live_.begin(), live_.end(), instance));
+  if (record.join_time == absl::InfiniteFuture()) {
+    --booting_;
+  } else {
+    --joined_[record.instance.lifecycle == Lifecycle::kSpot ? 0 : 1];
+  }
+  if (record.instance.lifecycle == Lifecycle::kSpot) --live_spot_;
+  meter_.Close(instance, absl::FromUnixSeconds(time), by);
+  if (record.request >= 0) {
+    RequestRecord& request = requests_[record.request];
+    // One-time requests close with their instance; a cancelled one keeps
+    // its state and only says what became of the instance.
+    CloseRequest(record.request, time,
+                 request.request.state == SpotRequestState::kCancelled
+                     ? SpotRequestState::kCancelled
+                     : SpotRequestState::kClosed,
+                 request_status);
+  }
+}
+
+void SimCloud::CloseRequest(int request, int64_t time, SpotRequestState state,
+                            std::string_view status) {
+  RequestRecord& record = requests_[request];
+  record.request.state = state;
+  record.request.status_code = std::string(status);
+  if (record.closed_at == absl::InfiniteFuture()) {
+    record.closed_at = absl::FromUnixSeconds(time);
+  }
+}
+
+void SimCloud::EndRun(absl::Time t) {
+  AdvanceTo(t);
+  const std::vector<int> live = live_;
+  for (int i : live) {
+    InstanceRecord& record = instances_[i];
+    record.ended_by = EndedBy::kRunEnd;
+    record.end_time = t;
+    meter_.Close(i, t, EndedBy::kRunEnd);
+  }
+  // Requests stay as they were: the run stopped, nobody ended anything.
+  live_.clear();
+  live_spot_ = booting_ = joined_[0] = joined_[1] = 0;
+}
+
+}  // namespace spotburst::sim::internal

@@ -1,0 +1,257 @@
+// `spotburst replay LOG... [--policy NEW]`: makes every decision in
+// spotburstd's decision log again and reports each one whose plan changes.
+//
+// Each log line is a spotburst.v1.Decision as JSON. Its policy, state and
+// plan are read back with the same parsers the JSON wire format uses
+// (ParsePolicy, ParseStateJson, ParsePlanJson), so a line replays exactly
+// like `spotburst evaluate` would evaluate it. Without --policy, each
+// decision is replayed under the policy it recorded (a changed plan then
+// means the engine changed); with --policy, under NEW (what would this
+// policy have done?). Exit code: 0 when every plan is the same, 1 when some
+// changed or could not be replayed, 2 for usage or unreadable files.
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "spotburst/engine.h"
+#include "spotburst/policy.h"
+#include "spotburst/wire_format.h"
+
+namespace spotburst::cli {
+namespace {
+
+// A decision holds at most a few MiB of state; a longer line is not one.
+constexpr size_t kMaxLineBytes = size_t{256} << 20;
+
+struct Recorded {
+  std::string decision_id;
+  std::string policy_json;
+  std::string state_json;
+  std::string plan_json;
+};
+
+absl::StatusOr<std::string> PartAsJson(const google::protobuf::Struct& line,
+                                       const std::string& key) {
+  auto it = line.fields().find(key);
+  if (it == line.fields().end() ||
+      it->second.kind_case() != google::protobuf::Value::kStructValue) {
+    return absl::InvalidArgumentError(key + ": missing");
+  }
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(it->second.struct_value(),
+                                                   &json)
+           .ok()) {
+    return absl::InvalidArgumentError(key + ": cannot be written as JSON");
+  }
+  return json;
+}
+
+absl::StatusOr<Recorded> ReadLine(const std::string& line) {
+  google::protobuf::Struct parsed;
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(line.data(), line.size()), &parsed);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError("not a JSON object");
+  }
+  Recorded recorded;
+  if (auto it = parsed.fields().find("decision_id");
+      it != parsed.fields().end()) {
+    recorded.decision_id = it->second.string_value();
+  }
+  for (auto [key, out] : {std::pair{"policy", &recorded.policy_json},
+                          std::pair{"state", &recorded.state_json},
+                          std::pair{"plan", &recorded.plan_json}}) {
+    absl::StatusOr<std::string> json = PartAsJson(parsed, key);
+    if (!json.ok()) return json.status();
+    *out = *std::move(json);
+  }
+  return recorded;
+}
+
+// "request-spot: 1 action (2 instances)" per kind.
+std::map<std::string, std::pair<int, int>> CountActions(const Plan& plan) {
+  std::map<std::string, std::pair<int, int>> counts;
+  for (const Action& action : plan.actions) {
+    auto& [actions, instances] =
+        counts[std::string(ActionKindName(action.kind))];
+    ++actions;
+    instances += action.count;
+  }
+  return counts;
+}
+
+std::string Describe(const std::pair<int, int>& count) {
+  if (count.first == 0) return "none";
+  return count.second > 0
+             ? absl::StrFormat("%d (%d instances)", count.first, count.second)
+             : absl::StrCat(count.first);
+}
+
+// What changed between the recorded plan and the new one, most telling
+// first.
+std::vector<std::string> Differences(const Evaluation& before,
+                                     const Evaluation& after) {
+  std::vector<std::string> out;
+  const Plan& a = before.plan;
+  const Plan& b = after.plan;
+  if (a.desired != b.desired) {
+    out.push_back(absl::StrFormat("desired %d -> %d", a.desired, b.desired));
+  }
+  const auto count_a = CountActions(a);
+  const auto count_b = CountActions(b);
+  std::map<std::string, bool> kinds;
+  for (const auto& [kind, count] : count_a) kinds[kind] = true;
+  for (const auto& [kind, count] : count_b) kinds[kind] = true;
+  for (const auto& [kind, unused] : kinds) {
+    const auto ia = count_a.find(kind);
+    const auto ib = count_b.find(kind);
+    const std::pair<int, int> ca =
+        ia == count_a.end() ? std::pair{0, 0} : ia->second;
+    const std::pair<int, int> cb =
+        ib == count_b.end() ? std::pair{0, 0} : ib->second;
+    if (ca != cb) {
+      out.push_back(
+          absl::StrCat(kind, " ", Describe(ca), " -> ", Describe(cb)));
+    }
+  }
+  if (a.bid_usd_per_hour != b.bid_usd_per_hour) {
+    out.push_back(absl::StrFormat("bid %.4f -> %.4f", a.bid_usd_per_hour,
+                                  b.bid_usd_per_hour));
+  }
+  if (a.supply_mode != b.supply_mode) {
+    out.push_back(absl::StrFormat("supply %s -> %s",
+                                  SupplyModeName(a.supply_mode),
+                                  SupplyModeName(b.supply_mode)));
+  }
+  if (!(before.state == after.state)) out.push_back("next_state changed");
+  if (out.empty() || a.policy_name != b.policy_name) {
+    // The details: which instances, reasons, tokens (tokens derive from the
+    // policy name among others).
+    out.push_back(a.policy_name == b.policy_name
+                      ? "same counts; targets, reasons or tokens changed"
+                      : absl::StrFormat("policy \"%s\" -> \"%s\"",
+                                        a.policy_name, b.policy_name));
+  }
+  return out;
+}
+
+class Replayer {
+ public:
+  explicit Replayer(const Engine* fixed) : fixed_(fixed) {}
+
+  // Empty: the same plan. Otherwise what changed. An error: the line cannot be
+  // replayed.
+  absl::StatusOr<std::vector<std::string>> Replay(const Recorded& recorded) {
+    absl::StatusOr<const Engine*> engine = EngineFor(recorded.policy_json);
+    if (!engine.ok()) return engine.status();
+    absl::StatusOr<StateWithTime> state = ParseStateJson(recorded.state_json);
+    if (!state.ok()) return state.status();
+    absl::StatusOr<Evaluation> before = ParsePlanJson(recorded.plan_json);
+    if (!before.ok()) return before.status();
+    absl::StatusOr<Evaluation> after =
+        (*engine)->Evaluate(state->input, state->now);
+    if (!after.ok()) return after.status();
+    if (PlanToJson(before->plan, before->state) ==
+        PlanToJson(after->plan, after->state)) {
+      return std::vector<std::string>();
+    }
+    return Differences(*before, *after);
+  }
+
+ private:
+  absl::StatusOr<const Engine*> EngineFor(const std::string& policy_json) {
+    if (fixed_ != nullptr) return fixed_;
+    auto it = engines_.find(policy_json);
+    if (it == engines_.end()) {
+      absl::StatusOr<Policy> policy = ParsePolicy(policy_json, "policy");
+      if (!policy.ok()) return policy.status();
+      absl::StatusOr<Engine> engine = Engine::Create(*std::move(policy));
+      if (!engine.ok()) return engine.status();
+      it = engines_
+               .emplace(policy_json,
+                        std::make_unique<Engine>(*std::move(engine)))
+               .first;
+    }
+    return it->second.get();
+  }
+
+  const Engine* const fixed_;
+  // By the recorded policy's exact JSON: one engine per policy revision.
+  std::map<std::string, std::unique_ptr<Engine>> engines_;
+};
+
+}  // namespace
+
+int RunReplay(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << "spotburst replay: name at least one decision log\n";
+    return 2;
+  }
+  std::unique_ptr<Engine> fixed;
+  const std::string policy_path = absl::GetFlag(FLAGS_policy);
+  if (!policy_path.empty()) {
+    absl::StatusOr<Policy> policy = LoadPolicyFile(policy_path);
+    absl::StatusOr<Engine> engine =
+        policy.ok() ? Engine::Create(*policy)
+                    : absl::StatusOr<Engine>(policy.status());
+    if (!engine.ok()) {
+      std::cerr << "spotburst replay: " << engine.status().message() << "\n";
+      return 2;
+    }
+    fixed = std::make_unique<Engine>(*std::move(engine));
+  }
+  Replayer replayer(fixed.get());
+  int decisions = 0, changed = 0, failed = 0;
+  for (const std::string& path : args) {
+    std::ifstream in(path);
+    if (!in) {
+      std::cerr << "spotburst replay: cannot read " << path << "\n";
+      return 2;
+    }
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+      if (line.empty()) continue;
+      ++decisions;
+      absl::StatusOr<Recorded> recorded =
+          line.size() > kMaxLineBytes
+              ? absl::StatusOr<Recorded>(
+                    absl::InvalidArgumentError("line too long"))
+              : ReadLine(line);
+      absl::StatusOr<std::vector<std::string>> result =
+          recorded.ok()
+              ? replayer.Replay(*recorded)
+              : absl::StatusOr<std::vector<std::string>>(recorded.status());
+      const std::string where = absl::StrCat(path, ":", number);
+      if (!result.ok()) {
+        ++failed;
+        std::cout << "failed " << where << ": " << result.status().message()
+                  << "\n";
+        continue;
+      }
+      if (result->empty()) continue;
+      ++changed;
+      std::cout << "changed "
+                << (recorded->decision_id.empty() ? "-" : recorded->decision_id)
+                << " (" << where << "): " << absl::StrJoin(*result, "; ")
+                << "\n";
+    }
+  }
+  std::cout << absl::StrFormat(
+      "replayed %d decisions%s: %d changed, %d failed\n", decisions,
+      policy_path.empty() ? "" : " under " + policy_path, changed, failed);
+  return changed == 0 && failed == 0 ? 0 : 1;
+}
+
+}  // namespace spotburst::cli

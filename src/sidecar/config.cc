@@ -1,0 +1,78 @@
+// Config file -> SidecarConfig (strict YAML) -> SidecarOptions.
+#include "sidecar/config.h"
+
+#include <filesystem>
+#include <string>
+
+#include "file_util.h"
+#include "spotburst/status_macros.h"
+#include "spotburst/v1/sidecar_config.pb.h"
+#include "yaml_proto.h"
+
+namespace spotburst::sidecar {
+namespace {
+
+constexpr size_t kMaxConfigBytes = 1 << 20;
+
+std::string Resolve(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || base_dir.empty()) return path;
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+}  // namespace
+
+absl::Status ApplyConfigText(std::string_view text, std::string_view source,
+                             const std::string& base_dir,
+                             SidecarOptions& options) {
+  v1::SidecarConfig config;
+  SPOTBURST_RETURN_IF_ERROR(internal::ParseYamlToProto(text, source, config));
+
+  if (!config.listen().empty()) options.listen = config.listen();
+  const v1::TlsConfig& tls = config.tls();
+  if (!tls.cert_file().empty()) {
+    options.tls.cert_file = Resolve(base_dir, tls.cert_file());
+  }
+  if (!tls.key_file().empty()) {
+    options.tls.key_file = Resolve(base_dir, tls.key_file());
+  }
+  if (!tls.client_ca_file().empty()) {
+    options.tls.client_ca_file = Resolve(base_dir, tls.client_ca_file());
+  }
+  for (const auto& [name, path] : config.policies()) {
+    options.policy_files[name] = Resolve(base_dir, path);
+  }
+  const v1::DecisionLogConfig& log = config.decision_log();
+  DecisionLogOptions& log_options = options.decision_log;
+  if (!log.path().empty()) log_options.path = Resolve(base_dir, log.path());
+  if (log.has_max_file_bytes()) {
+    log_options.max_file_bytes = log.max_file_bytes();
+  }
+  if (log.has_max_files()) log_options.max_files = log.max_files();
+  if (log.has_queue_capacity()) {
+    log_options.queue_capacity = log.queue_capacity();
+  }
+  if (log.has_queue_max_bytes()) {
+    log_options.queue_max_bytes = log.queue_max_bytes();
+  }
+  if (config.has_max_request_bytes()) {
+    options.max_request_bytes = config.max_request_bytes();
+  }
+  if (config.has_dry_run()) options.dry_run = config.dry_run();
+  if (config.has_shutdown_grace_s()) {
+    options.shutdown_grace = absl::Seconds(config.shutdown_grace_s());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyConfigFile(const std::string& path, SidecarOptions& options) {
+  SPOTBURST_ASSIGN_OR_RETURN(
+      std::string text,
+      internal::ReadFileToString(path, "config", kMaxConfigBytes));
+  const std::string base_dir =
+      std::filesystem::path(path).parent_path().string();
+  return ApplyConfigText(text, path, base_dir, options);
+}
+
+}  // namespace spotburst::sidecar

@@ -1,0 +1,56 @@
+// Structured log lines for spotburstd: one line per event on stderr, in
+// key=value form, e.g.
+//
+//   time=2024-05-01T10:00:00.123Z event=listening address=127.0.0.1:50551
+//   tls=off
+//
+// Values with spaces, quotes or '=' are quoted and escaped; control
+// characters never reach the terminal. Callers log paths, names, counts and
+// status messages, never certificate or key contents nor request headers.
+// Safe to call from any thread; lines never interleave.
+//
+//   LogEvent("policy_loaded", {{"name", name}, {"revision", revision}});
+#ifndef SPOTBURST_SIDECAR_EVENT_LOG_H_
+#define SPOTBURST_SIDECAR_EVENT_LOG_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace spotburst::sidecar {
+
+using LogField = std::pair<absl::string_view, std::string>;
+
+// Writes `time=... event=<event> <fields...>` as one line to stderr.
+void LogEvent(absl::string_view event, std::initializer_list<LogField> fields);
+
+// The line LogEvent writes, without the time (for tests).
+std::string FormatEventForTest(absl::string_view event,
+                               std::initializer_list<LogField> fields);
+
+// Lets one kind of event through at most once per `interval` and counts
+// what it held back, so that a flood of bad requests cannot flood the log.
+class LogRateLimiter {
+ public:
+  explicit LogRateLimiter(absl::Duration interval) : interval_(interval) {}
+
+  // True when the caller should log now; `suppressed` is then the number of
+  // events held back since the last one logged.
+  bool Allow(absl::Time now, int64_t& suppressed);
+
+ private:
+  const absl::Duration interval_;
+  absl::Mutex mu_;
+  absl::Time last_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  int64_t suppressed_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace spotburst::sidecar
+
+#endif  // SPOTBURST_SIDECAR_EVENT_LOG_H_

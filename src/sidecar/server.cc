@@ -1,0 +1,155 @@
+// Server startup and shutdown: credentials, services, health, reflection.
+#include "sidecar/server.h"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "file_util.h"
+#include "grpc/health/v1/health.pb.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "spotburst/status_macros.h"
+
+namespace spotburst::sidecar {
+namespace {
+
+// PEM files are a few kilobytes.
+constexpr size_t kMaxPemBytes = 1 << 20;
+// Streams one client connection may have open at once; more wait, which
+// keeps a single greedy client from taking all the memory.
+constexpr int kMaxConcurrentStreams = 256;
+constexpr char kPolicyServiceName[] = "spotburst.v1.PolicyService";
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const TlsFiles& tls) {
+  if (tls.cert_file.empty()) return grpc::InsecureServerCredentials();
+  // Contents never reach a log or an error message: only the paths do.
+  SPOTBURST_ASSIGN_OR_RETURN(
+      std::string cert,
+      internal::ReadFileToString(tls.cert_file, "tls.cert_file", kMaxPemBytes));
+  SPOTBURST_ASSIGN_OR_RETURN(
+      std::string key,
+      internal::ReadFileToString(tls.key_file, "tls.key_file", kMaxPemBytes));
+  std::string client_ca;
+  if (!tls.client_ca_file.empty()) {
+    SPOTBURST_ASSIGN_OR_RETURN(
+        client_ca, internal::ReadFileToString(
+                       tls.client_ca_file, "tls.client_ca_file", kMaxPemBytes));
+  }
+  grpc::SslServerCredentialsOptions options(
+      client_ca.empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_root_certs = std::move(client_ca);
+  options.pem_key_cert_pairs.push_back(
+      {.private_key = std::move(key), .cert_chain = std::move(cert)});
+  return grpc::SslServerCredentials(options);
+}
+
+// Process-wide gRPC settings, made once before the first server is built.
+void SetUpGrpcOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Debian builds abseil with mutex deadlock detection on, which adds a
+    // global graph update to every lock gRPC takes (a quarter of an empty
+    // call's CPU time). It is a debugging aid; a server does without.
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    // Links the grpc.health.v1 descriptors in, so that reflection can
+    // describe the health service to tools.
+    grpc::health::v1::HealthCheckRequest::descriptor();
+  });
+}
+
+}  // namespace
+
+absl::Status SidecarOptions::Validate() const {
+  if (listen.empty() || !absl::StrContains(listen, ':')) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "listen: \"%s\" is not host:port (e.g. 127.0.0.1:50551)", listen));
+  }
+  if (max_request_bytes < 1024 || max_request_bytes > (int64_t{256} << 20)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "max_request_bytes: %d is out of range [1024, 268435456]",
+        max_request_bytes));
+  }
+  if (shutdown_grace < absl::ZeroDuration() ||
+      shutdown_grace > absl::Minutes(10)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("shutdown_grace_s: ", absl::FormatDuration(shutdown_grace),
+                     " is out of range [0, 600] s"));
+  }
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return absl::InvalidArgumentError(
+        tls.cert_file.empty() ? "tls.cert_file: required with tls.key_file"
+                              : "tls.key_file: required with tls.cert_file");
+  }
+  if (!tls.client_ca_file.empty() && tls.cert_file.empty()) {
+    return absl::InvalidArgumentError(
+        "tls.client_ca_file: mutual TLS needs tls.cert_file and "
+        "tls.key_file too");
+  }
+  if (!decision_log.path.empty()) return decision_log.Validate();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
+    SidecarOptions options) {
+  SPOTBURST_RETURN_IF_ERROR(options.Validate());
+  std::unique_ptr<SidecarServer> server(new SidecarServer(std::move(options)));
+  const SidecarOptions& opts = server->options_;
+  SPOTBURST_ASSIGN_OR_RETURN(server->policies_,
+                             PolicyStore::Create(opts.policy_files));
+  if (!opts.decision_log.path.empty()) {
+    SPOTBURST_ASSIGN_OR_RETURN(server->decision_log_,
+                               DecisionLog::Open(opts.decision_log));
+  }
+  SPOTBURST_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> creds,
+                             Credentials(opts.tls));
+  server->policy_service_ = std::make_unique<PolicyServiceImpl>(
+      *server->policies_, server->decision_log_.get());
+
+  SetUpGrpcOnce();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(opts.listen, creds, &server->port_);
+  builder.RegisterService(server->policy_service_.get());
+  builder.SetMaxReceiveMessageSize(static_cast<int>(opts.max_request_bytes));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             kMaxConcurrentStreams);
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(absl::StrFormat(
+        "listen: cannot serve on %s (address in use or not local, or an "
+        "unusable TLS certificate or key)",
+        opts.listen));
+  }
+  grpc::HealthCheckServiceInterface* health =
+      server->server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  health->SetServingStatus(kPolicyServiceName, true);
+  return server;
+}
+
+SidecarServer::~SidecarServer() { Shutdown(absl::Now()); }
+
+void SidecarServer::Shutdown(absl::Time deadline) {
+  std::call_once(shutdown_once_, [&] {
+    if (server_ != nullptr) {
+      // Health checkers see NOT_SERVING while calls drain.
+      server_->GetHealthCheckService()->Shutdown();
+      server_->Shutdown(absl::ToChronoTime(deadline));
+      server_->Wait();
+    }
+    if (decision_log_ != nullptr) decision_log_->Close();
+  });
+}
+
+}  // namespace spotburst::sidecar

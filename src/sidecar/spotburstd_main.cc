@@ -1,0 +1,191 @@
+// spotburstd: the spotburst sidecar, a gRPC server over the policy engine.
+//
+//   spotburstd [--config FILE] [--listen HOST:PORT] [--policy NAME=FILE,...]
+//              [--tls_cert F --tls_key F [--tls_client_ca F]]
+//              [--decision_log FILE] [--max_request_bytes N] [--dry_run]
+//
+// Flags override the config file. Logs one key=value line per event on
+// stderr. SIGTERM or SIGINT: stop taking calls, let calls in flight finish
+// (up to the shutdown grace), write out the decision log, exit 0.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "grpc/support/log.h"
+#include "sidecar/config.h"
+#include "sidecar/event_log.h"
+#include "sidecar/server.h"
+
+ABSL_FLAG(std::string, config, "",
+          "configuration file (YAML; see proto/spotburst/v1/"
+          "sidecar_config.proto)");
+ABSL_FLAG(std::optional<std::string>, listen, std::nullopt,
+          "address to listen on, host:port (default 127.0.0.1:50551; port 0 "
+          "picks a free port)");
+ABSL_FLAG(std::vector<std::string>, policy, {},
+          "policies to load, NAME=FILE[,NAME=FILE...]; requests select one "
+          "with policy_name");
+ABSL_FLAG(std::optional<std::string>, tls_cert, std::nullopt,
+          "server certificate chain (PEM); turns TLS on");
+ABSL_FLAG(std::optional<std::string>, tls_key, std::nullopt,
+          "server private key (PEM)");
+ABSL_FLAG(std::optional<std::string>, tls_client_ca, std::nullopt,
+          "CA certificates for client certificates (PEM); turns mutual TLS "
+          "on");
+ABSL_FLAG(std::optional<int64_t>, max_request_bytes, std::nullopt,
+          "largest request accepted, bytes (default 4194304)");
+ABSL_FLAG(std::optional<std::string>, decision_log, std::nullopt,
+          "decision log file (JSON lines; rotated per the config file)");
+ABSL_FLAG(bool, dry_run, false, "managed mode: make plans but apply none");
+ABSL_FLAG(std::optional<absl::Duration>, shutdown_grace, std::nullopt,
+          "how long calls in flight get to finish on SIGTERM (default 10s)");
+
+namespace spotburst::sidecar {
+namespace {
+
+constexpr char kUsage[] = R"(spotburstd: the spotburst sidecar (gRPC).
+
+usage:
+  spotburstd [--config FILE] [--listen HOST:PORT] [--policy NAME=FILE,...]
+             [--tls_cert FILE --tls_key FILE [--tls_client_ca FILE]]
+             [--decision_log FILE] [--max_request_bytes N] [--dry_run]
+
+Serves spotburst.v1.PolicyService, grpc.health.v1.Health and server
+reflection. Run "spotburstd --help" for every flag.)";
+
+absl::StatusOr<SidecarOptions> OptionsFromFlags() {
+  SidecarOptions options;
+  if (const std::string config = absl::GetFlag(FLAGS_config); !config.empty()) {
+    if (absl::Status s = ApplyConfigFile(config, options); !s.ok()) return s;
+  }
+  if (auto v = absl::GetFlag(FLAGS_listen)) options.listen = *v;
+  for (const std::string& entry : absl::GetFlag(FLAGS_policy)) {
+    std::vector<std::string> parts =
+        absl::StrSplit(entry, absl::MaxSplits('=', 1));
+    if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--policy: \"", entry, "\" is not NAME=FILE"));
+    }
+    options.policy_files[parts[0]] = parts[1];
+  }
+  if (auto v = absl::GetFlag(FLAGS_tls_cert)) options.tls.cert_file = *v;
+  if (auto v = absl::GetFlag(FLAGS_tls_key)) options.tls.key_file = *v;
+  if (auto v = absl::GetFlag(FLAGS_tls_client_ca)) {
+    options.tls.client_ca_file = *v;
+  }
+  if (auto v = absl::GetFlag(FLAGS_max_request_bytes)) {
+    options.max_request_bytes = *v;
+  }
+  if (auto v = absl::GetFlag(FLAGS_decision_log)) {
+    options.decision_log.path = *v;
+  }
+  options.dry_run = options.dry_run || absl::GetFlag(FLAGS_dry_run);
+  if (auto v = absl::GetFlag(FLAGS_shutdown_grace)) {
+    options.shutdown_grace = *v;
+  }
+  return options;
+}
+
+// "127.0.0.1:0" with the port actually bound.
+std::string BoundAddress(const std::string& listen, int port) {
+  const size_t colon = listen.rfind(':');
+  return absl::StrCat(listen.substr(0, colon), ":", port);
+}
+
+std::string OnOff(bool on) { return on ? "on" : "off"; }
+
+// gRPC's own messages (handshake failures, say) as events like the rest,
+// at most one a second: a port scanner must not flood the log.
+void LogGrpcMessage(gpr_log_func_args* args) {
+  static LogRateLimiter* limiter = new LogRateLimiter(absl::Seconds(1));
+  int64_t suppressed = 0;
+  if (!limiter->Allow(absl::Now(), suppressed)) return;
+  LogEvent("grpc_log", {{"severity", gpr_log_severity_string(args->severity)},
+                        {"message", args->message},
+                        {"source", absl::StrCat(args->file, ":", args->line)},
+                        {"suppressed", absl::StrCat(suppressed)}});
+}
+
+int Run() {
+  // SIGTERM and SIGINT are blocked in every thread (gRPC's included, which
+  // inherit the mask) and taken only by sigwait below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  gpr_set_log_function(LogGrpcMessage);
+
+  absl::StatusOr<SidecarOptions> options = OptionsFromFlags();
+  if (!options.ok()) {
+    LogEvent("startup_failed",
+             {{"error", std::string(options.status().message())}});
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<SidecarServer>> server =
+      SidecarServer::Start(*options);
+  if (!server.ok()) {
+    LogEvent("startup_failed",
+             {{"error", std::string(server.status().message())}});
+    return 1;
+  }
+  const SidecarOptions& opts = (*server)->options();
+  for (const std::string& name : (*server)->policies().names()) {
+    auto policy = (*server)->policies().FromName(name);
+    LogEvent("policy_loaded", {{"name", name},
+                               {"file", opts.policy_files.at(name)},
+                               {"revision", (*policy)->revision}});
+  }
+  LogEvent("listening",
+           {{"address", BoundAddress(opts.listen, (*server)->port())},
+            {"mode", "stateless"},
+            {"tls", OnOff(!opts.tls.cert_file.empty())},
+            {"mutual_tls", OnOff(!opts.tls.client_ca_file.empty())},
+            {"max_request_bytes", absl::StrCat(opts.max_request_bytes)},
+            {"decision_log",
+             opts.decision_log.path.empty() ? "off" : opts.decision_log.path},
+            {"dry_run", OnOff(opts.dry_run)}});
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  LogEvent("shutdown_started",
+           {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
+            {"grace", absl::FormatDuration(opts.shutdown_grace)}});
+  (*server)->Shutdown(absl::Now() + opts.shutdown_grace);
+  if (DecisionLog* log = (*server)->decision_log()) {
+    const DecisionLog::Stats stats = log->stats();
+    LogEvent("decision_log_closed",
+             {{"written", absl::StrCat(stats.written)},
+              {"dropped", absl::StrCat(stats.dropped)},
+              {"write_errors", absl::StrCat(stats.write_errors)},
+              {"rotations", absl::StrCat(stats.rotations)}});
+  }
+  LogEvent("stopped", {});
+  return 0;
+}
+
+}  // namespace
+}  // namespace spotburst::sidecar
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(spotburst::sidecar::kUsage);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() > 1) {
+    spotburst::sidecar::LogEvent(
+        "startup_failed", {{"error", absl::StrCat("unexpected argument \"",
+                                                  positional[1], "\"")}});
+    return 2;
+  }
+  return spotburst::sidecar::Run();
+}

@@ -1,0 +1,241 @@
+// Reports of simulation runs, from hand-built results: the summary's
+// numbers, compare mode's marking, the CSV timeline and the SVG chart.
+#include "spotburst/sim/report.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace spotburst::sim {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+absl::Time At(const char* rfc3339) {
+  absl::Time t;
+  std::string err;
+  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &err)) << err;
+  return t;
+}
+
+SimulationResult Result(const std::string& policy, double spot,
+                        double on_demand, double hindsight, double served) {
+  SimulationResult r;
+  r.scenario_name = "june-2015";
+  r.policy_name = policy;
+  r.start = At("2015-06-01T00:00:00Z");
+  r.end = At("2015-06-08T00:00:00Z");
+  r.totals.spot_cost_usd = spot;
+  r.totals.on_demand_cost_usd = on_demand;
+  r.totals.hindsight_cost_usd = hindsight;
+  r.totals.served_share = served;
+  return r;
+}
+
+// One row a minute; the price alternates 0.1 / 0.2 apart from `spikes`.
+SimulationResult WithTimeline(int rows, const std::set<int>& spikes = {}) {
+  SimulationResult r = Result("current-plus", 1, 0, 1, 1);
+  r.end = r.start + absl::Minutes(rows);
+  for (int i = 0; i < rows; ++i) {
+    TimelineRow row;
+    row.time = r.start + absl::Minutes(i);
+    row.price_usd = spikes.count(i) ? 1.0 : (i % 2 ? 0.2 : 0.1);
+    row.bid_usd = i % 10 == 0 ? 0.3 : 0;
+    row.desired = i % 7;
+    row.running_spot = i % 5;
+    row.demand = {.cpus = 50, .mem_mib = 1024};
+    row.capacity = {.cpus = 40 + 2.0 * row.running_spot, .mem_mib = 81920};
+    row.used = {.cpus = 40, .mem_mib = 1024};
+    row.usage_share = row.used.cpus / row.capacity.cpus;
+    row.burst_point = 0.75;
+    row.cost_usd = 0.01 * i;
+    row.actions = i == 3 ? "request-spot:1,cancel-request:1" : "";
+    r.timeline.push_back(row);
+  }
+  return r;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + what.size())) {
+    ++n;
+  }
+  return n;
+}
+
+// The "x,y" pairs of every polyline of one series.
+std::vector<std::pair<double, double>> SeriesPoints(const std::string& svg,
+                                                    const std::string& name) {
+  std::vector<std::pair<double, double>> points;
+  const std::string marker = "data-series=\"" + name + "\"";
+  for (size_t at = svg.find(marker); at != std::string::npos;
+       at = svg.find(marker, at + 1)) {
+    const size_t from = svg.find("points=\"", at) + 8;
+    const std::string list = svg.substr(from, svg.find('"', from) - from);
+    for (absl::string_view pair : absl::StrSplit(list, ' ')) {
+      std::vector<std::string> xy = absl::StrSplit(pair, ',');
+      points.emplace_back(std::stod(xy[0]), std::stod(xy[1]));
+    }
+  }
+  return points;
+}
+
+TEST(ReportSummary, ShowsCostSplitHindsightRegretAndServiceFigures) {
+  SimulationResult r = Result("experiment1-revised", 10, 2.5, 10, 0.9876);
+  r.totals.unmet_hours = {.cpus = 12.5, .mem_mib = 2048};
+  r.totals.demand_hours = {.cpus = 1000};
+  r.totals.burst_utilisation = 0.783;
+  r.totals.idle_paid_instance_hours = 5.25;
+  r.totals.interruptions = 3;
+  r.totals.spot_requests = 40;
+  r.totals.requests_cancelled = 4;
+  r.totals.instances_launched = 36;
+  r.totals.instances_ended_by_policy = 30;
+  const std::string text = FormatSummary(r);
+  EXPECT_THAT(text, HasSubstr("\"experiment1-revised\""));
+  EXPECT_THAT(text, HasSubstr("\"june-2015\""));
+  EXPECT_THAT(text,
+              HasSubstr("2015-06-01 00:00 to 2015-06-08 00:00 UTC (7d 0h)"));
+  EXPECT_THAT(text, HasSubstr("12.5000 USD  (spot 10.0000, on-demand 2.5000)"));
+  EXPECT_THAT(text, HasSubstr("10.0000 USD  (every future price known)"));
+  EXPECT_THAT(text, HasSubstr("2.5000 USD  (25.0 % above the bound)"));
+  EXPECT_THAT(text, HasSubstr("12.50 CPU-hours, 2.00 GiB-hours of memory"));
+  EXPECT_THAT(text, HasSubstr("98.76 %"));
+  EXPECT_THAT(text, HasSubstr("78.3 %"));
+  EXPECT_THAT(text, HasSubstr("5.25 instance-hours"));
+  EXPECT_THAT(text, HasSubstr("40 made, 4 cancelled"));
+  EXPECT_THAT(text, HasSubstr("36 launched, 30 ended by the policy"));
+  EXPECT_THAT(text, Not(HasSubstr("failed evaluations")));
+}
+
+TEST(ReportSummary, SaysWhenUnservedDemandPutsTheCostBelowTheBound) {
+  const std::string text = FormatSummary(Result("no-burst", 0, 0, 1.5, 0.9));
+  EXPECT_THAT(text, HasSubstr("-1.5000 USD  (below the bound, which serves "
+                              "all the demand)"));
+  EXPECT_THAT(text, Not(HasSubstr("% above")));
+}
+
+TEST(ReportSummary, ReportsFailedEvaluations) {
+  SimulationResult r = Result("p", 1, 0, 1, 1);
+  r.totals.failed_ticks = 2;
+  r.totals.first_error = "no price before 2015-06-01";
+  EXPECT_THAT(FormatSummary(r),
+              HasSubstr("2 (first: no price before 2015-06-01)"));
+}
+
+TEST(ReportComparison, MarksTheCheapestPolicyMeetingTheServiceLevel) {
+  const std::vector<SimulationResult> results = {
+      Result("current-plus", 8, 0, 5, 0.995),
+      Result("no-burst", 0, 0, 0, 0.80),  // cheapest, but misses
+      Result("minimum", 6, 1, 5, 0.99),   // cheapest that meets 0.99
+      Result("on-demand-only", 0, 20, 5, 1.0),
+  };
+  const std::string text = FormatComparison(results, 0.99);
+  EXPECT_THAT(text, HasSubstr("* minimum "));
+  EXPECT_THAT(text, HasSubstr("  no-burst "));
+  EXPECT_THAT(text, HasSubstr("  current-plus "));
+  EXPECT_EQ(Count(text, "\n* "), 2u) << text;  // the row and the footnote
+  EXPECT_THAT(text, HasSubstr("* cheapest policy serving at least 99.00 % of "
+                              "demand: minimum (7.0000 USD)"));
+  // Rows keep the order given.
+  EXPECT_LT(text.find("current-plus"), text.find("no-burst"));
+  EXPECT_LT(text.find("no-burst"), text.find("on-demand-only"));
+  // Regret: 7 - 5 over 5.
+  EXPECT_THAT(text, HasSubstr("40.0"));
+}
+
+TEST(ReportComparison, SaysSoWhenNoPolicyMeetsTheServiceLevel) {
+  const std::vector<SimulationResult> results = {
+      Result("current-plus", 8, 0, 5, 0.95),
+      Result("no-burst", 0, 0, 0, 0.80),
+  };
+  const std::string text = FormatComparison(results, 0.99);
+  EXPECT_THAT(text, Not(HasSubstr("\n* ")));
+  EXPECT_THAT(text, HasSubstr("no policy served at least 99.00 % of demand; "
+                              "the best served 95.00 % (current-plus)"));
+}
+
+TEST(ReportCsv, WritesHeaderAndOneRowPerEvaluation) {
+  const std::string path = ::testing::TempDir() + "report_test.csv";
+  ASSERT_TRUE(WriteTimelineCsv(WithTimeline(10), path).ok());
+  const std::vector<std::string> lines =
+      absl::StrSplit(ReadAll(path), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 11u);
+  EXPECT_EQ(lines[0].substr(0, 45),
+            "time,price_usd,bid_usd,desired,open_requests,");
+  EXPECT_THAT(lines[0], HasSubstr(",usage_share,burst_point,cost_usd,"
+                                  "interruptions,supply_mode,actions"));
+  // Row 3 (line 4): its actions hold a comma, so they are quoted.
+  EXPECT_EQ(lines[4],
+            "2015-06-01T00:03:00Z,0.2,0,3,0,0,3,0,50,1024,0,0,46,81920,0,0,"
+            "40,1024,0,0,0.8695652174,0.75,0.03,0,spot,"
+            "\"request-spot:1,cancel-request:1\"");
+}
+
+TEST(ReportCsv, NamesTheFileItCannotWrite) {
+  const absl::Status s =
+      WriteTimelineCsv(WithTimeline(1), "/nonexistent-dir/t.csv");
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("/nonexistent-dir/t.csv"));
+}
+
+TEST(ReportSvg, HasThreePanelsTheTitleAndEscapedNames) {
+  SimulationResult r = WithTimeline(600);
+  r.policy_name = "bids <high> & low";
+  r.scenario_name = "a&b";
+  const std::string path = ::testing::TempDir() + "report_test.svg";
+  ASSERT_TRUE(WriteChartSvg(r, path).ok());
+  const std::string svg = ReadAll(path);
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_THAT(svg, HasSubstr("</svg>"));
+  EXPECT_EQ(Count(svg, "class=\"panel\""), 3u);
+  EXPECT_THAT(svg, HasSubstr("Scenario &quot;a&amp;b&quot; — policy &quot;bids "
+                             "&lt;high&gt; &amp; low&quot;"));
+  EXPECT_THAT(svg, Not(HasSubstr("<high>")));
+  EXPECT_THAT(svg, Not(HasSubstr("a&b")));
+  for (const char* series : {"market price", "bid", "desired", "running spot",
+                             "usage (busiest resource)", "burst point"}) {
+    EXPECT_FALSE(SeriesPoints(svg, series).empty()) << series;
+  }
+  EXPECT_THAT(svg, HasSubstr("stroke-dasharray"));  // the burst point
+}
+
+TEST(ReportSvg, ReducesLongTimelinesButKeepsEverySpike) {
+  const int kRows = 20000;
+  const std::string path = ::testing::TempDir() + "report_test_long.svg";
+  ASSERT_TRUE(WriteChartSvg(WithTimeline(kRows, {12345}), path).ok());
+  const std::string svg = ReadAll(path);
+  // At most 1500 samples per series, each drawn as a step of two vertices.
+  const auto price = SeriesPoints(svg, "market price");
+  EXPECT_LE(price.size(), 2u * 1500 + 1);
+  EXPECT_GT(price.size(), 100u);
+  // The lines still reach the three levels: 0.1, 0.2 and the single 1.0.
+  std::set<double> levels;
+  for (const auto& [x, y] : price) levels.insert(y);
+  EXPECT_EQ(levels.size(), 3u);
+  // The spike is the highest point (smallest y), well above the others.
+  const double spike = *levels.begin(), high = *std::next(levels.begin()),
+               low = *levels.rbegin();
+  EXPECT_NEAR((low - spike) / (low - high), 9, 0.2);
+  // The axis follows the usual prices; the spike is marked and named.
+  EXPECT_THAT(svg, HasSubstr("off the scale: price up to 1.0000 USD/h"));
+}
+
+}  // namespace
+}  // namespace spotburst::sim

@@ -1,0 +1,175 @@
+// The decision log: bounded on disk and in memory, one Decision per line,
+// and `spotburst replay` over it reports exactly the plans that change.
+#include "sidecar/decision_log.h"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "sidecar_testing.h"
+
+namespace spotburst::testing {
+namespace {
+
+using sidecar::DecisionEntry;
+using sidecar::DecisionLog;
+using sidecar::DecisionLogOptions;
+using ::testing::HasSubstr;
+
+std::vector<std::string> Lines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+DecisionEntry Entry(int i) {
+  DecisionEntry entry;
+  entry.decision_id = absl::StrCat("d-", i);
+  entry.time = absl::FromUnixSeconds(1700000000 + i);
+  entry.policy_name = "exp1";
+  entry.state = ExampleStateProto();
+  return entry;
+}
+
+TEST(DecisionLog, WritesOneParsableDecisionPerLine) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  auto log = DecisionLog::Open({.path = path});
+  ASSERT_TRUE(log.ok()) << log.status();
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE((*log)->Record(Entry(i)));
+  (*log)->Close();
+
+  const std::vector<std::string> lines = Lines(path);
+  ASSERT_EQ(lines.size(), 3u);
+  v1::Decision decision;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(lines[2], &decision).ok());
+  EXPECT_EQ(decision.decision_id(), "d-2");
+  EXPECT_EQ(decision.policy_name(), "exp1");
+  EXPECT_EQ(decision.state().markets(0).market().instance_type(), "c4.large");
+  EXPECT_EQ((*log)->stats().written, 3);
+}
+
+TEST(DecisionLog, RotatesAndKeepsAtMostMaxFiles) {
+  const std::string dir = MakeTempDir();
+  const std::string path = dir + "/decisions.jsonl";
+  auto log =
+      DecisionLog::Open({.path = path, .max_file_bytes = 8192, .max_files = 3});
+  ASSERT_TRUE(log.ok()) << log.status();
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE((*log)->Record(Entry(i)));
+  (*log)->Close();
+
+  EXPECT_GT((*log)->stats().rotations, 2);
+  std::vector<std::string> files;
+  for (const auto& file : std::filesystem::directory_iterator(dir)) {
+    files.push_back(file.path().filename().string());
+    EXPECT_LE(std::filesystem::file_size(file.path()), 8192u);
+  }
+  EXPECT_THAT(files,
+              ::testing::UnorderedElementsAre(
+                  "decisions.jsonl", "decisions.jsonl.1", "decisions.jsonl.2"));
+  // The newest decision is the last line of the current file.
+  EXPECT_THAT(Lines(path).back(), HasSubstr("\"decision_id\":\"d-199\""));
+}
+
+TEST(DecisionLog, DropsAndCountsWhatWouldPassTheMemoryBound) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  auto log = DecisionLog::Open({.path = path, .queue_max_bytes = 65536});
+  ASSERT_TRUE(log.ok()) << log.status();
+  DecisionEntry huge = Entry(1);
+  huge.state.mutable_fleet()->mutable_instances(0)->set_id(
+      std::string(70000, 'i'));
+  EXPECT_FALSE((*log)->Record(std::move(huge)));
+  EXPECT_TRUE((*log)->Record(Entry(2)));
+  (*log)->Close();
+  EXPECT_FALSE((*log)->Record(Entry(3)));  // closed
+
+  const DecisionLog::Stats stats = (*log)->stats();
+  EXPECT_EQ(stats.recorded, 1);
+  EXPECT_EQ(stats.dropped, 2);
+  EXPECT_EQ(Lines(path).size(), 1u);
+}
+
+TEST(DecisionLog, BadOptionsNameTheField) {
+  auto log = DecisionLog::Open({.path = "/tmp/x", .max_files = 0});
+  EXPECT_EQ(log.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(log.status().message()),
+              ::testing::StartsWith("decision_log.max_files: 0"));
+}
+
+// Decisions made through the server, then replayed by the CLI.
+class DecisionReplayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log_path_ = MakeTempDir() + "/decisions.jsonl";
+    sidecar::SidecarOptions options;
+    options.policy_files = {{"exp1", Repo(kPolicyFile)}};
+    options.decision_log.path = log_path_;
+    auto server = StartServer(std::move(options));
+    ASSERT_NE(server, nullptr);
+    auto stub = v1::PolicyService::NewStub(PlainChannel(server->port()));
+    // Three loads, by name and inline: scale up, hold, scale down.
+    for (double cpus : {38.5, 30.0, 2.0}) {
+      v1::EvaluateRequest request;
+      if (cpus == 30.0) {
+        request.set_policy_text(ReadAll(Repo(kPolicyFile)));
+      } else {
+        request.set_policy_name("exp1");
+      }
+      *request.mutable_state() = ExampleStateProto();
+      request.mutable_state()->mutable_cluster()->mutable_used()->set_cpus(
+          cpus);
+      request.mutable_state()->mutable_cluster()->clear_queued();
+      request.set_decision_id(absl::StrCat("cpus-", cpus));
+      grpc::ClientContext context;
+      SetDeadline(context);
+      v1::EvaluateResponse response;
+      ASSERT_TRUE(stub->Evaluate(&context, request, &response).ok());
+      EXPECT_TRUE(response.recorded());
+    }
+    server->Shutdown(absl::Now() + absl::Seconds(5));  // writes the log out
+    ASSERT_EQ(Lines(log_path_).size(), 3u);
+  }
+
+  std::string log_path_;
+};
+
+TEST_F(DecisionReplayTest, ReplaysToTheSamePlansUnderTheRecordedPolicy) {
+  RunResult replay = RunProgram({SPOTBURST_CLI_PATH, "replay", log_path_});
+  EXPECT_EQ(replay.exit_code, 0) << replay.out << replay.err;
+  EXPECT_THAT(replay.out,
+              HasSubstr("replayed 3 decisions: 0 changed, 0 failed"));
+}
+
+TEST_F(DecisionReplayTest, ReportsEveryDecisionAChangedPolicyChanges) {
+  // An eager policy: the same, bursting at 50 % instead of 75 %.
+  const std::string policy = MakeTempDir() + "/eager.yaml";
+  std::string text = ReadAll(Repo(kPolicyFile));
+  ASSERT_NE(text.find("burst_point: 0.75"), std::string::npos);
+  text.replace(text.find("burst_point: 0.75"), 17, "burst_point: 0.50");
+  WriteAll(policy, text);
+
+  RunResult replay = RunProgram(
+      {SPOTBURST_CLI_PATH, "replay", "--policy=" + policy, log_path_});
+  EXPECT_EQ(replay.exit_code, 1) << replay.out << replay.err;
+  EXPECT_THAT(replay.out, HasSubstr("changed cpus-30 ("));
+  EXPECT_THAT(replay.out, HasSubstr("desired"));
+  EXPECT_THAT(replay.out, HasSubstr("0 failed"));
+  EXPECT_THAT(replay.out, ::testing::Not(HasSubstr(" 0 changed")));
+}
+
+TEST_F(DecisionReplayTest, ABrokenLineIsReportedAndTheRestReplayed) {
+  std::ofstream(log_path_, std::ios::app) << "{\"decision_id\": \"x\"}\n";
+  RunResult replay = RunProgram({SPOTBURST_CLI_PATH, "replay", log_path_});
+  EXPECT_EQ(replay.exit_code, 1);
+  EXPECT_THAT(replay.out, HasSubstr(":4: policy: missing"));
+  EXPECT_THAT(replay.out,
+              HasSubstr("replayed 4 decisions: 0 changed, 1 failed"));
+}
+
+}  // namespace
+}  // namespace spotburst::testing
