@@ -6,6 +6,9 @@
 // requests per run, bounded in time. Methods:
 //
 //   Ping              the empty RPC: the floor gRPC itself sets
+//   ValidatePolicy/name  a lookup answered with a 1 KB message (the
+//                     effective policy): the floor for a call that carries
+//                     data but does no work
 //   Evaluate/name     the example state under a policy loaded at startup
 //   Evaluate/inline   the same with the policy sent in every request (the
 //                     server's policy cache makes validation a lookup)
@@ -20,6 +23,7 @@
 // besides gRPC.
 //
 //   sidecar_load [--requests 20000] [--streams 1,4] [--rounds 3]
+//                [--methods Ping,Evaluate/name]
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
@@ -192,6 +196,8 @@ int Main() {
   by_name.set_policy_name("exp1");
   *by_name.mutable_state() = internal::ToProto(state->input, state->now);
   v1::EvaluateRequest inline_policy = by_name;
+  v1::ValidatePolicyRequest validate;
+  validate.set_policy_name("exp1");
   *inline_policy.mutable_policy() = internal::PolicyToProto(*policy);
 
   auto with_deadline = [](grpc::ClientContext& context) {
@@ -213,13 +219,6 @@ int Main() {
          r.set_policy_name("exp1");
          v1::ValidatePolicyResponse response;
          return stub.ValidatePolicy(&context, r, &response);
-       }},
-      {"ListStrategies",
-       [&](Stub& stub) {
-         grpc::ClientContext context;
-         with_deadline(context);
-         v1::ListStrategiesResponse response;
-         return stub.ListStrategies(&context, {}, &response);
        }},
       {"Evaluate/name",
        [&](Stub& stub) {
