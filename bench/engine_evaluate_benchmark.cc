@@ -86,11 +86,19 @@ Policy BenchPolicy(int instances) {
   return p;
 }
 
-// N instances and N/20 open requests, from a fixed seed.
+// The age of the i-th open request: 40 steps of 30 s over 20 minutes, in
+// an order that spreads them evenly, so exactly half are past the 10-minute
+// timeout at every fleet size (drawn at random, the share of timed-out
+// requests, and with it the number of cancel actions, would differ by size
+// and blur the per-instance comparison).
+absl::Duration RequestAge(int i) {
+  return absl::Seconds(15 + 30 * ((i * 37) % 40));
+}
+
+// N instances (launch times from a fixed seed) and N/20 open requests.
 Fleet BenchFleet(int instances, absl::Time now) {
   std::mt19937_64 rng(20160201);
   std::uniform_int_distribution<int> launched_ago(0, 6 * 3600);
-  std::uniform_int_distribution<int> requested_ago(0, 20 * 60);
   Fleet fleet;
   fleet.instances.reserve(instances);
   for (int i = 0; i < instances; ++i) {
@@ -127,7 +135,7 @@ Fleet BenchFleet(int instances, absl::Time now) {
         {.id = "sir-o" + std::to_string(i),
          .state = SpotRequestState::kOpen,
          .status_code = "pending-fulfillment",
-         .create_time = now - absl::Seconds(requested_ago(rng)),
+         .create_time = now - RequestAge(i),
          .bid_usd_per_hour = i % 4 == 0 ? kMaxBidUsd : kSpotBidUsd,
          .instance_type = "c4.large",
          .availability_zone = "us-east-1a"});

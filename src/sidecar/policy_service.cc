@@ -54,9 +54,8 @@ absl::Status InField(const absl::Status& status, absl::string_view field,
 }
 
 // Unique without coordination: a random prefix drawn once per process and
-// a counter. (A random generator per call would cost more than the
-// evaluation: gRPC runs handlers on threads that come and go, and each new
-// thread would seed its own.)
+// a counter (no random generator to seed on each of gRPC's handler
+// threads).
 std::string NewDecisionId() {
   static const uint64_t prefix = [] {
     absl::BitGen bits;

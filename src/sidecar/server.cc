@@ -58,8 +58,8 @@ void SetUpGrpcOnce() {
   static std::once_flag once;
   std::call_once(once, [] {
     // Debian builds abseil with mutex deadlock detection on, which adds a
-    // global graph update to every lock gRPC takes (a quarter of an empty
-    // call's CPU time). It is a debugging aid; a server does without.
+    // global graph update to every lock gRPC takes (5-10 % of an empty
+    // call's time). It is a debugging aid; a server does without.
     absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
