@@ -75,6 +75,7 @@ TickReport Controller::Tick() {
   TickReport report;
   report.time = clock_.Now();
   report.dry_run = options_.dry_run;
+  report.paused = paused_.load();
 
   // Gather. Any failed read ends the tick before anything is decided.
   absl::StatusOr<ClusterState> cluster = metrics_.Snapshot();
@@ -86,21 +87,20 @@ TickReport Controller::Tick() {
   if (!markets.ok()) {
     report.status = markets.status();
   } else {
-    EvaluationInput input{.cluster = *std::move(cluster),
-                          .markets = *std::move(markets),
-                          .fleet = *std::move(fleet),
-                          .state = state_};
+    // The input is built in the report, not copied into it (a fleet copy
+    // was a fifth of a simulated tick, bench/sim_replay_benchmark.cc).
+    report.input = {.cluster = *std::move(cluster),
+                    .markets = *std::move(markets),
+                    .fleet = *std::move(fleet),
+                    .state = state_};
     absl::StatusOr<Evaluation> evaluation =
-        engine_.Evaluate(input, report.time);
-    // Evaluate only reads its input: the fleet moves on to the report
-    // rather than being copied before it (the copy was a fifth of a
-    // simulated tick, bench/sim_replay_benchmark.cc).
-    report.fleet = std::move(input.fleet);
+        engine_.Evaluate(report.input, report.time);
     if (!evaluation.ok()) {
       report.status = evaluation.status();
     } else {
       state_ = std::move(evaluation->state);
-      if (!options_.dry_run) Apply(evaluation->plan, report);
+      report.next_state = state_;
+      if (!options_.dry_run && !report.paused) Apply(evaluation->plan, report);
       report.plan = std::move(evaluation->plan);
     }
   }

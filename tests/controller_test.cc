@@ -157,6 +157,30 @@ TEST_F(ControllerTest, DryRunPlansButAppliesNothing) {
   EXPECT_EQ(instances_.Calls(), 0);
 }
 
+TEST_F(ControllerTest, PausedEvaluatesButAppliesNothing) {
+  Controller controller = Make();
+  controller.set_paused(true);
+  TickReport report = controller.Tick();
+  EXPECT_TRUE(report.paused);
+  ASSERT_TRUE(report.plan.has_value());
+  EXPECT_EQ(instances_.Calls(), 0);
+  controller.set_paused(false);
+  controller.Tick();
+  EXPECT_EQ(instances_.spot.size(), 1u);
+}
+
+TEST_F(ControllerTest, ReportCarriesTheInputAndStatesForReplay) {
+  Controller controller = Make();
+  TickReport report = controller.Tick();
+  EXPECT_DOUBLE_EQ(report.input.cluster.used.cpus, 34);
+  ASSERT_EQ(report.input.markets.size(), 1u);
+  EXPECT_EQ(report.input.state, EngineState{});
+  EXPECT_EQ(report.next_state, controller.engine_state());
+  auto again = engine_.Evaluate(report.input, report.time);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(PlanToText(again->plan), PlanToText(*report.plan));
+}
+
 TEST_F(ControllerTest, FetchesOnlyNewPricesAndKeepsEngineState) {
   Controller controller = Make();
   controller.Tick();

@@ -24,6 +24,7 @@
 #ifndef SPOTBURST_CONTROLLER_H_
 #define SPOTBURST_CONTROLLER_H_
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <optional>
@@ -56,13 +57,19 @@ struct TickReport {
   // Why nothing was decided (a failed read or evaluation); OK otherwise.
   absl::Status status;
   std::optional<Plan> plan;
-  Fleet fleet;  // as listed at the start of the tick
+  // What the evaluation saw (cluster, markets, fleet as listed at the start
+  // of the tick, the engine state before it) and the state after it: with
+  // the policy, enough to record the decision and replay it.
+  EvaluationInput input;
+  EngineState next_state;
   // Actions handed to the InstanceManager, and the ones that failed.
   int applied = 0;
   std::vector<absl::Status> apply_errors;
   // Launches not attempted because a cancel or termination failed.
   int launches_skipped = 0;
   bool dry_run = false;
+  // Paused: the tick evaluated but applied nothing.
+  bool paused = false;
 };
 
 class Controller {
@@ -81,6 +88,11 @@ class Controller {
   void Run(const std::function<bool()>& keep_going);
 
   void AddObserver(std::function<void(const TickReport&)> observer);
+
+  // While paused, ticks still gather and evaluate (status and decisions stay
+  // fresh) but apply nothing. Safe to call from any thread.
+  void set_paused(bool paused) { paused_.store(paused); }
+  bool paused() const { return paused_.load(); }
 
   const EngineState& engine_state() const { return state_; }
   // Sets the state a restarted controller resumes from.
@@ -105,6 +117,7 @@ class Controller {
   std::vector<WatchedMarket> markets_;
   std::optional<double> on_demand_usd_;
   std::vector<std::function<void(const TickReport&)>> observers_;
+  std::atomic<bool> paused_{false};
 };
 
 }  // namespace spotburst
