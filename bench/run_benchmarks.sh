@@ -36,7 +36,8 @@ if [[ ! -f "${BUILD_DIR}/CMakeCache.txt" ]]; then
     -DCMAKE_BUILD_TYPE=Release \
     -DSPOTBURST_BUILD_TESTS=OFF \
     -DSPOTBURST_BUILD_BENCHMARKS=ON \
-    -DSPOTBURST_BUILD_PROGRAMS=OFF
+    -DSPOTBURST_BUILD_PROGRAMS=OFF \
+    -DSPOTBURST_BUILD_SIDECAR=OFF
 fi
 
 mapfile -t names < <(find "${ROOT}/bench" -maxdepth 1 -name '*_benchmark.cc' \

@@ -7,7 +7,8 @@
 #   scripts/check-embed.sh BUILD_DIR
 #
 # BUILD_DIR must already be configured and built (e.g. with
-# -DSPOTBURST_BUILD_TESTS=OFF -DSPOTBURST_BUILD_BENCHMARKS=OFF). The last
+# -DSPOTBURST_BUILD_TESTS=OFF -DSPOTBURST_BUILD_BENCHMARKS=OFF
+# -DSPOTBURST_BUILD_SIDECAR=OFF for a quick one). The last
 # line printed is "check-embed: OK ..." or "check-embed: FAILED ...".
 # Set KEEP=1 to keep the temporary directory for inspection.
 set -uo pipefail

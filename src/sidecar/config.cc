@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+
 #include "file_util.h"
 #include "spotburst/status_macros.h"
 #include "spotburst/v1/sidecar_config.pb.h"
@@ -62,6 +64,27 @@ absl::Status ApplyConfigText(std::string_view text, std::string_view source,
   if (config.has_dry_run()) options.dry_run = config.dry_run();
   if (config.has_shutdown_grace_s()) {
     options.shutdown_grace = absl::Seconds(config.shutdown_grace_s());
+  }
+  if (config.has_managed()) {
+    const v1::ManagedConfig& managed = config.managed();
+    ManagedOptions& managed_options = options.managed.emplace();
+    managed_options.policy_name = managed.policy();
+    switch (managed.adapters_case()) {
+      case v1::ManagedConfig::kSimulated: {
+        const v1::SimulatedAdapters& simulated = managed.simulated();
+        managed_options.scenario_file = Resolve(base_dir, simulated.scenario());
+        if (simulated.has_simulated_seconds_per_second()) {
+          managed_options.simulated_seconds_per_second =
+              simulated.simulated_seconds_per_second();
+        }
+        break;
+      }
+      case v1::ManagedConfig::ADAPTERS_NOT_SET:
+        return absl::InvalidArgumentError(absl::StrCat(
+            std::string(source),
+            ": managed: adapters required (set managed.simulated)"));
+    }
+    if (managed.dry_run()) options.dry_run = true;
   }
   return absl::OkStatus();
 }

@@ -163,7 +163,7 @@ void DecisionLog::WriterLoop() {
   file_ = nullptr;
 }
 
-bool DecisionLog::Write(DecisionEntry& entry) {
+v1::Decision ToDecisionProto(DecisionEntry& entry) {
   v1::Decision decision;
   decision.set_decision_id(std::move(entry.decision_id));
   if (auto time = internal::TimeToProto(entry.time)) {
@@ -177,6 +177,12 @@ bool DecisionLog::Write(DecisionEntry& entry) {
   decision.set_source(entry.source);
   decision.set_dry_run(entry.dry_run);
   decision.set_applied(entry.applied);
+  decision.set_paused(entry.paused);
+  return decision;
+}
+
+bool DecisionLog::Write(DecisionEntry& entry) {
+  const v1::Decision decision = ToDecisionProto(entry);
 
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = false;

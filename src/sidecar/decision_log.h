@@ -72,7 +72,12 @@ struct DecisionEntry {
   v1::DecisionSource source = v1::DECISION_SOURCE_EVALUATE;
   bool dry_run = false;
   bool applied = false;
+  bool paused = false;
 };
+
+// The log line's message, as WatchDecisions streams it too. Moves the state
+// and plan out of `entry`.
+v1::Decision ToDecisionProto(DecisionEntry& entry);
 
 class DecisionLog {
  public:

@@ -4,10 +4,12 @@
 #include <chrono>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "file_util.h"
 #include "grpc/health/v1/health.pb.h"
@@ -26,6 +28,7 @@ constexpr size_t kMaxPemBytes = 1 << 20;
 // keeps a single greedy client from taking all the memory.
 constexpr int kMaxConcurrentStreams = 256;
 constexpr char kPolicyServiceName[] = "spotburst.v1.PolicyService";
+constexpr char kControllerServiceName[] = "spotburst.v1.ControllerService";
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const TlsFiles& tls) {
@@ -97,6 +100,17 @@ absl::Status SidecarOptions::Validate() const {
         "tls.client_ca_file: mutual TLS needs tls.cert_file and "
         "tls.key_file too");
   }
+  if (managed.has_value()) {
+    if (absl::Status valid = managed->Validate(); !valid.ok()) return valid;
+    if (!policy_files.contains(managed->policy_name)) {
+      std::vector<std::string> names;
+      for (const auto& [name, file] : policy_files) names.push_back(name);
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "managed.policy: no policy named \"%s\" in policies (loaded: %s)",
+          managed->policy_name,
+          names.empty() ? "none" : absl::StrJoin(names, ", ")));
+    }
+  }
   if (!decision_log.path.empty()) return decision_log.Validate();
   return absl::OkStatus();
 }
@@ -116,11 +130,24 @@ absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
                              Credentials(opts.tls));
   server->policy_service_ = std::make_unique<PolicyServiceImpl>(
       *server->policies_, server->decision_log_.get());
+  if (opts.managed.has_value()) {
+    SPOTBURST_ASSIGN_OR_RETURN(
+        std::shared_ptr<const ResolvedPolicy> policy,
+        server->policies_->FromName(opts.managed->policy_name));
+    SPOTBURST_ASSIGN_OR_RETURN(
+        server->managed_,
+        ManagedController::Create(*opts.managed, *policy,
+                                  server->policies_->registry(), opts.dry_run,
+                                  server->decision_log_.get(), server->hub_));
+  }
+  server->controller_service_ = std::make_unique<ControllerServiceImpl>(
+      server->managed_.get(), &server->hub_);
 
   SetUpGrpcOnce();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(opts.listen, creds, &server->port_);
   builder.RegisterService(server->policy_service_.get());
+  builder.RegisterService(server->controller_service_.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(opts.max_request_bytes));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              kMaxConcurrentStreams);
@@ -135,6 +162,8 @@ absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
       server->server_->GetHealthCheckService();
   health->SetServingStatus("", true);
   health->SetServingStatus(kPolicyServiceName, true);
+  health->SetServingStatus(kControllerServiceName, server->managed_ != nullptr);
+  if (server->managed_ != nullptr) server->managed_->Start();
   return server;
 }
 
@@ -142,6 +171,11 @@ SidecarServer::~SidecarServer() { Shutdown(absl::Now()); }
 
 void SidecarServer::Shutdown(absl::Time deadline) {
   std::call_once(shutdown_once_, [&] {
+    // The loop first: its tick in flight finishes and is recorded and
+    // streamed; then the streams end (OK, once their queues are written),
+    // so the server's shutdown does not wait on them.
+    if (managed_ != nullptr) managed_->Stop();
+    hub_.Close();
     if (server_ != nullptr) {
       // Health checkers see NOT_SERVING while calls drain.
       server_->GetHealthCheckService()->Shutdown();

@@ -1,12 +1,15 @@
 // SidecarServer: spotburstd's gRPC server, started and stopped as a value.
 //
 // Start loads the named policies, opens the decision log, and serves
-// spotburst.v1.PolicyService, the standard grpc.health.v1.Health service
-// (SERVING for "" and "spotburst.v1.PolicyService" once started) and server
-// reflection, on one address, in plaintext or TLS (mutual TLS with a client
-// CA). Shutdown stops taking calls, gives calls in flight until a deadline
-// to finish, then writes out the decision log. The daemon, the tests and
-// the load generator all start the server this way.
+// spotburst.v1.PolicyService, spotburst.v1.ControllerService, the standard
+// grpc.health.v1.Health service (SERVING for "" and the services once
+// started) and server reflection, on one address, in plaintext or TLS
+// (mutual TLS with a client CA). With `managed` set it also runs the
+// control loop (ManagedController) from the moment it serves. Shutdown
+// stops the loop after its tick in flight, ends the decision streams,
+// stops taking calls, gives calls in flight until a deadline to finish,
+// then writes out the decision log. The daemon, the tests and the load
+// generator all start the server this way.
 //
 //   SidecarOptions options;
 //   options.listen = "127.0.0.1:0";  // any free port
@@ -20,13 +23,17 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "sidecar/controller_service.h"
+#include "sidecar/decision_hub.h"
 #include "sidecar/decision_log.h"
+#include "sidecar/managed_controller.h"
 #include "sidecar/policy_service.h"
 #include "sidecar/policy_store.h"
 
@@ -53,6 +60,9 @@ struct SidecarOptions {
   int64_t max_request_bytes = int64_t{4} << 20;
   // Managed mode: plan but apply nothing. Stateless calls ignore it.
   bool dry_run = false;
+  // Set: managed mode, the daemon runs the control loop. Its policy must be
+  // one of policy_files.
+  std::optional<ManagedOptions> managed;
   // How long calls in flight get to finish on shutdown (0 .. 10 min).
   absl::Duration shutdown_grace = absl::Seconds(10);
 
@@ -78,6 +88,8 @@ class SidecarServer {
   const PolicyStore& policies() const { return *policies_; }
   // Null when there is no decision log.
   DecisionLog* decision_log() { return decision_log_.get(); }
+  // Null in stateless mode.
+  ManagedController* managed() { return managed_.get(); }
 
   // Reports NOT_SERVING, stops accepting calls, lets calls in flight run
   // until `deadline` (then cancels them), and closes the decision log after
@@ -93,6 +105,9 @@ class SidecarServer {
   std::unique_ptr<PolicyStore> policies_;
   std::unique_ptr<DecisionLog> decision_log_;
   std::unique_ptr<PolicyServiceImpl> policy_service_;
+  DecisionHub hub_;
+  std::unique_ptr<ManagedController> managed_;
+  std::unique_ptr<ControllerServiceImpl> controller_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::once_flag shutdown_once_;

@@ -4,9 +4,11 @@
 //              [--tls_cert F --tls_key F [--tls_client_ca F]]
 //              [--decision_log FILE] [--max_request_bytes N] [--dry_run]
 //
-// Flags override the config file. Logs one key=value line per event on
-// stderr. SIGTERM or SIGINT: stop taking calls, let calls in flight finish
-// (up to the shutdown grace), write out the decision log, exit 0.
+// Flags override the config file. With a `managed:` section in the config
+// file the daemon also runs the control loop (managed mode). Logs one
+// key=value line per event on stderr. SIGTERM or SIGINT: finish the tick in
+// flight, stop taking calls, let calls in flight finish (up to the shutdown
+// grace), write out the decision log, exit 0.
 #include <pthread.h>
 #include <signal.h>
 
@@ -61,8 +63,10 @@ usage:
              [--tls_cert FILE --tls_key FILE [--tls_client_ca FILE]]
              [--decision_log FILE] [--max_request_bytes N] [--dry_run]
 
-Serves spotburst.v1.PolicyService, grpc.health.v1.Health and server
-reflection. Run "spotburstd --help" for every flag.)";
+Serves spotburst.v1.PolicyService, spotburst.v1.ControllerService,
+grpc.health.v1.Health and server reflection. With a managed: section in the
+config file it also runs the control loop (e.g. --config
+examples/sidecar/managed-sim.yaml). Run "spotburstd --help" for every flag.)";
 
 absl::StatusOr<SidecarOptions> OptionsFromFlags() {
   SidecarOptions options;
@@ -147,9 +151,17 @@ int Run() {
                                {"file", opts.policy_files.at(name)},
                                {"revision", (*policy)->revision}});
   }
+  if (opts.managed.has_value()) {
+    const v1::ControllerStatus status = (*server)->managed()->Status();
+    LogEvent("managed_started",
+             {{"policy", status.policy_name()},
+              {"revision", status.policy_revision()},
+              {"adapters", status.adapters()},
+              {"dry_run", OnOff(opts.dry_run)}});
+  }
   LogEvent("listening",
            {{"address", BoundAddress(opts.listen, (*server)->port())},
-            {"mode", "stateless"},
+            {"mode", opts.managed.has_value() ? "managed" : "stateless"},
             {"tls", OnOff(!opts.tls.cert_file.empty())},
             {"mutual_tls", OnOff(!opts.tls.client_ca_file.empty())},
             {"max_request_bytes", absl::StrCat(opts.max_request_bytes)},

@@ -1,5 +1,6 @@
-// The spotburstd program: configuration file, startup errors, and a clean
-// exit on SIGTERM with the decision log written out.
+// The spotburstd program: configuration file, startup errors, a clean exit
+// on SIGTERM with the decision log written out, and managed mode from the
+// example configuration, watched from Python.
 #include <signal.h>
 
 #include <string>
@@ -71,6 +72,49 @@ TEST(Spotburstd, ServesFromItsConfigAndExitsCleanlyOnSigterm) {
   EXPECT_THAT(daemon.child().err(), HasSubstr("event=stopped"));
   EXPECT_THAT(ReadAll(dir + "/decisions.jsonl"),
               HasSubstr("\"policy_name\":\"exp1\""));
+}
+
+TEST(Spotburstd, ManagedModeFromTheExampleConfigStreamsToPython) {
+  Daemon daemon({"--config=" + Repo("examples/sidecar/managed-sim.yaml"),
+                 "--listen=127.0.0.1:0"});
+  ASSERT_GT(daemon.port(), 0) << daemon.child().err();
+  EXPECT_THAT(daemon.child().err(), HasSubstr("mode=managed"));
+  EXPECT_THAT(daemon.child().err(),
+              HasSubstr("event=managed_started policy=exp1"));
+
+  RunResult watch = RunProgram(
+      {"/usr/bin/python3", Repo("examples/client_python/watch.py"),
+       "--stubs=" SPOTBURST_PYTHON_STUBS_DIR,
+       "--target=" + Address(daemon.port()), "--include_last", "--count=2"});
+  EXPECT_EQ(watch.exit_code, 0) << watch.err;
+  // The first ticks of the revised experiment: one more spot instance each.
+  EXPECT_THAT(watch.out, HasSubstr("2021-04-06T14:00:00Z m-"));
+  EXPECT_THAT(watch.out, HasSubstr("request-spot 1 (applied)"));
+
+  daemon.child().Signal(SIGTERM);
+  EXPECT_EQ(daemon.child().Wait(absl::Seconds(15)), 0) << daemon.child().err();
+}
+
+TEST(Spotburstd, SigtermStopsAManagedRunWithoutWaitingOutTheInterval) {
+  const std::string dir = MakeTempDir();
+  // Real time: the next tick is a minute away.
+  WriteAll(dir + "/spotburstd.yaml",
+           "listen: 127.0.0.1:0\n"
+           "policies: {exp1: " + Repo(kPolicyFile) + "}\n"
+           "decision_log: {path: decisions.jsonl}\n"
+           "managed:\n"
+           "  policy: exp1\n"
+           "  simulated:\n"
+           "    scenario: " + Repo("examples/scenarios/experiment1-revised.yaml") +
+           "\n"
+           "    simulated_seconds_per_second: 1\n");
+  Daemon daemon({"--config=" + dir + "/spotburstd.yaml"});
+  ASSERT_GT(daemon.port(), 0) << daemon.child().err();
+  const absl::Time start = absl::Now();
+  daemon.child().Signal(SIGTERM);
+  EXPECT_EQ(daemon.child().Wait(absl::Seconds(15)), 0) << daemon.child().err();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_THAT(daemon.child().err(), HasSubstr("event=stopped"));
 }
 
 TEST(Spotburstd, SigintStopsItToo) {

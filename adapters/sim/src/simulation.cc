@@ -18,6 +18,7 @@
 #include "accounting.h"
 #include "demand_curve.h"
 #include "hindsight.h"
+#include "run_setup.h"
 #include "sim_cloud.h"
 #include "sim_cluster.h"
 #include "spotburst/controller.h"
@@ -38,24 +39,10 @@ absl::Status Prefixed(const absl::Status& s) {
   return absl::Status(s.code(), absl::StrCat("sim: ", s.message()));
 }
 
-class LoadedInputs final : public SimulationInputs {
- public:
-  std::string price_trace;
-  std::vector<PriceHistory> histories;
-  std::string workload_trace;
-  std::vector<internal::WorkloadSample> workload;
-};
+}  // namespace
 
-// What one run needs, resolved from the scenario, policy and traces.
-struct RunSetup {
-  std::shared_ptr<const LoadedInputs> inputs;
-  const PriceHistory* history = nullptr;
-  Policy policy;  // the policy as run: the scenario's zone
-  internal::CloudConfig cloud;
-  Resources baseline;  // the cluster's private capacity
-  absl::Time start;
-  absl::Time end;
-};
+namespace internal {
+namespace {
 
 absl::StatusOr<std::shared_ptr<const LoadedInputs>> InputsFor(
     const Scenario& scenario, std::shared_ptr<const SimulationInputs> given) {
@@ -77,6 +64,8 @@ absl::StatusOr<std::shared_ptr<const LoadedInputs>> InputsFor(
   }
   return loaded;
 }
+
+}  // namespace
 
 absl::StatusOr<RunSetup> Prepare(
     const Scenario& scenario, const Policy& policy,
@@ -174,6 +163,15 @@ internal::DemandCurve MakeDemand(const Scenario& scenario,
   return internal::DemandCurve::FromPhases(scenario.demand.phases,
                                            scenario.demand.base, setup.start);
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::LoadedInputs;
+using internal::MakeDemand;
+using internal::Prepare;
+using internal::RunSetup;
 
 double Hindsight(const RunSetup& setup, internal::DemandCurve& demand,
                  const internal::SimMarket& spot) {

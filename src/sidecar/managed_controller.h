@@ -1,0 +1,130 @@
+// ManagedController: spotburstd's managed mode. Runs the library's
+// Controller on its own thread over the configured adapters (today the
+// simulated cloud and cluster of adapters/sim), records every plan in the
+// decision log and hands it to the DecisionHub for WatchDecisions, and
+// keeps the status ControllerService.GetStatus reports.
+//
+// Simulated time moves by the policy's evaluation interval per tick; ticks
+// are paced on the real clock by simulated_seconds_per_second, so the
+// daemon behaves like a live controller. The wait between ticks is
+// interruptible: Stop() never waits out an interval, only the tick in
+// flight. When the scenario's duration is over the loop stops ticking
+// (status `finished`); the object stays usable. Thread-safe.
+//
+//   SPOTBURST_ASSIGN_OR_RETURN(auto managed, ManagedController::Create(
+//       options, *policy, store.registry(), dry_run, log, hub));
+//   managed->Start();
+//   ...
+//   managed->Stop();  // finishes the tick in flight
+#ifndef SPOTBURST_SIDECAR_MANAGED_CONTROLLER_H_
+#define SPOTBURST_SIDECAR_MANAGED_CONTROLLER_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "sidecar/decision_hub.h"
+#include "sidecar/decision_log.h"
+#include "sidecar/event_log.h"
+#include "sidecar/policy_store.h"
+#include "spotburst/controller.h"
+#include "spotburst/engine.h"
+#include "spotburst/sim/sim_world.h"
+#include "spotburst/v1/controller_service.pb.h"
+
+namespace spotburst::sidecar {
+
+// The `managed:` section of the configuration (sidecar_config.proto).
+struct ManagedOptions {
+  // A name from SidecarOptions::policy_files. Required.
+  std::string policy_name;
+  // Simulated adapters: the scenario file. Required (the only kind today).
+  std::string scenario_file;
+  // Simulated seconds per real second, (0.001 .. 1e9]. 60: one tick per
+  // second with a 60 s evaluation interval.
+  double simulated_seconds_per_second = 60;
+
+  // InvalidArgument naming the key ("managed.policy: required").
+  absl::Status Validate() const;
+};
+
+class ManagedController {
+ public:
+  // Loads the scenario and builds the world, engine and Controller; ticks
+  // nothing until Start. `log` may be null; it, `registry` and `hub` are
+  // borrowed and must outlive this. Errors start with "managed.": InvalidArgument or NotFound for a
+  // scenario that does not load or does not fit the policy.
+  static absl::StatusOr<std::unique_ptr<ManagedController>> Create(
+      const ManagedOptions& options, const ResolvedPolicy& policy,
+      const StrategyRegistry& registry, bool dry_run, DecisionLog* log,
+      DecisionHub& hub);
+
+  ManagedController(const ManagedController&) = delete;
+  ManagedController& operator=(const ManagedController&) = delete;
+  ~ManagedController();  // Stop()
+
+  // Starts the loop thread: the first tick is at once. Call once.
+  void Start();
+  // Wakes the loop, lets the tick in flight finish and joins the thread.
+  // Idempotent.
+  void Stop();
+
+  v1::ControllerStatus Status() const;
+
+  // Pauses or resumes. Waits for the tick in flight, so every tick after
+  // it returns obeys it. Returns the state before the call.
+  bool SetPaused(bool paused, const std::string& reason);
+
+ private:
+  ManagedController(const ManagedOptions& options, DecisionLog* log,
+                    DecisionHub& hub, bool dry_run)
+      : options_(options), log_(log), hub_(hub), dry_run_(dry_run) {}
+
+  void Loop();
+  // After each tick: status, decision log, hub.
+  void Record(const TickReport& report, absl::Time started,
+              absl::Duration took, absl::Time next_tick)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
+  void AddError(absl::Time time, const char* component,
+                const absl::Status& error) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const ManagedOptions options_;
+  DecisionLog* const log_;
+  DecisionHub& hub_;
+  const bool dry_run_;
+  std::string policy_name_;
+  std::string revision_;
+  std::shared_ptr<const v1::Policy> effective_;
+  // Set once in Create; the world and controller are used only by the
+  // loop thread, and by SetPaused under tick_mu_.
+  std::unique_ptr<sim::SimWorld> world_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Controller> controller_;
+  // Random per run, so decision ids from two daemons never collide.
+  uint64_t run_id_ = 0;
+
+  // Held for a whole tick: SetPaused waits on it so the tick in flight
+  // finishes under the old setting.
+  absl::Mutex tick_mu_;
+  int64_t ticks_ ABSL_GUARDED_BY(tick_mu_) = 0;
+  LogRateLimiter failure_log_{absl::Seconds(1)};
+
+  mutable absl::Mutex mu_;
+  v1::ControllerStatus status_ ABSL_GUARDED_BY(mu_);
+
+  absl::Notification stop_;
+  std::thread thread_;
+  std::once_flag stop_once_;
+};
+
+}  // namespace spotburst::sidecar
+
+#endif  // SPOTBURST_SIDECAR_MANAGED_CONTROLLER_H_
