@@ -5,7 +5,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-
 #include "file_util.h"
 #include "spotburst/status_macros.h"
 #include "spotburst/v1/sidecar_config.pb.h"

@@ -120,8 +120,7 @@ class WatchReactor final
 
   DecisionHub* const hub_ = nullptr;
   absl::Mutex mu_;
-  std::shared_ptr<DecisionHub::Subscription> subscription_
-      ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<DecisionHub::Subscription> subscription_ ABSL_GUARDED_BY(mu_);
   // Written only while no write is in flight.
   v1::WatchDecisionsResponse response_;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;

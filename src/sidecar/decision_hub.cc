@@ -40,8 +40,7 @@ bool DecisionHub::Subscription::Finished() {
 absl::StatusOr<std::shared_ptr<DecisionHub::Subscription>>
 DecisionHub::Subscribe(SubscribeOptions options, std::function<void()> wake) {
   absl::MutexLock lock(&mu_);
-  if (subscriptions_.size() >=
-      static_cast<size_t>(options_.max_subscribers)) {
+  if (subscriptions_.size() >= static_cast<size_t>(options_.max_subscribers)) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "WatchDecisions: %d streams are open, the most this daemon serves; "
         "close one first",

@@ -83,14 +83,12 @@ class DecisionHub {
     // when a decision is queued or the hub closes. Must not call the hub.
     const std::function<void()> wake_;
     absl::Mutex mu_;
-    std::deque<std::shared_ptr<const v1::Decision>> queue_
-        ABSL_GUARDED_BY(mu_);
+    std::deque<std::shared_ptr<const v1::Decision>> queue_ ABSL_GUARDED_BY(mu_);
     int64_t missed_ ABSL_GUARDED_BY(mu_) = 0;
     bool closed_ ABSL_GUARDED_BY(mu_) = false;
   };
 
-  explicit DecisionHub(DecisionHubOptions options = {})
-      : options_(options) {}
+  explicit DecisionHub(DecisionHubOptions options = {}) : options_(options) {}
   DecisionHub(const DecisionHub&) = delete;
   DecisionHub& operator=(const DecisionHub&) = delete;
 

@@ -71,8 +71,8 @@ absl::StatusOr<std::unique_ptr<ManagedController>> ManagedController::Create(
   // The world may fill in the scenario's zone: the engine, the revision and
   // the recorded policy are all the policy as run, so that replaying the
   // decision log makes the same plans.
-  absl::StatusOr<Engine> engine = Engine::Create(managed->world_->policy(),
-                                                 registry);
+  absl::StatusOr<Engine> engine =
+      Engine::Create(managed->world_->policy(), registry);
   if (!engine.ok()) {
     return absl::Status(engine.status().code(),
                         absl::StrCat("managed: ", engine.status().message()));
@@ -115,8 +115,7 @@ void ManagedController::Stop() {
 
 void ManagedController::Loop() {
   const absl::Duration step = engine_->policy().evaluation_interval;
-  const absl::Duration real_step =
-      step / options_.simulated_seconds_per_second;
+  const absl::Duration real_step = step / options_.simulated_seconds_per_second;
   absl::Time simulated = world_->start();
   absl::Time next_real = absl::Now();
   while (!stop_.HasBeenNotified()) {
@@ -171,11 +170,10 @@ void ManagedController::Record(const TickReport& report, absl::Time started,
 
   int64_t suppressed = 0;
   if (!outcome.ok() && failure_log_.Allow(absl::Now(), suppressed)) {
-    LogEvent("tick_failed",
-             {{"tick", absl::StrCat(ticks_)},
-              {"code", absl::StatusCodeToString(outcome.code())},
-              {"message", std::string(outcome.message())},
-              {"suppressed", absl::StrCat(suppressed)}});
+    LogEvent("tick_failed", {{"tick", absl::StrCat(ticks_)},
+                             {"code", absl::StatusCodeToString(outcome.code())},
+                             {"message", std::string(outcome.message())},
+                             {"suppressed", absl::StrCat(suppressed)}});
   }
 
   std::optional<v1::Plan> plan;
@@ -198,7 +196,8 @@ void ManagedController::Record(const TickReport& report, absl::Time started,
     if (plan) *status_.mutable_last_plan() = *plan;
     // The fleet as listed at the start of the tick; the Controller reads
     // the instance manager nowhere else.
-    if (gathered) *status_.mutable_fleet() = internal::ToProto(report.input.fleet);
+    if (gathered)
+      *status_.mutable_fleet() = internal::ToProto(report.input.fleet);
   }
   if (!plan) return;
 

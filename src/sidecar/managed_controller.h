@@ -60,8 +60,9 @@ class ManagedController {
  public:
   // Loads the scenario and builds the world, engine and Controller; ticks
   // nothing until Start. `log` may be null; it, `registry` and `hub` are
-  // borrowed and must outlive this. Errors start with "managed.": InvalidArgument or NotFound for a
-  // scenario that does not load or does not fit the policy.
+  // borrowed and must outlive this. Errors start with "managed.":
+  // InvalidArgument or NotFound for a scenario that does not load or does not
+  // fit the policy.
   static absl::StatusOr<std::unique_ptr<ManagedController>> Create(
       const ManagedOptions& options, const ResolvedPolicy& policy,
       const StrategyRegistry& registry, bool dry_run, DecisionLog* log,
@@ -90,9 +91,8 @@ class ManagedController {
 
   void Loop();
   // After each tick: status, decision log, hub.
-  void Record(const TickReport& report, absl::Time started,
-              absl::Duration took, absl::Time next_tick)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
+  void Record(const TickReport& report, absl::Time started, absl::Duration took,
+              absl::Time next_tick) ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   void AddError(absl::Time time, const char* component,
                 const absl::Status& error) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

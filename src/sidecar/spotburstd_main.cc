@@ -153,11 +153,10 @@ int Run() {
   }
   if (opts.managed.has_value()) {
     const v1::ControllerStatus status = (*server)->managed()->Status();
-    LogEvent("managed_started",
-             {{"policy", status.policy_name()},
-              {"revision", status.policy_revision()},
-              {"adapters", status.adapters()},
-              {"dry_run", OnOff(opts.dry_run)}});
+    LogEvent("managed_started", {{"policy", status.policy_name()},
+                                 {"revision", status.policy_revision()},
+                                 {"adapters", status.adapters()},
+                                 {"dry_run", OnOff(opts.dry_run)}});
   }
   LogEvent("listening",
            {{"address", BoundAddress(opts.listen, (*server)->port())},

@@ -43,8 +43,8 @@ TEST(DecisionHub, ASlowSubscriberLosesItsOldestAndIsToldHowMany) {
 TEST(DecisionHub, GivesEachSubscriberTheFormItAskedForAndTheLastFirst) {
   DecisionHub hub;
   hub.Publish(Decision("before"));
-  auto full = hub.Subscribe({.include_last = true, .include_inputs = true},
-                            [] {});
+  auto full =
+      hub.Subscribe({.include_last = true, .include_inputs = true}, [] {});
   auto slim = hub.Subscribe({}, [] {});
   ASSERT_TRUE(full.ok() && slim.ok());
   hub.Publish(Decision("after"));

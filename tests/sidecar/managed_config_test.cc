@@ -29,10 +29,10 @@ TEST(ManagedConfig, ReadsTheSectionWithPathsFromTheFilesDirectory) {
 
 TEST(ManagedConfig, DefaultsToSixtySimulatedSecondsPerSecond) {
   SidecarOptions options;
-  ASSERT_TRUE(ApplyConfigText(
-                  "managed: {policy: a, simulated: {scenario: s.yaml}}\n",
-                  "c.yaml", "", options)
-                  .ok());
+  ASSERT_TRUE(
+      ApplyConfigText("managed: {policy: a, simulated: {scenario: s.yaml}}\n",
+                      "c.yaml", "", options)
+          .ok());
   EXPECT_EQ(options.managed->simulated_seconds_per_second, 60);
   EXPECT_FALSE(options.dry_run);
   // The policy must be one of `policies`.
@@ -52,8 +52,8 @@ TEST(ManagedConfig, NamesTheBadKey) {
   EXPECT_THAT(range.message(),
               HasSubstr("c.yaml:5: managed.simulated.simulated_seconds_per_"
                         "second"));
-  absl::Status unknown = ApplyConfigText(
-      "managed: {policy: a, cloud: {}}\n", "c.yaml", "", options);
+  absl::Status unknown = ApplyConfigText("managed: {policy: a, cloud: {}}\n",
+                                         "c.yaml", "", options);
   EXPECT_THAT(unknown.message(), HasSubstr("managed.cloud"));
 }
 

@@ -28,10 +28,10 @@ constexpr double kFast = 12000;
 sidecar::SidecarOptions Managed(double scale, const std::string& log = "") {
   sidecar::SidecarOptions options;
   options.policy_files["exp1"] = Repo(kPolicyFile);
-  options.managed = sidecar::ManagedOptions{
-      .policy_name = "exp1",
-      .scenario_file = Repo(kScenarioFile),
-      .simulated_seconds_per_second = scale};
+  options.managed =
+      sidecar::ManagedOptions{.policy_name = "exp1",
+                              .scenario_file = Repo(kScenarioFile),
+                              .simulated_seconds_per_second = scale};
   options.decision_log.path = log;
   return options;
 }
@@ -126,14 +126,15 @@ TEST(Managed, StreamsEveryPlanInTickOrderAsTheLogRecordsIt) {
     EXPECT_TRUE(d.applied());
     EXPECT_EQ(d.policy_name(), "exp1");
     if (i > 0) {  // one tick, one evaluation interval, apart
-      EXPECT_EQ(d.state().now().seconds() - streamed[i - 1].state().now().seconds(),
-                60);
+      EXPECT_EQ(
+          d.state().now().seconds() - streamed[i - 1].state().now().seconds(),
+          60);
     }
     ASSERT_TRUE(logged.contains(d.decision_id())) << d.decision_id();
-    EXPECT_TRUE(MessageDifferencer::Equals(logged[d.decision_id()].plan(),
-                                           d.plan()));
-    EXPECT_TRUE(MessageDifferencer::Equals(logged[d.decision_id()].state(),
-                                           d.state()));
+    EXPECT_TRUE(
+        MessageDifferencer::Equals(logged[d.decision_id()].plan(), d.plan()));
+    EXPECT_TRUE(
+        MessageDifferencer::Equals(logged[d.decision_id()].state(), d.state()));
   }
 }
 
@@ -162,18 +163,18 @@ TEST(Managed, RunsTheScenarioToItsEndAndTheLogReplaysUnchanged) {
   const std::vector<v1::Decision> decisions = ReadLog(log);
   ASSERT_EQ(decisions.size(), 60u);
   EXPECT_EQ(decisions.back().decision_id(), status.last_tick().decision_id());
-  EXPECT_TRUE(MessageDifferencer::Equals(decisions.back().plan(),
-                                         status.last_plan()));
+  EXPECT_TRUE(
+      MessageDifferencer::Equals(decisions.back().plan(), status.last_plan()));
   // 100 one-CPU tasks on 40 CPUs: the burst point asks for one more spot
   // instance every tick at first.
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(Count(decisions[i].plan(), v1::ACTION_KIND_REQUEST_SPOT), 1)
-        << i;
+    EXPECT_EQ(Count(decisions[i].plan(), v1::ACTION_KIND_REQUEST_SPOT), 1) << i;
     EXPECT_EQ(decisions[i].plan().desired(), i + 1) << i;
   }
   RunResult replay = RunProgram({SPOTBURST_CLI_PATH, "replay", log});
   EXPECT_EQ(replay.exit_code, 0) << replay.out << replay.err;
-  EXPECT_THAT(replay.out, HasSubstr("replayed 60 decisions: 0 changed, 0 failed"));
+  EXPECT_THAT(replay.out,
+              HasSubstr("replayed 60 decisions: 0 changed, 0 failed"));
 }
 
 TEST(Managed, PausedTicksPlanButTheFleetStopsGrowing) {

@@ -100,14 +100,17 @@ TEST(Spotburstd, SigtermStopsAManagedRunWithoutWaitingOutTheInterval) {
   // Real time: the next tick is a minute away.
   WriteAll(dir + "/spotburstd.yaml",
            "listen: 127.0.0.1:0\n"
-           "policies: {exp1: " + Repo(kPolicyFile) + "}\n"
-           "decision_log: {path: decisions.jsonl}\n"
-           "managed:\n"
-           "  policy: exp1\n"
-           "  simulated:\n"
-           "    scenario: " + Repo("examples/scenarios/experiment1-revised.yaml") +
-           "\n"
-           "    simulated_seconds_per_second: 1\n");
+           "policies: {exp1: " +
+               Repo(kPolicyFile) +
+               "}\n"
+               "decision_log: {path: decisions.jsonl}\n"
+               "managed:\n"
+               "  policy: exp1\n"
+               "  simulated:\n"
+               "    scenario: " +
+               Repo("examples/scenarios/experiment1-revised.yaml") +
+               "\n"
+               "    simulated_seconds_per_second: 1\n");
   Daemon daemon({"--config=" + dir + "/spotburstd.yaml"});
   ASSERT_GT(daemon.port(), 0) << daemon.child().err();
   const absl::Time start = absl::Now();

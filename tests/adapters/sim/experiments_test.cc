@@ -58,8 +58,8 @@ TEST(Experiments, ScaleUpOnAVolatileMarketIsInterruptedByThePrice) {
   std::map<std::string, Instance> seen;
   std::set<std::string> interrupted_requests;
   for (const TickReport& tick : r.ticks) {
-    for (const Instance& i : tick.fleet.instances) seen[i.id] = i;
-    for (const SpotRequest& q : tick.fleet.requests) {
+    for (const Instance& i : tick.input.fleet.instances) seen[i.id] = i;
+    for (const SpotRequest& q : tick.input.fleet.requests) {
       if (q.status_code == "instance-terminated-by-price") {
         interrupted_requests.insert(q.id);
       }
@@ -76,7 +76,7 @@ TEST(Experiments, ScaleUpOnAVolatileMarketIsInterruptedByThePrice) {
       const TimelineRow& row = r.result.timeline[k];
       if (row.time < instance.launch_time) continue;
       passed |= row.price_usd > instance.max_price_usd_per_hour;
-      const auto& live = r.ticks[k].fleet.instances;
+      const auto& live = r.ticks[k].input.fleet.instances;
       if (gone == absl::InfiniteFuture() &&
           std::none_of(live.begin(), live.end(),
                        [&](const Instance& i) { return i.id == id; })) {
@@ -136,9 +136,9 @@ TEST(Experiments, ScaleDownWaitsForThePartialHourLimit) {
       if (a.kind != ActionKind::kTerminateInstance) continue;
       ++terminated;
       const auto it = std::find_if(
-          tick.fleet.instances.begin(), tick.fleet.instances.end(),
+          tick.input.fleet.instances.begin(), tick.input.fleet.instances.end(),
           [&](const Instance& i) { return i.id == a.instance_id; });
-      ASSERT_NE(it, tick.fleet.instances.end());
+      ASSERT_NE(it, tick.input.fleet.instances.end());
       const absl::Duration into_hour =
           (tick.time - it->launch_time) % absl::Hours(1);
       EXPECT_GE(into_hour, limit) << a.instance_id;
