@@ -24,6 +24,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "csv_fields.h"
 #include "file_util.h"
 #include "spotburst/status_macros.h"
 
@@ -40,140 +41,16 @@ constexpr std::string_view kCatalogHeader =
     "region,instance_type,vcpus,memory_gib,on_demand_usd_per_hour,source,"
     "valid_from,valid_to";
 
+using internal::CheckHeader;
+using internal::LineError;
+using internal::LineReader;
+using internal::ParseAmount;
+using internal::ParseUtcDate;
+using internal::ParseUtcTimestamp;
+using internal::SplitFields;
+
 // Debian's abseil has its own string_view type.
 absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
-
-absl::Status LineError(std::string_view source, int line,
-                       absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrFormat("%s:%d: %s", source, line, what));
-}
-
-// Yields lines without their "\n" or "\r\n", counting from 1.
-class LineReader {
- public:
-  explicit LineReader(std::string_view text) : rest_(text) {}
-
-  bool Next(std::string_view* line) {
-    if (rest_.empty()) return false;
-    const size_t end = rest_.find('\n');
-    *line = rest_.substr(0, end);
-    rest_ = end == std::string_view::npos ? std::string_view()
-                                          : rest_.substr(end + 1);
-    if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
-    ++number_;
-    return true;
-  }
-  int number() const { return number_; }
-
- private:
-  std::string_view rest_;
-  int number_ = 0;
-};
-
-// Splits `line` at commas into `fields`; returns how many fields the line
-// has, which may be more than N (the extra ones are not stored).
-template <size_t N>
-size_t SplitFields(std::string_view line,
-                   std::array<std::string_view, N>& fields) {
-  size_t count = 0;
-  while (true) {
-    const size_t comma = line.find(',');
-    if (count < N) fields[count] = line.substr(0, comma);
-    ++count;
-    if (comma == std::string_view::npos) return count;
-    line.remove_prefix(comma + 1);
-  }
-}
-
-absl::Status CheckHeader(std::string_view want, std::string_view source,
-                         LineReader& lines) {
-  std::string_view header;
-  if (!lines.Next(&header)) {
-    return LineError(
-        source, 1, absl::StrCat("empty file; want header \"", Sv(want), "\""));
-  }
-  if (header.substr(0, 3) == "\xEF\xBB\xBF") header.remove_prefix(3);  // BOM
-  if (header != want) {
-    return LineError(source, 1,
-                     absl::StrCat("bad header \"", Sv(header), "\"; want \"",
-                                  Sv(want), "\""));
-  }
-  return absl::OkStatus();
-}
-
-// Reads exactly `n` decimal digits.
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  int value = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    const char c = s[i];
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + (c - '0');
-  }
-  *out = value;
-  return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil).
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-bool ValidDate(int y, int m, int d) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1) return false;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
-
-// "YYYY-MM-DD" as midnight UTC.
-bool ParseDate(std::string_view s, absl::Time* out) {
-  int y, m, d;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, &y) ||
-      !Digits(s, 5, 2, &m) || !Digits(s, 8, 2, &d) || !ValidDate(y, m, d)) {
-    return false;
-  }
-  *out = absl::FromUnixSeconds(DaysFromCivil(y, m, d) * 86400);
-  return true;
-}
-
-// "YYYY-MM-DDTHH:MM:SSZ" by hand (the form of every trace row), anything
-// else RFC 3339 through absl::ParseTime.
-bool ParseTimestamp(std::string_view s, absl::Time* out) {
-  int hh, mm, ss;
-  absl::Time day;
-  if (s.size() == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
-      s[19] == 'Z' && ParseDate(s.substr(0, 10), &day) &&
-      Digits(s, 11, 2, &hh) && Digits(s, 14, 2, &mm) && Digits(s, 17, 2, &ss) &&
-      hh < 24 && mm < 60 && ss < 60) {
-    *out = day + absl::Seconds(hh * 3600 + mm * 60 + ss);
-    return true;
-  }
-  std::string err;
-  return absl::ParseTime(absl::RFC3339_full, Sv(s), out, &err);
-}
-
-// A finite amount >= 0; `what` names the column in the error.
-absl::Status ParseAmount(std::string_view s, std::string_view what,
-                         double* out) {
-  if (!absl::SimpleAtod(Sv(s), out) || !std::isfinite(*out)) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("bad %s \"%s\"", what, s));
-  }
-  if (*out < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s %s must be >= 0", what, s));
-  }
-  return absl::OkStatus();
-}
-
 
 }  // namespace
 
@@ -197,7 +74,7 @@ absl::StatusOr<std::vector<PriceHistory>> ParsePriceTraceCsv(
                        absl::StrCat("want 6 columns, got ", columns));
     }
     PricePoint point;
-    if (!ParseTimestamp(f[0], &point.time)) {
+    if (!ParseUtcTimestamp(f[0], &point.time)) {
       return LineError(source, n,
                        absl::StrFormat("bad timestamp \"%s\"", f[0]));
     }
@@ -218,7 +95,7 @@ absl::StatusOr<std::vector<PriceHistory>> ParsePriceTraceCsv(
     }
     if (absl::Status s = ParseAmount(f[5], "price", &point.usd_per_hour);
         !s.ok()) {
-      return LineError(source, n, s.message());
+      return LineError(source, n, std::string(s.message()));
     }
     const std::string_view key(f[2].data(),
                                f[4].data() + f[4].size() - f[2].data());
@@ -291,14 +168,14 @@ absl::StatusOr<std::vector<CatalogEntry>> ParseInstanceCatalogCsv(
       s = ParseAmount(f[4], "on_demand_usd_per_hour",
                       &e.on_demand_usd_per_hour);
     }
-    if (!s.ok()) return LineError(source, n, s.message());
-    if (!f[6].empty() && !ParseDate(f[6], &e.valid_from) &&
-        !ParseTimestamp(f[6], &e.valid_from)) {
+    if (!s.ok()) return LineError(source, n, std::string(s.message()));
+    if (!f[6].empty() && !ParseUtcDate(f[6], &e.valid_from) &&
+        !ParseUtcTimestamp(f[6], &e.valid_from)) {
       return LineError(source, n,
                        absl::StrFormat("bad valid_from \"%s\"", f[6]));
     }
-    if (!f[7].empty() && !ParseDate(f[7], &e.valid_to) &&
-        !ParseTimestamp(f[7], &e.valid_to)) {
+    if (!f[7].empty() && !ParseUtcDate(f[7], &e.valid_to) &&
+        !ParseUtcTimestamp(f[7], &e.valid_to)) {
       return LineError(source, n, absl::StrFormat("bad valid_to \"%s\"", f[7]));
     }
     if (e.valid_from >= e.valid_to) {
