@@ -26,9 +26,9 @@ absl::StatusOr<BidResult> ComputeBid(const BiddingStrategy& strategy,
                                ? view.on_demand_usd_per_hour
                                : on_demand_usd_per_hour;
   BidResult result;
-  result.quote = strategy.Quote(
-      {.market = view.market, .stats = view.stats,
-       .on_demand_usd_per_hour = on_demand});
+  result.quote = strategy.Quote({.market = view.market,
+                                 .stats = view.stats,
+                                 .on_demand_usd_per_hour = on_demand});
   if (!std::isfinite(result.quote.usd_per_hour) ||
       result.quote.usd_per_hour < 0) {
     return absl::InternalError(absl::StrFormat(
@@ -42,8 +42,8 @@ absl::StatusOr<BidResult> ComputeBid(const BiddingStrategy& strategy,
     result.adjustments.push_back(
         {.code = ReasonCode::kBidFloored,
          .message = absl::StrFormat(
-             "bid %.4f below current price %.4f: raised to %.4f", bid,
-             current, floored),
+             "bid %.4f below current price %.4f: raised to %.4f", bid, current,
+             floored),
          .figures = {{"quoted_usd", bid}, {"current_usd", current}}});
     bid = floored;
   }

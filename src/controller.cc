@@ -58,9 +58,9 @@ absl::StatusOr<std::vector<MarketView>> Controller::GatherMarkets(
       if (point.time < watched.fetched_until) continue;
       absl::Status added = watched.window.Add(point.time, point.usd_per_hour);
       if (!added.ok()) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "controller: market %s: %s", watched.market.Name(),
-            added.message()));
+        return absl::InvalidArgumentError(
+            absl::StrFormat("controller: market %s: %s", watched.market.Name(),
+                            added.message()));
       }
     }
     watched.fetched_until = now;
@@ -79,8 +79,9 @@ TickReport Controller::Tick() {
 
   // Gather. Any failed read ends the tick before anything is decided.
   absl::StatusOr<ClusterState> cluster = metrics_.Snapshot();
-  absl::StatusOr<Fleet> fleet =
-      cluster.ok() ? instances_.List() : absl::StatusOr<Fleet>(cluster.status());
+  absl::StatusOr<Fleet> fleet = cluster.ok()
+                                    ? instances_.List()
+                                    : absl::StatusOr<Fleet>(cluster.status());
   absl::StatusOr<std::vector<MarketView>> markets =
       fleet.ok() ? GatherMarkets(report.time)
                  : absl::StatusOr<std::vector<MarketView>>(fleet.status());

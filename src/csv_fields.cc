@@ -69,20 +69,19 @@ absl::Status CheckHeader(std::string_view want, std::string_view source,
   const char* const form = prefix_only ? "one that starts with " : "";
   std::string_view header;
   if (!lines.Next(&header)) {
-    return LineError(source, 1,
-                     absl::StrFormat("empty file; want header %s\"%s\"", form,
-                                     want));
+    return LineError(
+        source, 1,
+        absl::StrFormat("empty file; want header %s\"%s\"", form, want));
   }
   if (header.substr(0, 3) == "\xEF\xBB\xBF") header.remove_prefix(3);  // BOM
-  const bool matches =
-      prefix_only ? header.substr(0, want.size()) == want &&
-                        (header.size() == want.size() ||
-                         header[want.size()] == ',')
-                  : header == want;
+  const bool matches = prefix_only ? header.substr(0, want.size()) == want &&
+                                         (header.size() == want.size() ||
+                                          header[want.size()] == ',')
+                                   : header == want;
   if (!matches) {
     return LineError(source, 1,
-                     absl::StrFormat("bad header \"%s\"; want %s\"%s\"",
-                                     header, form, want));
+                     absl::StrFormat("bad header \"%s\"; want %s\"%s\"", header,
+                                     form, want));
   }
   return absl::OkStatus();
 }

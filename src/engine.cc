@@ -69,11 +69,11 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   plan.market = market->market;
   plan.current_price_usd = market->stats.current_usd;
   plan.bid_usd_per_hour = bid.usd_per_hour;
-  plan.notes.push_back({.code = ReasonCode::kBid,
-                        .message = absl::StrFormat(
-                            "bid %.4f = %s (%s)", bid.usd_per_hour,
-                            bid.quote.rule, p.bidding.strategy),
-                        .figures = {{"bid_usd", bid.usd_per_hour}}});
+  plan.notes.push_back(
+      {.code = ReasonCode::kBid,
+       .message = absl::StrFormat("bid %.4f = %s (%s)", bid.usd_per_hour,
+                                  bid.quote.rule, p.bidding.strategy),
+       .figures = {{"bid_usd", bid.usd_per_hour}}});
   for (const Reason& adjustment : bid.adjustments)
     plan.notes.push_back(adjustment);
 
@@ -100,8 +100,8 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   plan.running = scaling_input.running;
   plan.pending = scaling_input.pending;
   plan.usage = decision.usage;
-  const int desired = internal::ApplyChurnControl(
-      p, counted, decision, now, state, plan.notes);
+  const int desired =
+      internal::ApplyChurnControl(p, counted, decision, now, state, plan.notes);
   plan.desired = desired;
 
   // 4. Supply mode.

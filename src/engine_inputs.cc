@@ -69,8 +69,7 @@ absl::StatusOr<const MarketView*> SelectMarket(
       if (first_error.ok()) first_error = s;
       continue;
     }
-    if (best == nullptr ||
-        view.stats.current_usd < best->stats.current_usd ||
+    if (best == nullptr || view.stats.current_usd < best->stats.current_usd ||
         (view.stats.current_usd == best->stats.current_usd &&
          view.market.availability_zone < best->market.availability_zone)) {
       best = &view;

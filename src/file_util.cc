@@ -16,9 +16,9 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path,
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (error || !std::filesystem::is_regular_file(status)) {
-    return absl::NotFoundError(absl::StrFormat(
-        "%s: cannot read %s: %s", what, path,
-        error ? error.message() : "not a regular file"));
+    return absl::NotFoundError(
+        absl::StrFormat("%s: cannot read %s: %s", what, path,
+                        error ? error.message() : "not a regular file"));
   }
   const std::uintmax_t size = std::filesystem::file_size(path, error);
   if (!error && size > max_bytes) {

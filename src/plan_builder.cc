@@ -77,8 +77,9 @@ void PlanBuilder::CancelTimedOut(const TimedOutRequests& timed_out) {
              r.id, age, MinutesText(policy_.requests.timeout),
              r.bid_usd_per_hour, market_.stats.current_usd,
              r.status_code.empty() ? "unknown" : r.status_code),
-         .figures = {{"age_minutes", absl::ToDoubleMinutes(now_ - r.create_time)},
-                     {"bid_usd", r.bid_usd_per_hour}}});
+         .figures = {
+             {"age_minutes", absl::ToDoubleMinutes(now_ - r.create_time)},
+             {"bid_usd", r.bid_usd_per_hour}}});
     cancels_.push_back(std::move(cancel));
     cancelled_.insert(r.id);
     fleet_usd_per_hour_ -= r.bid_usd_per_hour;
@@ -120,8 +121,8 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
   }
   const int instances = count - excess;
   if (instances <= 0) return;
-  ScaleInChoice choice = ChooseScaleIn(fleet_.counted_instances, instances,
-                                       policy_, now_, cause);
+  ScaleInChoice choice =
+      ChooseScaleIn(fleet_.counted_instances, instances, policy_, now_, cause);
   for (Action& a : choice.terminations) {
     leaving_.insert(a.instance_id);
     --live_after_;
@@ -129,7 +130,8 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
     terminations_.push_back(std::move(a));
   }
   for (const Instance* i : fleet_.counted_instances) {
-    if (leaving_.contains(i->id)) fleet_usd_per_hour_ -= i->max_price_usd_per_hour;
+    if (leaving_.contains(i->id))
+      fleet_usd_per_hour_ -= i->max_price_usd_per_hour;
   }
   for (Action& a : choice.postponements) {
     leaving_.insert(a.instance_id);
@@ -142,8 +144,8 @@ int PlanBuilder::FitUnderCeiling(int count, double unit_usd,
   const double cap = policy_.cost.max_fleet_usd_per_hour;
   if (cap <= 0 || unit_usd <= 0 || count <= 0) return count;
   const double room = cap - fleet_usd_per_hour_;
-  const int fit =
-      std::clamp(static_cast<int>(std::floor(room / unit_usd + 1e-9)), 0, count);
+  const int fit = std::clamp(
+      static_cast<int>(std::floor(room / unit_usd + 1e-9)), 0, count);
   if (fit < count) {
     notes_.push_back(
         {.code = ReasonCode::kCostCeiling,
@@ -179,11 +181,10 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
                           const Reason& cause) {
   const int room = policy_.scaling.max_instances - live_after_;
   if (count > room) {
-    notes_.push_back(
-        {.code = ReasonCode::kAtMaxInstances,
-         .message = absl::StrFormat("%d to add, room for %d under max %d",
-                                    count, std::max(room, 0),
-                                    policy_.scaling.max_instances)});
+    notes_.push_back({.code = ReasonCode::kAtMaxInstances,
+                      .message = absl::StrFormat(
+                          "%d to add, room for %d under max %d", count,
+                          std::max(room, 0), policy_.scaling.max_instances)});
     count = room;
   }
   if (count <= 0) return 0;
@@ -263,10 +264,9 @@ void PlanBuilder::RetireReplaced() {
   const Reason cause{
       .code = ReasonCode::kReplaceOnDemand,
       .message = "on-demand instance replaced by a running spot instance"};
-  ScaleInChoice choice =
-      ChooseScaleIn(fleet_.retiring_on_demand,
-                    static_cast<int>(fleet_.retiring_on_demand.size()),
-                    policy_, now_, cause);
+  ScaleInChoice choice = ChooseScaleIn(
+      fleet_.retiring_on_demand,
+      static_cast<int>(fleet_.retiring_on_demand.size()), policy_, now_, cause);
   absl::flat_hash_set<std::string_view> ended;
   for (Action& a : choice.terminations) {
     ended.insert(a.instance_id);

@@ -84,7 +84,8 @@ absl::Status Validate(const Policy& policy, std::string_view source) {
                    absl::StrCat(Minutes(billing.partial_hour_limit),
                                 " plus billing.drain_time_s (",
                                 absl::ToDoubleSeconds(billing.drain_time),
-                                " s) leaves no time to end an instance within its 60 min billing hour"));
+                                " s) leaves no time to end an instance within "
+                                "its 60 min billing hour"));
   }
   return absl::OkStatus();
 }

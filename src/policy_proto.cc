@@ -300,7 +300,8 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
   if (fallback.has_revert_after_s()) {
     f.revert_after = absl::Seconds(fallback.revert_after_s());
   }
-  if (fallback.has_on_demand_only()) f.on_demand_only = fallback.on_demand_only();
+  if (fallback.has_on_demand_only())
+    f.on_demand_only = fallback.on_demand_only();
   if (fallback.has_replacement_lead_time_s()) {
     f.replacement_lead_time = absl::Seconds(fallback.replacement_lead_time_s());
   }

@@ -133,8 +133,8 @@ absl::StatusOr<std::vector<PriceHistory>> ParsePriceTraceCsv(
 absl::StatusOr<std::vector<PriceHistory>> ReadPriceTraceCsv(
     const std::string& path) {
   std::string text;
-  SPOTBURST_ASSIGN_OR_RETURN(text, internal::ReadFileToString(
-                                       path, "trace", kMaxTraceFileBytes));
+  SPOTBURST_ASSIGN_OR_RETURN(
+      text, internal::ReadFileToString(path, "trace", kMaxTraceFileBytes));
   return ParsePriceTraceCsv(text, path);
 }
 
@@ -192,8 +192,8 @@ absl::StatusOr<std::vector<CatalogEntry>> ParseInstanceCatalogCsv(
 absl::StatusOr<std::vector<CatalogEntry>> ReadInstanceCatalogCsv(
     const std::string& path) {
   std::string text;
-  SPOTBURST_ASSIGN_OR_RETURN(text, internal::ReadFileToString(
-                                       path, "trace", kMaxTraceFileBytes));
+  SPOTBURST_ASSIGN_OR_RETURN(
+      text, internal::ReadFileToString(path, "trace", kMaxTraceFileBytes));
   return ParseInstanceCatalogCsv(text, path);
 }
 

@@ -16,10 +16,10 @@ PriceWindow::PriceWindow(absl::Duration length) : length_(length) {}
 
 absl::Status PriceWindow::Add(absl::Time time, double price_usd) {
   if (!std::isfinite(price_usd) || price_usd < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("price window: price %g at %s is not a finite "
-                        "non-negative number",
-                        price_usd, absl::FormatTime(time, absl::UTCTimeZone())));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "price window: price %g at %s is not a finite "
+        "non-negative number",
+        price_usd, absl::FormatTime(time, absl::UTCTimeZone())));
   }
   const int64_t seconds = absl::ToUnixSeconds(time);
   if (!points_.empty()) {
@@ -90,8 +90,8 @@ PriceStats PriceWindow::Stats(absl::Time now) {
   stats.min_usd = min_candidates_.front().price;
   stats.max_usd = max_candidates_.front().price;
   stats.current_usd = last.price;
-  stats.mean_usd = end > start ? static_cast<double>(area / (end - start))
-                               : last.price;
+  stats.mean_usd =
+      end > start ? static_cast<double>(area / (end - start)) : last.price;
   stats.points = static_cast<int64_t>(points_.size());
   stats.last_change = absl::FromUnixSeconds(last.seconds);
   return stats;

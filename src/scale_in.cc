@@ -21,8 +21,8 @@ std::string Minutes(absl::Duration d) {
 
 Candidate Assess(const Instance& instance, const Policy& policy,
                  absl::Time now) {
-  Candidate c{&instance, BillingPositionOf(policy.billing,
-                                           instance.launch_time, now)};
+  Candidate c{&instance,
+              BillingPositionOf(policy.billing, instance.launch_time, now)};
   const absl::Time grown_up =
       instance.launch_time + policy.scaling.min_instance_lifetime;
   if (grown_up > now) {
@@ -37,23 +37,22 @@ Candidate Assess(const Instance& instance, const Policy& policy,
   return c;
 }
 
-Reason BillingReason(const Candidate& c, const Policy& policy,
-                     absl::Time now) {
+Reason BillingReason(const Candidate& c, const Policy& policy, absl::Time now) {
   const Instance& i = *c.instance;
   const bool hourly = policy.billing.model == BillingModel::kHourly;
   if (c.billing.endable) {
     return {.code = ReasonCode::kBillingBoundary,
             .message =
-                hourly ? absl::StrFormat(
-                             "%s %s into its hour >= limit %s: ending wastes "
-                             "no paid time",
-                             i.id, Minutes(c.billing.into_period),
-                             Minutes(policy.billing.partial_hour_limit))
-                       : absl::StrFormat("%s billed %s >= minimum %s", i.id,
-                                         absl::FormatDuration(
-                                             c.billing.into_period),
-                                         absl::FormatDuration(
-                                             policy.billing.minimum_billed)),
+                hourly
+                    ? absl::StrFormat(
+                          "%s %s into its hour >= limit %s: ending wastes "
+                          "no paid time",
+                          i.id, Minutes(c.billing.into_period),
+                          Minutes(policy.billing.partial_hour_limit))
+                    : absl::StrFormat(
+                          "%s billed %s >= minimum %s", i.id,
+                          absl::FormatDuration(c.billing.into_period),
+                          absl::FormatDuration(policy.billing.minimum_billed)),
             .figures = {{"minutes_into_period",
                          absl::ToDoubleMinutes(c.billing.into_period)}}};
   }
@@ -68,33 +67,32 @@ Reason BillingReason(const Candidate& c, const Policy& policy,
                 "%s postponed: %s old, minimum lifetime %s; %s", i.id,
                 Minutes(now - i.launch_time),
                 Minutes(policy.scaling.min_instance_lifetime), when),
-            .figures = {{"age_minutes",
-                         absl::ToDoubleMinutes(now - i.launch_time)}}};
+            .figures = {
+                {"age_minutes", absl::ToDoubleMinutes(now - i.launch_time)}}};
   }
-  return {.code = ReasonCode::kBillingPostponed,
-          .message =
-              hourly
-                  ? absl::StrFormat("%s postponed: %s into its hour, limit %s%s; %s",
-                                    i.id, Minutes(c.billing.into_period),
-                                    Minutes(policy.billing.partial_hour_limit),
-                                    policy.billing.drain_time > absl::ZeroDuration()
-                                        ? absl::StrFormat(
-                                              ", drain %s",
-                                              Minutes(policy.billing.drain_time))
-                                        : "",
-                                    when)
-                  : absl::StrFormat("%s postponed: billed %s < minimum %s; %s",
-                                    i.id,
-                                    absl::FormatDuration(c.billing.into_period),
-                                    absl::FormatDuration(
-                                        policy.billing.minimum_billed),
-                                    when),
-          .figures = {{"minutes_into_period",
-                       absl::ToDoubleMinutes(c.billing.into_period)},
-                      {"limit_minutes",
-                       absl::ToDoubleMinutes(policy.billing.partial_hour_limit)},
-                      {"endable_in_minutes",
-                       absl::ToDoubleMinutes(c.billing.endable_at - now)}}};
+  return {
+      .code = ReasonCode::kBillingPostponed,
+      .message =
+          hourly
+              ? absl::StrFormat(
+                    "%s postponed: %s into its hour, limit %s%s; %s", i.id,
+                    Minutes(c.billing.into_period),
+                    Minutes(policy.billing.partial_hour_limit),
+                    policy.billing.drain_time > absl::ZeroDuration()
+                        ? absl::StrFormat(", drain %s",
+                                          Minutes(policy.billing.drain_time))
+                        : "",
+                    when)
+              : absl::StrFormat(
+                    "%s postponed: billed %s < minimum %s; %s", i.id,
+                    absl::FormatDuration(c.billing.into_period),
+                    absl::FormatDuration(policy.billing.minimum_billed), when),
+      .figures = {
+          {"minutes_into_period", absl::ToDoubleMinutes(c.billing.into_period)},
+          {"limit_minutes",
+           absl::ToDoubleMinutes(policy.billing.partial_hour_limit)},
+          {"endable_in_minutes",
+           absl::ToDoubleMinutes(c.billing.endable_at - now)}}};
 }
 
 bool EndFirst(const Candidate& a, const Candidate& b) {

@@ -40,8 +40,7 @@ absl::Status CheckAmount(double value, const Path& path) {
 absl::Status CheckResources(const v1::Resources& r, absl::string_view path) {
   SPOTBURST_RETURN_IF_ERROR(CheckAmount(r.cpus(), {path, -1, ".cpus"}));
   SPOTBURST_RETURN_IF_ERROR(CheckAmount(r.mem_mib(), {path, -1, ".mem_mib"}));
-  SPOTBURST_RETURN_IF_ERROR(
-      CheckAmount(r.disk_mib(), {path, -1, ".disk_mib"}));
+  SPOTBURST_RETURN_IF_ERROR(CheckAmount(r.disk_mib(), {path, -1, ".disk_mib"}));
   return CheckAmount(r.gpus(), {path, -1, ".gpus"});
 }
 
@@ -63,8 +62,8 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
       CheckResources(s.cluster().baseline(), "cluster.baseline"));
   for (int i = 0; i < s.markets_size(); ++i) {
     const v1::MarketView& v = s.markets(i);
-    SPOTBURST_RETURN_IF_ERROR(Required(v.market().instance_type(),
-                                       {"markets", i, ".market.instance_type"}));
+    SPOTBURST_RETURN_IF_ERROR(Required(
+        v.market().instance_type(), {"markets", i, ".market.instance_type"}));
     const v1::PriceStats& st = v.stats();
     SPOTBURST_RETURN_IF_ERROR(
         CheckAmount(st.min_usd(), {"markets", i, ".stats.min_usd"}));
@@ -75,9 +74,9 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
     SPOTBURST_RETURN_IF_ERROR(
         CheckAmount(st.current_usd(), {"markets", i, ".stats.current_usd"}));
     if (st.points() < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Path{"markets", i, ".stats.points"}.Text(), ": ", st.points(),
-          " must be >= 0"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(Path{"markets", i, ".stats.points"}.Text(), ": ",
+                       st.points(), " must be >= 0"));
     }
     SPOTBURST_RETURN_IF_ERROR(CheckAmount(
         v.on_demand_usd_per_hour(), {"markets", i, ".on_demand_usd_per_hour"}));
@@ -94,8 +93,9 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
     const v1::SpotRequest& request = s.fleet().requests(i);
     SPOTBURST_RETURN_IF_ERROR(
         Required(request.id(), {"fleet.requests", i, ".id"}));
-    SPOTBURST_RETURN_IF_ERROR(CheckAmount(
-        request.bid_usd_per_hour(), {"fleet.requests", i, ".bid_usd_per_hour"}));
+    SPOTBURST_RETURN_IF_ERROR(
+        CheckAmount(request.bid_usd_per_hour(),
+                    {"fleet.requests", i, ".bid_usd_per_hour"}));
   }
   // Unknown enum numbers are reported by FromProto with their paths.
   return absl::OkStatus();

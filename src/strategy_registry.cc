@@ -40,9 +40,9 @@ auto FindIn(const Map& map, std::string_view name, std::string_view kind,
     -> absl::StatusOr<const typename Map::mapped_type::element_type*> {
   auto it = map.find(name);
   if (it == map.end()) {
-    return absl::NotFoundError(absl::StrFormat(
-        "%s: unknown %s strategy \"%s\" (registered: %s)", key, kind, name,
-        absl::StrJoin(NamesOf(map), ", ")));
+    return absl::NotFoundError(
+        absl::StrFormat("%s: unknown %s strategy \"%s\" (registered: %s)", key,
+                        kind, name, absl::StrJoin(NamesOf(map), ", ")));
   }
   return it->second.get();
 }

@@ -60,12 +60,12 @@ std::optional<Reason> UpdateSupplyMode(const FallbackPolicy& policy,
   if (state.supply_mode == SupplyMode::kSpot) {
     std::optional<Reason> trigger = price;
     if (!trigger && signals.unfulfilled_past_timeout > 0) {
-      trigger = Reason{
-          ReasonCode::kFallbackToOnDemand,
-          absl::StrFormat("%d spot request(s) unfulfilled after %s",
-                          signals.unfulfilled_past_timeout,
-                          absl::FormatDuration(signals.request_timeout)),
-          {{"unfulfilled", signals.unfulfilled_past_timeout}}};
+      trigger =
+          Reason{ReasonCode::kFallbackToOnDemand,
+                 absl::StrFormat("%d spot request(s) unfulfilled after %s",
+                                 signals.unfulfilled_past_timeout,
+                                 absl::FormatDuration(signals.request_timeout)),
+                 {{"unfulfilled", signals.unfulfilled_past_timeout}}};
     }
     if (!trigger) return std::nullopt;
     state.supply_mode = SupplyMode::kOnDemand;
@@ -77,8 +77,9 @@ std::optional<Reason> UpdateSupplyMode(const FallbackPolicy& policy,
     return trigger;
   }
   // On-demand: watch for spot to be healthy long enough.
-  const bool retry_due = !state.fallback_for_capacity ||
-                         now - state.supply_mode_since >= policy.retry_spot_after;
+  const bool retry_due =
+      !state.fallback_for_capacity ||
+      now - state.supply_mode_since >= policy.retry_spot_after;
   if (price || !retry_due) {
     state.spot_healthy_since = absl::InfiniteFuture();
     return std::nullopt;
@@ -87,12 +88,11 @@ std::optional<Reason> UpdateSupplyMode(const FallbackPolicy& policy,
   const absl::Duration healthy_for = now - state.spot_healthy_since;
   if (healthy_for < policy.revert_after) return std::nullopt;
   Reason back{ReasonCode::kRevertToSpot,
-              absl::StrFormat("back to spot: spot %.4f <= bid %.4f <= on-demand "
-                              "%.4f for %s (after: %s)",
-                              signals.current_usd, signals.bid_usd,
-                              signals.on_demand_usd,
-                              absl::FormatDuration(healthy_for),
-                              state.fallback_reason),
+              absl::StrFormat(
+                  "back to spot: spot %.4f <= bid %.4f <= on-demand "
+                  "%.4f for %s (after: %s)",
+                  signals.current_usd, signals.bid_usd, signals.on_demand_usd,
+                  absl::FormatDuration(healthy_for), state.fallback_reason),
               {{"current_usd", signals.current_usd},
                {"bid_usd", signals.bid_usd},
                {"on_demand_usd", signals.on_demand_usd}}};

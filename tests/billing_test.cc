@@ -1,6 +1,7 @@
 // Billing positions: when an instance can be ended without wasting paid time.
-#include "gtest/gtest.h"
 #include "spotburst/billing.h"
+
+#include "gtest/gtest.h"
 
 namespace spotburst {
 namespace {
@@ -26,12 +27,12 @@ TEST(HourlyBilling, EndableFromTheLimitToTheEndOfTheHour) {
   EXPECT_TRUE(
       BillingPositionOf(Hourly(20), kLaunch, kLaunch + absl::Minutes(20))
           .endable);
-  EXPECT_TRUE(BillingPositionOf(Hourly(20), kLaunch,
-                                kLaunch + absl::Minutes(59))
-                  .endable);
+  EXPECT_TRUE(
+      BillingPositionOf(Hourly(20), kLaunch, kLaunch + absl::Minutes(59))
+          .endable);
   // Into the second hour: counted from the hour, not from launch.
-  BillingPosition second = BillingPositionOf(
-      Hourly(20), kLaunch, kLaunch + absl::Minutes(65));
+  BillingPosition second =
+      BillingPositionOf(Hourly(20), kLaunch, kLaunch + absl::Minutes(65));
   EXPECT_FALSE(second.endable);
   EXPECT_EQ(second.into_period, absl::Minutes(5));
   EXPECT_EQ(second.endable_at, kLaunch + absl::Minutes(80));
@@ -39,11 +40,11 @@ TEST(HourlyBilling, EndableFromTheLimitToTheEndOfTheHour) {
 
 TEST(HourlyBilling, DrainTimeMustFitBeforeTheBoundary) {
   // Limit 40, drain 10: endable in [40, 50) minutes of each hour.
-  EXPECT_TRUE(BillingPositionOf(Hourly(40, 10), kLaunch,
-                                kLaunch + absl::Minutes(49))
-                  .endable);
-  BillingPosition late = BillingPositionOf(Hourly(40, 10), kLaunch,
-                                           kLaunch + absl::Minutes(55));
+  EXPECT_TRUE(
+      BillingPositionOf(Hourly(40, 10), kLaunch, kLaunch + absl::Minutes(49))
+          .endable);
+  BillingPosition late =
+      BillingPositionOf(Hourly(40, 10), kLaunch, kLaunch + absl::Minutes(55));
   EXPECT_FALSE(late.endable);
   EXPECT_EQ(late.endable_at, kLaunch + absl::Minutes(100));
 }
@@ -55,7 +56,8 @@ TEST(PerSecondBilling, EndableAfterTheMinimumBilledTime) {
       BillingPositionOf(b, kLaunch, kLaunch + absl::Seconds(30));
   EXPECT_FALSE(young.endable);
   EXPECT_EQ(young.endable_at, kLaunch + absl::Seconds(60));
-  EXPECT_TRUE(BillingPositionOf(b, kLaunch, kLaunch + absl::Seconds(60)).endable);
+  EXPECT_TRUE(
+      BillingPositionOf(b, kLaunch, kLaunch + absl::Seconds(60)).endable);
 }
 
 }  // namespace

@@ -53,25 +53,27 @@ std::string OneLine(const std::string& path) {
 }
 
 TEST(CliValidate, AcceptsEveryExamplePolicy) {
-  Result r = RunCli("validate " + Repo("examples/policies/experiment1-revised.yaml") +
-                 " " + Repo("examples/policies/on-demand-fallback.yaml"));
+  Result r =
+      RunCli("validate " + Repo("examples/policies/experiment1-revised.yaml") +
+             " " + Repo("examples/policies/on-demand-fallback.yaml"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("experiment1-revised.yaml: ok"));
 }
 
 TEST(CliValidate, NamesTheKeyOfABadPolicyAndFails) {
   Result r =
-      RunCli("validate " + Repo("tests/testdata/policies/burst-point-out-of-range.yaml"));
+      RunCli("validate " +
+             Repo("tests/testdata/policies/burst-point-out-of-range.yaml"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.output, HasSubstr("scaling.burst_point"));
 }
 
 TEST(CliEvaluate, PrintsThePrototypeListingAsPostponements) {
-  Result r = RunCli("evaluate --policy " +
-                 Repo("examples/policies/experiment2-scale-down.yaml") +
-                 " --state " + Repo("examples/states/experiment2-listing.json") +
-                 " --trace " +
-                 Repo("data/spot_us-east-1_2021-03_2021-05_c4.large.csv"));
+  Result r = RunCli(
+      "evaluate --policy " +
+      Repo("examples/policies/experiment2-scale-down.yaml") + " --state " +
+      Repo("examples/states/experiment2-listing.json") + " --trace " +
+      Repo("data/spot_us-east-1_2021-03_2021-05_c4.large.csv"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output,
               HasSubstr("i-4bf24b8a postponed: 16 min into its hour, limit 20 "
@@ -81,13 +83,15 @@ TEST(CliEvaluate, PrintsThePrototypeListingAsPostponements) {
 
 TEST(CliEvaluate, StreamsOneJsonPlanPerLineAndReportsBadLinesInPlace) {
   const std::string good = OneLine("examples/states/scale-up.json");
-  Result r = RunCli("evaluate --policy " +
-                     Repo("examples/policies/experiment1-revised.yaml") +
-                     " --state=- --trace " +
-                     Repo("data/spot_us-east-1_2021-03_2021-05_c4.large.csv"),
-                 good + "\n{\"now\": \"2021-04-15T12:00:00Z\", \"cluster\": "
-                        "{\"used\": {\"cpus\": -3}}}\n" +
-                     good + "\n");
+  Result r =
+      RunCli("evaluate --policy " +
+                 Repo("examples/policies/experiment1-revised.yaml") +
+                 " --state=- --trace " +
+                 Repo("data/spot_us-east-1_2021-03_2021-05_c4.large.csv"),
+             good +
+                 "\n{\"now\": \"2021-04-15T12:00:00Z\", \"cluster\": "
+                 "{\"used\": {\"cpus\": -3}}}\n" +
+                 good + "\n");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.output, HasSubstr("\"line\":2"));
   EXPECT_THAT(r.output, HasSubstr("cluster.used.cpus"));
@@ -101,13 +105,13 @@ TEST(CliEvaluate, StreamsOneJsonPlanPerLineAndReportsBadLinesInPlace) {
 
 TEST(CliBid, PrintsEveryStrategyAndMarksTheCap) {
   Result r = RunCli("bid --trace " +
-                 Repo("data/spot_us-east-1_2015-03_2015-07_m3.medium.csv") +
-                 " --market m3.medium/us-east-1b --policy " +
-                 Repo("examples/policies/experiment1-scale-up.yaml") +
-                 " --at 2015-06-09T10:30:00Z");
+                    Repo("data/spot_us-east-1_2015-03_2015-07_m3.medium.csv") +
+                    " --market m3.medium/us-east-1b --policy " +
+                    Repo("examples/policies/experiment1-scale-up.yaml") +
+                    " --at 2015-06-09T10:30:00Z");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  for (const char* name : {"minimum", "mean", "on-demand", "high", "current",
-                           "current-plus"}) {
+  for (const char* name :
+       {"minimum", "mean", "on-demand", "high", "current", "current-plus"}) {
     EXPECT_THAT(r.output, HasSubstr(name));
   }
   EXPECT_THAT(r.output, HasSubstr("current 0.7000"));

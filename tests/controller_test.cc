@@ -21,7 +21,9 @@ using ::spotburst::testing::UsingCpus;
 class FakeClock final : public Clock {
  public:
   absl::Time Now() const override { return now; }
-  void SleepUntil(absl::Time deadline) override { now = std::max(now, deadline); }
+  void SleepUntil(absl::Time deadline) override {
+    now = std::max(now, deadline);
+  }
   absl::Time now = T0();
 };
 
@@ -139,7 +141,8 @@ TEST_F(ControllerTest, FailedFleetOrPriceReadTakesNoAction) {
 
 TEST_F(ControllerTest, FailedCancelSkipsLaunchesInTheSameTick) {
   metrics_.state = UsingCpus(36);
-  instances_.fleet.requests = {OpenRequest("sir-old", T0() - absl::Minutes(15))};
+  instances_.fleet.requests = {
+      OpenRequest("sir-old", T0() - absl::Minutes(15))};
   instances_.fail_cancel = absl::UnavailableError("ec2: HTTP 500");
   Controller controller = Make();
   TickReport report = controller.Tick();

@@ -24,9 +24,8 @@ class RandomWorld {
   Policy RandomPolicy() {
     Policy p = PrototypePolicy();
     p.scaling.strategy = Pick({"burst-point", "target"});
-    p.bidding.strategy =
-        Pick({"minimum", "mean", "on-demand", "high", "current",
-              "current-plus"});
+    p.bidding.strategy = Pick(
+        {"minimum", "mean", "on-demand", "high", "current", "current-plus"});
     p.bidding.padding_usd = Uniform(0.001, 0.2);
     p.bidding.max_bid_usd_per_hour = Uniform(0.01, 0.6);
     p.bidding.floor_at_current = Coin();
@@ -62,11 +61,10 @@ class RandomWorld {
     }
     const int requests = Int(0, 6);
     for (int i = 0; i < requests; ++i) {
-      input.fleet.requests.push_back(
-          OpenRequest("sir-" + std::to_string(i),
-                      T0() - absl::Seconds(Int(0, 1800)),
-                      Coin(0.2) ? policy.bidding.max_bid_usd_per_hour
-                                : Uniform(0.01, 0.5)));
+      input.fleet.requests.push_back(OpenRequest(
+          "sir-" + std::to_string(i), T0() - absl::Seconds(Int(0, 1800)),
+          Coin(0.2) ? policy.bidding.max_bid_usd_per_hour
+                    : Uniform(0.01, 0.5)));
     }
     if (Coin(0.3)) {
       input.state.supply_mode = SupplyMode::kOnDemand;

@@ -1,7 +1,8 @@
 // Engine::Evaluate on worked examples, including the prototype's runs.
+#include "spotburst/engine.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "spotburst/engine.h"
 #include "testing/engine_fixtures.h"
 #include "testing/status_matchers.h"
 
@@ -21,7 +22,7 @@ using ::spotburst::testing::UsingCpus;
 using ::testing::HasSubstr;
 
 Evaluation Decided(const Policy& policy, const EvaluationInput& input,
-               absl::Time now = T0()) {
+                   absl::Time now = T0()) {
   auto engine = Engine::Create(policy);
   EXPECT_THAT(engine, IsOk());
   auto evaluation = engine->Evaluate(input, now);
@@ -56,17 +57,17 @@ TEST(Engine, SameDecisionGivesTheSameIdempotencyToken) {
   EXPECT_EQ(Find(a, ActionKind::kRequestSpot)->idempotency_token,
             Find(b, ActionKind::kRequestSpot)->idempotency_token);
   // The next tick is a new decision with a new token.
-  const Plan later = Decided(PrototypePolicy(), input, T0() + absl::Minutes(1)).plan;
+  const Plan later =
+      Decided(PrototypePolicy(), input, T0() + absl::Minutes(1)).plan;
   EXPECT_NE(Find(a, ActionKind::kRequestSpot)->idempotency_token,
             Find(later, ActionKind::kRequestSpot)->idempotency_token);
 }
 
 TEST(Engine, CancelsRequestsPastTheTimeoutUnlessTheyBidTheMaximum) {
   EvaluationInput input{.cluster = UsingCpus(36), .markets = {Market(0.027)}};
-  input.fleet.requests = {
-      OpenRequest("sir-old", T0() - absl::Minutes(12)),
-      OpenRequest("sir-max", T0() - absl::Minutes(30), 0.5),
-      OpenRequest("sir-new", T0() - absl::Minutes(2))};
+  input.fleet.requests = {OpenRequest("sir-old", T0() - absl::Minutes(12)),
+                          OpenRequest("sir-max", T0() - absl::Minutes(30), 0.5),
+                          OpenRequest("sir-new", T0() - absl::Minutes(2))};
   Plan plan = Decided(PrototypePolicy(), input).plan;
   const Action* cancel = Find(plan, ActionKind::kCancelRequest);
   ASSERT_NE(cancel, nullptr);
@@ -81,8 +82,10 @@ TEST(Engine, PrototypeListingPostponesAllFiveIdleInstances) {
   // Experiment 2's listing: five instances, 16, 9, 9, 9 and 3 minutes into
   // their hour, cluster idle, partial-hour limit 20 minutes.
   EvaluationInput input{.cluster = UsingCpus(0.1), .markets = {Market(0.026)}};
-  for (auto [id, minutes] : {std::pair{"i-4bf24b8a", 16}, {"i-6ff24bae", 9},
-                             {"i-84f54c45", 9}, {"i-bff54c7e", 9},
+  for (auto [id, minutes] : {std::pair{"i-4bf24b8a", 16},
+                             {"i-6ff24bae", 9},
+                             {"i-84f54c45", 9},
+                             {"i-bff54c7e", 9},
                              {"i-16f24bd7", 3}}) {
     input.fleet.instances.push_back(
         SpotInstance(id, T0() - absl::Minutes(minutes)));
@@ -164,7 +167,8 @@ TEST(Engine, FallsBackToOnDemandInTheSameTickWhenSpotCostsMore) {
   EXPECT_THAT(e.state.fallback_reason, HasSubstr("spot 0.3000 > on-demand"));
   // Without the fallback, the prototype keeps bidding spot.
   policy.fallback.enabled = false;
-  EXPECT_NE(Find(Decided(policy, input).plan, ActionKind::kRequestSpot), nullptr);
+  EXPECT_NE(Find(Decided(policy, input).plan, ActionKind::kRequestSpot),
+            nullptr);
 }
 
 TEST(Engine, FallsBackWhenRequestsStayUnfulfilledAndReplacesThem) {
@@ -190,8 +194,8 @@ TEST(Engine, RevertsToSpotAndReplacesOnDemandAtItsBillingPoint) {
   state.supply_mode_since = T0() - absl::Hours(1);
   state.fallback_reason = "spot 0.3000 > on-demand 0.1000";
   // 30 of 42 CPUs with one instance: neither up nor down.
-  EvaluationInput input{.cluster = UsingCpus(30), .markets = {Market(0.027)},
-                        .state = state};
+  EvaluationInput input{
+      .cluster = UsingCpus(30), .markets = {Market(0.027)}, .state = state};
   input.fleet.instances = {OnDemandInstance("i-od", T0() - absl::Minutes(10))};
   // Spot looks healthy now, but not yet for revert_after.
   Evaluation first = Decided(policy, input);
@@ -285,9 +289,8 @@ TEST(Engine, BadInputIsRejectedWithTheFieldPath) {
 TEST(Engine, UnknownStrategyIsNotFound) {
   Policy policy = PrototypePolicy();
   policy.scaling.strategy = "predictive";
-  EXPECT_THAT(Engine::Create(policy),
-              StatusIs(absl::StatusCode::kNotFound,
-                       HasSubstr("scaling.strategy")));
+  EXPECT_THAT(Engine::Create(policy), StatusIs(absl::StatusCode::kNotFound,
+                                               HasSubstr("scaling.strategy")));
 }
 
 TEST(Engine, PicksTheCheapestZoneWhenNoneIsSet) {

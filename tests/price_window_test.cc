@@ -1,4 +1,6 @@
 // PriceWindow: rolling min / mean / max / current against a brute force.
+#include "spotburst/price_window.h"
+
 #include <algorithm>
 #include <limits>
 #include <random>
@@ -6,7 +8,6 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "spotburst/price_window.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst {
@@ -48,8 +49,9 @@ TEST(PriceWindow, PriceInForceAtTheWindowStartStillCounts) {
 
 TEST(PriceWindow, RejectsBadPricesAndTimeGoingBack) {
   PriceWindow window(absl::Hours(1));
-  EXPECT_THAT(window.Add(At(0), -1), StatusIs(absl::StatusCode::kInvalidArgument,
-                                              ::testing::HasSubstr("price")));
+  EXPECT_THAT(window.Add(At(0), -1),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr("price")));
   EXPECT_THAT(window.Add(At(0), std::numeric_limits<double>::quiet_NaN()),
               StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
   ASSERT_THAT(window.Add(At(10), 0.1), IsOk());

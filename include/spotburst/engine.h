@@ -10,7 +10,8 @@
 //   SPOTBURST_ASSIGN_OR_RETURN(Engine engine, Engine::Create(policy));
 //   EngineState state;  // start empty, then feed each result back
 //   SPOTBURST_ASSIGN_OR_RETURN(Evaluation e,
-//                              engine.Evaluate({cluster, markets, fleet, state},
+//                              engine.Evaluate({cluster, markets, fleet,
+//                              state},
 //                                              now));
 //   state = e.state;
 //   std::cout << PlanToText(e.plan);

@@ -13,17 +13,17 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define SPOTBURST_RETURN_IF_ERROR(expr)            \
-  do {                                             \
-    const ::absl::Status spotburst_status_ = (expr); \
+#define SPOTBURST_RETURN_IF_ERROR(expr)                    \
+  do {                                                     \
+    const ::absl::Status spotburst_status_ = (expr);       \
     if (!spotburst_status_.ok()) return spotburst_status_; \
   } while (false)
 
 #define SPOTBURST_STATUS_CONCAT_INNER_(a, b) a##b
 #define SPOTBURST_STATUS_CONCAT_(a, b) SPOTBURST_STATUS_CONCAT_INNER_(a, b)
 
-#define SPOTBURST_ASSIGN_OR_RETURN(lhs, rexpr)                               \
-  SPOTBURST_ASSIGN_OR_RETURN_IMPL_(                                          \
+#define SPOTBURST_ASSIGN_OR_RETURN(lhs, rexpr) \
+  SPOTBURST_ASSIGN_OR_RETURN_IMPL_(            \
       SPOTBURST_STATUS_CONCAT_(spotburst_statusor_, __LINE__), lhs, rexpr)
 
 #define SPOTBURST_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \

@@ -37,8 +37,7 @@ absl::StatusOr<std::vector<NamedStrategy>> AllStrategies(
 
 absl::StatusOr<double> OnDemandPrice(const Policy* policy,
                                      const std::string& type,
-                                     const std::string& region,
-                                     absl::Time at) {
+                                     const std::string& region, absl::Time at) {
   if (absl::GetFlag(FLAGS_on_demand) > 0) return absl::GetFlag(FLAGS_on_demand);
   if (policy != nullptr && policy->instance.type == type)
     return policy->instance.on_demand_usd_per_hour;
@@ -50,8 +49,8 @@ absl::StatusOr<double> OnDemandPrice(const Policy* policy,
       FindCatalogEntry(*catalog, region, type, at);
   if (!entry.ok()) {
     return absl::NotFoundError(absl::StrFormat(
-        "no on-demand price for %s in %s at %s in %s; pass --on_demand",
-        type, region, absl::FormatTime(at), catalog_path));
+        "no on-demand price for %s in %s at %s in %s; pass --on_demand", type,
+        region, absl::FormatTime(at), catalog_path));
   }
   return entry->on_demand_usd_per_hour;
 }
@@ -140,9 +139,10 @@ int RunBid(const std::vector<std::string>&) {
       absl::StatusOr<MarketView> view = replay.ViewAt(t, *on_demand);
       if (!view.ok()) return Fail(view.status());
       if (view->stats.points == 0) {
-        if (!series) return Fail(absl::FailedPreconditionError(absl::StrFormat(
-            "market %s: no price before %s", history->market.Name(),
-            absl::FormatTime(t))));
+        if (!series)
+          return Fail(absl::FailedPreconditionError(
+              absl::StrFormat("market %s: no price before %s",
+                              history->market.Name(), absl::FormatTime(t))));
         continue;
       }
       if (series) {

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -57,9 +57,9 @@ class TraceMarkets {
   const Policy* policy_ = nullptr;
 };
 
-absl::StatusOr<Evaluation> EvaluateJson(const Engine& engine,
-                                        const std::optional<TraceMarkets>& trace,
-                                        std::string_view json) {
+absl::StatusOr<Evaluation> EvaluateJson(
+    const Engine& engine, const std::optional<TraceMarkets>& trace,
+    std::string_view json) {
   absl::StatusOr<StateWithTime> state = ParseStateJson(json);
   if (!state.ok()) return state.status();
   if (trace) {

@@ -17,7 +17,8 @@
 
 namespace {
 
-constexpr char kUsage[] = R"(spotburst: decides how a private cluster bursts into spot capacity.
+constexpr char kUsage[] =
+    R"(spotburst: decides how a private cluster bursts into spot capacity.
 
 usage:
   spotburst validate POLICY...
@@ -57,8 +58,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string command = positional[1];
-  const std::vector<std::string> args(positional.begin() + 2,
-                                      positional.end());
+  const std::vector<std::string> args(positional.begin() + 2, positional.end());
   if (command == "validate") return spotburst::cli::RunValidate(args);
   if (command == "bid") return spotburst::cli::RunBid(args);
   if (command == "evaluate") return spotburst::cli::RunEvaluate(args);

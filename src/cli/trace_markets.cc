@@ -14,8 +14,7 @@ TraceReplay::TraceReplay(const PriceHistory& history, absl::Duration window)
 
 absl::StatusOr<MarketView> TraceReplay::ViewAt(absl::Time now,
                                                double on_demand_usd) {
-  while (next_ < history_.points.size() &&
-         history_.points[next_].time <= now) {
+  while (next_ < history_.points.size() && history_.points[next_].time <= now) {
     const PricePoint& point = history_.points[next_++];
     if (absl::Status s = window_.Add(point.time, point.usd_per_hour); !s.ok())
       return s;

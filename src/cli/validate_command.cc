@@ -35,8 +35,7 @@ int RunValidate(const std::vector<std::string>& args) {
         p.bidding.max_bid_usd_per_hour, p.instance.type,
         p.instance.availability_zone.empty() ? "any zone"
                                              : p.instance.availability_zone,
-        BillingModelName(p.billing.model),
-        p.fallback.enabled ? "on" : "off");
+        BillingModelName(p.billing.model), p.fallback.enabled ? "on" : "off");
   }
   return failures == 0 ? 0 : 1;
 }

@@ -9,8 +9,9 @@ namespace {
 class MeanBid final : public BiddingStrategy {
  public:
   BidQuote Quote(const BidContext& context) const override {
-    return {.usd_per_hour = context.stats.mean_usd,
-            .rule = absl::StrFormat("window mean %.4f", context.stats.mean_usd)};
+    return {
+        .usd_per_hour = context.stats.mean_usd,
+        .rule = absl::StrFormat("window mean %.4f", context.stats.mean_usd)};
   }
 };
 

@@ -43,9 +43,8 @@ class BurstPointScaling final : public ScalingStrategy {
     ScalingDecision decision;
     decision.usage = UsageAt(input, n);
     const ResourceUsage& top = Highest(decision.usage);
-    const std::string counts =
-        absl::StrFormat("%d running + %d pending", input.running,
-                        input.pending);
+    const std::string counts = absl::StrFormat("%d running + %d pending",
+                                               input.running, input.pending);
     if (top.share >= input.burst_point) {
       if (n + 1 > input.max_instances) {
         decision.desired = n;
@@ -53,17 +52,17 @@ class BurstPointScaling final : public ScalingStrategy {
             .code = ReasonCode::kAtMaxInstances,
             .message = absl::StrFormat(
                 "%s %.2f >= burst point %.2f with %s, but %d + 1 > max %d",
-                ResourceName(top.kind), top.share, input.burst_point, counts,
-                n, input.max_instances),
+                ResourceName(top.kind), top.share, input.burst_point, counts, n,
+                input.max_instances),
             .figures = {{"share", top.share},
                         {"max_instances", input.max_instances}}};
       } else {
         decision.desired = n + 1;
         decision.reason = {
             .code = ReasonCode::kScaleUp,
-            .message = absl::StrFormat("%s %.2f >= burst point %.2f with %s -> +1",
-                                       ResourceName(top.kind), top.share,
-                                       input.burst_point, counts),
+            .message = absl::StrFormat(
+                "%s %.2f >= burst point %.2f with %s -> +1",
+                ResourceName(top.kind), top.share, input.burst_point, counts),
             .figures = {{"share", top.share},
                         {"burst_point", input.burst_point}}};
       }

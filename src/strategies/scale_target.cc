@@ -46,11 +46,11 @@ class TargetScaling final : public ScalingStrategy {
     with_demand.used = demand;
     const std::vector<ResourceUsage> at_target =
         UsageAt(with_demand, decision.desired);
-    const ResourceUsage& top = *std::max_element(
-        at_target.begin(), at_target.end(),
-        [](const ResourceUsage& a, const ResourceUsage& b) {
-          return a.share < b.share;
-        });
+    const ResourceUsage& top =
+        *std::max_element(at_target.begin(), at_target.end(),
+                          [](const ResourceUsage& a, const ResourceUsage& b) {
+                            return a.share < b.share;
+                          });
     ReasonCode code = decision.desired > n   ? ReasonCode::kScaleUp
                       : decision.desired < n ? ReasonCode::kScaleDown
                                              : ReasonCode::kNoChange;

@@ -148,17 +148,16 @@ TEST(BadPrices, NegativeMinimumIsAnError) {
   policy.strategy = "minimum";
   MarketView view = Market(0.03);
   view.stats.min_usd = -0.01;
-  EXPECT_THAT(Bid(policy, view),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("min_usd")));
+  EXPECT_THAT(Bid(policy, view), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("min_usd")));
 }
 
 TEST(BadPrices, StaleHistoryIsAnErrorWhenMaxAgeIsSet) {
   BiddingPolicy policy;
   policy.max_price_age = absl::Minutes(1);
-  EXPECT_THAT(Bid(policy, Market(0.03)),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("stale")));
+  EXPECT_THAT(
+      Bid(policy, Market(0.03)),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("stale")));
 }
 
 TEST(Registry, UnknownStrategyListsTheRegisteredNames) {
@@ -188,9 +187,9 @@ TEST(Registry, EmbedderAddsAStrategyAndDuplicatesAreRefused) {
   StrategyRegistry::Builder builder;
   RegisterBuiltinStrategies(builder);
   ASSERT_THAT(builder.AddBidding(std::make_unique<FixedBidFactory>()), IsOk());
-  EXPECT_THAT(builder.AddBidding(std::make_unique<FixedBidFactory>()),
-              StatusIs(absl::StatusCode::kAlreadyExists,
-                       HasSubstr("acme.fixed")));
+  EXPECT_THAT(
+      builder.AddBidding(std::make_unique<FixedBidFactory>()),
+      StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("acme.fixed")));
   StrategyRegistry registry = std::move(builder).Build();
   auto factory = registry.FindBidding("acme.fixed");
   ASSERT_THAT(factory, IsOk());

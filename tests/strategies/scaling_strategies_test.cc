@@ -107,9 +107,8 @@ int PrototypeLoop(const ScalingInput& in) {
   while (slaves >= 0) {
     bool exceeds = false;
     for (ResourceKind k : kAllResourceKinds) {
-      exceeds = exceeds || over(in.used.Get(k), total.Get(k) -
-                                                    scale_down *
-                                                        in.shape.Get(k));
+      exceeds = exceeds || over(in.used.Get(k),
+                                total.Get(k) - scale_down * in.shape.Get(k));
     }
     if (!exceeds) {
       ++scale_down;

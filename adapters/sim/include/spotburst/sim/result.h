@@ -17,20 +17,20 @@ namespace spotburst::sim {
 // The state of the simulated world at one evaluation.
 struct TimelineRow {
   absl::Time time;
-  double price_usd = 0;      // market price now
-  double bid_usd = 0;        // the plan's bid (0 when none was made)
-  int desired = 0;           // the plan's desired count
-  int open_requests = 0;     // spot requests not yet fulfilled
-  int booting = 0;           // launched, not yet joined
-  int running_spot = 0;      // joined spot instances
-  int running_on_demand = 0; // joined on-demand instances
+  double price_usd = 0;       // market price now
+  double bid_usd = 0;         // the plan's bid (0 when none was made)
+  int desired = 0;            // the plan's desired count
+  int open_requests = 0;      // spot requests not yet fulfilled
+  int booting = 0;            // launched, not yet joined
+  int running_spot = 0;       // joined spot instances
+  int running_on_demand = 0;  // joined on-demand instances
   Resources demand;
-  Resources capacity;        // baseline + joined instances
-  Resources used;            // min(demand, capacity)
-  double usage_share = 0;    // highest used / capacity over resources
+  Resources capacity;      // baseline + joined instances
+  Resources used;          // min(demand, capacity)
+  double usage_share = 0;  // highest used / capacity over resources
   double burst_point = 0;
-  double cost_usd = 0;       // cumulative cost so far
-  int interruptions = 0;     // cumulative
+  double cost_usd = 0;    // cumulative cost so far
+  int interruptions = 0;  // cumulative
   SupplyMode supply_mode = SupplyMode::kSpot;
   // Codes of the plan's actions this tick, e.g. "request-spot:1".
   std::string actions;
