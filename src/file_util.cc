@@ -47,4 +47,20 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path,
   return text;
 }
 
+absl::Status WriteStringToFile(const std::string& path, std::string_view text,
+                               std::string_view what) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "%s: cannot write %s: %s", what, path, std::strerror(errno)));
+  }
+  const bool written =
+      std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  if (std::fclose(file) != 0 || !written) {
+    return absl::UnavailableError(
+        absl::StrFormat("%s: writing %s failed", what, path));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace spotburst::internal

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace spotburst::internal {
@@ -16,6 +17,12 @@ namespace spotburst::internal {
 absl::StatusOr<std::string> ReadFileToString(const std::string& path,
                                              std::string_view what,
                                              size_t max_bytes);
+
+// Writes `text` to `path`, replacing it. PermissionDenied when the file
+// cannot be opened; Unavailable when writing fails midway. `what` starts
+// the error message ("report").
+absl::Status WriteStringToFile(const std::string& path, std::string_view text,
+                               std::string_view what);
 
 }  // namespace spotburst::internal
 

@@ -1,8 +1,6 @@
 // `spotburst simulate` and `spotburst compare` end to end: the summary, the
 // files written, determinism, bad trace lines, the comparison table and the
 // progress bar, as a user or a calling tool sees them.
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/run_program.h"
 
 namespace {
 
@@ -19,24 +18,11 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
+using Result = ::spotburst::testing::ProgramResult;
 
 Result RunCli(const std::string& args) {
-  const std::string command =
-      std::string(SPOTBURST_CLI_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  Result result{-1, ""};
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
-    result.output.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return ::spotburst::testing::RunProgram(std::string(SPOTBURST_CLI_PATH) +
+                                          " " + args);
 }
 
 std::string Repo(const std::string& path) {

@@ -1,43 +1,23 @@
 // The `spotburst` program end to end: exit codes, output and errors that a
 // user or a calling tool sees.
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <fstream>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/run_program.h"
 
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
+using Result = ::spotburst::testing::ProgramResult;
 
 Result RunCli(const std::string& args, const std::string& input = "") {
-  std::string command = std::string(SPOTBURST_CLI_PATH) + " " + args;
-  std::string input_file;
-  if (!input.empty()) {
-    input_file = ::testing::TempDir() + "cli_test_input.txt";
-    std::ofstream(input_file) << input;
-    command += " < " + input_file;
-  }
-  command += " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  Result result{-1, ""};
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
-    result.output.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return ::spotburst::testing::RunProgram(
+      std::string(SPOTBURST_CLI_PATH) + " " + args, input);
 }
 
 std::string Repo(const std::string& path) {

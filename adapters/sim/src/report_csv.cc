@@ -1,14 +1,12 @@
 // WriteTimelineCsv: one row per evaluation of a simulation run, for
 // spreadsheets and plotting scripts. The columns are listed in
 // docs/reports.md; numbers are printed the same way on every run.
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "file_util.h"
 #include "spotburst/plan.h"
 #include "spotburst/sim/report.h"
 
@@ -39,21 +37,6 @@ void AppendResources(std::string& out, const Resources& r) {
                         r.disk_mib, r.gpus);
 }
 
-absl::Status WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "report: cannot write %s: %s", path, std::strerror(errno)));
-  }
-  file << text;
-  file.close();
-  if (!file) {
-    return absl::UnavailableError(
-        absl::StrFormat("report: writing %s failed", path));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::Status WriteTimelineCsv(const SimulationResult& result,
@@ -74,7 +57,7 @@ absl::Status WriteTimelineCsv(const SimulationResult& result,
                           row.interruptions, SupplyModeName(row.supply_mode),
                           CsvField(row.actions));
   }
-  return WriteFile(path, out);
+  return spotburst::internal::WriteStringToFile(path, out, "report");
 }
 
 }  // namespace spotburst::sim

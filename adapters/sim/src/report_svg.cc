@@ -4,10 +4,7 @@
 // Spans of on-demand supply are shaded in every panel. The drawing itself
 // is in report_svg_canvas.{h,cc}.
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "file_util.h"
 #include "report_svg_canvas.h"
 #include "spotburst/sim/report.h"
 
@@ -252,19 +250,8 @@ void ChartWriter::UsagePanel() {
 
 absl::Status WriteChartSvg(const SimulationResult& result,
                            const std::string& path) {
-  const std::string svg = ChartWriter(result).Draw();
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "report: cannot write %s: %s", path, std::strerror(errno)));
-  }
-  file << svg;
-  file.close();
-  if (!file) {
-    return absl::UnavailableError(
-        absl::StrFormat("report: writing %s failed", path));
-  }
-  return absl::OkStatus();
+  return spotburst::internal::WriteStringToFile(
+      path, ChartWriter(result).Draw(), "report");
 }
 
 }  // namespace spotburst::sim
