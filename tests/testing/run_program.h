@@ -4,6 +4,7 @@
 #define SPOTBURST_TESTS_TESTING_RUN_PROGRAM_H_
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -22,8 +23,9 @@ struct ProgramResult {
 inline ProgramResult RunProgram(std::string command,
                                 const std::string& input = "") {
   if (!input.empty()) {
-    const std::string input_file =
-        ::testing::TempDir() + "run_program_input.txt";
+    // One file per process: ctest runs test programs side by side.
+    const std::string input_file = ::testing::TempDir() + "run_program_input_" +
+                                   std::to_string(getpid()) + ".txt";
     std::ofstream(input_file) << input;
     command += " < " + input_file;
   }
