@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <string>
+#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -10,8 +11,10 @@
 namespace spotburst::sidecar {
 namespace {
 
-// Guards whole lines on stderr; never held while formatting.
+// Guards whole lines on stderr and the capture; never held while
+// formatting.
 ABSL_CONST_INIT absl::Mutex stderr_mu(absl::kConstInit);
+ScopedEventCapture* capture ABSL_GUARDED_BY(stderr_mu) = nullptr;
 
 bool NeedsQuotes(absl::string_view value) {
   if (value.empty()) return true;
@@ -77,14 +80,40 @@ std::string FormatEventForTest(absl::string_view event,
 }
 
 void LogEvent(absl::string_view event, std::initializer_list<LogField> fields) {
+  std::string formatted = Format(event, fields);
+  absl::MutexLock lock(&stderr_mu);
+  if (capture != nullptr) {
+    absl::MutexLock capture_lock(&capture->mu_);
+    capture->lines_.push_back(std::move(formatted));
+    return;
+  }
   const std::string line =
       absl::StrCat("time=",
                    absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
                                     absl::UTCTimeZone()),
-                   " ", Format(event, fields), "\n");
-  absl::MutexLock lock(&stderr_mu);
+                   " ", formatted, "\n");
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
+}
+
+std::string ErrnoText(int error_number) {
+  return absl::StrCat(std::generic_category().message(error_number), " (errno ",
+                      error_number, ")");
+}
+
+ScopedEventCapture::ScopedEventCapture() {
+  absl::MutexLock lock(&stderr_mu);
+  capture = this;
+}
+
+ScopedEventCapture::~ScopedEventCapture() {
+  absl::MutexLock lock(&stderr_mu);
+  capture = nullptr;
+}
+
+std::vector<std::string> ScopedEventCapture::lines() const {
+  absl::MutexLock lock(&mu_);
+  return lines_;
 }
 
 bool LogRateLimiter::Allow(absl::Time now, int64_t& suppressed) {

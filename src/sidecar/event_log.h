@@ -17,6 +17,7 @@
 #include <initializer_list>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
@@ -33,6 +34,28 @@ void LogEvent(absl::string_view event, std::initializer_list<LogField> fields);
 // The line LogEvent writes, without the time (for tests).
 std::string FormatEventForTest(absl::string_view event,
                                std::initializer_list<LogField> fields);
+
+// "File too large (errno 27)": the message and the number, for events about
+// failed system calls. Thread-safe, unlike strerror.
+std::string ErrnoText(int error_number);
+
+// While one is alive, the lines LogEvent writes go to it instead of stderr
+// (for tests that check what the daemon would log). One at a time.
+class ScopedEventCapture {
+ public:
+  ScopedEventCapture();
+  ~ScopedEventCapture();
+  ScopedEventCapture(const ScopedEventCapture&) = delete;
+  ScopedEventCapture& operator=(const ScopedEventCapture&) = delete;
+
+  // The lines captured so far, without their times.
+  std::vector<std::string> lines() const;
+
+ private:
+  friend void LogEvent(absl::string_view, std::initializer_list<LogField>);
+  mutable absl::Mutex mu_;
+  std::vector<std::string> lines_ ABSL_GUARDED_BY(mu_);
+};
 
 // Lets one kind of event through at most once per `interval` and counts
 // what it held back, so that a flood of bad requests cannot flood the log.

@@ -1,6 +1,9 @@
 // The daemon's key=value event lines and their rate limiter.
 #include "sidecar/event_log.h"
 
+#include <cerrno>
+
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace spotburst::sidecar {
@@ -26,6 +29,23 @@ TEST(LogRateLimiter, LetsOneThroughPerIntervalAndCountsTheRest) {
   EXPECT_FALSE(limiter.Allow(t0 + absl::Milliseconds(900), suppressed));
   EXPECT_TRUE(limiter.Allow(t0 + absl::Seconds(1), suppressed));
   EXPECT_EQ(suppressed, 2);
+}
+
+TEST(EventLog, ErrnoTextGivesTheMessageAndTheNumber) {
+  EXPECT_EQ(ErrnoText(EFBIG), "File too large (errno 27)");
+  EXPECT_EQ(ErrnoText(ENOSPC), "No space left on device (errno 28)");
+}
+
+TEST(EventLog, ACaptureTakesTheLinesInsteadOfStderr) {
+  std::vector<std::string> lines;
+  {
+    ScopedEventCapture capture;
+    LogEvent("first", {{"n", "1"}});
+    LogEvent("second", {{"path", "a b"}});
+    lines = capture.lines();
+  }
+  EXPECT_THAT(lines, ::testing::ElementsAre("event=first n=1",
+                                            "event=second path=\"a b\""));
 }
 
 }  // namespace
