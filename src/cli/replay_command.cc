@@ -1,5 +1,6 @@
-// `spotburst replay LOG... [--policy NEW]`: makes every decision in
-// spotburstd's decision log again and reports each one whose plan changes.
+// `spotburst replay LOG... [--policy NEW] [--max_decision_bytes N]`: makes
+// every decision in spotburstd's decision log again and reports each one
+// whose plan changes.
 //
 // Each log line is a spotburst.v1.Decision as JSON. Its policy, state and
 // plan are read back with the same parsers the JSON wire format uses
@@ -7,9 +8,21 @@
 // like `spotburst evaluate` would evaluate it. Without --policy, each
 // decision is replayed under the policy it recorded (a changed plan then
 // means the engine changed); with --policy, under NEW (what would this
-// policy have done?). Exit code: 0 when every plan is the same, 1 when some
-// changed or could not be replayed, 2 for usage or unreadable files.
-#include <fstream>
+// policy have done?).
+//
+// Reading is bounded: every LOG must be a regular file (checked before
+// anything is replayed), and a line longer than --max_decision_bytes is an
+// error naming it, skipped without being held in memory. A last line
+// without a newline that is not a whole decision is what a crash or a full
+// disk leaves mid-write: it is named ("torn FILE:LINE") and skipped; every
+// complete line before it is replayed.
+//
+// Exit code: 0 when every complete decision replays to the same plan (a
+// torn last line does not change that); 1 when some plan changed or a
+// complete line could not be replayed (not a decision, too long); 2 for
+// usage errors and files that cannot be read (missing, not a regular file,
+// a read error).
+#include <cstdint>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -23,17 +36,19 @@
 #include "absl/strings/str_join.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "file_line_reader.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "spotburst/engine.h"
 #include "spotburst/policy.h"
 #include "spotburst/wire_format.h"
 
+ABSL_FLAG(int64_t, max_decision_bytes, int64_t{256} << 20,
+          "replay: longest decision log line read, bytes (default 256 MiB); "
+          "a longer line is an error naming it");
+
 namespace spotburst::cli {
 namespace {
-
-// A decision holds at most a few MiB of state; a longer line is not one.
-constexpr size_t kMaxLineBytes = size_t{256} << 20;
 
 struct Recorded {
   std::string decision_id;
@@ -192,11 +207,87 @@ class Replayer {
   std::map<std::string, std::unique_ptr<Engine>> engines_;
 };
 
+// One complete line: replayed, and reported when it changed or failed.
+struct Counts {
+  int decisions = 0, changed = 0, failed = 0, torn = 0;
+};
+
+void ReplayLine(Replayer& replayer, const std::string& where,
+                const std::string& line, Counts& counts) {
+  ++counts.decisions;
+  absl::StatusOr<Recorded> recorded = ReadLine(line);
+  absl::StatusOr<std::vector<std::string>> result =
+      recorded.ok()
+          ? replayer.Replay(*recorded)
+          : absl::StatusOr<std::vector<std::string>>(recorded.status());
+  if (!result.ok()) {
+    ++counts.failed;
+    std::cout << "failed " << where << ": " << result.status().message()
+              << "\n";
+    return;
+  }
+  if (result->empty()) return;
+  ++counts.changed;
+  std::cout << "changed "
+            << (recorded->decision_id.empty() ? "-" : recorded->decision_id)
+            << " (" << where << "): " << absl::StrJoin(*result, "; ") << "\n";
+}
+
+// Replays one file; false when reading it failed midway.
+bool ReplayFile(internal::FileLineReader& reader, int64_t max_decision_bytes,
+                Replayer& replayer, Counts& counts) {
+  while (true) {
+    absl::StatusOr<internal::FileLineReader::Line> line = reader.Next();
+    if (!line.ok()) {
+      std::cerr << "spotburst replay: " << line.status().message() << "\n";
+      return false;
+    }
+    const std::string where = absl::StrCat(reader.path(), ":", line->number);
+    switch (line->kind) {
+      case internal::FileLineReader::Kind::kEnd:
+        return true;
+      case internal::FileLineReader::Kind::kLine:
+        if (!line->text.empty())
+          ReplayLine(replayer, where, line->text, counts);
+        break;
+      case internal::FileLineReader::Kind::kTooLong:
+        ++counts.decisions;
+        ++counts.failed;
+        std::cout << absl::StrFormat(
+            "failed %s: line of %d bytes is longer than "
+            "--max_decision_bytes=%d; "
+            "skipped\n",
+            where, line->bytes, max_decision_bytes);
+        break;
+      case internal::FileLineReader::Kind::kTorn: {
+        // Whole but for its newline: a decision like any other.
+        if (ReadLine(line->text).ok()) {
+          ReplayLine(replayer, where, line->text, counts);
+          break;
+        }
+        ++counts.torn;
+        std::cout << absl::StrFormat(
+            "torn %s: the last line has no newline and is not a whole "
+            "decision (%d bytes): a write cut short by a crash or a full "
+            "disk; skipped\n",
+            where, line->bytes);
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 int RunReplay(const std::vector<std::string>& args) {
   if (args.empty()) {
     std::cerr << "spotburst replay: name at least one decision log\n";
+    return 2;
+  }
+  const int64_t max_decision_bytes = absl::GetFlag(FLAGS_max_decision_bytes);
+  if (max_decision_bytes < 1024) {
+    std::cerr << "spotburst replay: --max_decision_bytes: "
+              << max_decision_bytes << " is out of range [1024, inf)\n";
     return 2;
   }
   std::unique_ptr<Engine> fixed;
@@ -212,46 +303,34 @@ int RunReplay(const std::vector<std::string>& args) {
     }
     fixed = std::make_unique<Engine>(*std::move(engine));
   }
-  Replayer replayer(fixed.get());
-  int decisions = 0, changed = 0, failed = 0;
+  // Every file is checked before anything is replayed.
+  std::vector<internal::FileLineReader> readers;
   for (const std::string& path : args) {
-    std::ifstream in(path);
-    if (!in) {
-      std::cerr << "spotburst replay: cannot read " << path << "\n";
+    absl::StatusOr<internal::FileLineReader> reader =
+        internal::FileLineReader::Open(path,
+                                       static_cast<size_t>(max_decision_bytes));
+    if (!reader.ok()) {
+      std::cerr << "spotburst replay: " << reader.status().message() << "\n";
       return 2;
     }
-    std::string line;
-    for (int number = 1; std::getline(in, line); ++number) {
-      if (line.empty()) continue;
-      ++decisions;
-      absl::StatusOr<Recorded> recorded =
-          line.size() > kMaxLineBytes
-              ? absl::StatusOr<Recorded>(
-                    absl::InvalidArgumentError("line too long"))
-              : ReadLine(line);
-      absl::StatusOr<std::vector<std::string>> result =
-          recorded.ok()
-              ? replayer.Replay(*recorded)
-              : absl::StatusOr<std::vector<std::string>>(recorded.status());
-      const std::string where = absl::StrCat(path, ":", number);
-      if (!result.ok()) {
-        ++failed;
-        std::cout << "failed " << where << ": " << result.status().message()
-                  << "\n";
-        continue;
-      }
-      if (result->empty()) continue;
-      ++changed;
-      std::cout << "changed "
-                << (recorded->decision_id.empty() ? "-" : recorded->decision_id)
-                << " (" << where << "): " << absl::StrJoin(*result, "; ")
-                << "\n";
-    }
+    readers.push_back(*std::move(reader));
+  }
+  Replayer replayer(fixed.get());
+  Counts counts;
+  bool unreadable = false;
+  for (internal::FileLineReader& reader : readers) {
+    unreadable |= !ReplayFile(reader, max_decision_bytes, replayer, counts);
   }
   std::cout << absl::StrFormat(
-      "replayed %d decisions%s: %d changed, %d failed\n", decisions,
-      policy_path.empty() ? "" : " under " + policy_path, changed, failed);
-  return changed == 0 && failed == 0 ? 0 : 1;
+      "replayed %d decisions%s: %d changed, %d failed%s\n", counts.decisions,
+      policy_path.empty() ? "" : " under " + policy_path, counts.changed,
+      counts.failed,
+      counts.torn == 0
+          ? ""
+          : absl::StrFormat(", %d torn line%s skipped", counts.torn,
+                            counts.torn == 1 ? "" : "s"));
+  if (unreadable) return 2;
+  return counts.changed == 0 && counts.failed == 0 ? 0 : 1;
 }
 
 }  // namespace spotburst::cli

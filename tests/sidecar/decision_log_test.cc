@@ -171,5 +171,48 @@ TEST_F(DecisionReplayTest, ABrokenLineIsReportedAndTheRestReplayed) {
               HasSubstr("replayed 4 decisions: 0 changed, 1 failed"));
 }
 
+TEST_F(DecisionReplayTest, ATornLastLineIsNamedAndTheCompleteOnesReplayed) {
+  std::ofstream(log_path_, std::ios::app) << "{\"decision_id\":\"x\",\"po";
+  RunResult replay = RunProgram({SPOTBURST_CLI_PATH, "replay", log_path_});
+  EXPECT_EQ(replay.exit_code, 0) << replay.out << replay.err;
+  EXPECT_THAT(replay.out, HasSubstr(absl::StrCat("torn ", log_path_, ":4: ")));
+  EXPECT_THAT(replay.out, HasSubstr("replayed 3 decisions: 0 changed, 0 "
+                                    "failed, 1 torn line skipped"));
+}
+
+TEST_F(DecisionReplayTest, ALineOverTheLimitIsAnErrorNamingItsLine) {
+  const std::string first = Lines(log_path_).front();
+  ASSERT_LT(first.size(), 65536u);
+  std::ofstream(log_path_, std::ios::app) << std::string(200000, ' ') << "\n"
+                                          << first << "\n";
+  RunResult replay = RunProgram(
+      {SPOTBURST_CLI_PATH, "replay", "--max_decision_bytes=65536", log_path_});
+  EXPECT_EQ(replay.exit_code, 1) << replay.out << replay.err;
+  EXPECT_THAT(replay.out,
+              HasSubstr(absl::StrCat("failed ", log_path_,
+                                     ":4: line of 200000 bytes is longer than "
+                                     "--max_decision_bytes=65536")));
+  EXPECT_THAT(replay.out,
+              HasSubstr("replayed 5 decisions: 0 changed, 1 failed"));
+}
+
+TEST_F(DecisionReplayTest,
+       ADirectoryOrADeviceIsRefusedBeforeAnythingIsReplayed) {
+  const std::string dir = MakeTempDir();
+  RunResult replay = RunProgram({SPOTBURST_CLI_PATH, "replay", log_path_, dir});
+  EXPECT_EQ(replay.exit_code, 2);
+  EXPECT_EQ(replay.out, "");
+  EXPECT_THAT(replay.err,
+              HasSubstr(absl::StrCat(dir,
+                                     ": is a directory, not a regular "
+                                     "file")));
+
+  replay = RunProgram({SPOTBURST_CLI_PATH, "replay", "/dev/zero"});
+  EXPECT_EQ(replay.exit_code, 2);
+  EXPECT_EQ(replay.out, "");
+  EXPECT_THAT(replay.err, HasSubstr("/dev/zero: is a character device, not a "
+                                    "regular file"));
+}
+
 }  // namespace
 }  // namespace spotburst::testing
