@@ -1,6 +1,12 @@
-// The decision log's queue, writer thread and rotation.
+// The decision log's queue, writer thread, rotation and crash recovery.
 #include "sidecar/decision_log.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -8,6 +14,7 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -17,10 +24,88 @@
 namespace spotburst::sidecar {
 namespace {
 
-constexpr absl::Duration kDropReportInterval = absl::Seconds(1);
+constexpr absl::Duration kReportInterval = absl::Seconds(1);
+constexpr char kLockFileName[] = "spotburst-decision-log.lock";
+// A torn tail is read whole only to check whether it is a whole decision
+// missing its newline; a longer one is ended rather than read.
+constexpr int64_t kMaxTailCheckBytes = int64_t{256} << 20;
+constexpr size_t kMaxErrorBytes = 200;
 
 std::string Rotated(const std::string& path, int index) {
   return absl::StrCat(path, ".", index);
+}
+
+std::string Directory(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  return dir.empty() ? "." : dir;
+}
+
+// The memory a queued line holds.
+int64_t LineMemory(const std::string& line) {
+  return static_cast<int64_t>(line.capacity() + sizeof(std::string));
+}
+
+std::string ErrnoMessage(int error_number) {
+  return std::generic_category().message(error_number);
+}
+
+// 0, or the errno of the write that failed; `done` says how much was
+// written either way.
+int WriteFully(int fd, const char* data, size_t size, size_t& done) {
+  done = 0;
+  while (done < size) {
+    const ssize_t n = ::write(fd, data + done, size - done);
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      return n < 0 ? errno : EIO;
+    }
+  }
+  return 0;
+}
+
+// A new or renamed file lasts a crash only once its directory is synced.
+void SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// 0, or the errno; a short read is EIO.
+int ReadAt(int fd, char* data, size_t size, int64_t offset) {
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd, data + done, size - done,
+                              static_cast<off_t>(offset + done));
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      return n < 0 ? errno : EIO;
+    }
+  }
+  return 0;
+}
+
+absl::StatusOr<std::string> ToJsonLine(DecisionEntry& entry) {
+  const v1::Decision decision = ToDecisionProto(entry);
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = false;
+  options.always_print_primitive_fields = true;
+  options.preserve_proto_field_names = true;
+  std::string line;
+  if (auto status =
+          google::protobuf::util::MessageToJsonString(decision, &line, options);
+      !status.ok()) {
+    return absl::InvalidArgumentError(std::string(status.message()));
+  }
+  line.push_back('\n');
+  line.shrink_to_fit();
+  return line;
 }
 
 }  // namespace
@@ -53,48 +138,207 @@ absl::Status DecisionLogOptions::Validate() const {
 
 absl::StatusOr<std::unique_ptr<DecisionLog>> DecisionLog::Open(
     DecisionLogOptions options) {
+  return OpenForTest(std::move(options), {});
+}
+
+absl::StatusOr<std::unique_ptr<DecisionLog>> DecisionLog::OpenForTest(
+    DecisionLogOptions options, TestHooks hooks) {
   if (absl::Status valid = options.Validate(); !valid.ok()) return valid;
   std::unique_ptr<DecisionLog> log(new DecisionLog(std::move(options)));
-  const std::string& path = log->options_.path;
-  log->file_ = std::fopen(path.c_str(), "a");
-  if (log->file_ == nullptr) {
-    return absl::UnavailableError(absl::StrCat(
-        "decision log: cannot open ", path, ": ", std::strerror(errno)));
+  log->clock_ = std::move(hooks.clock);
+  {
+    absl::MutexLock lock(&log->mu_);
+    log->hold_ = hooks.hold_writer;
   }
-  std::error_code error;
-  const auto size = std::filesystem::file_size(path, error);
-  log->file_bytes_ = error ? 0 : static_cast<int64_t>(size);
+  // On failure the destructor closes what was opened.
+  if (absl::Status opened = log->OpenFile(); !opened.ok()) return opened;
+  if (absl::Status recovered = log->RecoverTornTail(); !recovered.ok()) {
+    return recovered;
+  }
   log->writer_ = std::thread([raw = log.get()] { raw->WriterLoop(); });
   return log;
+}
+
+absl::Status DecisionLog::OpenFile() {
+  const std::string& path = options_.path;
+  const std::string dir = Directory(path);
+  const std::string lock_path = absl::StrCat(dir, "/", kLockFileName);
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) {
+    const int error = errno;
+    return absl::UnavailableError(
+        absl::StrCat("decision log: cannot create the lock file ", lock_path,
+                     ": ", ErrnoMessage(error)));
+  }
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    if (error != EWOULDBLOCK) {
+      return absl::UnavailableError(absl::StrCat(
+          "decision log: cannot lock ", lock_path, ": ", ErrnoMessage(error)));
+    }
+    char holder[32] = {};
+    const ssize_t n = ::pread(lock_fd_, holder, sizeof(holder) - 1, 0);
+    const std::string pid(absl::StripAsciiWhitespace(
+        absl::string_view(holder, n > 0 ? static_cast<size_t>(n) : 0)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "decision log: the directory ", dir, " is in use by another process",
+        pid.empty() || !std::all_of(pid.begin(), pid.end(), absl::ascii_isdigit)
+            ? ""
+            : absl::StrCat(" (pid ", pid, ")"),
+        ", which holds its lock ", lock_path,
+        "; give each daemon a decision log directory of its own"));
+  }
+  // The pid only makes a second daemon's error clearer: failing to write it
+  // is not an error.
+  const std::string pid = absl::StrCat(::getpid(), "\n");
+  if (::ftruncate(lock_fd_, 0) == 0) {
+    [[maybe_unused]] const ssize_t n =
+        ::pwrite(lock_fd_, pid.data(), pid.size(), 0);
+  }
+
+  const bool existed = std::filesystem::exists(path);
+  // O_NONBLOCK: a FIFO must not block the open before it is refused.
+  fd_ = ::open(path.c_str(),
+               O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
+  if (fd_ < 0) {
+    const int error = errno;
+    return absl::UnavailableError(absl::StrCat(
+        "decision log: cannot open ", path, ": ", ErrnoMessage(error)));
+  }
+  struct stat st;
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("decision log: ", path, " is not a regular file"));
+  }
+  ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+  file_bytes_ = static_cast<int64_t>(st.st_size);
+  if (!existed) SyncDirectory(dir);
+  return absl::OkStatus();
+}
+
+absl::Status DecisionLog::RecoverTornTail() {
+  const std::string& path = options_.path;
+  const int64_t size = file_bytes_;
+  if (size == 0) return absl::OkStatus();
+  auto read_failed = [&](int error) {
+    return absl::UnavailableError(
+        absl::StrCat("decision log: cannot read the end of ", path, ": ",
+                     ErrnoMessage(error), "; nothing was changed"));
+  };
+  char last = 0;
+  if (int error = ReadAt(fd_, &last, 1, size - 1); error != 0) {
+    return read_failed(error);
+  }
+  if (last == '\n') return absl::OkStatus();
+
+  // The torn line starts after the last newline.
+  int64_t start = 0;
+  std::string chunk(size_t{1} << 16, '\0');
+  for (int64_t end = size; end > 0;) {
+    const int64_t n = std::min<int64_t>(end, chunk.size());
+    if (int error = ReadAt(fd_, chunk.data(), n, end - n); error != 0) {
+      return read_failed(error);
+    }
+    const void* newline = ::memrchr(chunk.data(), '\n', n);
+    if (newline != nullptr) {
+      start = end - n + (static_cast<const char*>(newline) - chunk.data()) + 1;
+      break;
+    }
+    end -= n;
+  }
+  const int64_t tail = size - start;
+  char first = 0;
+  if (int error = ReadAt(fd_, &first, 1, start); error != 0) {
+    return read_failed(error);
+  }
+  if (first != '{') {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "decision log: %s ends with %d bytes without a newline that do not "
+        "start a decision: not a decision log? It was left as it is",
+        path, tail));
+  }
+
+  // A whole decision that only misses its newline is kept.
+  bool whole = last == '}' && tail > kMaxTailCheckBytes;
+  if (last == '}' && !whole) {
+    std::string text(static_cast<size_t>(tail), '\0');
+    if (int error = ReadAt(fd_, text.data(), text.size(), start); error != 0) {
+      return read_failed(error);
+    }
+    v1::Decision decision;
+    whole = google::protobuf::util::JsonStringToMessage(text, &decision).ok();
+  }
+  if (whole) {
+    size_t done = 0;
+    if (int error = WriteFully(fd_, "\n", 1, done); error != 0) {
+      return absl::UnavailableError(
+          absl::StrCat("decision log: cannot end the last line of ", path, ": ",
+                       ErrnoMessage(error)));
+    }
+    file_bytes_ += 1;
+    LogEvent("decision_log_tail_ended",
+             {{"path", path}, {"bytes", absl::StrCat(tail)}});
+    return absl::OkStatus();
+  }
+  if (::ftruncate(fd_, start) != 0) {
+    const int error = errno;
+    return absl::UnavailableError(
+        absl::StrCat("decision log: cannot cut the torn last line of ", path,
+                     ": ", ErrnoMessage(error)));
+  }
+  ::fdatasync(fd_);
+  file_bytes_ = start;
+  LogEvent("decision_log_torn_tail_cut", {{"path", path},
+                                          {"offset", absl::StrCat(start)},
+                                          {"bytes", absl::StrCat(tail)}});
+  return absl::OkStatus();
 }
 
 DecisionLog::~DecisionLog() { Close(); }
 
 bool DecisionLog::Record(DecisionEntry entry) {
-  // The encoded size stands for the memory the entry holds.
-  const int64_t bytes = static_cast<int64_t>(entry.state.ByteSizeLong() +
-                                             entry.plan.ByteSizeLong()) +
-                        256;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_ || pending_count_ >= options_.queue_capacity) {
+      ++stats_.dropped;
+      return false;
+    }
+  }
+  // Serialized here, so that the queue holds exactly what will be written
+  // and Record is false for what cannot be.
+  absl::StatusOr<std::string> line = ToJsonLine(entry);
   absl::MutexLock lock(&mu_);
+  if (!line.ok()) {
+    ++stats_.serialize_errors;
+    last_serialize_error_ =
+        std::string(line.status().message().substr(0, kMaxErrorBytes));
+    return false;
+  }
+  const int64_t bytes = LineMemory(*line);
   if (stopping_ || pending_count_ >= options_.queue_capacity ||
       pending_bytes_ + bytes > options_.queue_max_bytes) {
     ++stats_.dropped;
     return false;
   }
-  queue_.emplace_back(std::move(entry), bytes);
+  queue_.push_back(*std::move(line));
   ++pending_count_;
   pending_bytes_ += bytes;
   ++stats_.recorded;
   return true;
 }
 
-void DecisionLog::Close() {
-  std::call_once(close_once_, [this] {
+void DecisionLog::Close(absl::Time deadline) {
+  std::call_once(close_once_, [this, deadline] {
     {
       absl::MutexLock lock(&mu_);
       stopping_ = true;
+      deadline_ = deadline;
     }
     if (writer_.joinable()) writer_.join();
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the lock
+    lock_fd_ = -1;
   });
 }
 
@@ -109,58 +353,101 @@ void DecisionLog::WaitUntilWrittenForTest() {
 }
 
 void DecisionLog::WriterLoop() {
-  int64_t reported_dropped = 0;
-  absl::Time last_report = absl::InfinitePast();
   while (true) {
-    std::deque<std::pair<DecisionEntry, int64_t>> batch;
+    std::deque<std::string> batch;
     bool stopping = false;
     {
       absl::MutexLock lock(&mu_);
       mu_.AwaitWithTimeout(
           absl::Condition(this, &DecisionLog::HasWorkOrStopping),
-          kDropReportInterval);
-      batch.swap(queue_);
+          kReportInterval);
+      if (!hold_ || stopping_) batch.swap(queue_);
       stopping = stopping_;
     }
-    int64_t written = 0, failed = 0, bytes = 0;
-    const int64_t rotations_before = rotations_;
-    for (auto& [entry, entry_bytes] : batch) {
-      (Write(entry) ? written : failed) += 1;
-      bytes += entry_bytes;
+    int64_t written = 0, failed = 0, unwritten = 0, bytes = 0;
+    for (std::string& line : batch) {
+      bytes += LineMemory(line);
+      // Close may come while a batch is being written: look each time.
+      absl::Time deadline = absl::InfiniteFuture();
+      {
+        absl::MutexLock lock(&mu_);
+        if (stopping_) deadline = deadline_;
+      }
+      if (deadline != absl::InfiniteFuture() && Now() >= deadline) {
+        ++unwritten;
+        continue;
+      }
+      if (const int error = WriteLine(line); error != 0) {
+        ++failed;
+        last_errno_ = error;
+      } else {
+        ++written;
+      }
+      std::string().swap(line);
     }
-    // Lines lost in a failed flush were counted as written; the event below
-    // says so.
-    const bool flush_failed = file_ != nullptr && std::fflush(file_) != 0;
-    int64_t dropped = 0;
+    if (written > 0) Sync();
     {
       absl::MutexLock lock(&mu_);
       stats_.written += written;
       stats_.write_errors += failed;
-      stats_.rotations += rotations_ - rotations_before;
+      stats_.unwritten_at_close += unwritten;
       pending_count_ -= static_cast<int64_t>(batch.size());
       pending_bytes_ -= bytes;
-      dropped = stats_.dropped;
     }
-    if (failed > 0 || flush_failed) {
-      LogEvent("decision_log_write_failed",
-               {{"path", options_.path},
-                {"lines", absl::StrCat(failed)},
-                {"flush", flush_failed ? "failed" : "ok"}});
-    }
-    const absl::Time now = absl::Now();
-    if (dropped > reported_dropped &&
-        (stopping || now - last_report >= kDropReportInterval)) {
-      LogEvent("decision_log_dropped",
-               {{"dropped", absl::StrCat(dropped - reported_dropped)},
-                {"dropped_total", absl::StrCat(dropped)},
-                {"reason", "queue full"}});
-      reported_dropped = dropped;
-      last_report = now;
-    }
-    if (stopping && batch.empty()) break;
+    const bool done = stopping && batch.empty();
+    Report(done);
+    if (done) break;
   }
-  if (file_ != nullptr) std::fclose(file_);
-  file_ = nullptr;
+}
+
+void DecisionLog::Report(bool closing) {
+  Stats stats;
+  std::string serialize_error;
+  {
+    absl::MutexLock lock(&mu_);
+    stats = stats_;
+    serialize_error = last_serialize_error_;
+  }
+  const absl::Time now = Now();
+  if (!closing && now - last_report_ < kReportInterval) return;
+  bool reported = false;
+  if (stats.write_errors > reported_.write_errors) {
+    LogEvent(
+        "decision_log_write_failed",
+        {{"path", options_.path},
+         {"failed", absl::StrCat(stats.write_errors - reported_.write_errors)},
+         {"failed_total", absl::StrCat(stats.write_errors)},
+         {"error", ErrnoText(last_errno_)},
+         {"errno", absl::StrCat(last_errno_)}});
+    reported = true;
+  }
+  if (stats.dropped > reported_.dropped) {
+    LogEvent("decision_log_dropped",
+             {{"dropped", absl::StrCat(stats.dropped - reported_.dropped)},
+              {"dropped_total", absl::StrCat(stats.dropped)},
+              {"reason", "queue full"},
+              {"queue_capacity", absl::StrCat(options_.queue_capacity)},
+              {"queue_max_bytes", absl::StrCat(options_.queue_max_bytes)}});
+    reported = true;
+  }
+  if (stats.serialize_errors > reported_.serialize_errors) {
+    LogEvent("decision_log_serialize_failed",
+             {{"failed", absl::StrCat(stats.serialize_errors -
+                                      reported_.serialize_errors)},
+              {"failed_total", absl::StrCat(stats.serialize_errors)},
+              {"error", serialize_error}});
+    reported = true;
+  }
+  if (closing && stats.unwritten_at_close > 0) {
+    LogEvent("decision_log_close_deadline",
+             {{"path", options_.path},
+              {"written", absl::StrCat(stats.written)},
+              {"unwritten", absl::StrCat(stats.unwritten_at_close)}});
+  }
+  if (reported) {
+    reported_ = stats;
+    last_report_ = now;
+  }
 }
 
 v1::Decision ToDecisionProto(DecisionEntry& entry) {
@@ -181,37 +468,52 @@ v1::Decision ToDecisionProto(DecisionEntry& entry) {
   return decision;
 }
 
-bool DecisionLog::Write(DecisionEntry& entry) {
-  const v1::Decision decision = ToDecisionProto(entry);
-
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = false;
-  options.always_print_primitive_fields = true;
-  options.preserve_proto_field_names = true;
-  std::string line;
-  if (!google::protobuf::util::MessageToJsonString(decision, &line, options)
-           .ok()) {
-    return false;
-  }
-  line.push_back('\n');
+int DecisionLog::WriteLine(const std::string& line) {
   const auto size = static_cast<int64_t>(line.size());
   if (file_bytes_ > 0 && file_bytes_ + size > options_.max_file_bytes) {
-    Rotate();
+    if (const int error = Rotate(); error != 0) return error;
   }
-  if (file_ == nullptr) {  // a failed rotation: try again
-    file_ = std::fopen(options_.path.c_str(), "a");
-    if (file_ == nullptr) return false;
+  if (fd_ < 0) {  // a failed rotation: try again
+    fd_ = ::open(options_.path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
+                 0644);
+    if (fd_ < 0) return errno;
+    struct stat st;
+    file_bytes_ = ::fstat(fd_, &st) == 0 ? st.st_size : 0;
   }
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
-    return false;
+  size_t done = 0;
+  if (needs_newline_) {
+    if (const int error = WriteFully(fd_, "\n", 1, done); error != 0) {
+      return error;
+    }
+    file_bytes_ += 1;
+    needs_newline_ = false;
   }
-  file_bytes_ += size;
-  return true;
+  const int error = WriteFully(fd_, line.data(), line.size(), done);
+  if (error == 0) {
+    file_bytes_ += size;
+    return 0;
+  }
+  // Cut the part that was written, so that the next line starts on its
+  // own; if that fails too, the next line ends it first.
+  if (done > 0 && ::ftruncate(fd_, file_bytes_) != 0) {
+    file_bytes_ += static_cast<int64_t>(done);
+    needs_newline_ = true;
+  }
+  return error;
 }
 
-void DecisionLog::Rotate() {
-  std::fclose(file_);
-  file_ = nullptr;
+void DecisionLog::Sync() {
+  if (fd_ >= 0 && ::fdatasync(fd_) != 0 && errno != EINVAL) {
+    last_errno_ = errno;
+    absl::MutexLock lock(&mu_);
+    ++stats_.write_errors;
+  }
+}
+
+int DecisionLog::Rotate() {
+  Sync();
+  ::close(fd_);
+  fd_ = -1;
   const std::string& path = options_.path;
   std::error_code ignored;  // missing older files are normal
   if (options_.max_files == 1) {
@@ -223,9 +525,16 @@ void DecisionLog::Rotate() {
     }
     std::filesystem::rename(path, Rotated(path, 1), ignored);
   }
-  file_ = std::fopen(path.c_str(), "a");
+  // Whatever happens next, the files have moved on: a failed open is
+  // retried by the next write, not by another rotation.
   file_bytes_ = 0;
-  ++rotations_;
+  needs_newline_ = false;
+  fd_ = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) return errno;
+  SyncDirectory(Directory(path));
+  absl::MutexLock lock(&mu_);
+  ++stats_.rotations;
+  return 0;
 }
 
 }  // namespace spotburst::sidecar

@@ -7,25 +7,43 @@
 // everything `spotburst replay` needs to make the decision again.
 //
 // Bounded in memory and on disk, whatever the load:
-// - Record never blocks on disk: it queues the decision for the writer
-//   thread. When the queue holds queue_capacity decisions or
-//   queue_max_bytes bytes, the decision is dropped and counted instead
-//   (the writer reports the count in the daemon's log, once a second at
-//   most).
+// - Record turns the decision into its line at once, on the caller's
+//   thread, and queues the line for the writer thread; it never waits for
+//   the disk. The queue holds at most queue_capacity lines and
+//   queue_max_bytes bytes of them (the memory the lines take); past either,
+//   the decision is dropped and counted (the writer reports the count, once
+//   a second at most).
 // - The file is rotated before a line would take it past max_file_bytes:
 //   path -> path.1 -> path.2 ..., keeping max_files files in all. A single
 //   line larger than max_file_bytes gets a file of its own.
+//
+// Durable and recoverable:
+// - One process at a time: Open takes an exclusive lock on a lock file in
+//   the log's directory (spotburst-decision-log.lock, holding the owner's
+//   pid) and refuses to start while another process holds it.
+// - A line is written whole or not at all: a write that fails midway (a
+//   full disk, EFBIG past a file size limit) is cut off again, so the next
+//   line starts on a line of its own. Each batch of lines is fdatasync'ed.
+// - A crash can still leave the last line unfinished. Open cuts such a tail
+//   (bytes after the last newline that are not a whole decision) and logs
+//   how many bytes it cut; a whole decision that only lacks its newline
+//   gets one.
+// - Failed writes are counted and logged once a second at most, with the
+//   system's error. (SIGXFSZ must be ignored for writes past RLIMIT_FSIZE
+//   to fail with EFBIG rather than kill the process; spotburstd does.)
+// - Close(deadline) writes what is queued until the deadline, then drops
+//   the rest and says how many it dropped.
 // Thread-safe.
 //
 //   SPOTBURST_ASSIGN_OR_RETURN(auto log, DecisionLog::Open({.path = p}));
 //   log->Record(std::move(entry));  // from any request thread
-//   log->Close();                   // writes what is queued, then stops
+//   log->Close(deadline);           // writes what is queued, then stops
 #ifndef SPOTBURST_SIDECAR_DECISION_LOG_H_
 #define SPOTBURST_SIDECAR_DECISION_LOG_H_
 
 #include <cstdint>
-#include <cstdio>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,7 +70,7 @@ struct DecisionLogOptions {
   int max_files = 5;
   // Decisions waiting for the writer, at most. >= 1.
   int queue_capacity = 1024;
-  // Encoded bytes of the decisions waiting for the writer, at most. >= 65536.
+  // Memory the lines waiting for the writer take, bytes, at most. >= 65536.
   int64_t queue_max_bytes = int64_t{64} << 20;
 
   // InvalidArgument naming the field, the value and the accepted range.
@@ -81,65 +99,98 @@ v1::Decision ToDecisionProto(DecisionEntry& entry);
 
 class DecisionLog {
  public:
-  // Opens (appends to) the file and starts the writer. InvalidArgument for
-  // bad options; Unavailable when the file cannot be opened.
+  // Locks the directory, opens (appends to) the file, cuts a torn last line
+  // and starts the writer. InvalidArgument for bad options;
+  // FailedPrecondition when another process holds the directory's lock or
+  // the file is not a decision log (a tail that is not one is never cut);
+  // Unavailable when the file cannot be opened or read.
   static absl::StatusOr<std::unique_ptr<DecisionLog>> Open(
       DecisionLogOptions options);
+
+  // For tests: a writer that waits for Close before writing anything, and
+  // the clock the writer reads deadlines and report intervals on.
+  struct TestHooks {
+    bool hold_writer = false;
+    std::function<absl::Time()> clock;
+  };
+  static absl::StatusOr<std::unique_ptr<DecisionLog>> OpenForTest(
+      DecisionLogOptions options, TestHooks hooks);
 
   DecisionLog(const DecisionLog&) = delete;
   DecisionLog& operator=(const DecisionLog&) = delete;
   ~DecisionLog();  // Close()
 
-  // Queues `entry` for writing. False when it was dropped: the queue is
-  // full, or the log is closed. Never blocks on disk.
+  // Serializes `entry` and queues its line for writing. True when the line
+  // was made and accepted into the queue: it is then written unless a write
+  // fails or Close's deadline passes first (both counted and logged). False
+  // when the decision cannot be written as JSON (e.g. a timestamp past year
+  // 9999), the queue is full, or the log is closed. Never blocks on disk.
   bool Record(DecisionEntry entry);
 
-  // Writes everything queued, closes the file and stops the writer; later
-  // Records are dropped. Idempotent.
-  void Close();
+  // Writes what is queued until `deadline`, drops the rest (counted in
+  // unwritten_at_close and logged), closes the file and the lock and stops
+  // the writer; later Records are dropped. Idempotent.
+  void Close(absl::Time deadline = absl::InfiniteFuture());
 
   struct Stats {
-    int64_t recorded = 0;  // accepted by Record
-    int64_t dropped = 0;   // refused by Record
-    int64_t written = 0;   // lines written
-    int64_t write_errors = 0;
+    int64_t recorded = 0;            // accepted by Record
+    int64_t dropped = 0;             // refused by Record: queue full or closed
+    int64_t serialize_errors = 0;    // refused by Record: no JSON for it
+    int64_t written = 0;             // lines written
+    int64_t write_errors = 0;        // lines that failed to be written
+    int64_t unwritten_at_close = 0;  // accepted, not written by the deadline
     int64_t rotations = 0;
   };
   Stats stats() const;
 
   // Blocks until every decision Record accepted so far is written (or
-  // failed to be).
+  // failed to be, or dropped at Close).
   void WaitUntilWrittenForTest();
 
  private:
   explicit DecisionLog(DecisionLogOptions options)
       : options_(std::move(options)) {}
 
+  absl::Status OpenFile();         // before the writer starts
+  absl::Status RecoverTornTail();  // before the writer starts
   void WriterLoop();
-  bool Write(DecisionEntry& entry);  // writer thread only
-  void Rotate();                     // writer thread only
+  int WriteLine(const std::string& line);  // writer thread; 0 or an errno
+  int Rotate();                            // writer thread; 0 or an errno
+  void Sync();                             // writer thread
+  void Report(bool closing);               // writer thread
+  absl::Time Now() const { return clock_ ? clock_() : absl::Now(); }
+
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return !queue_.empty() || stopping_;
+    return (!queue_.empty() && !hold_) || stopping_;
   }
   bool AllWritten() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return pending_count_ == 0;
   }
 
   const DecisionLogOptions options_;
+  std::function<absl::Time()> clock_;
 
   mutable absl::Mutex mu_;
-  std::deque<std::pair<DecisionEntry, int64_t>> queue_ ABSL_GUARDED_BY(mu_);
-  // Decisions (and their bytes) accepted and not yet written: the queue
-  // plus the batch the writer holds.
+  std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
+  // Lines (and their memory) accepted and not yet written: the queue plus
+  // the batch the writer holds.
   int64_t pending_count_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t pending_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool hold_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time deadline_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
   Stats stats_ ABSL_GUARDED_BY(mu_);
+  std::string last_serialize_error_ ABSL_GUARDED_BY(mu_);
 
   // Owned by the writer thread once it runs.
-  std::FILE* file_ = nullptr;
+  int lock_fd_ = -1;
+  int fd_ = -1;
   int64_t file_bytes_ = 0;
-  int64_t rotations_ = 0;
+  bool needs_newline_ = false;  // a torn line could not be cut
+  int last_errno_ = 0;
+  // What the last report said, to report only what is new.
+  Stats reported_;
+  absl::Time last_report_ = absl::InfinitePast();
   std::thread writer_;
   std::once_flag close_once_;
 };

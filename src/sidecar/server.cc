@@ -182,7 +182,8 @@ void SidecarServer::Shutdown(absl::Time deadline) {
       server_->Shutdown(absl::ToChronoTime(deadline));
       server_->Wait();
     }
-    if (decision_log_ != nullptr) decision_log_->Close();
+    // What is still queued gets what is left of the grace period.
+    if (decision_log_ != nullptr) decision_log_->Close(deadline);
   });
 }
 

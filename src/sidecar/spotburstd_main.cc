@@ -129,6 +129,9 @@ int Run() {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Past a file size limit (ulimit -f) a write then fails with EFBIG, which
+  // the decision log reports, instead of killing the daemon.
+  signal(SIGXFSZ, SIG_IGN);
   gpr_set_log_function(LogGrpcMessage);
 
   absl::StatusOr<SidecarOptions> options = OptionsFromFlags();
@@ -180,7 +183,9 @@ int Run() {
              {{"written", absl::StrCat(stats.written)},
               {"dropped", absl::StrCat(stats.dropped)},
               {"write_errors", absl::StrCat(stats.write_errors)},
-              {"rotations", absl::StrCat(stats.rotations)}});
+              {"rotations", absl::StrCat(stats.rotations)},
+              {"serialize_errors", absl::StrCat(stats.serialize_errors)},
+              {"unwritten_at_close", absl::StrCat(stats.unwritten_at_close)}});
   }
   LogEvent("stopped", {});
   return 0;

@@ -2,14 +2,17 @@
 // and `spotburst replay` over it reports exactly the plans that change.
 #include "sidecar/decision_log.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "sidecar/event_log.h"
 #include "sidecar_testing.h"
 
 namespace spotburst::testing {
@@ -18,6 +21,7 @@ namespace {
 using sidecar::DecisionEntry;
 using sidecar::DecisionLog;
 using sidecar::DecisionLogOptions;
+using sidecar::ScopedEventCapture;
 using ::testing::HasSubstr;
 
 std::vector<std::string> Lines(const std::string& path) {
@@ -34,6 +38,30 @@ DecisionEntry Entry(int i) {
   entry.policy_name = "exp1";
   entry.state = ExampleStateProto();
   return entry;
+}
+
+// The decision ids of the file's lines; "<unparsable>" for a line that is
+// not a whole Decision.
+std::vector<std::string> DecisionIds(const std::string& path) {
+  std::vector<std::string> ids;
+  for (const std::string& line : Lines(path)) {
+    v1::Decision decision;
+    ids.push_back(
+        google::protobuf::util::JsonStringToMessage(line, &decision).ok()
+            ? decision.decision_id()
+            : "<unparsable>");
+  }
+  return ids;
+}
+
+// The captured events that start with `prefix`.
+std::vector<std::string> Events(const ScopedEventCapture& capture,
+                                const std::string& prefix) {
+  std::vector<std::string> out;
+  for (const std::string& line : capture.lines()) {
+    if (absl::StartsWith(line, prefix)) out.push_back(line);
+  }
+  return out;
 }
 
 TEST(DecisionLog, WritesOneParsableDecisionPerLine) {
@@ -69,9 +97,9 @@ TEST(DecisionLog, RotatesAndKeepsAtMostMaxFiles) {
     files.push_back(file.path().filename().string());
     EXPECT_LE(std::filesystem::file_size(file.path()), 8192u);
   }
-  EXPECT_THAT(files,
-              ::testing::UnorderedElementsAre(
-                  "decisions.jsonl", "decisions.jsonl.1", "decisions.jsonl.2"));
+  EXPECT_THAT(files, ::testing::UnorderedElementsAre(
+                         "decisions.jsonl", "decisions.jsonl.1",
+                         "decisions.jsonl.2", "spotburst-decision-log.lock"));
   // The newest decision is the last line of the current file.
   EXPECT_THAT(Lines(path).back(), HasSubstr("\"decision_id\":\"d-199\""));
 }
@@ -99,6 +127,158 @@ TEST(DecisionLog, BadOptionsNameTheField) {
   EXPECT_EQ(log.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(log.status().message()),
               ::testing::StartsWith("decision_log.max_files: 0"));
+}
+
+// Two complete decisions, then one cut short by a crash.
+std::string WriteCrashedLog(const std::string& path) {
+  {
+    auto log = DecisionLog::Open({.path = path});
+    EXPECT_TRUE(log.ok()) << log.status();
+    for (int i = 0; i < 2; ++i) EXPECT_TRUE((*log)->Record(Entry(i)));
+  }
+  const std::string torn = "{\"decision_id\":\"d-torn\",\"time\":\"2023-11";
+  std::ofstream(path, std::ios::app) << torn;
+  return torn;
+}
+
+TEST(DecisionLog, ATornLastLineIsCutOnOpenSoTheNextDecisionIsWhole) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  const std::string torn = WriteCrashedLog(path);
+  const auto complete_bytes = std::filesystem::file_size(path) - torn.size();
+
+  ScopedEventCapture capture;
+  auto log = DecisionLog::Open({.path = path});
+  ASSERT_TRUE(log.ok()) << log.status();
+  EXPECT_TRUE((*log)->Record(Entry(7)));
+  (*log)->Close();
+
+  EXPECT_THAT(DecisionIds(path), ::testing::ElementsAre("d-0", "d-1", "d-7"));
+  EXPECT_THAT(Events(capture, "event=decision_log_torn_tail_cut"),
+              ::testing::ElementsAre(absl::StrCat(
+                  "event=decision_log_torn_tail_cut path=", path,
+                  " offset=", complete_bytes, " bytes=", torn.size())));
+}
+
+TEST(DecisionLog, ACompleteDecisionMissingOnlyItsNewlineIsKept) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  {
+    auto log = DecisionLog::Open({.path = path});
+    ASSERT_TRUE(log.ok()) << log.status();
+    EXPECT_TRUE((*log)->Record(Entry(0)));
+  }
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 1);
+
+  ScopedEventCapture capture;
+  auto log = DecisionLog::Open({.path = path});
+  ASSERT_TRUE(log.ok()) << log.status();
+  EXPECT_TRUE((*log)->Record(Entry(1)));
+  (*log)->Close();
+  EXPECT_THAT(DecisionIds(path), ::testing::ElementsAre("d-0", "d-1"));
+  EXPECT_THAT(Events(capture, "event=decision_log_tail_ended"),
+              ::testing::SizeIs(1));
+}
+
+TEST(DecisionLog, AFileThatDoesNotEndLikeADecisionLogIsRefusedUnchanged) {
+  const std::string path = MakeTempDir() + "/notes.txt";
+  WriteAll(path, "line one\nsomething else, no newline");
+  auto log = DecisionLog::Open({.path = path});
+  EXPECT_EQ(log.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(log.status().message()), HasSubstr(path));
+  EXPECT_EQ(ReadAll(path), "line one\nsomething else, no newline");
+}
+
+TEST(DecisionLog, RecordedIsFalseForADecisionThatCannotBeWritten) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  ScopedEventCapture capture;
+  auto log = DecisionLog::Open({.path = path});
+  ASSERT_TRUE(log.ok()) << log.status();
+  DecisionEntry bad = Entry(1);
+  // The binary form takes any seconds; the JSON form only years 1-9999.
+  bad.state.mutable_fleet()
+      ->mutable_instances(0)
+      ->mutable_launch_time()
+      ->set_seconds(int64_t{1} << 40);
+  EXPECT_FALSE((*log)->Record(std::move(bad)));
+  EXPECT_TRUE((*log)->Record(Entry(2)));
+  (*log)->Close();
+
+  const DecisionLog::Stats stats = (*log)->stats();
+  EXPECT_EQ(stats.recorded, 1);
+  EXPECT_EQ(stats.serialize_errors, 1);
+  EXPECT_EQ(stats.written, 1);
+  EXPECT_THAT(DecisionIds(path), ::testing::ElementsAre("d-2"));
+  EXPECT_THAT(Events(capture, "event=decision_log_serialize_failed"),
+              ::testing::SizeIs(1));
+}
+
+TEST(DecisionLog, ASecondLogInTheSameDirectoryIsRefusedWhileTheFirstIsOpen) {
+  const std::string dir = MakeTempDir();
+  auto first = DecisionLog::Open({.path = dir + "/a.jsonl"});
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = DecisionLog::Open({.path = dir + "/b.jsonl"});
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(second.status().message()),
+              ::testing::AllOf(HasSubstr(dir), HasSubstr("another process")));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/b.jsonl"));
+
+  (*first)->Close();
+  EXPECT_TRUE(DecisionLog::Open({.path = dir + "/b.jsonl"}).ok());
+}
+
+TEST(DecisionLog, TheQueueHoldsAtMostQueueMaxBytesOfDecisionsAsWritten) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  auto log = DecisionLog::OpenForTest({.path = path, .queue_max_bytes = 65536},
+                                      {.hold_writer = true});
+  ASSERT_TRUE(log.ok()) << log.status();
+  int accepted = 0, refused = 0;
+  for (int i = 0; refused < 3; ++i) {
+    ((*log)->Record(Entry(i)) ? accepted : refused) += 1;
+  }
+  (*log)->Close();
+
+  const DecisionLog::Stats stats = (*log)->stats();
+  EXPECT_EQ(stats.recorded, accepted);
+  EXPECT_EQ(stats.dropped, 3);
+  // Everything accepted was waiting at once: its bytes are the bound's.
+  EXPECT_EQ(stats.written, accepted);
+  EXPECT_LE(std::filesystem::file_size(path), 65536u);
+  EXPECT_GT(std::filesystem::file_size(path), 65536u / 2);
+}
+
+TEST(DecisionLog, CloseWritesWhatFitsBeforeTheDeadlineThenSaysWhatItDropped) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  // A clock that moves one second each time it is read.
+  const absl::Time start = absl::FromUnixSeconds(1700000000);
+  auto ticks = std::make_shared<std::atomic<int64_t>>(0);
+  auto log = DecisionLog::OpenForTest(
+      {.path = path}, {.hold_writer = true, .clock = [start, ticks] {
+                         return start + absl::Seconds(ticks->fetch_add(1));
+                       }});
+  ASSERT_TRUE(log.ok()) << log.status();
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE((*log)->Record(Entry(i)));
+
+  ScopedEventCapture capture;
+  (*log)->Close(start + absl::Seconds(20));
+  const DecisionLog::Stats stats = (*log)->stats();
+  EXPECT_GT(stats.written, 0);
+  EXPECT_LT(stats.written, 100);
+  EXPECT_EQ(stats.written + stats.unwritten_at_close, 100);
+  EXPECT_EQ(static_cast<int64_t>(Lines(path).size()), stats.written);
+  EXPECT_THAT(Events(capture, "event=decision_log_close_deadline"),
+              ::testing::ElementsAre(HasSubstr(
+                  absl::StrCat("written=", stats.written,
+                               " unwritten=", stats.unwritten_at_close))));
+}
+
+TEST(DecisionLog, CloseWithADeadlinePassedWritesNothingMore) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  auto log = DecisionLog::OpenForTest({.path = path}, {.hold_writer = true});
+  ASSERT_TRUE(log.ok()) << log.status();
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE((*log)->Record(Entry(i)));
+  (*log)->Close(absl::Now() - absl::Seconds(1));
+  EXPECT_EQ((*log)->stats().written, 0);
+  EXPECT_EQ((*log)->stats().unwritten_at_close, 10);
+  EXPECT_EQ(std::filesystem::file_size(path), 0u);
 }
 
 // Decisions made through the server, then replayed by the CLI.
