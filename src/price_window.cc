@@ -3,14 +3,24 @@
 // Points form a step function. `points_` holds every point that can still
 // matter: the first may lie before the window start (it is the price in force
 // there). Min and max come from monotonic deques over the same points; the
-// time-weighted mean from a running area under the step function.
+// time-weighted mean from a running area under the step function, kept with
+// compensated summation so that a large area leaving the window does not
+// take the small ones' digits with it.
 #include "spotburst/price_window.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_format.h"
 
 namespace spotburst {
+void PriceWindow::CompensatedSum::Add(double x) {
+  const double t = sum_ + x;
+  // The low-order bits lost in `t`, taken from the smaller operand.
+  compensation_ +=
+      std::abs(sum_) >= std::abs(x) ? (sum_ - t) + x : (x - t) + sum_;
+  sum_ = t;
+}
 
 PriceWindow::PriceWindow(absl::Duration length) : length_(length) {}
 
@@ -20,6 +30,13 @@ absl::Status PriceWindow::Add(absl::Time time, double price_usd) {
         "price window: price %g at %s is not a finite "
         "non-negative number",
         price_usd, absl::FormatTime(time, absl::UTCTimeZone())));
+  }
+  if (price_usd > kMaxPriceUsdPerHour) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "price window: price %g at %s is above %g USD/h, more than any "
+        "market charges",
+        price_usd, absl::FormatTime(time, absl::UTCTimeZone()),
+        kMaxPriceUsdPerHour));
   }
   const int64_t seconds = absl::ToUnixSeconds(time);
   if (!points_.empty()) {
@@ -37,15 +54,11 @@ absl::Status PriceWindow::Add(absl::Time time, double price_usd) {
       min_candidates_.pop_back();
       max_candidates_.pop_back();
       if (!points_.empty()) {
-        closed_area_ -= static_cast<long double>(points_.back().price) *
-                        (last.seconds - points_.back().seconds);
+        closed_area_.Add(-Area(points_.back(), last.seconds));
       }
     }
   }
-  if (!points_.empty()) {
-    closed_area_ += static_cast<long double>(points_.back().price) *
-                    (seconds - points_.back().seconds);
-  }
+  if (!points_.empty()) closed_area_.Add(Area(points_.back(), seconds));
   const Point point{seconds, price_usd};
   points_.push_back(point);
   while (!min_candidates_.empty() && min_candidates_.back().price >= price_usd)
@@ -61,8 +74,7 @@ void PriceWindow::Evict(int64_t window_start) {
   // The front point leaves once the next one already holds at window start.
   while (points_.size() >= 2 && points_[1].seconds <= window_start) {
     const Point gone = points_.front();
-    closed_area_ -= static_cast<long double>(gone.price) *
-                    (points_[1].seconds - gone.seconds);
+    closed_area_.Add(-Area(gone, points_[1].seconds));
     points_.pop_front();
     if (min_candidates_.front().seconds == gone.seconds)
       min_candidates_.pop_front();
@@ -83,15 +95,18 @@ PriceStats PriceWindow::Stats(absl::Time now) {
   const Point& first = points_.front();
   const Point& last = points_.back();
   const int64_t start = std::max(first.seconds, window_start);
-  const long double area =
-      closed_area_ -
-      static_cast<long double>(first.price) * (start - first.seconds) +
-      static_cast<long double>(last.price) * (end - last.seconds);
+  CompensatedSum area = closed_area_;
+  area.Add(-Area(first, start));
+  area.Add(Area(last, end));
   stats.min_usd = min_candidates_.front().price;
   stats.max_usd = max_candidates_.front().price;
   stats.current_usd = last.price;
+  // A mean of the window's prices lies between their min and max; the
+  // clamp only removes rounding at the edges.
   stats.mean_usd =
-      end > start ? static_cast<double>(area / (end - start)) : last.price;
+      end > start ? std::clamp(area.Value() / static_cast<double>(end - start),
+                               stats.min_usd, stats.max_usd)
+                  : last.price;
   stats.points = static_cast<int64_t>(points_.size());
   stats.last_change = absl::FromUnixSeconds(last.seconds);
   return stats;

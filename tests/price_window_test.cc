@@ -89,6 +89,56 @@ PriceStats Brute(const std::vector<std::pair<int64_t, double>>& points,
   return s;
 }
 
+TEST(PriceWindow, RefusesAPriceNoMarketChargesAndStaysUnchanged) {
+  PriceWindow window(absl::Hours(1));
+  ASSERT_THAT(window.Add(At(0), 0.10), IsOk());
+  EXPECT_THAT(window.Add(At(600), 1e20),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::HasSubstr("above 1000 USD/h")));
+  EXPECT_THAT(window.Add(At(600), kMaxPriceUsdPerHour + 0.01),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  ASSERT_THAT(window.Add(At(1200), kMaxPriceUsdPerHour), IsOk());
+  const PriceStats s = window.Stats(At(1800));
+  EXPECT_EQ(s.points, 2);
+  EXPECT_DOUBLE_EQ(s.max_usd, kMaxPriceUsdPerHour);
+}
+
+// The operator's case, at the largest price allowed: a huge price five
+// weeks back, then weeks of tiny ones. Once it has left the window the
+// statistics are those of the tiny prices alone, to the last few bits.
+TEST(PriceWindow, AHugePriceLeavingTheWindowLeavesTheMeanExact) {
+  const int64_t week = 7 * 86400;
+  PriceWindow window(absl::Hours(24));
+  std::vector<std::pair<int64_t, double>> points;
+  points.emplace_back(0, kMaxPriceUsdPerHour);
+  ASSERT_THAT(window.Add(At(0), kMaxPriceUsdPerHour), IsOk());
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<int64_t> gap(1, 600);
+  std::uniform_real_distribution<double> tiny(0.0001, 0.0002);
+  int64_t t = week;
+  while (t < 5 * week) {
+    points.emplace_back(t, tiny(rng));
+    ASSERT_THAT(window.Add(At(t), points.back().second), IsOk());
+    if (points.size() % 1000 == 0) window.Stats(At(t));  // evicts as it goes
+    t += gap(rng);
+  }
+  const PriceStats got = window.Stats(At(t));
+  const PriceStats want = Brute(points, t, 86400);
+  EXPECT_GT(got.mean_usd, 0);
+  EXPECT_DOUBLE_EQ(got.max_usd, want.max_usd);
+  EXPECT_NEAR(got.mean_usd, want.mean_usd, want.mean_usd * 1e-12);
+}
+
+TEST(PriceWindow, MeanStaysBetweenMinAndMax) {
+  PriceWindow window(absl::Seconds(3));
+  ASSERT_THAT(window.Add(At(0), 0.1), IsOk());
+  ASSERT_THAT(window.Add(At(1), 0.1), IsOk());
+  ASSERT_THAT(window.Add(At(2), 0.1), IsOk());
+  const PriceStats s = window.Stats(At(3));
+  EXPECT_GE(s.mean_usd, s.min_usd);
+  EXPECT_LE(s.mean_usd, s.max_usd);
+}
+
 TEST(PriceWindow, AgreesWithBruteForceOnRandomTraces) {
   std::mt19937_64 rng(3);
   std::uniform_int_distribution<int64_t> gap(1, 900);

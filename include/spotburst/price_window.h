@@ -22,12 +22,20 @@
 
 namespace spotburst {
 
+// The highest price, USD per instance-hour, that any input may carry. The
+// dearest instances cost a few hundred USD an hour on demand; a price above
+// this is a unit or parsing mistake (e.g. 1e20), and one such point would
+// dominate every statistic of the window. Price traces, states and
+// PriceWindow::Add refuse it.
+inline constexpr double kMaxPriceUsdPerHour = 1000;
+
 class PriceWindow {
  public:
   explicit PriceWindow(absl::Duration length);
 
-  // InvalidArgument for a NaN, infinite or negative price, or a time before
-  // the last point added. A point at the same time replaces the last one.
+  // InvalidArgument for a NaN, infinite or negative price, one above
+  // kMaxPriceUsdPerHour, or a time before the last point added; the window
+  // is then unchanged. A point at the same time replaces the last one.
   absl::Status Add(absl::Time time, double price_usd);
 
   // Statistics of the window ending at `now` (not before the last point).
@@ -43,14 +51,33 @@ class PriceWindow {
     double price;
   };
   void Evict(int64_t window_start);
+  // Area under the step from `p` until `until`: the same product every
+  // time, so an area added and later removed cancels exactly.
+  static double Area(const Point& p, int64_t until) {
+    return p.price * static_cast<double>(until - p.seconds);
+  }
 
   absl::Duration length_;
   std::deque<Point> points_;
   // Monotonic deques over points_: candidates for the window min / max.
   std::deque<Point> min_candidates_;
   std::deque<Point> max_candidates_;
+  // A running sum that stays exact to rounding of the terms still in it:
+  // adding a huge area and later taking it away again gives back the sum of
+  // the others (Neumaier's compensated summation), where a plain sum would
+  // have lost them and could even turn negative.
+  class CompensatedSum {
+   public:
+    void Add(double x);
+    double Value() const { return sum_ + compensation_; }
+
+   private:
+    double sum_ = 0;
+    double compensation_ = 0;
+  };
+
   // Sum of price * seconds over the closed segments between points_.
-  long double closed_area_ = 0;
+  CompensatedSum closed_area_;
 };
 
 }  // namespace spotburst
