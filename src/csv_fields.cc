@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "state_proto.h"
 
 namespace spotburst::internal {
 namespace {
@@ -92,6 +93,7 @@ bool ParseUtcDate(std::string_view s, absl::Time* out) {
       !Digits(s, 5, 2, &m) || !Digits(s, 8, 2, &d) || !ValidDate(y, m, d)) {
     return false;
   }
+  if (y < 1) return false;  // before the Timestamp range
   *out = absl::FromUnixSeconds(DaysFromCivil(y, m, d) * 86400);
   return true;
 }
@@ -107,7 +109,15 @@ bool ParseUtcTimestamp(std::string_view s, absl::Time* out) {
     return true;
   }
   std::string err;
-  return absl::ParseTime(absl::RFC3339_full, Sv(s), out, &err);
+  absl::Time t;
+  // Outside the Timestamp range a time could not be written back to JSON
+  // or gRPC, so it is refused here as it is on the wire.
+  if (!absl::ParseTime(absl::RFC3339_full, Sv(s), &t, &err) ||
+      !InTimestampRange(t)) {
+    return false;
+  }
+  *out = t;
+  return true;
 }
 
 absl::Status ParseAmount(std::string_view s, std::string_view what,

@@ -53,9 +53,11 @@ size_t SplitFields(std::string_view line,
 absl::Status CheckHeader(std::string_view want, std::string_view source,
                          LineReader& lines, bool prefix_only = false);
 
-// "YYYY-MM-DD" as midnight UTC; false for an impossible date.
+// "YYYY-MM-DD" as midnight UTC; false for an impossible date or one before
+// year 1.
 bool ParseUtcDate(std::string_view s, absl::Time* out);
-// "YYYY-MM-DDTHH:MM:SSZ" by hand, any other RFC 3339 form via absl.
+// "YYYY-MM-DDTHH:MM:SSZ" by hand, any other RFC 3339 form via absl; false
+// outside the Timestamp range (years 1 to 9999, see state_proto.h).
 bool ParseUtcTimestamp(std::string_view s, absl::Time* out);
 // A finite amount >= 0; `what` names the column in the error.
 absl::Status ParseAmount(std::string_view s, std::string_view what,

@@ -26,6 +26,7 @@
 #include "absl/strings/str_format.h"
 #include "csv_fields.h"
 #include "file_util.h"
+#include "spotburst/price_window.h"
 #include "spotburst/status_macros.h"
 
 namespace spotburst {
@@ -52,6 +53,44 @@ using internal::SplitFields;
 // Debian's abseil has its own string_view type.
 absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
 
+// Sorts a market's points by time (stably) and drops a repeated row, the
+// same time and price; the same time with another price is ambiguous and
+// an error naming both lines. `lines` holds each point's line number.
+absl::Status SortAndCollapse(std::string_view source, PriceHistory& history,
+                             std::vector<int> lines) {
+  std::vector<PricePoint>& points = history.points;
+  auto by_time = [&points](size_t a, size_t b) {
+    return points[a].time < points[b].time;
+  };
+  std::vector<size_t> order(points.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (!std::is_sorted(order.begin(), order.end(), by_time)) {
+    std::stable_sort(order.begin(), order.end(), by_time);
+  }
+  std::vector<PricePoint> sorted;
+  sorted.reserve(points.size());
+  size_t kept = 0;  // index in `points` of sorted.back()
+  for (const size_t i : order) {
+    if (!sorted.empty() && sorted.back().time == points[i].time) {
+      if (sorted.back().usd_per_hour == points[i].usd_per_hour) continue;
+      const int first = std::min(lines[kept], lines[i]);
+      const int second = std::max(lines[kept], lines[i]);
+      return LineError(
+          source, second,
+          absl::StrFormat(
+              "%s at %s costs %g here but %g on line %d", history.market.Name(),
+              absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", points[i].time,
+                               absl::UTCTimeZone()),
+              points[second == lines[i] ? i : kept].usd_per_hour,
+              points[second == lines[i] ? kept : i].usd_per_hour, first));
+    }
+    sorted.push_back(points[i]);
+    kept = i;
+  }
+  points = std::move(sorted);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<PriceHistory>> ParsePriceTraceCsv(
@@ -61,6 +100,8 @@ absl::StatusOr<std::vector<PriceHistory>> ParsePriceTraceCsv(
     return s;
   }
   std::vector<PriceHistory> histories;
+  // The line of each point, parallel to histories[i].points, for errors.
+  std::vector<std::vector<int>> line_numbers;
   // Keyed by the "availability_zone,instance_type,product" part of a row.
   absl::flat_hash_map<std::string, size_t> index;
   std::array<std::string_view, 6> f;
@@ -97,6 +138,12 @@ absl::StatusOr<std::vector<PriceHistory>> ParsePriceTraceCsv(
         !s.ok()) {
       return LineError(source, n, std::string(s.message()));
     }
+    if (point.usd_per_hour > kMaxPriceUsdPerHour) {
+      return LineError(source, n,
+                       absl::StrFormat("price %s is above %g USD/h, more than "
+                                       "any market charges",
+                                       f[5], kMaxPriceUsdPerHour));
+    }
     const std::string_view key(f[2].data(),
                                f[4].data() + f[4].size() - f[2].data());
     auto it = index.find(Sv(key));
@@ -106,17 +153,15 @@ absl::StatusOr<std::vector<PriceHistory>> ParsePriceTraceCsv(
                                       .availability_zone = std::string(f[2]),
                                       .product = std::string(f[4])},
                            .points = {}});
+      line_numbers.emplace_back();
     }
     histories[it->second].points.push_back(point);
+    line_numbers[it->second].push_back(n);
   }
   // Rows are in time order overall but a market's rows need not be.
-  for (PriceHistory& h : histories) {
-    auto by_time = [](const PricePoint& a, const PricePoint& b) {
-      return a.time < b.time;
-    };
-    if (!std::is_sorted(h.points.begin(), h.points.end(), by_time)) {
-      std::stable_sort(h.points.begin(), h.points.end(), by_time);
-    }
+  for (size_t m = 0; m < histories.size(); ++m) {
+    SPOTBURST_RETURN_IF_ERROR(
+        SortAndCollapse(source, histories[m], std::move(line_numbers[m])));
   }
   std::vector<std::pair<std::string, size_t>> names;
   names.reserve(histories.size());
@@ -169,6 +214,12 @@ absl::StatusOr<std::vector<CatalogEntry>> ParseInstanceCatalogCsv(
                       &e.on_demand_usd_per_hour);
     }
     if (!s.ok()) return LineError(source, n, std::string(s.message()));
+    if (e.on_demand_usd_per_hour > kMaxPriceUsdPerHour) {
+      return LineError(source, n,
+                       absl::StrFormat("on_demand_usd_per_hour %s is above %g "
+                                       "USD/h, more than any market charges",
+                                       f[4], kMaxPriceUsdPerHour));
+    }
     if (!f[6].empty() && !ParseUtcDate(f[6], &e.valid_from) &&
         !ParseUtcTimestamp(f[6], &e.valid_from)) {
       return LineError(source, n,

@@ -12,9 +12,6 @@
 namespace spotburst::internal {
 namespace {
 
-// The range google.protobuf.Timestamp allows: 0001-01-01 to 9999-12-31.
-constexpr int64_t kMinTimestampSeconds = -62135596800;
-constexpr int64_t kMaxTimestampSeconds = 253402300799;
 // google.protobuf.Duration allows about +-10,000 years.
 constexpr int64_t kMaxDurationSeconds = 315576000000;
 
@@ -45,6 +42,27 @@ absl::Status UnknownEnum(absl::string_view field, int value) {
 
 absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
   return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+}
+
+bool InTimestampRange(absl::Time t) {
+  return t >= absl::FromUnixSeconds(kMinTimestampSeconds) &&
+         t < absl::FromUnixSeconds(kMaxTimestampSeconds + 1);
+}
+
+absl::Status CheckTimestamp(const google::protobuf::Timestamp& ts,
+                            absl::string_view path) {
+  if (ts.seconds() < kMinTimestampSeconds ||
+      ts.seconds() > kMaxTimestampSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": seconds ", ts.seconds(),
+        " is outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z (",
+        kMinTimestampSeconds, " to ", kMaxTimestampSeconds, ")"));
+  }
+  if (ts.nanos() < 0 || ts.nanos() > 999999999) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": nanos ", ts.nanos(), " is outside [0, 999999999]"));
+  }
+  return absl::OkStatus();
 }
 
 std::optional<google::protobuf::Timestamp> TimeToProto(absl::Time t) {

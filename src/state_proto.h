@@ -13,6 +13,7 @@
 #ifndef SPOTBURST_SRC_STATE_PROTO_H_
 #define SPOTBURST_SRC_STATE_PROTO_H_
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -34,6 +35,16 @@
 #include "spotburst/wire_format.h"
 
 namespace spotburst::internal {
+
+// The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z to
+// 9999-12-31T23:59:59.999999999Z. Times outside it cannot be written back
+// (JSON or gRPC), so every input refuses them.
+inline constexpr int64_t kMinTimestampSeconds = -62135596800;
+inline constexpr int64_t kMaxTimestampSeconds = 253402300799;
+bool InTimestampRange(absl::Time t);
+// InvalidArgument "<path>: ..." for seconds or nanos out of range.
+absl::Status CheckTimestamp(const google::protobuf::Timestamp& ts,
+                            absl::string_view path);
 
 // Empty when `t` is infinite or out of range: such times are written unset.
 std::optional<google::protobuf::Timestamp> TimeToProto(absl::Time t);
@@ -100,8 +111,11 @@ v1::Plan ToProto(const Plan& plan, const EngineState& next_state);
 absl::StatusOr<Evaluation> EvaluationFromProto(const v1::Plan& p);
 
 // Checks the values a state may carry, with the field path in the error:
-// `now` set; resources, prices, bids and counts finite and >= 0; instance,
-// request and market ids present. InvalidArgument on the first problem.
+// `now` set; every time within the Timestamp range; resources, prices, bids
+// and counts finite and >= 0; prices and bids at most kMaxPriceUsdPerHour;
+// instance, request and market ids present, and no instance or request id
+// twice. InvalidArgument on the first problem. The CLI, the sidecar and the
+// decision log replay all call this before FromProto.
 absl::Status ValidateEvaluationState(const v1::EvaluationState& s);
 
 }  // namespace spotburst::internal

@@ -61,7 +61,7 @@ TEST(ParsePriceTraceCsv, GroupsRowsByMarketSortedByName) {
   EXPECT_DOUBLE_EQ(b.points[1].usd_per_hour, 0.02);
 }
 
-TEST(ParsePriceTraceCsv, SortsEachMarketByTimeStably) {
+TEST(ParsePriceTraceCsv, SortsEachMarketByTimeAndDropsRepeatedRows) {
   const std::string text =
       std::string(kHeader) +
       "2015-03-11T12:00:00Z,us-east-1,us-east-1a,m3.medium,"
@@ -69,16 +69,36 @@ TEST(ParsePriceTraceCsv, SortsEachMarketByTimeStably) {
       "2015-03-11T10:00:00Z,us-east-1,us-east-1a,m3.medium,"
       "Linux/UNIX,0.1\n"
       "2015-03-11T12:00:00Z,us-east-1,us-east-1a,m3.medium,"
-      "Linux/UNIX,0.4\n";
+      "Linux/UNIX,0.3\n"
+      "2015-03-11T11:00:00Z,us-east-1,us-east-1a,m3.medium,"
+      "Linux/UNIX,0.2\n";
   absl::StatusOr<std::vector<PriceHistory>> trace =
       ParsePriceTraceCsv(text, "x.csv");
   ASSERT_THAT(trace, IsOk());
   ASSERT_EQ(trace->size(), 1u);
   const std::vector<PricePoint>& p = (*trace)[0].points;
-  ASSERT_EQ(p.size(), 3u);
+  ASSERT_EQ(p.size(), 3u);  // the repeated 12:00 row counts once
   EXPECT_DOUBLE_EQ(p[0].usd_per_hour, 0.1);
-  EXPECT_DOUBLE_EQ(p[1].usd_per_hour, 0.3);  // equal times keep file order
-  EXPECT_DOUBLE_EQ(p[2].usd_per_hour, 0.4);
+  EXPECT_DOUBLE_EQ(p[1].usd_per_hour, 0.2);
+  EXPECT_DOUBLE_EQ(p[2].usd_per_hour, 0.3);
+}
+
+TEST(ParsePriceTraceCsv, RefusesTwoPricesAtOneTimeNamingBothLines) {
+  const std::string text =
+      std::string(kHeader) +
+      "2015-03-11T12:00:00Z,us-east-1,us-east-1a,m3.medium,"
+      "Linux/UNIX,0.3\n"
+      "2015-03-11T12:00:00Z,us-east-1,us-east-1b,m3.medium,"
+      "Linux/UNIX,0.5\n"
+      "2015-03-11T10:00:00Z,us-east-1,us-east-1a,m3.medium,"
+      "Linux/UNIX,0.1\n"
+      "2015-03-11T12:00:00Z,us-east-1,us-east-1a,m3.medium,"
+      "Linux/UNIX,0.4\n";
+  EXPECT_THAT(
+      ParsePriceTraceCsv(text, "x.csv"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "x.csv:5: m3.medium/us-east-1a/Linux/UNIX at "
+               "2015-03-11T12:00:00Z costs 0.4 here but 0.3 on line 2"));
 }
 
 TEST(ParsePriceTraceCsv, AcceptsCrlfOtherTimeFormsAndNoFinalNewline) {
@@ -138,6 +158,20 @@ TEST(ParsePriceTraceCsv, NamesFileLineAndProblem) {
        "x.csv:3: bad price \"0.1$\""},
       {"2015-03-11T11:00:00Z,us-east-1,us-east-1a,m3.medium,Linux/UNIX,-0.1",
        "x.csv:3: price -0.1 must be >= 0"},
+      {"2015-03-11T11:00:00Z,us-east-1,us-east-1a,m3.medium,Linux/UNIX,1e20",
+       "x.csv:3: price 1e20 is above 1000 USD/h, more than any market "
+       "charges"},
+      {"2015-03-11T11:00:00Z,us-east-1,us-east-1a,m3.medium,Linux/UNIX,"
+       "1000.01",
+       "x.csv:3: price 1000.01 is above 1000 USD/h, more than any market "
+       "charges"},
+      {"0000-12-31T11:00:00Z,us-east-1,us-east-1a,m3.medium,Linux/UNIX,0.1",
+       "x.csv:3: bad timestamp \"0000-12-31T11:00:00Z\""},
+      {"10000-01-01T00:00:00Z,us-east-1,us-east-1a,m3.medium,Linux/UNIX,0.1",
+       "x.csv:3: bad timestamp \"10000-01-01T00:00:00Z\""},
+      {"-0001-01-01T00:00:00+00:00,us-east-1,us-east-1a,m3.medium,Linux/UNIX,"
+       "0.1",
+       "x.csv:3: bad timestamp \"-0001-01-01T00:00:00+00:00\""},
       {"2015-03-11T11:00:00Z,us-east-1,,m3.medium,Linux/UNIX,0.1",
        "x.csv:3: empty availability_zone"},
       {"2015-03-11T11:00:00Z,us-east-1,sa-east-1a,m3.medium,Linux/UNIX,0.1",
