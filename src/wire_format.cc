@@ -10,9 +10,13 @@
 #include "google/protobuf/util/json_util.h"
 #include "spotburst/status_macros.h"
 #include "state_proto.h"
+#include "strict_json.h"
 
 namespace spotburst {
 namespace {
+
+// Longest error message a parse failure gives, in bytes.
+constexpr size_t kMaxErrorBytes = 512;
 
 // Protobuf 3.21 has its own Status; the codes share their numbers.
 absl::Status FromProtobufStatus(const google::protobuf::util::Status& status,
@@ -27,6 +31,10 @@ absl::Status FromProtobufStatus(const google::protobuf::util::Status& status,
 
 absl::Status ParseJson(std::string_view json, google::protobuf::Message* out,
                        absl::string_view what) {
+  // Protobuf lets a key appear twice (the last wins); refuse what could be
+  // read two ways before it gets there.
+  SPOTBURST_RETURN_IF_ERROR(internal::CheckStrictJson(
+      json, std::string_view(what.data(), what.size())));
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   const google::protobuf::util::Status status =
@@ -35,7 +43,11 @@ absl::Status ParseJson(std::string_view json, google::protobuf::Message* out,
           options);
   if (status.ok()) return absl::OkStatus();
   // Every parse failure is the input's fault, whatever code protobuf picks.
-  return absl::InvalidArgumentError(FromProtobufStatus(status, what).message());
+  // Its messages may quote the input; errors quote a short prefix at most.
+  const absl::Status error = FromProtobufStatus(status, what);
+  return absl::InvalidArgumentError(internal::Excerpt(
+      std::string_view(error.message().data(), error.message().size()),
+      kMaxErrorBytes));
 }
 
 std::string ToJson(const google::protobuf::Message& message) {

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "state_proto.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst {
@@ -214,6 +215,125 @@ TEST(ParseStateJson, RejectsUnknownFieldsAndBadJson) {
       ParseStateJson(WithNow(
           R"("fleet": {"instances": [{"id": "a", "lifecycle": "X"}]})")),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("X")));
+}
+
+TEST(ParseStateJson, RefusesIdsListedTwiceWithBothPaths) {
+  EXPECT_THAT(
+      ParseStateJson(WithNow(
+          R"("fleet": {"instances": [{"id": "a"}, {"id": "b"}, {"id": "c"},)"
+          R"( {"id": "b"}]})")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("fleet.instances[3].id: duplicate of "
+                         "fleet.instances[1]")));
+  EXPECT_THAT(
+      ParseStateJson(WithNow(
+          R"("fleet": {"requests": [{"id": "sir-1"}, {"id": "sir-1"}]})")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("fleet.requests[1].id: duplicate of "
+                         "fleet.requests[0]")));
+}
+
+TEST(ParseStateJson, RefusesKeysGivenTwiceAndTrailingCommas) {
+  // Protobuf alone would keep the last "cpus", or append both lists.
+  EXPECT_THAT(
+      ParseStateJson(
+          WithNow(R"("cluster": {"used": {"cpus": 1, "cpus": 90}})")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("state JSON: cluster.used.cpus: duplicate key")));
+  EXPECT_THAT(
+      ParseStateJson(WithNow(R"("fleet": {"instances": [{"id": "a"}]},)"
+                             R"( "fleet": {"instances": [{"id": "b"}]})")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("state JSON: fleet: duplicate key")));
+  EXPECT_THAT(ParseStateJson(WithNow(
+                  R"("fleet": {"instances": [{"id": "a", "id": "b"}]})")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("fleet.instances[0].id: duplicate key")));
+  EXPECT_THAT(
+      ParseStateJson(R"({"now": "2016-03-01T12:00:00Z",})"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("state JSON")));
+  EXPECT_THAT(
+      ParseStateJson(WithNow(R"("fleet": {"instances": [{"id": "a"},]})")),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("state JSON")));
+  EXPECT_THAT(
+      ParseStateJson(R"({"now": "2016-03-01T12:00:00Z"} {})"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("state JSON")));
+  // The same key in different objects is fine.
+  EXPECT_THAT(ParseStateJson(WithNow(
+                  R"("fleet": {"instances": [{"id": "a"}, {"id": "b"}]})")),
+              IsOk());
+}
+
+TEST(ParseStateJson, RefusesPricesNoMarketCharges) {
+  const std::string kMarket = R"("market": {"instance_type": "c4.large"}, )";
+  EXPECT_THAT(
+      ParseStateJson(WithNow(R"("markets": [{)" + kMarket +
+                             R"("stats": {"mean_usd": 1e20}}])")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("markets[0].stats.mean_usd: 1e+20 is above 1000 "
+                         "USD/h")));
+  EXPECT_THAT(ParseStateJson(WithNow(
+                  R"("fleet": {"requests": [{"id": "r", "bid_usd_per_hour": )"
+                  R"(1000.5}]})")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("fleet.requests[0].bid_usd_per_hour")));
+  EXPECT_THAT(ParseStateJson(WithNow(R"("markets": [{)" + kMarket +
+                                     R"("on_demand_usd_per_hour": 1000}])")),
+              IsOk());
+}
+
+TEST(ParseStateJson, ErrorsQuoteAShortPrefixOfTheInputAtMost) {
+  const std::string huge(1 << 20, 'x');
+  for (const std::string& json :
+       {"{\"now\": \"" + huge + "\"}", "{\"" + huge + "\": 1}",
+        "{\"now\": tru" + huge + "}", "[" + huge}) {
+    absl::StatusOr<StateWithTime> s = ParseStateJson(json);
+    ASSERT_FALSE(s.ok());
+    EXPECT_LT(s.status().message().size(), 600u) << s.status().message();
+  }
+}
+
+// The gRPC sidecar hands over protos with any Timestamp values; the checks
+// every input goes through refuse those out of range, naming the field.
+TEST(ValidateEvaluationState, RefusesTimesOutsideTheTimestampRange) {
+  v1::EvaluationState s;
+  s.mutable_now()->set_seconds(1456833600);
+  ASSERT_THAT(internal::ValidateEvaluationState(s), IsOk());
+
+  v1::EvaluationState late = s;
+  late.mutable_now()->set_seconds(253402300800);  // year 10000
+  EXPECT_THAT(internal::ValidateEvaluationState(late),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("now: seconds 253402300800 is outside")));
+  v1::EvaluationState early = s;
+  early.mutable_cluster()->mutable_read_at()->set_seconds(-62135596801);
+  EXPECT_THAT(internal::ValidateEvaluationState(early),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cluster.read_at: seconds")));
+  v1::EvaluationState nanos = s;
+  v1::Instance* instance = nanos.mutable_fleet()->add_instances();
+  instance->set_id("i-1");
+  instance->mutable_launch_time()->set_nanos(1000000000);
+  EXPECT_THAT(internal::ValidateEvaluationState(nanos),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("fleet.instances[0].launch_time: nanos "
+                                 "1000000000 is outside")));
+  instance->mutable_launch_time()->set_nanos(-1);
+  EXPECT_THAT(
+      internal::ValidateEvaluationState(nanos),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("nanos -1")));
+  v1::EvaluationState engine = s;
+  engine.mutable_engine()->mutable_spot_healthy_since()->set_seconds(int64_t{1}
+                                                                     << 60);
+  EXPECT_THAT(internal::ValidateEvaluationState(engine),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("engine.spot_healthy_since: seconds")));
+  v1::EvaluationState market = s;
+  market.add_markets()->mutable_market()->set_instance_type("c4.large");
+  market.mutable_markets(0)->mutable_stats()->mutable_as_of()->set_nanos(-5);
+  EXPECT_THAT(internal::ValidateEvaluationState(market),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("markets[0].stats.as_of: nanos -5")));
 }
 
 Plan SamplePlan() {

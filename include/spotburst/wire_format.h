@@ -1,9 +1,12 @@
 // Wire format: states and plans as JSON (the proto JSON mapping of
 // proto/spotburst/v1/state.proto and plan.proto).
 //
-// `spotburst evaluate` and the sidecar speak this. Parsing rejects unknown
-// fields and bad values (negative resources, NaN prices, missing `now`) with
-// InvalidArgument naming the field path.
+// `spotburst evaluate` and the sidecar speak this. Parsing rejects what is
+// not strict JSON (a key twice in one object, trailing commas, comments),
+// unknown fields and bad values (negative resources, NaN prices or prices
+// above kMaxPriceUsdPerHour, times outside years 1-9999, an instance or
+// request id listed twice, missing `now`) with InvalidArgument naming the
+// field path; errors quote at most a short prefix of the input.
 //
 //   SPOTBURST_ASSIGN_OR_RETURN(StateWithTime s, ParseStateJson(line));
 //   SPOTBURST_ASSIGN_OR_RETURN(Evaluation e, engine.Evaluate(s.input, s.now));
