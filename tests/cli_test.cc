@@ -1,8 +1,15 @@
 // The `spotburst` program end to end: exit codes, output and errors that a
 // user or a calling tool sees.
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -81,6 +88,145 @@ TEST(CliEvaluate, StreamsOneJsonPlanPerLineAndReportsBadLinesInPlace) {
   ASSERT_NE(second, std::string::npos);
   EXPECT_EQ(r.output.substr(first, r.output.find('\n', first) - first),
             r.output.substr(second, r.output.find('\n', second) - second));
+}
+
+std::string EvaluateStdinCommand(const std::string& flags = "") {
+  return std::string(SPOTBURST_CLI_PATH) + " evaluate --policy " +
+         Repo("examples/policies/experiment1-revised.yaml") +
+         " --state=- --trace " +
+         Repo("data/spot_us-east-1_2021-03_2021-05_c4.large.csv") + " " + flags;
+}
+
+// Checks with Debian's Python that every line of `path` is one JSON value;
+// returns how many lines there are, or -1.
+int CountJsonLines(const std::string& path) {
+  Result r = ::spotburst::testing::RunProgram(
+      "/usr/bin/python3 -c 'import json, sys\n"
+      "lines = open(sys.argv[1], \"rb\").read().split(b\"\\n\")\n"
+      "assert lines[-1] == b\"\", \"no final newline\"\n"
+      "for line in lines[:-1]: json.loads(line.decode(\"utf-8\"))\n"
+      "print(len(lines) - 1)' " +
+      path);
+  if (r.exit_code != 0) {
+    ADD_FAILURE() << r.output;
+    return -1;
+  }
+  return std::stoi(r.output);
+}
+
+// The line protocol: one JSON line out for every line in, whatever the
+// line holds, so a caller can match answers to questions by counting.
+TEST(CliEvaluate, EveryInputLineGivesOneValidJsonLine) {
+  const std::string good = OneLine("examples/states/scale-up.json");
+  const std::string lines[] = {
+      good,
+      "",
+      "   \t",
+      R"({"now": "2021-04-15T12:00:00Z", "clu\"ster": {}})",
+      "{\"now\": \"\xff\xfe\"}",
+      "{\"now\": \"2021-04-15T12:00:00Z\", \"cl\xc3\xbcster\": {}}",
+      R"({"now": "2021-04-15T12:00:00Z", "fleet": {"instances": )"
+      R"([{"id": "i-1"}, {"id": "i-2"}, {"id": "i-1"}]}})",
+      R"({"now": "2021-04-15T12:00:00Z", "now": "2021-04-15T13:00:00Z"})",
+      std::string(3000, 'x'),
+      good,
+  };
+  std::string input;
+  for (const std::string& line : lines) input += line + "\n";
+  const std::string in_path = ::testing::TempDir() + "evaluate_lines.in";
+  const std::string out = ::testing::TempDir() + "evaluate_lines.jsonl";
+  std::ofstream(in_path) << input;
+  Result r = ::spotburst::testing::RunProgram(
+      EvaluateStdinCommand("--max_line_bytes=2000") + " <" + in_path + " >" +
+      out + " 2>/dev/null; echo exit=$?");
+  EXPECT_THAT(r.output, HasSubstr("exit=1"));
+  EXPECT_EQ(CountJsonLines(out), static_cast<int>(std::size(lines)));
+  std::ifstream in(out);
+  std::vector<std::string> got;
+  for (std::string line; std::getline(in, line);) got.push_back(line);
+  ASSERT_EQ(got.size(), std::size(lines));
+  EXPECT_THAT(got[0], HasSubstr("\"policy_name\""));
+  EXPECT_EQ(got[9], got[0]);
+  for (int i = 1; i <= 8; ++i) {
+    EXPECT_THAT(
+        got[i],
+        HasSubstr("{\"error\":{\"line\":" + std::to_string(i + 1) + ","))
+        << got[i];
+  }
+  EXPECT_THAT(got[1], HasSubstr("empty line"));
+  EXPECT_THAT(got[6], HasSubstr("fleet.instances[2].id: duplicate of "
+                                "fleet.instances[0]"));
+  EXPECT_THAT(got[7], HasSubstr("now: duplicate key"));
+  EXPECT_THAT(got[8], HasSubstr("longer than --max_line_bytes=2000"));
+}
+
+// /dev/zero-like input: a line far over the limit is skipped, not kept,
+// the error quotes its first bytes only, and the next line is read.
+TEST(CliEvaluate, AnOverLongLineGivesAShortErrorAndTheNextLineIsRead) {
+  const std::string good = OneLine("examples/states/scale-up.json");
+  const std::string good_file = ::testing::TempDir() + "good_state.json";
+  std::ofstream(good_file) << good << "\n";
+  Result r = ::spotburst::testing::RunProgram(
+      "(head -c 6000000 /dev/zero; echo; cat " + good_file + ") | " +
+      EvaluateStdinCommand());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_LT(r.output.size(), good.size() + 4000);
+  EXPECT_THAT(r.output, HasSubstr("{\"error\":{\"line\":1,\"code\":"
+                                  "\"RESOURCE_EXHAUSTED\""));
+  EXPECT_THAT(r.output, HasSubstr("line of 6000000 bytes"));
+  EXPECT_THAT(r.output, HasSubstr("{\"policy_name\""));
+}
+
+// A caller may write one state and wait for its plan before writing the
+// next: the answer comes without the input being closed.
+TEST(CliEvaluate, AnswersEachLineBeforeTheNextArrives) {
+  signal(SIGPIPE, SIG_IGN);  // a failed write is reported, not fatal
+  int to_child[2], from_child[2];
+  ASSERT_EQ(pipe(to_child), 0);
+  ASSERT_EQ(pipe(from_child), 0);
+  const std::string command = EvaluateStdinCommand() + " 2>/dev/null";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(to_child[0], STDIN_FILENO);
+    dup2(from_child[1], STDOUT_FILENO);
+    close(to_child[1]);
+    close(from_child[0]);
+    execl("/bin/sh", "sh", "-c", command.c_str(), nullptr);
+    _exit(127);
+  }
+  close(to_child[0]);
+  close(from_child[1]);
+  // Waits for the next answer line while the input stays open; the poll's
+  // limit only turns a hang into a failure.
+  std::string pending;
+  auto ask = [&](const std::string& line) {
+    if (write(to_child[1], line.data(), line.size()) !=
+        static_cast<ssize_t>(line.size())) {
+      return std::string("write failed");
+    }
+    while (pending.find('\n') == std::string::npos) {
+      pollfd ready{.fd = from_child[0], .events = POLLIN, .revents = 0};
+      if (poll(&ready, 1, 30000) <= 0) return std::string("no answer");
+      char buffer[4096];
+      const ssize_t n = read(from_child[0], buffer, sizeof(buffer));
+      if (n <= 0) return std::string("no answer");
+      pending.append(buffer, static_cast<size_t>(n));
+    }
+    const size_t end = pending.find('\n');
+    std::string answer = pending.substr(0, end);
+    pending.erase(0, end + 1);
+    return answer;
+  };
+  // A short answer (an error line) is the one a buffer would hold back.
+  EXPECT_THAT(ask("{}\n"), HasSubstr("now: required"));
+  EXPECT_THAT(ask(OneLine("examples/states/scale-up.json") + "\n"),
+              HasSubstr("{\"policy_name\""));
+  close(to_child[1]);
+  close(from_child[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 }
 
 TEST(CliBid, PrintsEveryStrategyAndMarksTheCap) {

@@ -1,19 +1,24 @@
 // `spotburst evaluate`: the plan for one state, or one plan per input line.
+#include <unistd.h>
+
+#include <cstdint>
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/line_reader.h"
 #include "cli/trace_markets.h"
 #include "file_util.h"
 #include "spotburst/engine.h"
 #include "spotburst/price_trace.h"
 #include "spotburst/wire_format.h"
+#include "strict_json.h"
 
 namespace spotburst::cli {
 namespace {
@@ -68,31 +73,74 @@ absl::StatusOr<Evaluation> EvaluateJson(
   return engine.Evaluate(state->input, state->now);
 }
 
+// Longest error message in an error line, in bytes: messages may quote
+// the input.
+constexpr size_t kMaxErrorBytes = 512;
+
+std::string ShortMessage(const absl::Status& status) {
+  const absl::string_view message = status.message();
+  return internal::Excerpt(std::string_view(message.data(), message.size()),
+                           kMaxErrorBytes);
+}
+
+// One line of JSON for a line that gave no plan.
+std::string ErrorLine(int line_number, const absl::Status& status) {
+  return absl::StrCat(
+      "{\"error\":{\"line\":", line_number, ",\"code\":\"",
+      absl::StatusCodeToString(status.code()),
+      "\",\"message\":", internal::JsonQuote(ShortMessage(status)), "}}");
+}
+
+absl::StatusOr<Evaluation> EvaluateLine(
+    const Engine& engine, const std::optional<TraceMarkets>& trace,
+    LineReader::Result kind, const LineReader& reader, size_t max_line_bytes) {
+  if (kind == LineReader::Result::kTooLong) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "line of %d bytes is longer than --max_line_bytes=%d; it starts with "
+        "%s",
+        reader.length(), max_line_bytes,
+        internal::JsonQuote(internal::Excerpt(reader.line(), 40))));
+  }
+  const std::string_view line = reader.line();
+  const absl::string_view stripped =
+      absl::StripAsciiWhitespace(absl::string_view(line.data(), line.size()));
+  if (stripped.empty()) {
+    return absl::InvalidArgumentError(
+        "empty line; want one JSON state per line");
+  }
+  return EvaluateJson(engine, trace,
+                      std::string_view(stripped.data(), stripped.size()));
+}
+
+// One output line per input line, flushed at once: callers may write a
+// line and wait for its answer, and count lines to match them up.
 int EvaluateStream(const Engine& engine,
-                   const std::optional<TraceMarkets>& trace, bool json) {
-  std::string line;
+                   const std::optional<TraceMarkets>& trace, bool json,
+                   size_t max_line_bytes) {
+  LineReader reader(STDIN_FILENO, max_line_bytes);
   int line_number = 0, failures = 0;
-  while (std::getline(std::cin, line)) {
+  while (true) {
+    const LineReader::Result kind = reader.Next();
+    if (kind == LineReader::Result::kEnd) break;
+    if (kind == LineReader::Result::kError) {
+      std::cerr << "spotburst evaluate: reading standard input: "
+                << reader.error() << "\n";
+      return 1;
+    }
     ++line_number;
-    const absl::string_view stripped = absl::StripAsciiWhitespace(line);
-    const std::string_view text(stripped.data(), stripped.size());
-    if (text.empty()) continue;
-    absl::StatusOr<Evaluation> result = EvaluateJson(engine, trace, text);
+    absl::StatusOr<Evaluation> result =
+        EvaluateLine(engine, trace, kind, reader, max_line_bytes);
     if (!result.ok()) {
       ++failures;
-      // One output line per input line keeps callers' lines aligned.
-      std::cout << absl::StrFormat(
-          "{\"error\":{\"line\":%d,\"code\":\"%s\",\"message\":\"%s\"}}\n",
-          line_number, absl::StatusCodeToString(result.status().code()),
-          absl::CHexEscape(std::string(result.status().message())));
+      std::cout << ErrorLine(line_number, result.status()) << std::endl;
       std::cerr << "<stdin>:" << line_number << ": "
-                << result.status().message() << "\n";
+                << ShortMessage(result.status()) << "\n";
       continue;
     }
-    std::cout << (json ? PlanToJson(result->plan, result->state) + "\n"
-                       : PlanToText(result->plan) + "\n");
+    std::cout << (json ? PlanToJson(result->plan, result->state)
+                       : PlanToText(result->plan))
+              << std::endl;
   }
-  std::cout.flush();
   return failures == 0 ? 0 : 1;
 }
 
@@ -127,7 +175,13 @@ int RunEvaluate(const std::vector<std::string>&) {
     return 1;
   }
   if (state_path == "-") {
-    return EvaluateStream(*engine, *trace, format != "text");
+    const int64_t max_line_bytes = absl::GetFlag(FLAGS_max_line_bytes);
+    if (max_line_bytes < 1) {
+      std::cerr << "spotburst evaluate: --max_line_bytes must be at least 1\n";
+      return 2;
+    }
+    return EvaluateStream(*engine, *trace, format != "text",
+                          static_cast<size_t>(max_line_bytes));
   }
   absl::StatusOr<std::string> text =
       internal::ReadFileToString(state_path, "state", kMaxStateFileBytes);

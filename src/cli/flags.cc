@@ -20,6 +20,10 @@ ABSL_FLAG(std::string, every, "",
           "bid: print a CSV series with one row per step, e.g. 6h");
 ABSL_FLAG(std::string, format, "",
           "output: text or json (default: text, json for --state -)");
+ABSL_FLAG(int64_t, max_line_bytes, int64_t{4} << 20,
+          "evaluate --state=-: longest input line in bytes (default 4 MiB, "
+          "the sidecar's default request size); a longer one gets an error "
+          "line");
 ABSL_FLAG(std::string, catalog, "data/instance_types.csv",
           "instance catalogue (CSV) for on-demand prices");
 ABSL_FLAG(double, on_demand, 0,

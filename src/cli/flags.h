@@ -2,6 +2,7 @@
 #ifndef SPOTBURST_CLI_FLAGS_H_
 #define SPOTBURST_CLI_FLAGS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/flags/declare.h"
@@ -14,6 +15,7 @@ ABSL_DECLARE_FLAG(std::string, market);
 ABSL_DECLARE_FLAG(std::string, at);
 ABSL_DECLARE_FLAG(std::string, every);
 ABSL_DECLARE_FLAG(std::string, format);
+ABSL_DECLARE_FLAG(int64_t, max_line_bytes);
 ABSL_DECLARE_FLAG(std::string, catalog);
 ABSL_DECLARE_FLAG(double, on_demand);
 ABSL_DECLARE_FLAG(std::string, scenario);
