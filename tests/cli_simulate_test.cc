@@ -134,6 +134,57 @@ TEST(CliSimulate, BadPriceTraceLineNamesFileAndLine) {
   EXPECT_THAT(r.output, HasSubstr("bad_sim_trace.csv:3:"));
 }
 
+// experiment1-scale-up with a price age limit no trace point meets, so
+// that every evaluation fails ("stale price").
+std::string StalePricePolicy() {
+  std::string text = ReadAll(Policy("experiment1-scale-up"));
+  const size_t at = text.find("bidding:\n");
+  text.insert(at + 9, "  max_price_age_s: 1\n");
+  const std::string path = ::testing::TempDir() + "stale-price.yaml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(CliSimulate, FailsWhenEvaluationsFailAndClaimsNoService) {
+  const std::string out = ::testing::TempDir() + "cli_sim_stale";
+  std::filesystem::remove_all(out);
+  Result r = RunCli("simulate --scenario " + WriteScenario("stale.yaml") +
+                    " --policy " + StalePricePolicy() + " --out " + out);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("of 1440 evaluations failed"));
+  EXPECT_THAT(r.output, HasSubstr("first at 2015-06-15T00:00:00Z"));
+  EXPECT_THAT(r.output, Not(HasSubstr("served")));
+  EXPECT_FALSE(std::filesystem::exists(out + "/experiment1-scale-up.svg"));
+}
+
+TEST(CliCompare, FailsWhenAPolicysEvaluationsFail) {
+  Result r = RunCli("compare --scenario " + WriteScenario("stale_cmp.yaml") +
+                    " --policy " + Policy("experiment1-scale-up") + "," +
+                    StalePricePolicy());
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("evaluations failed"));
+}
+
+TEST(CliSimulate, RefusesAScenarioThatOutrunsItsPriceTrace) {
+  const std::string trace = ::testing::TempDir() + "half_day_trace.csv";
+  std::ofstream(trace)
+      << "timestamp,region,availability_zone,instance_type,product,"
+         "price_usd_per_hour\n"
+         "2015-06-14T23:00:00Z,us-east-1,us-east-1b,m3.medium,Linux/UNIX,0.01\n"
+         "2015-06-15T12:00:00Z,us-east-1,us-east-1b,m3.medium,Linux/"
+         "UNIX,0.02\n";
+  Result r =
+      RunCli("simulate --scenario " + WriteScenario("outrun_sim.yaml", trace) +
+             " --policy " + Policy("experiment1-scale-up") + " --out " +
+             ::testing::TempDir() + "cli_sim_outrun");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("runs to 2015-06-16T00:00:00Z (start + "
+                                  "duration_s)"));
+  EXPECT_THAT(r.output, HasSubstr("ends at 2015-06-15T12:00:00Z"));
+  EXPECT_THAT(r.output, HasSubstr("duration_s to at most 43200"));
+  EXPECT_THAT(r.output, Not(HasSubstr("served")));
+}
+
 TEST(CliSimulate, RequiresAScenario) {
   Result r = RunCli("simulate --policy " + Policy("experiment1-scale-up"));
   EXPECT_EQ(r.exit_code, 2);

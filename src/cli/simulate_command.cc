@@ -149,6 +149,8 @@ absl::StatusOr<Run> Prepare(const char* command,
 }
 
 // Runs every policy over traces read once; calls `done` after each run.
+// Aborted, naming the policy, the count and the first error, when any
+// evaluation of a run failed.
 absl::Status RunAll(
     const Run& run, bool keep_timeline,
     const std::function<absl::Status(sim::SimulationResult)>& done) {
@@ -171,6 +173,17 @@ absl::Status RunAll(
       return absl::Status(result.status().code(),
                           absl::StrFormat("policy \"%s\": %s", policy.name,
                                           result.status().message()));
+    }
+    // Ticks the policy did not decide would be reported as its own (a run
+    // in which every evaluation failed "served 100 %" of a small demand):
+    // any failed evaluation fails the run, and nothing is reported for it.
+    const sim::SimulationTotals& totals = result->totals;
+    if (totals.failed_ticks > 0) {
+      return absl::AbortedError(absl::StrFormat(
+          "policy \"%s\": %d of %d evaluations failed, so the run says "
+          "nothing about the policy; first %s",
+          policy.name, totals.failed_ticks, totals.evaluations,
+          totals.first_error));
     }
     if (absl::Status s = done(*std::move(result)); !s.ok()) return s;
   }

@@ -48,12 +48,15 @@ void Accounting::Record(absl::Time t, absl::Duration interval,
       InstancesNeeded(reading.demand, baseline_, policy_.instance.shape);
   idle_paid_instance_seconds_ +=
       std::max(0, cloud.live_instances() - needed) * seconds;
+  ++evaluations_;
   if (!report.status.ok() || !report.apply_errors.empty()) {
     ++failed_ticks_;
     if (first_error_.empty()) {
-      first_error_ = !report.status.ok()
-                         ? report.status.ToString()
-                         : report.apply_errors.front().ToString();
+      first_error_ = absl::StrCat(
+          "at ", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()),
+          ": ",
+          !report.status.ok() ? report.status.ToString()
+                              : report.apply_errors.front().ToString());
     }
   }
   if (!keep_timeline_) return;
@@ -123,6 +126,7 @@ SimulationTotals Accounting::Finish(SimCloud& cloud,
   totals.interruptions = counters.interruptions;
   totals.instances_launched = counters.instances_launched;
   totals.instances_ended_by_policy = counters.instances_ended_by_user;
+  totals.evaluations = evaluations_;
   totals.failed_ticks = failed_ticks_;
   totals.first_error = first_error_;
   return totals;

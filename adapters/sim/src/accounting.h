@@ -52,6 +52,7 @@ class Accounting {
   Resources unmet_seconds_;
   double burst_cpu_seconds_used_ = 0;
   double idle_paid_instance_seconds_ = 0;
+  int evaluations_ = 0;
   int failed_ticks_ = 0;
   std::string first_error_;
 };

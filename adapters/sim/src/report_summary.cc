@@ -53,6 +53,14 @@ std::string FormatSummary(const SimulationResult& result) {
   const SimulationTotals& t = result.totals;
   std::string out = absl::StrFormat("policy \"%s\" on scenario \"%s\"\n",
                                     result.policy_name, result.scenario_name);
+  if (t.failed_ticks > 0) {
+    // Said first: the figures below mix the policy with ticks it did not
+    // decide.
+    AppendRow(out, "FAILED",
+              absl::StrFormat("%d of %d evaluations failed; the figures below "
+                              "are not the policy's",
+                              t.failed_ticks, t.evaluations));
+  }
   AppendRow(out, "period",
             absl::StrFormat("%s to %s UTC (%s)", FormatWhen(result.start),
                             FormatWhen(result.end),
@@ -79,8 +87,11 @@ std::string FormatSummary(const SimulationResult& result) {
       out, "unmet",
       absl::StrFormat("%.2f CPU-hours, %.2f GiB-hours of memory",
                       t.unmet_hours.cpus, t.unmet_hours.mem_mib / kMibPerGib));
-  AppendRow(out, "served",
-            absl::StrFormat("%.2f %% (of %.2f CPU-hours asked for)",
+  AppendRow(
+      out, "served",
+      t.failed_ticks > 0
+          ? absl::StrFormat("not known: %d evaluations failed", t.failed_ticks)
+          : absl::StrFormat("%.2f %% (of %.2f CPU-hours asked for)",
                             100 * t.served_share, t.demand_hours.cpus));
   out += "burst capacity\n";
   AppendRow(out, "utilisation",
@@ -116,10 +127,11 @@ std::string FormatComparison(const std::vector<SimulationResult>& results,
                         FormatWhen(results[0].end), 100 * service_level);
 
   // The cheapest result meeting the service level; the first on a tie.
+  // A run with failed evaluations is not the policy's: never marked.
   int marked = -1;
   for (size_t i = 0; i < results.size(); ++i) {
     const SimulationTotals& t = results[i].totals;
-    if (!MeetsServiceLevel(t, service_level)) continue;
+    if (t.failed_ticks > 0 || !MeetsServiceLevel(t, service_level)) continue;
     if (marked < 0 ||
         t.total_cost_usd() < results[marked].totals.total_cost_usd()) {
       marked = static_cast<int>(i);
@@ -165,6 +177,15 @@ std::string FormatComparison(const std::vector<SimulationResult>& results,
                           "best served %.2f %% (%s)\n",
                           100 * service_level, 100 * best->totals.served_share,
                           best->policy_name);
+  }
+  for (const SimulationResult& r : results) {
+    if (r.totals.failed_ticks > 0) {
+      absl::StrAppendFormat(&out,
+                            "FAILED: %s: %d of %d evaluations failed, its "
+                            "figures are not the policy's (first %s)\n",
+                            r.policy_name, r.totals.failed_ticks,
+                            r.totals.evaluations, r.totals.first_error);
+    }
   }
   for (const SimulationResult& r : results) {
     if (r.scenario_name != results[0].scenario_name) {

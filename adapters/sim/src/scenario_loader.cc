@@ -19,6 +19,7 @@
 #include "spotburst/sim/scenario.h"
 #include "spotburst/status_macros.h"
 #include "spotburst/v1/scenario.pb.h"
+#include "state_proto.h"
 #include "yaml_proto.h"
 
 namespace spotburst::sim {
@@ -78,11 +79,14 @@ absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
                    "2015-06-01T00:00:00Z)");
   }
   std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, proto.start(), &s.start, &error)) {
-    return Invalid(source, "start",
-                   absl::StrFormat("bad time \"%s\" (want RFC 3339, e.g. "
-                                   "2015-06-01T00:00:00Z)",
-                                   proto.start()));
+  if (!absl::ParseTime(absl::RFC3339_full, proto.start(), &s.start, &error) ||
+      !::spotburst::internal::InTimestampRange(s.start)) {
+    return Invalid(
+        source, "start",
+        absl::StrFormat(
+            "bad time \"%s\" (want RFC 3339 in years 1 to 9999, e.g. "
+            "2015-06-01T00:00:00Z)",
+            proto.start()));
   }
   if (!proto.has_duration_s()) {
     return Invalid(source, "duration_s",

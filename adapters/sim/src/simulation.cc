@@ -113,6 +113,17 @@ absl::StatusOr<RunSetup> Prepare(
         scenario.name, Rfc3339(setup.start), file, market.Name(),
         Rfc3339(points.front().time), Rfc3339(points.back().time)));
   }
+  if (setup.end > points.back().time) {
+    // After its last point a trace says nothing: holding the last price
+    // for the rest of the run would invent the market.
+    return absl::OutOfRangeError(absl::StrFormat(
+        "sim: scenario %s runs to %s (start + duration_s) but price trace %s "
+        "for market %s ends at %s; set duration_s to at most %d or use a "
+        "longer trace",
+        scenario.name, Rfc3339(setup.end), file, market.Name(),
+        Rfc3339(points.back().time),
+        absl::ToInt64Seconds(points.back().time - setup.start)));
+  }
   const std::vector<internal::WorkloadSample>& workload =
       setup.inputs->workload;
   if (!workload.empty()) {

@@ -139,6 +139,32 @@ TEST(ReportSummary, ReportsFailedEvaluations) {
               HasSubstr("2 (first: no price before 2015-06-01)"));
 }
 
+TEST(ReportSummary, ClaimsNoServiceWhenEvaluationsFailed) {
+  SimulationResult r = Result("p", 1, 0, 1, 1);
+  r.totals.evaluations = 1440;
+  r.totals.failed_ticks = 1440;
+  r.totals.first_error = "at 2015-06-15T00:00:00Z: stale price";
+  const std::string text = FormatSummary(r);
+  EXPECT_THAT(text, HasSubstr("FAILED                 1440 of 1440 evaluations "
+                              "failed; the figures below are not the "
+                              "policy's"));
+  EXPECT_THAT(text, HasSubstr("not known: 1440 evaluations failed"));
+  EXPECT_THAT(text, Not(HasSubstr("100.00 %")));
+}
+
+TEST(ReportComparison, NeverMarksAPolicyWhoseEvaluationsFailed) {
+  std::vector<SimulationResult> results = {
+      Result("broken", 0, 0, 5, 1.0),  // cheapest and "serves" everything
+      Result("current-plus", 8, 0, 5, 0.995),
+  };
+  results[0].totals.evaluations = 100;
+  results[0].totals.failed_ticks = 100;
+  results[0].totals.first_error = "at 2015-06-15T00:00:00Z: stale price";
+  const std::string text = FormatComparison(results, 0.99);
+  EXPECT_THAT(text, HasSubstr("* current-plus "));
+  EXPECT_THAT(text, HasSubstr("FAILED: broken: 100 of 100 evaluations failed"));
+}
+
 TEST(ReportComparison, MarksTheCheapestPolicyMeetingTheServiceLevel) {
   const std::vector<SimulationResult> results = {
       Result("current-plus", 8, 0, 5, 0.995),

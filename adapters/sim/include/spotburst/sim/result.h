@@ -59,7 +59,11 @@ struct SimulationTotals {
   int interruptions = 0;
   int instances_launched = 0;
   int instances_ended_by_policy = 0;
-  // Ticks whose evaluation failed (e.g. no price yet), and the first error.
+  // Evaluations made, those that failed (the controller's read, the engine
+  // or applying the plan; e.g. a stale price) and the first error with its
+  // time. With any failure the figures above are not the policy's alone:
+  // `spotburst simulate` and `compare` then fail.
+  int evaluations = 0;
   int failed_ticks = 0;
   std::string first_error;
 };

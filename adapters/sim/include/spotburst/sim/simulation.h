@@ -46,8 +46,9 @@ struct SimulationOptions {
 };
 
 // Errors start with "sim: ": NotFound for a trace file or a market not in
-// the trace, OutOfRange for a start outside the trace or a workload trace
-// shorter than the run, InvalidArgument for a scenario and policy that do
+// the trace, OutOfRange for a run that starts or ends outside the market's
+// price trace (after its last point) or a workload trace shorter than the
+// run, InvalidArgument for a scenario and policy that do
 // not fit together (e.g. different instance types, no zone named).
 absl::StatusOr<SimulationResult> RunSimulation(
     const Scenario& scenario, const Policy& policy,
