@@ -162,6 +162,19 @@ TEST(ScenarioLoader, BadValuesAreNamed) {
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not both")));
 }
 
+// Times outside years 1-9999 cannot be written back to JSON or gRPC; the
+// simulator refuses them like every other input.
+TEST(ScenarioLoader, StartOutsideTheTimestampRangeIsRefused) {
+  for (const char* start : {"0000-06-01T00:00:00Z", "-0001-01-01T00:00:00Z",
+                            "10000-01-01T00:00:00Z"}) {
+    EXPECT_THAT(Parse(std::string("start: \"") + start +
+                      "\"\nduration_s: 60\nmarket: {price_trace: t.csv}\n"),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("start: bad time")))
+        << start;
+  }
+}
+
 TEST(ScenarioLoader, SchemaErrorsNameTheKeyAndLine) {
   EXPECT_THAT(Parse(std::string(kMinimal) + "  colour: blue\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,
