@@ -60,6 +60,21 @@ absl::Status ApplyConfigText(std::string_view text, std::string_view source,
   if (config.has_max_request_bytes()) {
     options.max_request_bytes = config.max_request_bytes();
   }
+  if (config.has_max_inflight_calls()) {
+    options.limits.max_inflight_calls = config.max_inflight_calls();
+  }
+  if (config.has_max_fleet_instances()) {
+    options.limits.max_fleet_instances = config.max_fleet_instances();
+  }
+  if (config.has_max_fleet_requests()) {
+    options.limits.max_fleet_requests = config.max_fleet_requests();
+  }
+  if (config.has_max_markets()) {
+    options.limits.max_markets = config.max_markets();
+  }
+  if (config.has_grpc_memory_bytes()) {
+    options.grpc_memory_bytes = config.grpc_memory_bytes();
+  }
   if (config.has_dry_run()) options.dry_run = config.dry_run();
   if (config.has_shutdown_grace_s()) {
     options.shutdown_grace = absl::Seconds(config.shutdown_grace_s());

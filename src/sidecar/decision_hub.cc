@@ -57,7 +57,13 @@ DecisionHub::Subscribe(SubscribeOptions options, std::function<void()> wake) {
     subscription->closed_ = closed_;
   }
   subscriptions_.push_back(subscription);
+  if (subscribe_hook_) subscribe_hook_();
   return subscription;
+}
+
+void DecisionHub::SetSubscribeHook(std::function<void()> hook) {
+  absl::MutexLock lock(&mu_);
+  subscribe_hook_ = std::move(hook);
 }
 
 void DecisionHub::Unsubscribe(Subscription* subscription) {

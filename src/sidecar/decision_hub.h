@@ -107,9 +107,14 @@ class DecisionHub {
 
   int subscribers();
 
+  // Called (under the hub's lock: it must not call the hub) each time a
+  // stream subscribes, before Subscribe returns. Null: nothing.
+  void SetSubscribeHook(std::function<void()> hook);
+
  private:
   const DecisionHubOptions options_;
   absl::Mutex mu_;
+  std::function<void()> subscribe_hook_ ABSL_GUARDED_BY(mu_);
   std::vector<std::shared_ptr<Subscription>> subscriptions_
       ABSL_GUARDED_BY(mu_);
   std::optional<PublishedDecision> last_ ABSL_GUARDED_BY(mu_);

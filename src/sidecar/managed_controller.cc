@@ -97,10 +97,22 @@ absl::StatusOr<std::unique_ptr<ManagedController>> ManagedController::Create(
       "simulated scenario %s at %g simulated s/s", options.scenario_file,
       options.simulated_seconds_per_second));
   SetTime(status.mutable_next_tick_at(), w.start());
+  if (options.wait_for_watcher) {
+    hub.SetSubscribeHook([m = managed.get()] {
+      absl::MutexLock lock(&m->start_mu_);
+      m->may_start_ = true;
+    });
+  } else {
+    absl::MutexLock lock(&managed->start_mu_);
+    managed->may_start_ = true;
+  }
   return managed;
 }
 
-ManagedController::~ManagedController() { Stop(); }
+ManagedController::~ManagedController() {
+  Stop();
+  if (options_.wait_for_watcher) hub_.SetSubscribeHook(nullptr);
+}
 
 void ManagedController::Start() {
   thread_ = std::thread([this] { Loop(); });
@@ -108,7 +120,11 @@ void ManagedController::Start() {
 
 void ManagedController::Stop() {
   std::call_once(stop_once_, [this] {
-    stop_.Notify();
+    stop_.Notify();  // first: a loop let go by what follows must see it
+    {
+      absl::MutexLock lock(&start_mu_);
+      may_start_ = true;
+    }
     if (thread_.joinable()) thread_.join();
   });
 }
@@ -116,6 +132,13 @@ void ManagedController::Stop() {
 void ManagedController::Loop() {
   const absl::Duration step = engine_->policy().evaluation_interval;
   const absl::Duration real_step = step / options_.simulated_seconds_per_second;
+  {
+    absl::MutexLock lock(&start_mu_);
+    if (!may_start_) {
+      LogEvent("managed_waiting", {{"for", "a WatchDecisions stream"}});
+    }
+    start_mu_.Await(absl::Condition(&may_start_));
+  }
   absl::Time simulated = world_->start();
   absl::Time next_real = absl::Now();
   while (!stop_.HasBeenNotified()) {

@@ -51,6 +51,10 @@ struct ManagedOptions {
   // Simulated seconds per real second, (0.001 .. 1e9]. 60: one tick per
   // second with a 60 s evaluation interval.
   double simulated_seconds_per_second = 60;
+  // Hold the first tick until a WatchDecisions stream subscribes (or the
+  // daemon stops), so that a watcher started with the daemon sees every
+  // decision from the first one.
+  bool wait_for_watcher = false;
 
   // InvalidArgument naming the key ("managed.policy: required").
   absl::Status Validate() const;
@@ -72,7 +76,8 @@ class ManagedController {
   ManagedController& operator=(const ManagedController&) = delete;
   ~ManagedController();  // Stop()
 
-  // Starts the loop thread: the first tick is at once. Call once.
+  // Starts the loop thread: the first tick is at once (with
+  // wait_for_watcher, once a stream has subscribed). Call once.
   void Start();
   // Wakes the loop, lets the tick in flight finish and joins the thread.
   // Idempotent.
@@ -120,6 +125,9 @@ class ManagedController {
   mutable absl::Mutex mu_;
   v1::ControllerStatus status_ ABSL_GUARDED_BY(mu_);
 
+  // Set when the first tick may run: a watcher subscribed, or Stop.
+  absl::Mutex start_mu_;
+  bool may_start_ ABSL_GUARDED_BY(start_mu_) = false;
   absl::Notification stop_;
   std::thread thread_;
   std::once_flag stop_once_;

@@ -13,6 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "sidecar/client_input.h"
 #include "sidecar/grpc_status.h"
 #include "spotburst/bidding.h"
 #include "spotburst/engine.h"
@@ -22,8 +25,27 @@
 namespace spotburst::sidecar {
 namespace {
 
-constexpr size_t kMaxDecisionIdLength = 128;
 constexpr size_t kMaxLoggedMessage = 300;
+
+// The request's bytes as `message`; InvalidArgument when they are not one
+// (gRPC's typed handlers would answer UNIMPLEMENTED with no message).
+absl::Status Parse(const grpc::ByteBuffer& bytes,
+                   google::protobuf::Message& message) {
+  grpc::ByteBuffer copy(bytes);  // shares the slices; the reader needs it
+  bool parsed = false;
+  if (copy.Valid()) {
+    grpc::ProtoBufferReader reader(&copy);
+    parsed = message.ParseFromZeroCopyStream(&reader);
+  } else {
+    parsed = message.ParseFromString("");  // no bytes: an empty message
+  }
+  if (!parsed) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("request: %d bytes that are not a valid %s",
+                        bytes.Length(), message.GetDescriptor()->full_name()));
+  }
+  return absl::OkStatus();
+}
 
 template <typename Request>
 absl::StatusOr<std::shared_ptr<const ResolvedPolicy>> ResolvePolicy(
@@ -32,6 +54,10 @@ absl::StatusOr<std::shared_ptr<const ResolvedPolicy>> ResolvePolicy(
     case Request::kPolicy:
       return store.FromProto(request.policy());
     case Request::kPolicyName:
+      if (absl::Status valid = CheckName("policy_name", request.policy_name());
+          !valid.ok()) {
+        return valid;
+      }
       return store.FromName(request.policy_name());
     case Request::kPolicyText:
       return store.FromText(request.policy_text());
@@ -70,14 +96,26 @@ std::string NewDecisionId() {
 
 grpc::ServerUnaryReactor* PolicyServiceImpl::Reply(
     grpc::CallbackServerContext* context, absl::string_view method,
-    const absl::Status& status) {
+    absl::Status status, const google::protobuf::Message& message,
+    grpc::ByteBuffer* response) {
+  if (status.ok()) {
+    bool own_buffer = false;
+    const grpc::Status serialized =
+        grpc::SerializationTraits<google::protobuf::Message>::Serialize(
+            message, response, &own_buffer);
+    if (!serialized.ok()) {
+      status = absl::InternalError(absl::StrCat(
+          method,
+          ": cannot serialize the response: ", serialized.error_message()));
+    }
+  }
   int64_t suppressed = 0;
   if (!status.ok() && failure_log_.Allow(absl::Now(), suppressed)) {
-    absl::string_view message = status.message();
+    absl::string_view text = status.message();
     LogEvent("request_failed",
              {{"method", std::string(method)},
               {"code", absl::StatusCodeToString(status.code())},
-              {"message", std::string(message.substr(0, kMaxLoggedMessage))},
+              {"message", std::string(text.substr(0, kMaxLoggedMessage))},
               {"peer", context->peer()},
               {"suppressed", absl::StrCat(suppressed)}});
   }
@@ -87,29 +125,43 @@ grpc::ServerUnaryReactor* PolicyServiceImpl::Reply(
 }
 
 grpc::ServerUnaryReactor* PolicyServiceImpl::Evaluate(
-    grpc::CallbackServerContext* context, const v1::EvaluateRequest* request,
-    v1::EvaluateResponse* response) {
-  return Reply(context, "Evaluate", DoEvaluate(*request, *response));
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  v1::EvaluateResponse message;
+  absl::StatusOr<InflightLimiter::Ticket> ticket =
+      inflight_.TryAcquire("Evaluate");
+  absl::Status status = ticket.status();
+  if (ticket.ok()) status = DoEvaluate(*context, *request, message);
+  return Reply(context, "Evaluate", std::move(status), message, response);
 }
 
-absl::Status PolicyServiceImpl::DoEvaluate(const v1::EvaluateRequest& request,
-                                           v1::EvaluateResponse& response) {
-  if (request.decision_id().size() > kMaxDecisionIdLength) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("decision_id: %d characters; at most %d",
-                        request.decision_id().size(), kMaxDecisionIdLength));
+absl::Status PolicyServiceImpl::DoEvaluate(
+    grpc::CallbackServerContext& context, const grpc::ByteBuffer& request_bytes,
+    v1::EvaluateResponse& response) {
+  if (admitted_hook_) admitted_hook_(context);
+  SPOTBURST_RETURN_IF_ERROR(CheckCallAlive(context, "Evaluate", "parsing"));
+  v1::EvaluateRequest request;
+  SPOTBURST_RETURN_IF_ERROR(Parse(request_bytes, request));
+  if (!request.decision_id().empty()) {
+    SPOTBURST_RETURN_IF_ERROR(CheckName("decision_id", request.decision_id()));
   }
+  // Before the policy, which may have to be parsed: the size is free to
+  // check.
+  SPOTBURST_RETURN_IF_ERROR(CheckEvaluationSize(request.state(), limits_));
   SPOTBURST_ASSIGN_OR_RETURN(std::shared_ptr<const ResolvedPolicy> policy,
                              ResolvePolicy(policies_, request));
   if (!request.has_state()) {
     return absl::InvalidArgumentError("state: required");
   }
+  SPOTBURST_RETURN_IF_ERROR(
+      CheckCallAlive(context, "Evaluate", "checking the state"));
   if (absl::Status valid = internal::ValidateEvaluationState(request.state());
       !valid.ok()) {
     return internal::Prefixed(valid, "state.");
   }
   absl::StatusOr<StateWithTime> state = internal::FromProto(request.state());
   if (!state.ok()) return internal::Prefixed(state.status(), "state.");
+  SPOTBURST_RETURN_IF_ERROR(CheckCallAlive(context, "Evaluate", "evaluating"));
   absl::StatusOr<Evaluation> evaluation =
       policy->engine.Evaluate(state->input, state->now);
   if (!evaluation.ok()) {
@@ -121,26 +173,43 @@ absl::Status PolicyServiceImpl::DoEvaluate(const v1::EvaluateRequest& request,
   response.set_decision_id(
       request.decision_id().empty() ? NewDecisionId() : request.decision_id());
   response.set_policy_revision(policy->revision);
+  // A decision the caller will never see is not recorded either: replaying
+  // the log must show what clients were told.
+  SPOTBURST_RETURN_IF_ERROR(CheckCallAlive(context, "Evaluate", "recording"));
   if (log_ != nullptr) {
-    response.set_recorded(log_->Record({.decision_id = response.decision_id(),
-                                        .time = absl::Now(),
-                                        .policy_name = policy->name,
-                                        .policy_revision = policy->revision,
-                                        .policy = policy->effective,
-                                        .state = request.state(),
-                                        .plan = response.plan()}));
+    response.set_recorded(
+        log_->Record({.decision_id = response.decision_id(),
+                      .time = absl::Now(),
+                      .policy_name = policy->name,
+                      .policy_revision = policy->revision,
+                      .policy = policy->effective,
+                      .state = std::move(*request.mutable_state()),
+                      .plan = response.plan()}));
   }
   return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* PolicyServiceImpl::ComputeBid(
-    grpc::CallbackServerContext* context, const v1::ComputeBidRequest* request,
-    v1::ComputeBidResponse* response) {
-  return Reply(context, "ComputeBid", DoComputeBid(*request, *response));
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  v1::ComputeBidResponse message;
+  absl::StatusOr<InflightLimiter::Ticket> ticket =
+      inflight_.TryAcquire("ComputeBid");
+  absl::Status status = ticket.status();
+  if (ticket.ok()) status = DoComputeBid(*context, *request, message);
+  return Reply(context, "ComputeBid", std::move(status), message, response);
 }
 
 absl::Status PolicyServiceImpl::DoComputeBid(
-    const v1::ComputeBidRequest& request, v1::ComputeBidResponse& response) {
+    grpc::CallbackServerContext& context, const grpc::ByteBuffer& request_bytes,
+    v1::ComputeBidResponse& response) {
+  if (admitted_hook_) admitted_hook_(context);
+  SPOTBURST_RETURN_IF_ERROR(CheckCallAlive(context, "ComputeBid", "parsing"));
+  v1::ComputeBidRequest request;
+  SPOTBURST_RETURN_IF_ERROR(Parse(request_bytes, request));
+  if (!request.strategy().empty()) {
+    SPOTBURST_RETURN_IF_ERROR(CheckName("strategy", request.strategy()));
+  }
   SPOTBURST_ASSIGN_OR_RETURN(std::shared_ptr<const ResolvedPolicy> resolved,
                              ResolvePolicy(policies_, request));
   if (!request.has_market()) {
@@ -160,6 +229,8 @@ absl::Status PolicyServiceImpl::DoComputeBid(
     return valid;
   }
 
+  SPOTBURST_RETURN_IF_ERROR(
+      CheckCallAlive(context, "ComputeBid", "computing the bid"));
   const Policy& policy = resolved->engine.policy();
   const std::string name =
       request.strategy().empty() ? policy.bidding.strategy : request.strategy();
@@ -196,11 +267,13 @@ absl::Status PolicyServiceImpl::DoComputeBid(
 }
 
 grpc::ServerUnaryReactor* PolicyServiceImpl::ValidatePolicy(
-    grpc::CallbackServerContext* context,
-    const v1::ValidatePolicyRequest* request,
-    v1::ValidatePolicyResponse* response) {
-  return Reply(context, "ValidatePolicy",
-               DoValidatePolicy(*request, *response));
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  v1::ValidatePolicyRequest parsed;
+  v1::ValidatePolicyResponse message;
+  absl::Status status = Parse(*request, parsed);
+  if (status.ok()) status = DoValidatePolicy(parsed, message);
+  return Reply(context, "ValidatePolicy", std::move(status), message, response);
 }
 
 absl::Status PolicyServiceImpl::DoValidatePolicy(
@@ -212,11 +285,13 @@ absl::Status PolicyServiceImpl::DoValidatePolicy(
     // No policy, or a name not loaded: the request itself is wrong.
     if (request.policy_source_case() ==
             v1::ValidatePolicyRequest::POLICY_SOURCE_NOT_SET ||
+        request.policy_source_case() ==
+            v1::ValidatePolicyRequest::kPolicyName ||
         resolved.status().code() != absl::StatusCode::kInvalidArgument) {
       return resolved.status();
     }
     response.set_valid(false);
-    response.set_error(std::string(resolved.status().message()));
+    response.set_error(CapMessage(resolved.status().message()));
     return absl::OkStatus();
   }
   response.set_valid(true);
@@ -226,30 +301,35 @@ absl::Status PolicyServiceImpl::DoValidatePolicy(
 }
 
 grpc::ServerUnaryReactor* PolicyServiceImpl::ListStrategies(
-    grpc::CallbackServerContext* context, const v1::ListStrategiesRequest*,
-    v1::ListStrategiesResponse* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  v1::ListStrategiesRequest parsed;
+  v1::ListStrategiesResponse message;
+  if (absl::Status status = Parse(*request, parsed); !status.ok()) {
+    return Reply(context, "ListStrategies", status, message, response);
+  }
   const StrategyRegistry& registry = policies_.registry();
   for (const std::string& name : registry.BiddingNames()) {
-    v1::Strategy& strategy = *response->add_bidding();
+    v1::Strategy& strategy = *message.add_bidding();
     strategy.set_name(name);
     strategy.set_description(
         std::string((*registry.FindBidding(name))->description()));
   }
   for (const std::string& name : registry.ScalingNames()) {
-    v1::Strategy& strategy = *response->add_scaling();
+    v1::Strategy& strategy = *message.add_scaling();
     strategy.set_name(name);
     strategy.set_description(
         std::string((*registry.FindScaling(name))->description()));
   }
-  return Reply(context, "ListStrategies", absl::OkStatus());
+  return Reply(context, "ListStrategies", absl::OkStatus(), message, response);
 }
 
 grpc::ServerUnaryReactor* PolicyServiceImpl::Ping(
-    grpc::CallbackServerContext* context, const v1::PingRequest*,
-    v1::PingResponse*) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  v1::PingRequest parsed;
+  v1::PingResponse message;
+  return Reply(context, "Ping", Parse(*request, parsed), message, response);
 }
 
 }  // namespace spotburst::sidecar

@@ -15,6 +15,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "policy_proto.h"
+#include "sidecar/client_input.h"
 #include "spotburst/policy.h"
 #include "spotburst/status_macros.h"
 
@@ -117,8 +118,10 @@ absl::StatusOr<std::unique_ptr<PolicyStore>> PolicyStore::Create(
   std::unique_ptr<PolicyStore> store(new PolicyStore(std::move(options)));
   for (const auto& [name, path] : files) {
     const std::string prefix = absl::StrCat("policies.", name, ": ");
-    if (name.empty()) {
-      return absl::InvalidArgumentError("policies: a policy name is empty");
+    // Requests name policies with the same rules (policy_name).
+    if (absl::Status valid = CheckName("policies: a policy name", name);
+        !valid.ok()) {
+      return valid;
     }
     absl::StatusOr<Policy> policy = LoadPolicyFile(path);
     if (!policy.ok()) {
@@ -138,7 +141,8 @@ absl::StatusOr<std::shared_ptr<const ResolvedPolicy>> PolicyStore::FromName(
   auto it = named_.find(std::string(name));
   if (it == named_.end()) {
     return absl::NotFoundError(absl::StrFormat(
-        "policy_name: no policy named \"%s\" is loaded (loaded: %s)", name,
+        "policy_name: no policy named %s is loaded (loaded: %s)",
+        QuoteInput(name),
         named_.empty() ? "none" : absl::StrJoin(names(), ", ")));
   }
   return it->second;

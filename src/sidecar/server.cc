@@ -15,8 +15,10 @@
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "sidecar/listen_address.h"
 #include "spotburst/status_macros.h"
 
 namespace spotburst::sidecar {
@@ -27,6 +29,8 @@ constexpr size_t kMaxPemBytes = 1 << 20;
 // Streams one client connection may have open at once; more wait, which
 // keeps a single greedy client from taking all the memory.
 constexpr int kMaxConcurrentStreams = 256;
+// How often memory freed after a burst is given back while idle.
+constexpr absl::Duration kTrimInterval = absl::Seconds(5);
 constexpr char kPolicyServiceName[] = "spotburst.v1.PolicyService";
 constexpr char kControllerServiceName[] = "spotburst.v1.ControllerService";
 
@@ -75,9 +79,16 @@ void SetUpGrpcOnce() {
 }  // namespace
 
 absl::Status SidecarOptions::Validate() const {
-  if (listen.empty() || !absl::StrContains(listen, ':')) {
+  if (absl::StatusOr<ListenAddress> address = ParseListenAddress(listen);
+      !address.ok()) {
+    return address.status();
+  }
+  if (absl::Status valid = limits.Validate(); !valid.ok()) return valid;
+  if (grpc_memory_bytes < (int64_t{16} << 20) ||
+      grpc_memory_bytes > (int64_t{64} << 30)) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "listen: \"%s\" is not host:port (e.g. 127.0.0.1:50551)", listen));
+        "grpc_memory_bytes: %d is out of range [16777216, 68719476736]",
+        grpc_memory_bytes));
   }
   if (max_request_bytes < 1024 || max_request_bytes > (int64_t{256} << 20)) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -129,7 +140,7 @@ absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
   SPOTBURST_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> creds,
                              Credentials(opts.tls));
   server->policy_service_ = std::make_unique<PolicyServiceImpl>(
-      *server->policies_, server->decision_log_.get());
+      *server->policies_, server->decision_log_.get(), opts.limits);
   if (opts.managed.has_value()) {
     SPOTBURST_ASSIGN_OR_RETURN(
         std::shared_ptr<const ResolvedPolicy> policy,
@@ -144,20 +155,47 @@ absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
       server->managed_.get(), &server->hub_);
 
   SetUpGrpcOnce();
+  const ListenAddress address = *ParseListenAddress(opts.listen);
+  server->unknown_method_service_ =
+      std::make_unique<UnknownMethodService>(absl::StrJoin(
+          {kPolicyServiceName, kControllerServiceName, "grpc.health.v1.Health",
+           "grpc.reflection.v1alpha.ServerReflection"},
+          ", "));
+  grpc::ResourceQuota quota("spotburstd");
+  quota.Resize(static_cast<size_t>(opts.grpc_memory_bytes));
   grpc::ServerBuilder builder;
   builder.AddListeningPort(opts.listen, creds, &server->port_);
   builder.RegisterService(server->policy_service_.get());
   builder.RegisterService(server->controller_service_.get());
+  builder.RegisterCallbackGenericService(server->unknown_method_service_.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(opts.max_request_bytes));
+  builder.SetResourceQuota(quota);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              kMaxConcurrentStreams);
+  // gRPC turns SO_REUSEPORT on by default: a second daemon on the same
+  // port would then start and take half of the first one's calls.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
+    const std::string why = BindError(address);
     return absl::UnavailableError(absl::StrFormat(
-        "listen: cannot serve on %s (address in use or not local, or an "
-        "unusable TLS certificate or key)",
-        opts.listen));
+        "listen: cannot serve on %s (%s)", opts.listen,
+        why.empty() ? "not a local address, or an unusable TLS certificate "
+                      "or key"
+                    : why));
   }
+  if (address.port != 0 && server->port_ != address.port) {
+    const int bound = server->port_;
+    server->Shutdown(absl::Now());
+    return absl::UnavailableError(absl::StrFormat(
+        "listen: asked for port %d but gRPC bound %d; refusing to serve "
+        "where clients do not expect it",
+        address.port, bound));
+  }
+  server->trimmer_ = std::make_unique<MemoryTrimmer>(
+      kTrimInterval, [service = server->policy_service_.get()] {
+        return service->inflight() == 0;
+      });
   grpc::HealthCheckServiceInterface* health =
       server->server_->GetHealthCheckService();
   health->SetServingStatus("", true);
@@ -184,6 +222,7 @@ void SidecarServer::Shutdown(absl::Time deadline) {
     }
     // What is still queued gets what is left of the grace period.
     if (decision_log_ != nullptr) decision_log_->Close(deadline);
+    trimmer_.reset();
   });
 }
 

@@ -30,12 +30,15 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "sidecar/call_limits.h"
 #include "sidecar/controller_service.h"
 #include "sidecar/decision_hub.h"
 #include "sidecar/decision_log.h"
 #include "sidecar/managed_controller.h"
+#include "sidecar/memory_trimmer.h"
 #include "sidecar/policy_service.h"
 #include "sidecar/policy_store.h"
+#include "sidecar/unknown_method.h"
 
 namespace spotburst::sidecar {
 
@@ -58,6 +61,13 @@ struct SidecarOptions {
   // Largest request accepted, bytes (1 KiB .. 256 MiB); larger ones get
   // RESOURCE_EXHAUSTED.
   int64_t max_request_bytes = int64_t{4} << 20;
+  // How much work the daemon takes on: calls in flight, fleet and market
+  // counts per Evaluate (see CallLimits).
+  CallLimits limits;
+  // gRPC's resource quota: memory for connections, their buffers and
+  // calls, bytes (16 MiB .. 64 GiB). Under pressure gRPC shrinks its
+  // buffers and stops reading from connections rather than grow.
+  int64_t grpc_memory_bytes = int64_t{1} << 30;
   // Managed mode: plan but apply nothing. Stateless calls ignore it.
   bool dry_run = false;
   // Set: managed mode, the daemon runs the control loop. Its policy must be
@@ -74,7 +84,8 @@ class SidecarServer {
  public:
   // InvalidArgument for bad options or a policy that fails to load;
   // NotFound for a missing policy or certificate file; Unavailable when the
-  // address cannot be bound.
+  // address cannot be bound (another process listens there: two daemons
+  // never share a port) or gRPC bound another port than the one asked for.
   static absl::StatusOr<std::unique_ptr<SidecarServer>> Start(
       SidecarOptions options);
 
@@ -90,6 +101,7 @@ class SidecarServer {
   DecisionLog* decision_log() { return decision_log_.get(); }
   // Null in stateless mode.
   ManagedController* managed() { return managed_.get(); }
+  PolicyServiceImpl& policy_service() { return *policy_service_; }
 
   // Reports NOT_SERVING, stops accepting calls, lets calls in flight run
   // until `deadline` (then cancels them), and closes the decision log after
@@ -108,6 +120,8 @@ class SidecarServer {
   DecisionHub hub_;
   std::unique_ptr<ManagedController> managed_;
   std::unique_ptr<ControllerServiceImpl> controller_service_;
+  std::unique_ptr<UnknownMethodService> unknown_method_service_;
+  std::unique_ptr<MemoryTrimmer> trimmer_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::once_flag shutdown_once_;

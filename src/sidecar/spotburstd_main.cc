@@ -3,6 +3,7 @@
 //   spotburstd [--config FILE] [--listen HOST:PORT] [--policy NAME=FILE,...]
 //              [--tls_cert F --tls_key F [--tls_client_ca F]]
 //              [--decision_log FILE] [--max_request_bytes N] [--dry_run]
+//              [--max_inflight_calls N] [--max_fleet_instances N] ...
 //
 // Flags override the config file. With a `managed:` section in the config
 // file the daemon also runs the control loop (managed mode). Logs one
@@ -27,6 +28,7 @@
 #include "grpc/support/log.h"
 #include "sidecar/config.h"
 #include "sidecar/event_log.h"
+#include "sidecar/listen_address.h"
 #include "sidecar/server.h"
 
 ABSL_FLAG(std::string, config, "",
@@ -49,7 +51,23 @@ ABSL_FLAG(std::optional<int64_t>, max_request_bytes, std::nullopt,
           "largest request accepted, bytes (default 4194304)");
 ABSL_FLAG(std::optional<std::string>, decision_log, std::nullopt,
           "decision log file (JSON lines; rotated per the config file)");
+ABSL_FLAG(std::optional<int>, max_inflight_calls, std::nullopt,
+          "Evaluate and ComputeBid calls worked on at once; more get "
+          "RESOURCE_EXHAUSTED at once (default 8)");
+ABSL_FLAG(std::optional<int>, max_fleet_instances, std::nullopt,
+          "burst instances one Evaluate may carry (default 5000)");
+ABSL_FLAG(std::optional<int>, max_fleet_requests, std::nullopt,
+          "spot requests one Evaluate may carry (default 5000)");
+ABSL_FLAG(std::optional<int>, max_markets, std::nullopt,
+          "markets one Evaluate may carry (default 1000)");
+ABSL_FLAG(std::optional<int64_t>, grpc_memory_bytes, std::nullopt,
+          "gRPC's memory quota for connections and calls in transit, bytes "
+          "(default 1073741824)");
 ABSL_FLAG(bool, dry_run, false, "managed mode: make plans but apply none");
+ABSL_FLAG(bool, wait_for_watcher, false,
+          "managed mode: hold the first tick until a WatchDecisions stream "
+          "is open, so that a watcher started with the daemon sees every "
+          "decision");
 ABSL_FLAG(std::optional<absl::Duration>, shutdown_grace, std::nullopt,
           "how long calls in flight get to finish on SIGTERM (default 10s)");
 
@@ -94,7 +112,30 @@ absl::StatusOr<SidecarOptions> OptionsFromFlags() {
   if (auto v = absl::GetFlag(FLAGS_decision_log)) {
     options.decision_log.path = *v;
   }
+  if (auto v = absl::GetFlag(FLAGS_max_inflight_calls)) {
+    options.limits.max_inflight_calls = *v;
+  }
+  if (auto v = absl::GetFlag(FLAGS_max_fleet_instances)) {
+    options.limits.max_fleet_instances = *v;
+  }
+  if (auto v = absl::GetFlag(FLAGS_max_fleet_requests)) {
+    options.limits.max_fleet_requests = *v;
+  }
+  if (auto v = absl::GetFlag(FLAGS_max_markets)) {
+    options.limits.max_markets = *v;
+  }
+  if (auto v = absl::GetFlag(FLAGS_grpc_memory_bytes)) {
+    options.grpc_memory_bytes = *v;
+  }
   options.dry_run = options.dry_run || absl::GetFlag(FLAGS_dry_run);
+  if (absl::GetFlag(FLAGS_wait_for_watcher)) {
+    if (!options.managed.has_value()) {
+      return absl::InvalidArgumentError(
+          "--wait_for_watcher: needs managed mode (a managed: section in the "
+          "configuration)");
+    }
+    options.managed->wait_for_watcher = true;
+  }
   if (auto v = absl::GetFlag(FLAGS_shutdown_grace)) {
     options.shutdown_grace = *v;
   }
@@ -160,16 +201,44 @@ int Run() {
                                  {"revision", status.policy_revision()},
                                  {"adapters", status.adapters()},
                                  {"dry_run", OnOff(opts.dry_run)}});
+    // Validated by Start.
+    if (const ListenAddress address = *ParseListenAddress(opts.listen);
+        !address.loopback() && opts.tls.cert_file.empty()) {
+      LogEvent("warning",
+               {{"message",
+                 "listening beyond loopback without TLS: anyone who can reach "
+                 "this address can call the API, which can make the cluster "
+                 "spend money, and read the plans; set --tls_cert and "
+                 "--tls_key (and --tls_client_ca), or listen on 127.0.0.1"},
+                {"address", BoundAddress(opts.listen, (*server)->port())}});
+    }
   }
-  LogEvent("listening",
-           {{"address", BoundAddress(opts.listen, (*server)->port())},
-            {"mode", opts.managed.has_value() ? "managed" : "stateless"},
-            {"tls", OnOff(!opts.tls.cert_file.empty())},
-            {"mutual_tls", OnOff(!opts.tls.client_ca_file.empty())},
-            {"max_request_bytes", absl::StrCat(opts.max_request_bytes)},
-            {"decision_log",
-             opts.decision_log.path.empty() ? "off" : opts.decision_log.path},
-            {"dry_run", OnOff(opts.dry_run)}});
+  LogEvent(
+      "listening",
+      {{"address", BoundAddress(opts.listen, (*server)->port())},
+       {"mode", opts.managed.has_value() ? "managed" : "stateless"},
+       {"tls", OnOff(!opts.tls.cert_file.empty())},
+       {"mutual_tls", OnOff(!opts.tls.client_ca_file.empty())},
+       {"max_request_bytes", absl::StrCat(opts.max_request_bytes)},
+       {"max_inflight_calls", absl::StrCat(opts.limits.max_inflight_calls)},
+       {"max_fleet_instances", absl::StrCat(opts.limits.max_fleet_instances)},
+       {"max_fleet_requests", absl::StrCat(opts.limits.max_fleet_requests)},
+       {"max_markets", absl::StrCat(opts.limits.max_markets)},
+       {"grpc_memory_bytes", absl::StrCat(opts.grpc_memory_bytes)},
+       {"decision_log",
+        opts.decision_log.path.empty() ? "off" : opts.decision_log.path},
+       {"dry_run", OnOff(opts.dry_run)}});
+  // Validated by Start.
+  if (const ListenAddress address = *ParseListenAddress(opts.listen);
+      !address.loopback() && opts.tls.cert_file.empty()) {
+    LogEvent("warning",
+             {{"message",
+               "listening beyond loopback without TLS: anyone who can reach "
+               "this address can call the API, which can make the cluster "
+               "spend money, and read the plans; set --tls_cert and "
+               "--tls_key (and --tls_client_ca), or listen on 127.0.0.1"},
+              {"address", BoundAddress(opts.listen, (*server)->port())}});
+  }
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

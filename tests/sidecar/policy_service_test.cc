@@ -214,7 +214,7 @@ TEST_F(PolicyServiceTest, LongDecisionIdIsInvalidArgument) {
   v1::EvaluateRequest request = GoodRequest();
   request.set_decision_id(std::string(129, 'x'));
   ExpectRejected(request, grpc::StatusCode::INVALID_ARGUMENT,
-                 "decision_id: 129 characters; at most 128");
+                 "decision_id: 129 bytes, at most 128 allowed");
 }
 
 TEST_F(PolicyServiceTest, OversizedRequestIsResourceExhausted) {

@@ -21,8 +21,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "sidecar/server.h"
@@ -113,6 +115,25 @@ inline std::shared_ptr<grpc::Channel> PlainChannel(int port) {
 inline void SetDeadline(grpc::ClientContext& context,
                         absl::Duration timeout = absl::Seconds(10)) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+// Calls `method` with `bytes` as the request, whatever they are.
+inline grpc::Status RawCall(int port, const std::string& method,
+                            const std::string& bytes) {
+  grpc::GenericStub stub(PlainChannel(port));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1), response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  return status;
 }
 
 // A child process with stdout and stderr on pipes.

@@ -4,7 +4,10 @@
 #include <signal.h>
 
 #include <string>
+#include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sidecar_testing.h"
@@ -27,11 +30,13 @@ class Daemon {
                      std::string::npos;
         },
         absl::Now() + absl::Seconds(30));
+    // event=listening address=HOST:PORT ...
     const std::string& err = child_->err();
-    const size_t at = err.find("address=127.0.0.1:");
-    if (at != std::string::npos) {
-      port_ = std::atoi(err.c_str() + at +
-                        std::string("address=127.0.0.1:").size());
+    const size_t line = err.find("event=listening address=");
+    if (line != std::string::npos) {
+      const size_t end = err.find(' ', line + 24);
+      const size_t colon = err.rfind(':', end);
+      port_ = std::atoi(err.c_str() + colon + 1);
     }
   }
   int port() const { return port_; }
@@ -75,8 +80,10 @@ TEST(Spotburstd, ServesFromItsConfigAndExitsCleanlyOnSigterm) {
 }
 
 TEST(Spotburstd, ManagedModeFromTheExampleConfigStreamsToPython) {
+  // The first tick waits for the watcher: it must see the first plan
+  // however late it connects.
   Daemon daemon({"--config=" + Repo("examples/sidecar/managed-sim.yaml"),
-                 "--listen=127.0.0.1:0"});
+                 "--listen=127.0.0.1:0", "--wait_for_watcher"});
   ASSERT_GT(daemon.port(), 0) << daemon.child().err();
   EXPECT_THAT(daemon.child().err(), HasSubstr("mode=managed"));
   EXPECT_THAT(daemon.child().err(),
@@ -93,6 +100,92 @@ TEST(Spotburstd, ManagedModeFromTheExampleConfigStreamsToPython) {
 
   daemon.child().Signal(SIGTERM);
   EXPECT_EQ(daemon.child().Wait(absl::Seconds(15)), 0) << daemon.child().err();
+}
+
+TEST(Spotburstd, WaitingForAWatcherDoesNotHoldUpShutdown) {
+  Daemon daemon({"--config=" + Repo("examples/sidecar/managed-sim.yaml"),
+                 "--listen=127.0.0.1:0", "--wait_for_watcher"});
+  ASSERT_GT(daemon.port(), 0) << daemon.child().err();
+  daemon.child().Signal(SIGTERM);
+  EXPECT_EQ(daemon.child().Wait(absl::Seconds(15)), 0) << daemon.child().err();
+  EXPECT_THAT(daemon.child().err(), HasSubstr("event=managed_waiting"));
+  EXPECT_THAT(daemon.child().err(), HasSubstr("event=stopped"));
+}
+
+TEST(Spotburstd, ASecondDaemonOnTheSamePortFailsToStartNamingTheAddress) {
+  Daemon first({"--listen=127.0.0.1:0"});
+  ASSERT_GT(first.port(), 0) << first.child().err();
+  const std::string address = Address(first.port());
+  Daemon second({"--listen=" + address});
+  EXPECT_EQ(second.port(), 0) << second.child().err();
+  EXPECT_EQ(second.child().Wait(absl::Seconds(15)), 1);
+  EXPECT_THAT(
+      second.child().err(),
+      HasSubstr("event=startup_failed error=\"listen: cannot serve on " +
+                address + " (address already in use)"));
+}
+
+TEST(Spotburstd, APortOutOfRangeIsRefusedRatherThanWrappedAround) {
+  Daemon daemon({"--listen=127.0.0.1:99999"});
+  EXPECT_EQ(daemon.port(), 0) << daemon.child().err();
+  EXPECT_EQ(daemon.child().Wait(absl::Seconds(15)), 1);
+  EXPECT_THAT(daemon.child().err(),
+              HasSubstr("listen: port \\\"99999\\\" is not a number in "
+                        "[0, 65535]"));
+}
+
+TEST(Spotburstd, ListeningBeyondLoopbackWithoutTlsWarnsAndServes) {
+  Daemon daemon({"--listen=0.0.0.0:0"});
+  ASSERT_GT(daemon.port(), 0) << daemon.child().err();
+  EXPECT_THAT(daemon.child().err(),
+              HasSubstr("event=warning message=\"listening beyond loopback "
+                        "without TLS"));
+  auto stub = v1::PolicyService::NewStub(PlainChannel(daemon.port()));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::PingResponse response;
+  EXPECT_TRUE(stub->Ping(&context, {}, &response).ok());
+
+  Daemon loopback({"--listen=127.0.0.1:0"});
+  ASSERT_GT(loopback.port(), 0) << loopback.child().err();
+  EXPECT_THAT(loopback.child().err(),
+              ::testing::Not(HasSubstr("event=warning")));
+}
+
+// A client sending garbage learns what is wrong, and the log gets at most
+// a line a second of it, with a count of the lines held back.
+TEST(Spotburstd, GarbageRequestsAreAnsweredAndLoggedAtAGentleRate) {
+  Daemon daemon({"--listen=127.0.0.1:0"});
+  ASSERT_GT(daemon.port(), 0) << daemon.child().err();
+  const absl::Time start = absl::Now();
+  constexpr int kCalls = 40;
+  for (int i = 0; i < kCalls; ++i) {
+    const grpc::Status garbage =
+        RawCall(daemon.port(), "/spotburst.v1.PolicyService/Evaluate",
+                std::string("\x0a\xff\xff\xff", 4));
+    EXPECT_EQ(garbage.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    const grpc::Status unknown = RawCall(daemon.port(), "/x.Y/Z", "junk");
+    EXPECT_EQ(unknown.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  }
+  const absl::Duration took = absl::Now() - start;
+  daemon.child().Signal(SIGTERM);
+  ASSERT_EQ(daemon.child().Wait(absl::Seconds(15)), 0) << daemon.child().err();
+
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(daemon.child().err(), '\n')) {
+    if (absl::StrContains(line, "event=request_failed") ||
+        absl::StrContains(line, "event=grpc_log")) {
+      lines.emplace_back(line);
+    }
+  }
+  ASSERT_FALSE(lines.empty()) << daemon.child().err();
+  EXPECT_THAT(daemon.child().err(),
+              HasSubstr("method=Evaluate code=INVALID_ARGUMENT"));
+  // One line a second per kind (bad requests, unknown methods, gRPC's own).
+  const int64_t seconds =
+      absl::ToInt64Seconds(absl::Ceil(took, absl::Seconds(1)));
+  EXPECT_LE(static_cast<int64_t>(lines.size()), 3 * (seconds + 1))
+      << daemon.child().err();
 }
 
 TEST(Spotburstd, SigtermStopsAManagedRunWithoutWaitingOutTheInterval) {
