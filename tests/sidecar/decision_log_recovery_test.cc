@@ -149,13 +149,13 @@ TEST(DecisionLogRecovery, EveryCompleteDecisionSurvivesSigkillAndRestart) {
   int torn = 0;
   for (int kill_number = 0; kill_number < kills; ++kill_number) {
     const std::string prefix = absl::StrCat("k", kill_number, "-");
+    const int64_t lines_before = Newlines(ReadAll(path));
+    const uintmax_t size_before =
+        std::filesystem::exists(path) ? std::filesystem::file_size(path) : 0;
     const pid_t pid = StartWriter(path, prefix);
     ASSERT_GT(pid, 0);
     // Once the writer is under way, kill it at a different point each
     // time; whatever the point, every ended line must come back.
-    const int64_t lines_before = Newlines(ReadAll(path));
-    const uintmax_t size_before =
-        std::filesystem::exists(path) ? std::filesystem::file_size(path) : 0;
     const uintmax_t under_way = size_before + (1 + kill_number % 3) * 100000;
     while (!std::filesystem::exists(path) ||
            std::filesystem::file_size(path) < under_way) {
@@ -163,7 +163,23 @@ TEST(DecisionLogRecovery, EveryCompleteDecisionSurvivesSigkillAndRestart) {
       ASSERT_EQ(waitpid(pid, &status, WNOHANG), 0) << "the writer exited";
       usleep(100);
     }
-    usleep(static_cast<useconds_t>((kill_number * 1237) % 5000));
+    if (kill_number % 2 == 0) {
+      // Every other time, in the middle of a write if one can be caught
+      // (the file then ends inside a line) within 0.2 s.
+      const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      ASSERT_GE(fd, 0);
+      for (const absl::Time give_up = absl::Now() + absl::Milliseconds(200);
+           absl::Now() < give_up;) {
+        const off_t size = lseek(fd, 0, SEEK_END);
+        char last = '\n';
+        if (size > 0 && pread(fd, &last, 1, size - 1) == 1 && last != '\n') {
+          break;
+        }
+      }
+      close(fd);
+    } else {
+      usleep(static_cast<useconds_t>((kill_number * 1237) % 5000));
+    }
     ASSERT_EQ(kill(pid, SIGKILL), 0);
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
