@@ -8,6 +8,7 @@
 // SPOTBURST_DECISION_LOG_WRITER set: DecisionLogWriterChild.Run then writes
 // decisions until it is killed.
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -26,6 +27,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "file_line_reader.h"
 #include "gmock/gmock.h"
@@ -337,6 +339,63 @@ TEST(DecisionLogRecovery, AFileSizeLimitFailsWritesWithoutKillingTheDaemon) {
   EXPECT_THAT(daemon.err(),
               HasSubstr(absl::StrCat("event=decision_log_closed written=",
                                      recovered.ids.size())));
+}
+
+// Heap memory in use, bytes.
+int64_t HeapBytes() { return static_cast<int64_t>(mallinfo2().uordblks); }
+
+// Not a test: the figures for the documentation, run with
+// --gtest_also_run_disabled_tests --gtest_filter=*Measure*. What a queue of
+// 20,000-instance decisions holds in memory against queue_max_bytes, and
+// how long Close takes to write a full queue out, or to stop at a deadline.
+TEST(DecisionLogMeasure, DISABLED_QueueMemoryAndClose) {
+  const DecisionEntry model = BigEntry("m", 20000);
+  const int64_t wire = static_cast<int64_t>(model.state.ByteSizeLong());
+  int64_t heap = HeapBytes();
+  std::vector<DecisionEntry> copies(20, model);
+  const int64_t entry_memory = (HeapBytes() - heap) / 20;
+  copies.clear();
+
+  constexpr int64_t kQueueBytes = int64_t{64} << 20;
+  for (const absl::Duration grace :
+       {absl::InfiniteDuration(), absl::Milliseconds(50)}) {
+    const std::string path = MakeTempDir() + "/decisions.jsonl";
+    auto log = DecisionLog::OpenForTest(
+        {.path = path, .queue_max_bytes = kQueueBytes}, {.hold_writer = true});
+    ASSERT_TRUE(log.ok()) << log.status();
+    heap = HeapBytes();
+    int accepted = 0;
+    while ((*log)->Record(model)) ++accepted;
+    const int64_t held = HeapBytes() - heap;
+    const absl::Time start = absl::Now();
+    (*log)->Close(grace == absl::InfiniteDuration() ? absl::InfiniteFuture()
+                                                    : start + grace);
+    const absl::Duration took = absl::Now() - start;
+    const DecisionLog::Stats stats = (*log)->stats();
+    const int64_t file = static_cast<int64_t>(std::filesystem::file_size(path));
+    std::cout << absl::StrFormat(
+        "[ measured ] queue_max_bytes %d MiB: %d decisions of 20000 instances "
+        "queued (line %.1f MiB), heap +%d MiB; Close(%s) took %s: "
+        "%d written (%d MiB), %d dropped at the deadline\n",
+        kQueueBytes >> 20, accepted,
+        accepted > 0 ? static_cast<double>(file) /
+                           std::max<int64_t>(stats.written, 1) / (1 << 20)
+                     : 0.0,
+        held >> 20,
+        grace == absl::InfiniteDuration() ? "no deadline"
+                                          : absl::FormatDuration(grace),
+        absl::FormatDuration(took), stats.written, file >> 20,
+        stats.unwritten_at_close);
+  }
+  // What the queue bound counted before: the binary size of the state and
+  // plan plus 256 bytes per decision, while the queue held the entries.
+  const int64_t counted = wire + 256;
+  const int64_t old_accepted = std::min<int64_t>(1024, kQueueBytes / counted);
+  std::cout << absl::StrFormat(
+      "[ measured ] counted by binary size (%d KiB each), the same bound "
+      "admitted %d decisions of %d MiB in memory each: %d MiB\n",
+      counted >> 10, old_accepted, entry_memory >> 20,
+      (old_accepted * entry_memory) >> 20);
 }
 
 }  // namespace
