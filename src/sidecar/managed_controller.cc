@@ -115,6 +115,11 @@ ManagedController::~ManagedController() {
 }
 
 void ManagedController::Start() {
+  // Logged here rather than by the loop, so that it comes before the
+  // daemon says it listens.
+  if (options_.wait_for_watcher) {
+    LogEvent("managed_waiting", {{"for", "a WatchDecisions stream"}});
+  }
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -134,9 +139,6 @@ void ManagedController::Loop() {
   const absl::Duration real_step = step / options_.simulated_seconds_per_second;
   {
     absl::MutexLock lock(&start_mu_);
-    if (!may_start_) {
-      LogEvent("managed_waiting", {{"for", "a WatchDecisions stream"}});
-    }
     start_mu_.Await(absl::Condition(&may_start_));
   }
   absl::Time simulated = world_->start();

@@ -201,17 +201,18 @@ int Run() {
                                  {"revision", status.policy_revision()},
                                  {"adapters", status.adapters()},
                                  {"dry_run", OnOff(opts.dry_run)}});
-    // Validated by Start.
-    if (const ListenAddress address = *ParseListenAddress(opts.listen);
-        !address.loopback() && opts.tls.cert_file.empty()) {
-      LogEvent("warning",
-               {{"message",
-                 "listening beyond loopback without TLS: anyone who can reach "
-                 "this address can call the API, which can make the cluster "
-                 "spend money, and read the plans; set --tls_cert and "
-                 "--tls_key (and --tls_client_ca), or listen on 127.0.0.1"},
-                {"address", BoundAddress(opts.listen, (*server)->port())}});
-    }
+  }
+  // Before "listening", which tools and tests wait for. The address was
+  // validated by Start.
+  if (const ListenAddress address = *ParseListenAddress(opts.listen);
+      !address.loopback() && opts.tls.cert_file.empty()) {
+    LogEvent("warning",
+             {{"message",
+               "listening beyond loopback without TLS: anyone who can reach "
+               "this address can call the API, which can make the cluster "
+               "spend money, and read the plans; set --tls_cert and "
+               "--tls_key (and --tls_client_ca), or listen on 127.0.0.1"},
+              {"address", BoundAddress(opts.listen, (*server)->port())}});
   }
   LogEvent(
       "listening",
@@ -228,17 +229,6 @@ int Run() {
        {"decision_log",
         opts.decision_log.path.empty() ? "off" : opts.decision_log.path},
        {"dry_run", OnOff(opts.dry_run)}});
-  // Validated by Start.
-  if (const ListenAddress address = *ParseListenAddress(opts.listen);
-      !address.loopback() && opts.tls.cert_file.empty()) {
-    LogEvent("warning",
-             {{"message",
-               "listening beyond loopback without TLS: anyone who can reach "
-               "this address can call the API, which can make the cluster "
-               "spend money, and read the plans; set --tls_cert and "
-               "--tls_key (and --tls_client_ca), or listen on 127.0.0.1"},
-              {"address", BoundAddress(opts.listen, (*server)->port())}});
-  }
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
