@@ -13,9 +13,10 @@
 // Reading is bounded: every LOG must be a regular file (checked before
 // anything is replayed), and a line longer than --max_decision_bytes is an
 // error naming it, skipped without being held in memory. A last line
-// without a newline that is not a whole decision is what a crash or a full
-// disk leaves mid-write: it is named ("torn FILE:LINE") and skipped; every
-// complete line before it is replayed.
+// without a newline that starts a decision ("{") but is not a whole one is
+// what a crash or a full disk leaves mid-write: it is named ("torn
+// FILE:LINE") and skipped; every complete line before it is replayed. Any
+// other last line is replayed like the rest.
 //
 // Exit code: 0 when every complete decision replays to the same plan (a
 // torn last line does not change that); 1 when some plan changed or a
@@ -31,6 +32,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -260,8 +262,9 @@ bool ReplayFile(internal::FileLineReader& reader, int64_t max_decision_bytes,
             where, line->bytes, max_decision_bytes);
         break;
       case internal::FileLineReader::Kind::kTorn: {
-        // Whole but for its newline: a decision like any other.
-        if (ReadLine(line->text).ok()) {
+        // Whole but for its newline, or not the start of a decision at all:
+        // a line like any other.
+        if (!absl::StartsWith(line->text, "{") || ReadLine(line->text).ok()) {
           ReplayLine(replayer, where, line->text, counts);
           break;
         }

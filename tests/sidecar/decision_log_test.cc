@@ -360,6 +360,16 @@ TEST_F(DecisionReplayTest, ATornLastLineIsNamedAndTheCompleteOnesReplayed) {
                                     "failed, 1 torn line skipped"));
 }
 
+TEST_F(DecisionReplayTest, ALastLineThatIsNoDecisionAtAllIsAFailureNotATear) {
+  std::ofstream(log_path_, std::ios::app) << "not json";
+  RunResult replay = RunProgram({SPOTBURST_CLI_PATH, "replay", log_path_});
+  EXPECT_EQ(replay.exit_code, 1) << replay.out << replay.err;
+  EXPECT_THAT(replay.out,
+              HasSubstr(absl::StrCat("failed ", log_path_, ":4: ")));
+  EXPECT_THAT(replay.out,
+              HasSubstr("replayed 4 decisions: 0 changed, 1 failed\n"));
+}
+
 TEST_F(DecisionReplayTest, ALineOverTheLimitIsAnErrorNamingItsLine) {
   const std::string first = Lines(log_path_).front();
   ASSERT_LT(first.size(), 65536u);
