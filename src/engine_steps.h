@@ -2,6 +2,8 @@
 #ifndef SPOTBURST_ENGINE_STEPS_H_
 #define SPOTBURST_ENGINE_STEPS_H_
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -85,8 +87,11 @@ class PlanBuilder {
   double fleet_usd_per_hour_;
   int removed_for_scale_in_ = 0;
   int live_after_ = 0;  // counted instances + requests once the plan is done
-  absl::flat_hash_set<std::string_view> leaving_;    // ids ended or postponed
-  absl::flat_hash_set<std::string_view> cancelled_;  // request ids
+  // Ids of instances ended or postponed. Owned copies: the actions they
+  // come from are moved and destroyed while the set is still read.
+  absl::flat_hash_set<std::string> leaving_;
+  // Ids of cancelled requests: views into the fleet, which outlives this.
+  absl::flat_hash_set<std::string_view> cancelled_;
   std::vector<Action> cancels_, terminations_, postponements_, launches_;
   std::vector<Reason> notes_;
 };

@@ -267,7 +267,7 @@ void PlanBuilder::RetireReplaced() {
   ScaleInChoice choice = ChooseScaleIn(
       fleet_.retiring_on_demand,
       static_cast<int>(fleet_.retiring_on_demand.size()), policy_, now_, cause);
-  absl::flat_hash_set<std::string_view> ended;
+  absl::flat_hash_set<std::string> ended;  // copies: `a` is moved below
   for (Action& a : choice.terminations) {
     ended.insert(a.instance_id);
     terminations_.push_back(std::move(a));

@@ -225,6 +225,27 @@ TEST(Engine, RevertsToSpotAndReplacesOnDemandAtItsBillingPoint) {
             "i-od");
 }
 
+// Ids short enough for the small-string buffer once made instances being
+// ended look "not leaving", so they also got spot replacements and the fleet
+// cost counted them.
+TEST(Engine, InstancesBeingEndedGetNoReplacementWhateverTheirIdLength) {
+  Policy policy = PrototypePolicy();
+  policy.fallback.enabled = true;
+  policy.bidding.padding_usd = 0.01;  // bid 0.037, below on-demand 0.1
+  for (const std::string& prefix : {std::string(), std::string(40, 'x')}) {
+    SCOPED_TRACE("id prefix length " + std::to_string(prefix.size()));
+    // Idle cluster: both on-demand instances, 50 min into their hour, end.
+    EvaluationInput input{.cluster = UsingCpus(0), .markets = {Market(0.027)}};
+    input.fleet.instances = {
+        OnDemandInstance(prefix + "a", T0() - absl::Minutes(50)),
+        OnDemandInstance(prefix + "b", T0() - absl::Minutes(50))};
+    Plan plan = Decided(policy, input).plan;
+    EXPECT_EQ(CountKind(plan, ActionKind::kTerminateInstance), 2);
+    EXPECT_EQ(CountKind(plan, ActionKind::kRequestSpot), 0);
+    EXPECT_DOUBLE_EQ(plan.fleet_usd_per_hour, 0);
+  }
+}
+
 TEST(Engine, OnDemandOnlyNeverBuysSpot) {
   Policy policy = PrototypePolicy();
   policy.fallback.on_demand_only = true;
