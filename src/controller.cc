@@ -1,11 +1,39 @@
 // The control loop: gather, evaluate, apply, report.
 #include "spotburst/controller.h"
 
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_format.h"
+#include "spotburst/status_macros.h"
 
 namespace spotburst {
+
+namespace {
+
+// The checks PriceWindow::Add makes, over the whole answer first.
+absl::Status CheckHistory(const Market& market, const PriceHistory& history,
+                          absl::Time to) {
+  for (size_t i = 0; i < history.points.size(); ++i) {
+    const PricePoint& point = history.points[i];
+    const char* wrong = nullptr;
+    if (!std::isfinite(point.usd_per_hour) || point.usd_per_hour < 0) {
+      wrong = "is not a price";
+    } else if (i > 0 && point.time < history.points[i - 1].time) {
+      wrong = "is out of time order";
+    } else if (point.time > to) {
+      wrong = "is in the future";
+    }
+    if (wrong != nullptr) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "controller: market %s: price point %d (%g at %s) %s", market.Name(),
+          i, point.usd_per_hour, absl::FormatTime(point.time), wrong));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 Controller::Controller(const Engine& engine, MetricsSource& metrics,
                        PriceFeed& prices, InstanceManager& instances,
@@ -40,10 +68,22 @@ absl::StatusOr<std::vector<MarketView>> Controller::GatherMarkets(
         "configured to watch");
   }
   if (!on_demand_usd_) {
-    // The policy's price stands in when the feed has none.
     absl::StatusOr<double> price = prices_.OnDemandPrice(
         engine_.policy().instance.type, engine_.policy().instance.region);
-    on_demand_usd_ = price.ok() ? *price : 0.0;
+    if (absl::IsNotFound(price.status())) {
+      // The policy's price stands in when the feed has none (0 says so).
+      price = 0.0;
+    }
+    // Any other failure is a failed read: retried on the next tick, never
+    // remembered as "no price".
+    if (!price.ok()) return price.status();
+    if (!std::isfinite(*price) || *price < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "controller: on-demand price of %s in %s: %g is not a price",
+          engine_.policy().instance.type, engine_.policy().instance.region,
+          *price));
+    }
+    on_demand_usd_ = *price;
   }
   std::vector<MarketView> views;
   for (WatchedMarket& watched : markets_) {
@@ -53,6 +93,9 @@ absl::StatusOr<std::vector<MarketView>> Controller::GatherMarkets(
     absl::StatusOr<PriceHistory> history =
         prices_.History(watched.market, from, now);
     if (!history.ok()) return history.status();
+    // All or nothing: a history that fails a check adds no point, so the
+    // window never holds half of a wrong answer.
+    SPOTBURST_RETURN_IF_ERROR(CheckHistory(watched.market, *history, now));
     for (const PricePoint& point : history->points) {
       // The feed repeats the point in force at `from`; older ones are known.
       if (point.time < watched.fetched_until) continue;

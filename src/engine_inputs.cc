@@ -1,7 +1,9 @@
 // Checking an evaluation's input and picking its market.
 #include <cmath>
 #include <string>
+#include <string_view>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "engine_steps.h"
@@ -43,6 +45,25 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "fleet.instances[%d].max_price_usd_per_hour: %g must be >= 0", i,
           price));
+    }
+  }
+  // An id listed twice would be counted twice (and could be ended twice).
+  absl::flat_hash_map<std::string_view, size_t> seen;
+  for (size_t i = 0; i < input.fleet.instances.size(); ++i) {
+    auto [it, added] = seen.emplace(input.fleet.instances[i].id, i);
+    if (!added) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "fleet.instances[%d].id: duplicate of fleet.instances[%d]", i,
+          it->second));
+    }
+  }
+  seen.clear();
+  for (size_t i = 0; i < input.fleet.requests.size(); ++i) {
+    auto [it, added] = seen.emplace(input.fleet.requests[i].id, i);
+    if (!added) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "fleet.requests[%d].id: duplicate of fleet.requests[%d]", i,
+          it->second));
     }
   }
   return absl::OkStatus();

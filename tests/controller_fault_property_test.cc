@@ -1,0 +1,375 @@
+// The Controller's safety rules under random faults: thousands of random
+// fault schedules (failures, timeouts, wrong answers from every adapter)
+// over a small in-memory cloud that keeps the truth, checked after every
+// tick:
+//   - never more counted instances and requests than max_instances, and
+//     never a fleet whose worst-case cost is above the cost ceiling;
+//   - never a bid above the maximum bid;
+//   - never a launch after a cancel or terminate failed in the same tick;
+//   - never any action in a tick whose reads failed or answered wrongly.
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "spotburst/controller.h"
+#include "spotburst/fault_injection.h"
+#include "testing/engine_fixtures.h"
+
+namespace spotburst {
+namespace {
+
+using ::spotburst::testing::PrototypePolicy;
+using ::spotburst::testing::T0;
+
+constexpr double kOnDemandUsd = 0.1;
+
+class StepClock final : public Clock {
+ public:
+  absl::Time Now() const override { return now; }
+  void SleepUntil(absl::Time deadline) override {
+    now = std::max(now, deadline);
+  }
+  absl::Time now = T0();
+};
+
+// The world as it is: demand, the spot price and the burst fleet. Requests
+// are fulfilled two minutes after they are made while the price is at or
+// below their bid; spot instances are interrupted when it rises above.
+class TruthWorld final : public MetricsSource,
+                         public PriceFeed,
+                         public InstanceManager {
+ public:
+  TruthWorld(uint64_t seed, const StepClock& clock)
+      : random_(seed), clock_(clock) {
+    prices_.push_back({clock_.Now() - absl::Hours(3), 0.03});
+  }
+
+  // Moves the world on by one tick: new demand, maybe a new price.
+  void Step() {
+    cpus_used_ = std::clamp(cpus_used_ + Uniform(-12, 14), 0.0, 80.0);
+    if (Uniform(0, 1) < 0.3) {
+      const double price =
+          Uniform(0, 1) < 0.15 ? Uniform(0.11, 0.4) : Uniform(0.01, 0.08);
+      prices_.push_back({clock_.Now(), price});
+    }
+    const double price = prices_.back().usd_per_hour;
+    for (auto it = instances_.begin(); it != instances_.end();) {
+      const Instance& i = it->second;
+      if (i.lifecycle == Lifecycle::kSpot && i.max_price_usd_per_hour < price) {
+        if (auto r = requests_.find(i.spot_request_id); r != requests_.end())
+          requests_.erase(r);
+        it = instances_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& [id, r] : requests_) {
+      if (r.state != SpotRequestState::kOpen) continue;
+      if (clock_.Now() - r.create_time < absl::Minutes(2)) continue;
+      if (r.bid_usd_per_hour < price) continue;
+      const std::string instance_id = NewId("i-");
+      instances_[instance_id] = {.id = instance_id,
+                                 .instance_type = r.instance_type,
+                                 .availability_zone = r.availability_zone,
+                                 .lifecycle = Lifecycle::kSpot,
+                                 .state = InstanceState::kRunning,
+                                 .launch_time = clock_.Now(),
+                                 .max_price_usd_per_hour = r.bid_usd_per_hour,
+                                 .spot_request_id = id};
+      r.state = SpotRequestState::kActive;
+      r.instance_id = instance_id;
+    }
+  }
+
+  // What the engine counts: instances and open requests, less on-demand
+  // instances a live replacement retires and the replacement requests.
+  int Counted() const {
+    int counted = 0;
+    std::map<std::string, bool> retiring;
+    for (const auto& [id, r] : requests_) {
+      if (r.replaces_instance_id.empty()) {
+        if (r.state == SpotRequestState::kOpen) ++counted;
+      } else {
+        retiring[r.replaces_instance_id] = true;
+      }
+    }
+    for (const auto& [id, i] : instances_) {
+      if (!(i.lifecycle == Lifecycle::kOnDemand && retiring.count(id)))
+        ++counted;
+    }
+    return counted;
+  }
+
+  double WorstCaseUsdPerHour() const {
+    double usd = 0;
+    for (const auto& [id, i] : instances_) usd += i.max_price_usd_per_hour;
+    for (const auto& [id, r] : requests_) {
+      if (r.state == SpotRequestState::kOpen) usd += r.bid_usd_per_hour;
+    }
+    return usd;
+  }
+
+  // MetricsSource
+  absl::StatusOr<ClusterState> Snapshot() override {
+    return ClusterState{.used = {.cpus = cpus_used_, .mem_mib = 4096},
+                        .read_at = clock_.Now()};
+  }
+
+  // PriceFeed
+  absl::StatusOr<PriceHistory> History(const Market& market, absl::Time from,
+                                       absl::Time to) override {
+    PriceHistory history{.market = market};
+    for (size_t i = 0; i < prices_.size(); ++i) {
+      const bool in_force_at_from =
+          i + 1 < prices_.size() && prices_[i + 1].time > from;
+      if (prices_[i].time > to) break;
+      if (prices_[i].time >= from || in_force_at_from ||
+          i + 1 == prices_.size()) {
+        history.points.push_back(prices_[i]);
+      }
+    }
+    return history;
+  }
+  absl::StatusOr<double> OnDemandPrice(const std::string&,
+                                       const std::string&) override {
+    return kOnDemandUsd;
+  }
+
+  // InstanceManager
+  absl::StatusOr<Fleet> List() override {
+    Fleet fleet;
+    for (const auto& [id, i] : instances_) fleet.instances.push_back(i);
+    for (const auto& [id, r] : requests_) fleet.requests.push_back(r);
+    return fleet;
+  }
+  absl::StatusOr<std::vector<std::string>> RequestSpot(
+      const SpotRequestSpec& spec) override {
+    if (auto it = by_token_.find(spec.idempotency_token);
+        it != by_token_.end()) {
+      return it->second;
+    }
+    std::vector<std::string> ids;
+    for (int n = 0; n < spec.count; ++n) {
+      const std::string id = NewId("sir-");
+      requests_[id] = {.id = id,
+                       .state = SpotRequestState::kOpen,
+                       .status_code = "pending-evaluation",
+                       .create_time = clock_.Now(),
+                       .bid_usd_per_hour = spec.bid_usd_per_hour,
+                       .instance_type = spec.instance_type,
+                       .availability_zone = spec.availability_zone,
+                       .replaces_instance_id = spec.replaces_instance_id};
+      ids.push_back(id);
+    }
+    by_token_[spec.idempotency_token] = ids;
+    return ids;
+  }
+  absl::StatusOr<std::vector<std::string>> LaunchOnDemand(
+      const OnDemandSpec& spec) override {
+    if (auto it = by_token_.find(spec.idempotency_token);
+        it != by_token_.end()) {
+      return it->second;
+    }
+    std::vector<std::string> ids;
+    for (int n = 0; n < spec.count; ++n) {
+      const std::string id = NewId("i-od-");
+      instances_[id] = {.id = id,
+                        .instance_type = spec.instance_type,
+                        .availability_zone = spec.availability_zone,
+                        .lifecycle = Lifecycle::kOnDemand,
+                        .state = InstanceState::kPending,
+                        .launch_time = clock_.Now(),
+                        .max_price_usd_per_hour = kOnDemandUsd};
+      ids.push_back(id);
+    }
+    by_token_[spec.idempotency_token] = ids;
+    return ids;
+  }
+  absl::Status CancelRequests(const std::vector<std::string>& ids) override {
+    for (const std::string& id : ids) {
+      auto it = requests_.find(id);
+      if (it != requests_.end() && it->second.state == SpotRequestState::kOpen)
+        requests_.erase(it);
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Terminate(const std::vector<std::string>& ids) override {
+    for (const std::string& id : ids) {
+      auto it = instances_.find(id);
+      if (it == instances_.end()) continue;
+      if (auto r = requests_.find(it->second.spot_request_id);
+          r != requests_.end())
+        requests_.erase(r);
+      instances_.erase(it);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  double Uniform(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(random_);
+  }
+  std::string NewId(const char* prefix) {
+    return absl::StrCat(prefix, next_id_++);
+  }
+
+  std::mt19937_64 random_;
+  const StepClock& clock_;
+  double cpus_used_ = 20;
+  std::vector<PricePoint> prices_;
+  std::map<std::string, Instance> instances_;
+  std::map<std::string, SpotRequest> requests_;
+  std::map<std::string, std::vector<std::string>> by_token_;
+  int next_id_ = 0;
+};
+
+// What the Controller asked of the cloud in one tick, in order, and what
+// came back.
+struct Call {
+  std::string name;
+  bool ok;
+  double bid = 0;
+};
+
+class RecordingInstances final : public InstanceManager {
+ public:
+  explicit RecordingInstances(InstanceManager& inner) : inner_(inner) {}
+  absl::StatusOr<Fleet> List() override {
+    auto r = inner_.List();
+    calls.push_back({"List", r.ok()});
+    return r;
+  }
+  absl::StatusOr<std::vector<std::string>> RequestSpot(
+      const SpotRequestSpec& spec) override {
+    auto r = inner_.RequestSpot(spec);
+    calls.push_back({"RequestSpot", r.ok(), spec.bid_usd_per_hour});
+    return r;
+  }
+  absl::StatusOr<std::vector<std::string>> LaunchOnDemand(
+      const OnDemandSpec& spec) override {
+    auto r = inner_.LaunchOnDemand(spec);
+    calls.push_back({"LaunchOnDemand", r.ok()});
+    return r;
+  }
+  absl::Status CancelRequests(const std::vector<std::string>& ids) override {
+    auto r = inner_.CancelRequests(ids);
+    calls.push_back({"CancelRequests", r.ok()});
+    return r;
+  }
+  absl::Status Terminate(const std::vector<std::string>& ids) override {
+    auto r = inner_.Terminate(ids);
+    calls.push_back({"Terminate", r.ok()});
+    return r;
+  }
+  std::vector<Call> calls;
+
+ private:
+  InstanceManager& inner_;
+};
+
+bool IsRead(const std::string& injected) {
+  return absl::StartsWith(injected, "Snapshot") ||
+         absl::StartsWith(injected, "List") ||
+         absl::StartsWith(injected, "History") ||
+         absl::StartsWith(injected, "OnDemandPrice");
+}
+
+Policy RandomPolicy(std::mt19937_64& random) {
+  auto uniform = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(random);
+  };
+  auto coin = [&] { return std::bernoulli_distribution(0.5)(random); };
+  Policy p = PrototypePolicy();
+  p.evaluation_interval = absl::Minutes(1);
+  p.scaling.strategy = coin() ? "burst-point" : "target";
+  const char* bidding[] = {"minimum", "mean",    "on-demand",
+                           "high",    "current", "current-plus"};
+  p.bidding.strategy = bidding[random() % 6];
+  p.bidding.padding_usd = uniform(0.001, 0.1);
+  p.bidding.max_bid_usd_per_hour = uniform(0.02, 0.5);
+  p.scaling.max_instances = static_cast<int>(random() % 9);
+  p.billing.model = coin() ? BillingModel::kHourly : BillingModel::kPerSecond;
+  p.billing.partial_hour_limit = absl::Minutes(random() % 40);
+  p.fallback.enabled = coin();
+  p.fallback.revert_after = absl::Minutes(random() % 5);
+  p.cost.max_fleet_usd_per_hour = coin() ? 0 : uniform(0.05, 0.6);
+  // Short timeouts: stale requests are cancelled within a schedule, in the
+  // same ticks as launches.
+  p.requests.timeout = absl::Minutes(2 + random() % 8);
+  return p;
+}
+
+TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
+  constexpr int kSchedules = 10000;
+  constexpr int kTicks = 20;
+  std::mt19937_64 random(7);
+  int ticks_acted = 0, ticks_refused = 0, launches_skipped = 0,
+      peak_counted = 0;
+  for (int schedule = 0; schedule < kSchedules; ++schedule) {
+    const Policy policy = RandomPolicy(random);
+    auto engine = Engine::Create(policy);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    auto rate = [&] {
+      return std::uniform_real_distribution<double>(0, 0.15)(random);
+    };
+    const FaultRates rates{.fail = rate(), .timeout = rate(), .wrong = rate()};
+    StepClock clock;
+    TruthWorld world(random(), clock);
+    FaultInjector faults(random(), rates);
+    FaultyMetricsSource metrics(world, faults);
+    FaultyPriceFeed prices(world, faults);
+    FaultyInstanceManager faulty_instances(world, faults);
+    RecordingInstances instances(faulty_instances);
+    Controller controller(*engine, metrics, prices, instances, clock);
+    for (int tick = 0; tick < kTicks; ++tick) {
+      SCOPED_TRACE(absl::StrCat("schedule ", schedule, " tick ", tick));
+      world.Step();
+      instances.calls.clear();
+      const TickReport report = controller.Tick();
+      const std::vector<std::string> injected = faults.TakeLog();
+      bool read_failed = !report.status.ok();
+      for (const std::string& fault : injected)
+        read_failed = read_failed || IsRead(fault);
+      bool shrink_failed = false;
+      int changes = 0;
+      for (const Call& call : instances.calls) {
+        if (call.name == "List") continue;
+        ++changes;
+        if (call.name == "RequestSpot") {
+          ASSERT_LE(call.bid, policy.bidding.max_bid_usd_per_hour + 1e-9);
+        }
+        if (call.name == "RequestSpot" || call.name == "LaunchOnDemand") {
+          ASSERT_FALSE(shrink_failed) << "a launch after a failed shrink";
+        } else if (!call.ok) {
+          shrink_failed = true;
+        }
+      }
+      if (read_failed) {
+        ASSERT_EQ(changes, 0)
+            << "an action after a failed read: " << report.status;
+        ++ticks_refused;
+      }
+      if (changes > 0) ++ticks_acted;
+      launches_skipped += report.launches_skipped;
+      ASSERT_LE(world.Counted(), policy.scaling.max_instances);
+      if (policy.cost.max_fleet_usd_per_hour > 0) {
+        ASSERT_LE(world.WorstCaseUsdPerHour(),
+                  policy.cost.max_fleet_usd_per_hour + 1e-9);
+      }
+      peak_counted = std::max(peak_counted, world.Counted());
+      clock.now += policy.evaluation_interval;
+    }
+  }
+  // The schedules reached what they are meant to test.
+  EXPECT_GT(ticks_acted, kSchedules);
+  EXPECT_GT(ticks_refused, kSchedules);
+  EXPECT_GT(launches_skipped, 100);
+  EXPECT_EQ(peak_counted, 8);
+}
+
+}  // namespace
+}  // namespace spotburst
