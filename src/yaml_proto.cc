@@ -10,6 +10,8 @@
 #include <exception>
 #include <limits>
 #include <map>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "spotburst/status_macros.h"
 #include "spotburst/v1/policy.pb.h"
+#include "yaml-cpp/eventhandler.h"
 
 namespace spotburst::internal {
 namespace {
@@ -422,11 +425,64 @@ absl::Status YamlToProto(const YAML::Node& node, std::string_view source,
   }
 }
 
+namespace {
+
+// Counts documents without building them.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (count_++ == 1) second_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  int count() const { return count_; }
+  const YAML::Mark& second() const { return second_; }
+
+ private:
+  int count_ = 0;
+  YAML::Mark second_ = YAML::Mark::null_mark();
+};
+
+// The first document of `text`, and where a second one starts (null mark
+// when there is none). yaml-cpp 0.7's LoadAll never returns for some
+// inputs, "," among them: its parser keeps reporting empty documents
+// without consuming anything. So documents are counted, at most two, with
+// an event handler, and only the first is built.
+struct FirstDocument {
+  std::optional<YAML::Node> node;  // empty: no document at all
+  YAML::Mark second = YAML::Mark::null_mark();
+};
+
+FirstDocument LoadFirstDocument(const std::string& text) {
+  std::istringstream counting(text);
+  YAML::Parser parser(counting);
+  DocumentCounter counter;
+  while (counter.count() < 2 && parser.HandleNextDocument(counter)) {
+  }
+  FirstDocument first;
+  if (counter.count() == 0) return first;
+  first.node = YAML::Load(text);
+  if (counter.count() > 1) first.second = counter.second();
+  return first;
+}
+
+}  // namespace
+
 absl::Status ParseYamlToProto(std::string_view text, std::string_view source,
                               Message& message) {
-  std::vector<YAML::Node> documents;
+  FirstDocument document;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    document = LoadFirstDocument(std::string(text));
   } catch (const YAML::Exception& e) {
     std::string where(source);
     if (!e.mark.is_null()) {
@@ -438,13 +494,12 @@ absl::Status ParseYamlToProto(std::string_view text, std::string_view source,
     return absl::InvalidArgumentError(
         absl::StrCat(Sv(source), ": cannot read YAML: ", e.what()));
   }
-  if (documents.empty()) return absl::OkStatus();
-  if (documents.size() > 1) {
-    return Error(
-        source, documents[1].Mark(), "",
-        absl::StrCat("expected one YAML document, found ", documents.size()));
+  if (!document.node) return absl::OkStatus();
+  if (!document.second.is_null()) {
+    return Error(source, document.second, "",
+                 "expected one YAML document, found 2 or more");
   }
-  return YamlToProto(documents[0], source, "", message);
+  return YamlToProto(*document.node, source, "", message);
 }
 
 }  // namespace spotburst::internal

@@ -355,6 +355,17 @@ TEST(ParsePolicy, SyntaxErrorNamesLineAndColumn) {
                                             "syntax error: ")));
 }
 
+// yaml-cpp's LoadAll never returns on these (found by tests/fuzz): the
+// parse must end, with an error.
+TEST(ParsePolicy, EndsOnTextThatOnceNeverFinishedParsing) {
+  for (const char* text : {",", ", for `spotburst compare`:", "a: 1\n,\n"}) {
+    SCOPED_TRACE(text);
+    EXPECT_THAT(
+        ParsePolicy(text, "policy.yaml"),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("policy.yaml")));
+  }
+}
+
 TEST(ParsePolicy, RejectsSeveralDocumentsAndNonMappingRoot) {
   EXPECT_THAT(ParsePolicy("name: a\n---\nname: b\n", "policy.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
