@@ -38,9 +38,8 @@
 #include "absl/strings/str_join.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "decision_record.h"
 #include "file_line_reader.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "spotburst/engine.h"
 #include "spotburst/policy.h"
 #include "spotburst/wire_format.h"
@@ -52,50 +51,7 @@ ABSL_FLAG(int64_t, max_decision_bytes, int64_t{256} << 20,
 namespace spotburst::cli {
 namespace {
 
-struct Recorded {
-  std::string decision_id;
-  std::string policy_json;
-  std::string state_json;
-  std::string plan_json;
-};
-
-absl::StatusOr<std::string> PartAsJson(const google::protobuf::Struct& line,
-                                       const std::string& key) {
-  auto it = line.fields().find(key);
-  if (it == line.fields().end() ||
-      it->second.kind_case() != google::protobuf::Value::kStructValue) {
-    return absl::InvalidArgumentError(key + ": missing");
-  }
-  std::string json;
-  if (!google::protobuf::util::MessageToJsonString(it->second.struct_value(),
-                                                   &json)
-           .ok()) {
-    return absl::InvalidArgumentError(key + ": cannot be written as JSON");
-  }
-  return json;
-}
-
-absl::StatusOr<Recorded> ReadLine(const std::string& line) {
-  google::protobuf::Struct parsed;
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(line.data(), line.size()), &parsed);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError("not a JSON object");
-  }
-  Recorded recorded;
-  if (auto it = parsed.fields().find("decision_id");
-      it != parsed.fields().end()) {
-    recorded.decision_id = it->second.string_value();
-  }
-  for (auto [key, out] : {std::pair{"policy", &recorded.policy_json},
-                          std::pair{"state", &recorded.state_json},
-                          std::pair{"plan", &recorded.plan_json}}) {
-    absl::StatusOr<std::string> json = PartAsJson(parsed, key);
-    if (!json.ok()) return json.status();
-    *out = *std::move(json);
-  }
-  return recorded;
-}
+using Recorded = internal::DecisionRecord;
 
 // "request-spot: 1 action (2 instances)" per kind.
 std::map<std::string, std::pair<int, int>> CountActions(const Plan& plan) {
@@ -217,7 +173,7 @@ struct Counts {
 void ReplayLine(Replayer& replayer, const std::string& where,
                 const std::string& line, Counts& counts) {
   ++counts.decisions;
-  absl::StatusOr<Recorded> recorded = ReadLine(line);
+  absl::StatusOr<Recorded> recorded = internal::ParseDecisionRecord(line);
   absl::StatusOr<std::vector<std::string>> result =
       recorded.ok()
           ? replayer.Replay(*recorded)
@@ -264,7 +220,8 @@ bool ReplayFile(internal::FileLineReader& reader, int64_t max_decision_bytes,
       case internal::FileLineReader::Kind::kTorn: {
         // Whole but for its newline, or not the start of a decision at all:
         // a line like any other.
-        if (!absl::StartsWith(line->text, "{") || ReadLine(line->text).ok()) {
+        if (!absl::StartsWith(line->text, "{") ||
+            internal::ParseDecisionRecord(line->text).ok()) {
           ReplayLine(replayer, where, line->text, counts);
           break;
         }

@@ -79,7 +79,7 @@ TEST(Experiments, ScaleUpOnAVolatileMarketIsInterruptedByThePrice) {
       const auto& live = r.ticks[k].input.fleet.instances;
       if (gone == absl::InfiniteFuture() &&
           std::none_of(live.begin(), live.end(),
-                       [&](const Instance& i) { return i.id == id; })) {
+                       [&, &id = id](const Instance& i) { return i.id == id; })) {
         gone = row.time;
         break;
       }

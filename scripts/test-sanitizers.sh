@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds everything with clang, AddressSanitizer and UndefinedBehaviorSanitizer
+# (Debug, in build-asan/), runs the whole test suite there, and fuzzes every
+# parser that meets outside input for a short, bounded time (the fuzz.* tests,
+# SPOTBURST_FUZZ_SECONDS each). Any sanitizer report fails the run.
+# Usage: scripts/test-sanitizers.sh [CTEST_ARGS...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# Paths relative to the checkout, so that a fresh clone elsewhere hits the cache.
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+build_dir=${SPOTBURST_ASAN_BUILD_DIR:-build-asan}
+if [ ! -f "$build_dir/build.ninja" ]; then
+  cmake -S . -B "$build_dir" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+    -DSPOTBURST_SANITIZE=ON \
+    -DSPOTBURST_BUILD_FUZZERS=ON \
+    -DSPOTBURST_BUILD_BENCHMARKS=OFF
+fi
+cmake --build "$build_dir" -j 2
+# A report ends the program with a failure; leaks are reports too.
+export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir "$build_dir" -j 2 --output-on-failure --timeout 600 "$@"
