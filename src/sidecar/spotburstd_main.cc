@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "google/protobuf/stubs/logging.h"
 #include "grpc/support/log.h"
 #include "sidecar/config.h"
 #include "sidecar/event_log.h"
@@ -162,6 +164,22 @@ void LogGrpcMessage(gpr_log_func_args* args) {
                         {"suppressed", absl::StrCat(suppressed)}});
 }
 
+// Protobuf's own messages likewise: it logs one line for every request
+// whose strings are not UTF-8, so a client could flood the log with them.
+void LogProtobufMessage(google::protobuf::LogLevel level, const char* file,
+                        int line, const std::string& message) {
+  static LogRateLimiter* limiter = new LogRateLimiter(absl::Seconds(1));
+  int64_t suppressed = 0;
+  if (!limiter->Allow(absl::Now(), suppressed)) return;
+  static constexpr const char* kLevels[] = {"INFO", "WARNING", "ERROR",
+                                            "FATAL"};
+  LogEvent("protobuf_log",
+           {{"severity", kLevels[std::clamp(static_cast<int>(level), 0, 3)]},
+            {"message", message},
+            {"source", absl::StrCat(file, ":", line)},
+            {"suppressed", absl::StrCat(suppressed)}});
+}
+
 int Run() {
   // SIGTERM and SIGINT are blocked in every thread (gRPC's included, which
   // inherit the mask) and taken only by sigwait below.
@@ -174,6 +192,7 @@ int Run() {
   // the decision log reports, instead of killing the daemon.
   signal(SIGXFSZ, SIG_IGN);
   gpr_set_log_function(LogGrpcMessage);
+  google::protobuf::SetLogHandler(LogProtobufMessage);
 
   absl::StatusOr<SidecarOptions> options = OptionsFromFlags();
   if (!options.ok()) {
