@@ -24,6 +24,10 @@ configure_package_config_file(
 write_basic_package_version_file(
   ${PROJECT_BINARY_DIR}/spotburstConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
+# spotburst is licensed under the Apache License 2.0; the licence travels
+# with every installed copy.
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
 install(FILES
   ${PROJECT_BINARY_DIR}/spotburstConfig.cmake
   ${PROJECT_BINARY_DIR}/spotburstConfigVersion.cmake
