@@ -1,10 +1,10 @@
 // InstanceManager: the cloud side, which lists and changes the burst fleet.
 //
-// Implemented by adapters (adapters/ec2, adapters/sim). Everything it
-// manages is tagged, so List() finds the fleet again after a restart.
-// Requests carry the plan's idempotency token: a retried call with the same
-// token must not create a second request. Methods may block; the Controller
-// calls them from one thread.
+// Implemented by adapters: today the simulated cloud (adapters/sim); an EC2
+// adapter is planned. Everything it manages is tagged, so List() finds the
+// fleet again after a restart. Requests carry the plan's idempotency token:
+// a retried call with the same token must not create a second request.
+// Methods may block; the Controller calls them from one thread.
 //
 //   SPOTBURST_ASSIGN_OR_RETURN(Fleet fleet, manager.List());
 //   SPOTBURST_RETURN_IF_ERROR(manager.Terminate({"i-0abc"}));

@@ -1,9 +1,10 @@
 // MetricsSource: reads the private cluster's usage (e.g. a Mesos master).
 //
-// Implemented by adapters (adapters/mesos, adapters/sim). Snapshot() may do
-// I/O and block; a failed read returns an error and the caller then takes
-// no destructive action in that tick. Implementations say whether they may
-// be called concurrently; the Controller calls them from one thread.
+// Implemented by adapters: today the simulated cluster (adapters/sim); a
+// Mesos adapter is planned. Snapshot() may do I/O and block; a failed read
+// returns an error and the caller then takes no destructive action in that
+// tick. Implementations say whether they may be called concurrently; the
+// Controller calls them from one thread.
 //
 //   SPOTBURST_ASSIGN_OR_RETURN(ClusterState state, metrics.Snapshot());
 #ifndef SPOTBURST_METRICS_SOURCE_H_

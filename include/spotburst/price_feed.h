@@ -1,8 +1,9 @@
-// PriceFeed: spot price history and on-demand prices (e.g. EC2, a trace).
+// PriceFeed: spot price history and on-demand prices.
 //
 // History returns the price points of one market in [from, to] in time
 // order, including the point in force at `from` when there is one, ready to
-// feed a PriceWindow. Implemented by adapters; may do I/O and block.
+// feed a PriceWindow. Implemented by adapters (today the recorded traces of
+// adapters/sim; an EC2 feed is planned); may do I/O and block.
 //
 //   SPOTBURST_ASSIGN_OR_RETURN(PriceHistory h,
 //                              feed.History(market, now - window, now));
