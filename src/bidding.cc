@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "spotburst/status_macros.h"
 
@@ -12,6 +14,13 @@ namespace {
 // Bids are kept to whole micro-dollars so that plans print and compare
 // cleanly (0.026 + 0.001 is 0.027, not 0.027000000000000003).
 double RoundToMicros(double usd) { return std::round(usd * 1e6) / 1e6; }
+
+// Appends " = 0.7010" to a derivation unless it already ends with that
+// number ("window mean 0.7010" needs no "= 0.7010").
+void AppendResult(std::string& steps, double usd) {
+  const std::string value = absl::StrFormat("%.4f", usd);
+  if (!absl::EndsWith(steps, value)) absl::StrAppend(&steps, " = ", value);
+}
 
 }  // namespace
 
@@ -37,6 +46,9 @@ absl::StatusOr<BidResult> ComputeBid(const BiddingStrategy& strategy,
   }
   double bid = RoundToMicros(result.quote.usd_per_hour);
   const double current = view.stats.current_usd;
+  // The derivation, one clause per step, so that a capped or floored bid
+  // never reads as the strategy's own number.
+  std::string steps = result.quote.rule;
   if (policy.floor_at_current && bid < current) {
     const double floored = RoundToMicros(current + kBidStepUsd);
     result.adjustments.push_back(
@@ -45,6 +57,9 @@ absl::StatusOr<BidResult> ComputeBid(const BiddingStrategy& strategy,
              "bid %.4f below current price %.4f: raised to %.4f", bid, current,
              floored),
          .figures = {{"quoted_usd", bid}, {"current_usd", current}}});
+    AppendResult(steps, bid);
+    absl::StrAppendFormat(&steps, ", raised to current %.4f + %.4f = %.4f",
+                          current, kBidStepUsd, floored);
     bid = floored;
   }
   if (bid > policy.max_bid_usd_per_hour) {
@@ -54,10 +69,15 @@ absl::StatusOr<BidResult> ComputeBid(const BiddingStrategy& strategy,
                                     policy.max_bid_usd_per_hour),
          .figures = {{"quoted_usd", bid},
                      {"max_bid_usd", policy.max_bid_usd_per_hour}}});
+    AppendResult(steps, bid);
+    absl::StrAppendFormat(&steps, ", capped at max bid %.4f",
+                          policy.max_bid_usd_per_hour);
     bid = policy.max_bid_usd_per_hour;
   }
   result.usd_per_hour = bid;
   result.below_current = bid < current;
+  if (result.below_current) steps += ", below the current price";
+  result.reason = absl::StrFormat("bid %.4f: %s", bid, steps);
   return result;
 }
 

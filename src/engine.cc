@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine_steps.h"
 #include "fleet_view.h"
@@ -71,8 +72,7 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   plan.bid_usd_per_hour = bid.usd_per_hour;
   plan.notes.push_back(
       {.code = ReasonCode::kBid,
-       .message = absl::StrFormat("bid %.4f = %s (%s)", bid.usd_per_hour,
-                                  bid.quote.rule, p.bidding.strategy),
+       .message = absl::StrCat(p.bidding.strategy, " ", bid.reason),
        .figures = {{"bid_usd", bid.usd_per_hour}}});
   for (const Reason& adjustment : bid.adjustments)
     plan.notes.push_back(adjustment);

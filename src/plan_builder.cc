@@ -206,8 +206,7 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
   if (spot) {
     launch.reasons.push_back(
         {.code = ReasonCode::kBid,
-         .message = absl::StrFormat("bid %.4f: %s", bid_.usd_per_hour,
-                                    bid_.quote.rule),
+         .message = bid_.reason,
          .figures = {{"bid_usd", bid_.usd_per_hour},
                      {"current_usd", market_.stats.current_usd}}});
     for (const Reason& r : bid_.adjustments) launch.reasons.push_back(r);

@@ -8,6 +8,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -229,19 +232,155 @@ TEST(CliEvaluate, AnswersEachLineBeforeTheNextArrives) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 }
 
-TEST(CliBid, PrintsEveryStrategyAndMarksTheCap) {
+// The June 2015 spike: m3.medium at 0.70 USD/h against a max bid of 0.5.
+constexpr char kCappedReason[] =
+    "bid 0.5000: current 0.7000 + padding 0.0010 = 0.7010, capped at max bid "
+    "0.5000, below the current price";
+
+TEST(CliBid, PrintsEveryStrategyUnderAHeaderAndReadsACappedBidAsCapped) {
   Result r = RunCli("bid --trace " +
                     Repo("data/spot_us-east-1_2015-03_2015-07_m3.medium.csv") +
                     " --market m3.medium/us-east-1b --policy " +
                     Repo("examples/policies/experiment1-scale-up.yaml") +
                     " --at 2015-06-09T10:30:00Z");
   EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("strategy      bid USD/h  reason\n"));
   for (const char* name :
        {"minimum", "mean", "on-demand", "high", "current", "current-plus"}) {
-    EXPECT_THAT(r.output, HasSubstr(name));
+    EXPECT_THAT(r.output, HasSubstr(std::string("\n  ") + name + " "));
   }
-  EXPECT_THAT(r.output, HasSubstr("current 0.7000"));
-  EXPECT_THAT(r.output, HasSubstr("bid-capped"));
+  EXPECT_THAT(r.output, HasSubstr(std::string("current-plus     0.5000  ") +
+                                  kCappedReason + "\n"));
+}
+
+// The reason of the plan's spot request is the same text as in `bid`.
+TEST(CliEvaluate, ACappedBidReadsAsCappedInThePlan) {
+  const std::string state = ::testing::TempDir() + "spike_state.json";
+  std::ofstream(state)
+      << R"({"now": "2015-06-09T10:30:00Z", "cluster": {"used": {"cpus": 39}}})";
+  Result r = RunCli("evaluate --policy " +
+                    Repo("examples/policies/experiment1-scale-up.yaml") +
+                    " --state " + state + " --trace " +
+                    Repo("data/spot_us-east-1_2015-03_2015-07_m3.medium.csv"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const size_t request = r.output.find("  request-spot 1 x m3.medium");
+  ASSERT_NE(request, std::string::npos) << r.output;
+  const std::string line =
+      r.output.substr(request, r.output.find('\n', request) - request);
+  EXPECT_THAT(line, HasSubstr(std::string(": ") + kCappedReason)) << r.output;
+  EXPECT_THAT(r.output, HasSubstr(std::string("note bid: current-plus ") +
+                                  kCappedReason + "\n"));
+}
+
+std::vector<std::string> SplitCsvLine(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream in(line);
+  for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+  return cells;
+}
+
+TEST(CliBid, SeriesHeaderNamesEveryColumnOnce) {
+  Result r = RunCli("bid --trace " +
+                    Repo("data/spot_us-east-1_2015-03_2015-07_m3.medium.csv") +
+                    " --market m3.medium/us-east-1b --every 24h"
+                    " --at 2015-03-15T00:00:00Z 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::stringstream lines(r.output);
+  std::string header, row;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  const std::vector<std::string> columns = SplitCsvLine(header);
+  EXPECT_EQ(std::set<std::string>(columns.begin(), columns.end()).size(),
+            columns.size())
+      << header;
+  EXPECT_EQ(SplitCsvLine(row).size(), columns.size()) << row;
+  EXPECT_THAT(header, HasSubstr("price_current"));
+  EXPECT_THAT(header, HasSubstr("bid_current"));
+}
+
+TEST(CliBid, ABadAtNamesTheFormatItWants) {
+  Result r = RunCli("bid --trace " +
+                    Repo("data/spot_us-east-1_2015-03_2015-07_m3.medium.csv") +
+                    " --market m3.medium/us-east-1b --at yesterday");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.output, HasSubstr("--at: expected an RFC 3339 time such as "
+                                  "2015-06-09T10:30:00Z, not \"yesterday\""));
+}
+
+// What `--help` must never show: absl's defaults, with the build's paths.
+void ExpectCleanHelp(const Result& r) {
+  EXPECT_THAT(r.output, Not(HasSubstr("/work/")));
+  EXPECT_THAT(r.output, Not(HasSubstr(SPOTBURST_SOURCE_DIR)));
+  EXPECT_THAT(r.output, Not(HasSubstr("No flags matched")));
+  EXPECT_THAT(r.output, Not(HasSubstr("spotburst: spotburst")));
+  EXPECT_THAT(r.output, Not(HasSubstr("helpfull")));
+}
+
+TEST(CliHelp, EveryWayToAskListsTheCommandsAndExitsZero) {
+  for (const char* ask : {"--help", "-h", "help", "-help"}) {
+    Result r = RunCli(ask);
+    EXPECT_EQ(r.exit_code, 0) << ask << "\n" << r.output;
+    for (const char* command :
+         {"validate POLICY", "bid --trace FILE", "evaluate --policy FILE",
+          "strategies", "replay LOG", "simulate --scenario FILE",
+          "compare --scenario FILE"}) {
+      EXPECT_THAT(r.output, HasSubstr(std::string("  spotburst ") + command))
+          << ask;
+    }
+    ExpectCleanHelp(r);
+  }
+}
+
+TEST(CliHelp, ACommandsHelpListsItsFlagsWithTheirDefaultsAndUnits) {
+  for (const char* ask :
+       {"bid --help", "help bid", "bid -h", "--policy x.yaml bid --help"}) {
+    Result r = RunCli(ask);
+    EXPECT_EQ(r.exit_code, 0) << ask << "\n" << r.output;
+    EXPECT_THAT(r.output, HasSubstr("usage: spotburst bid --trace FILE"));
+    EXPECT_THAT(r.output, HasSubstr("  --catalog=FILE\n"));
+    EXPECT_THAT(r.output, HasSubstr("(default: data/instance_types.csv)"));
+    EXPECT_THAT(r.output, HasSubstr("  --on_demand=USD/h\n"));
+    EXPECT_THAT(r.output, HasSubstr("(default: 0)"));
+    EXPECT_THAT(r.output, HasSubstr("2015-06-09T10:30:00Z"));
+    // Only bid's own flags.
+    EXPECT_THAT(r.output, Not(HasSubstr("--scenario")));
+    ExpectCleanHelp(r);
+  }
+  Result compare = RunCli("compare --help");
+  EXPECT_EQ(compare.exit_code, 0);
+  EXPECT_THAT(compare.output, HasSubstr("  --service_level=0..1\n"));
+  EXPECT_THAT(compare.output, HasSubstr("(default: 0.99)"));
+  EXPECT_THAT(compare.output, Not(HasSubstr("--catalog")));
+}
+
+TEST(CliHelp, HelpOnAnUnknownCommandFails) {
+  Result r = RunCli("frobnicate --help");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("unknown command \"frobnicate\""));
+}
+
+// The version in the top-level CMakeLists.txt: project(spotburst VERSION x).
+std::string ProjectVersion() {
+  std::ifstream in(Repo("CMakeLists.txt"));
+  const std::string text((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  std::smatch match;
+  if (!std::regex_search(
+          text, match,
+          std::regex(R"(project\(spotburst\s+VERSION\s+([0-9.]+))"))) {
+    return "not found in CMakeLists.txt";
+  }
+  return match[1];
+}
+
+TEST(CliVersion, PrintsTheProjectVersionAndBuildType) {
+  Result r = RunCli("--version");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output,
+              ::testing::MatchesRegex("spotburst ([0-9.]+) \\([A-Za-z]+ "
+                                      "build\\)\n"));
+  EXPECT_THAT(r.output,
+              ::testing::StartsWith("spotburst " + ProjectVersion() + " ("));
 }
 
 TEST(CliBid, BadTraceLineNamesFileAndLine) {

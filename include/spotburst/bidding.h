@@ -11,6 +11,7 @@
 #ifndef SPOTBURST_BIDDING_H_
 #define SPOTBURST_BIDDING_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -29,6 +30,10 @@ struct BidResult {
   std::vector<Reason> adjustments;
   // The bid is below the current price: a request would not be fulfilled.
   bool below_current = false;
+  // The whole derivation on one line, for plans and `spotburst bid`, e.g.
+  // "bid 0.5000: current 0.7000 + padding 0.0010 = 0.7010, capped at max
+  // bid 0.5000, below the current price".
+  std::string reason;
 };
 
 // `on_demand_usd_per_hour` is the fallback when view.on_demand_usd_per_hour

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "cli/commands.h"
@@ -55,15 +56,6 @@ absl::StatusOr<double> OnDemandPrice(const Policy* policy,
   return entry->on_demand_usd_per_hour;
 }
 
-std::string Adjustments(const BidResult& bid) {
-  std::string notes;
-  for (const Reason& r : bid.adjustments) {
-    notes += std::string(ReasonCodeName(r.code)) + " ";
-  }
-  if (bid.below_current) notes += "below-current ";
-  return notes.empty() ? "-" : notes;
-}
-
 int Fail(const absl::Status& status) {
   std::cerr << "spotburst bid: " << status.message() << "\n";
   return 1;
@@ -108,9 +100,11 @@ int RunBid(const std::vector<std::string>&) {
   }
   if (!absl::GetFlag(FLAGS_at).empty()) {
     std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, absl::GetFlag(FLAGS_at), &at,
-                         &error)) {
-      return Fail(absl::InvalidArgumentError("--at: " + error));
+    const std::string text = absl::GetFlag(FLAGS_at);
+    if (!absl::ParseTime(absl::RFC3339_full, text, &at, &error)) {
+      return Fail(absl::InvalidArgumentError(
+          absl::StrFormat("--at: expected %s, not \"%s\"", kAtFormat,
+                          absl::CEscape(text.substr(0, 40)))));
     }
   }
   const std::string region =
@@ -124,12 +118,14 @@ int RunBid(const std::vector<std::string>&) {
   if (series && (!absl::ParseDuration(absl::GetFlag(FLAGS_every), &every) ||
                  every <= absl::ZeroDuration())) {
     return Fail(absl::InvalidArgumentError(
-        "--every: expected a positive duration such as 6h"));
+        "--every: expected a positive duration such as 6h or 30m"));
   }
 
   if (series) {
-    std::cout << "time,zone,current,min,mean,max";
-    for (const NamedStrategy& s : *strategies) std::cout << "," << s.name;
+    // Prices and bids in USD/h; a strategy's column is bid_<name>, apart
+    // from the price columns even for the strategy called "current".
+    std::cout << "time,zone,price_current,price_min,price_mean,price_max";
+    for (const NamedStrategy& s : *strategies) std::cout << ",bid_" << s.name;
     std::cout << "\n";
   }
   for (const PriceHistory* history : *histories) {
@@ -154,13 +150,15 @@ int RunBid(const std::vector<std::string>&) {
       } else {
         std::cout << absl::StrFormat(
             "%s at %s (window %s, %d points)\n"
-            "  current %.4f  min %.4f  mean %.4f  max %.4f  on-demand %.4f  "
-            "max bid %.4f\n",
+            "  USD/h: current %.4f  min %.4f  mean %.4f  max %.4f  "
+            "on-demand %.4f  max bid %.4f\n"
+            "  %-13s %9s  %s\n",
             history->market.Name(),
             absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", t, absl::UTCTimeZone()),
             absl::FormatDuration(bidding.price_window), view->stats.points,
             view->stats.current_usd, view->stats.min_usd, view->stats.mean_usd,
-            view->stats.max_usd, *on_demand, bidding.max_bid_usd_per_hour);
+            view->stats.max_usd, *on_demand, bidding.max_bid_usd_per_hour,
+            "strategy", "bid USD/h", "reason");
       }
       for (const NamedStrategy& s : *strategies) {
         absl::StatusOr<BidResult> bid =
@@ -169,9 +167,9 @@ int RunBid(const std::vector<std::string>&) {
           std::cout << (bid.ok() ? absl::StrFormat(",%.4f", bid->usd_per_hour)
                                  : std::string(","));
         } else if (bid.ok()) {
-          std::cout << absl::StrFormat("  %-13s %8.4f  %-36s %s\n", s.name,
-                                       bid->usd_per_hour, bid->quote.rule,
-                                       Adjustments(*bid));
+          // The same text as the bid reason of a plan.
+          std::cout << absl::StrFormat("  %-13s %9.4f  %s\n", s.name,
+                                       bid->usd_per_hour, bid->reason);
         } else {
           std::cout << absl::StrFormat("  %-13s error: %s\n", s.name,
                                        bid.status().message());

@@ -1,4 +1,5 @@
-// Flag definitions for the `spotburst` program.
+// Flag definitions for the `spotburst` program, and what each command
+// documents of them.
 #include "cli/flags.h"
 
 #include "absl/flags/flag.h"
@@ -15,19 +16,20 @@ ABSL_FLAG(std::string, trace, "",
 ABSL_FLAG(std::string, market, "",
           "bid: TYPE or TYPE/ZONE, e.g. m3.medium/us-east-1b");
 ABSL_FLAG(std::string, at, "",
-          "bid: time to bid at, RFC 3339 (default: the trace's last point)");
+          "bid: time to bid at, RFC 3339 such as 2015-06-09T10:30:00Z "
+          "(default: the trace's last point)");
 ABSL_FLAG(std::string, every, "",
           "bid: print a CSV series with one row per step, e.g. 6h");
 ABSL_FLAG(std::string, format, "",
           "output: text or json (default: text, json for --state -)");
 ABSL_FLAG(int64_t, max_line_bytes, int64_t{4} << 20,
-          "evaluate --state=-: longest input line in bytes (default 4 MiB, "
-          "the sidecar's default request size); a longer one gets an error "
-          "line");
+          "evaluate --state=-: longest input line, bytes (4 MiB, the "
+          "sidecar's default request size); a longer one gets an error line");
 ABSL_FLAG(std::string, catalog, "data/instance_types.csv",
           "instance catalogue (CSV) for on-demand prices");
 ABSL_FLAG(double, on_demand, 0,
-          "bid: on-demand price USD/h (default: policy, then catalogue)");
+          "bid: on-demand price, USD/h (0: the policy's, then the "
+          "catalogue's)");
 ABSL_FLAG(std::string, scenario, "",
           "simulate, compare: scenario file (YAML or JSON)");
 ABSL_FLAG(std::string, out, "",
@@ -40,3 +42,117 @@ ABSL_FLAG(std::string, progress, "auto",
           "it is a terminal), on or off");
 ABSL_FLAG(bool, baselines, true,
           "compare: add the no-burst and on-demand-only baselines");
+
+namespace spotburst::cli {
+namespace {
+
+const FlagDoc kProgress{
+    "progress", "auto|on|off",
+    "progress bar on standard error: auto draws it when standard error is a "
+    "terminal"};
+
+std::vector<CommandDoc> MakeCommands() {
+  return {
+      {"validate",
+       "validate POLICY...",
+       "checks policy files (YAML or JSON); prints a summary of each, or the "
+       "first error",
+       {}},
+      {"bid",
+       "bid --trace FILE --market TYPE[/ZONE] [--policy FILE] [--at TIME] "
+       "[--every DURATION] [--on_demand USD/h] [--catalog FILE]",
+       "what each bidding strategy would bid on a price trace, and how each "
+       "bid was made (all prices USD per instance-hour)",
+       {{"trace", "FILE",
+         "spot price trace (CSV: timestamp, region, availability_zone, "
+         "instance_type, product, price_usd_per_hour)"},
+        {"market", "TYPE[/ZONE]",
+         "the market to bid in, e.g. m3.medium/us-east-1b; without a zone, "
+         "every zone of the type in the trace"},
+        {"policy", "FILE",
+         "policy whose bidding settings (max bid, padding, window...) apply; "
+         "without one, the defaults"},
+        {"at", "TIME",
+         std::string("time to bid at, ") + kAtFormat +
+             "; empty: the trace's last point"},
+        {"every", "DURATION",
+         "print a CSV series instead, one row per step up to --at, e.g. 6h "
+         "or 30m"},
+        {"on_demand", "USD/h",
+         "on-demand price the strategies see; 0 takes the policy's (when it "
+         "names the same type), then the catalogue's"},
+        {"catalog", "FILE",
+         "instance catalogue (CSV) that gives on-demand prices by region, "
+         "type and date"}}},
+      {"evaluate",
+       "evaluate --policy FILE --state FILE|- [--trace FILE] "
+       "[--format text|json] [--max_line_bytes BYTES]",
+       "the plan for a state (JSON); with --state -, one JSON state per line "
+       "on standard input and one JSON plan per line on standard output",
+       {{"policy", "FILE", "policy file (YAML or JSON)"},
+        {"state", "FILE|-",
+         "state file (JSON), or - for one JSON state per line on standard "
+         "input"},
+        {"trace", "FILE",
+         "spot price trace (CSV) that fills the state's markets at the "
+         "state's time (needed when the state carries no markets)"},
+        {"format", "text|json",
+         "output format; empty: text for a file, json for --state -"},
+        {"max_line_bytes", "BYTES",
+         "with --state -: longest input line (4 MiB, the sidecar's default "
+         "request size); a longer one gets an error line"}}},
+      {"strategies",
+       "strategies",
+       "the registered bidding and scaling strategies",
+       {}},
+      {"replay",
+       "replay LOG... [--policy FILE] [--max_decision_bytes BYTES]",
+       "makes every decision in spotburstd's decision log again (under the "
+       "recorded policy, or --policy) and reports each one whose plan changes",
+       {{"policy", "FILE",
+         "replay every decision under this policy instead of the recorded "
+         "one"},
+        {"max_decision_bytes", "BYTES",
+         "longest decision log line read (256 MiB); a longer line is an "
+         "error naming it"}}},
+      {"simulate",
+       "simulate --scenario FILE [--policy FILE[,FILE...]] [POLICY...] "
+       "[--out DIR] [--progress auto|on|off]",
+       "replays the scenario through each policy (default: the scenario's "
+       "policies); prints a summary of each and writes a CSV timeline and an "
+       "SVG chart per policy",
+       {{"scenario", "FILE", "scenario file (YAML or JSON)"},
+        {"policy", "FILE[,FILE...]",
+         "policies to run instead of the scenario's (more may follow as "
+         "arguments)"},
+        {"out", "DIR",
+         "directory for the CSV timelines and SVG charts; empty: "
+         "out/<scenario name>"},
+        kProgress}},
+      {"compare",
+       "compare --scenario FILE [--policy FILE[,FILE...]] [POLICY...] "
+       "[--service_level 0..1] [--baselines=false] [--progress auto|on|off]",
+       "runs every policy, plus the no-burst and on-demand-only baselines, "
+       "over the same traces; one table of cost (USD) against unmet demand, "
+       "with the cheapest policy that met the service level marked",
+       {{"scenario", "FILE", "scenario file (YAML or JSON)"},
+        {"policy", "FILE[,FILE...]",
+         "policies to run instead of the scenario's (more may follow as "
+         "arguments)"},
+        {"service_level", "0..1",
+         "share of demand a policy must serve to be marked"},
+        {"baselines", "true|false",
+         "add the no-burst and on-demand-only baselines"},
+        kProgress}},
+  };
+}
+
+}  // namespace
+
+const std::vector<CommandDoc>& Commands() {
+  static const std::vector<CommandDoc>* commands =
+      new std::vector<CommandDoc>(MakeCommands());
+  return *commands;
+}
+
+}  // namespace spotburst::cli

@@ -1,9 +1,12 @@
-// Flags shared by the `spotburst` subcommands (defined in flags.cc).
+// Flags shared by the `spotburst` subcommands (defined in flags.cc), and the
+// table of commands that `spotburst --help` and `spotburst COMMAND --help`
+// print: each command lists only the flags it reads.
 #ifndef SPOTBURST_CLI_FLAGS_H_
 #define SPOTBURST_CLI_FLAGS_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/flags/declare.h"
 #include "absl/time/time.h"
@@ -23,5 +26,32 @@ ABSL_DECLARE_FLAG(std::string, out);
 ABSL_DECLARE_FLAG(double, service_level);
 ABSL_DECLARE_FLAG(std::string, progress);
 ABSL_DECLARE_FLAG(bool, baselines);
+
+namespace spotburst::cli {
+
+// The time format --at takes, for its help and its error.
+inline constexpr char kAtFormat[] =
+    "an RFC 3339 time such as 2015-06-09T10:30:00Z";
+
+// One flag as a command documents it: `value` names what it takes, with its
+// unit (FILE, USD/h, BYTES...); the default comes from the flag itself.
+struct FlagDoc {
+  std::string name;
+  std::string value;
+  std::string help;
+};
+
+struct CommandDoc {
+  std::string name;
+  // The usage line(s) after "spotburst ", e.g. "bid --trace FILE ...".
+  std::string synopsis;
+  std::string summary;
+  std::vector<FlagDoc> flags;
+};
+
+// Every command, in the order `spotburst --help` lists them.
+const std::vector<CommandDoc>& Commands();
+
+}  // namespace spotburst::cli
 
 #endif  // SPOTBURST_CLI_FLAGS_H_

@@ -7,54 +7,37 @@
 //   spotburst replay LOG... [--policy NEW]
 //   spotburst simulate --scenario FILE [--policy P[,P...]] [--out DIR]
 //   spotburst compare --scenario FILE [--policy P[,P...]]
+//   spotburst --help, spotburst COMMAND --help, spotburst --version
+//
+// The commands and their flags are listed in cli/flags.cc.
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "cli/commands.h"
-
-namespace {
-
-constexpr char kUsage[] =
-    R"(spotburst: decides how a private cluster bursts into spot capacity.
-
-usage:
-  spotburst validate POLICY...
-      check policy files; prints a summary of each, or the first error
-  spotburst bid --trace FILE --market TYPE[/ZONE] [--policy P] [--at TIME]
-                [--every DURATION]
-      what each bidding strategy would bid on a price trace
-  spotburst evaluate --policy P --state FILE [--trace FILE] [--format json]
-  spotburst evaluate --policy P --state - [--trace FILE]
-      the plan for a state (JSON); with "-", one JSON state per line on
-      standard input and one JSON plan per line on standard output
-  spotburst strategies
-      the registered bidding and scaling strategies
-  spotburst replay LOG... [--policy NEW]
-      makes every decision in spotburstd's decision log again (under the
-      recorded policy, or NEW) and reports each one whose plan changes
-  spotburst simulate --scenario FILE [--policy P[,P...]] [POLICY...]
-                     [--out DIR] [--progress auto|on|off]
-      replays the scenario through each policy (default: the scenario's
-      policies); prints a summary of each and writes a CSV timeline and an
-      SVG chart per policy to DIR (default out/<scenario name>)
-  spotburst compare --scenario FILE [--policy P[,P...]] [POLICY...]
-                    [--service_level 0.99] [--baselines=false]
-      runs every policy, plus the no-burst and on-demand-only baselines,
-      over the same traces; one table of cost against unmet demand, with
-      the cheapest policy that met the service level marked
-
-Run "spotburst --help" for every flag.)";
-
-}  // namespace
+#include "cli/help.h"
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(kUsage);
+  if (std::optional<int> code = spotburst::cli::AnswerHelpOrVersion(argc, argv))
+    return *code;
+  // Help is answered above; this keeps absl's own texts (a --helpfull in a
+  // --flagfile, say) free of source paths.
+  absl::SetProgramUsageMessage(
+      "decides how a private cluster bursts into "
+      "spot capacity; see spotburst --help");
+  absl::SetFlagsUsageConfig(
+      {.version_string = [] { return spotburst::cli::VersionText() + "\n"; },
+       .normalize_filename =
+           [](absl::string_view path) {
+             return std::string(path.substr(path.rfind('/') + 1));
+           }});
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() < 2) {
-    std::cerr << kUsage << "\n";
+    std::cerr << spotburst::cli::ProgramUsage();
     return 2;
   }
   const std::string command = positional[1];
@@ -66,7 +49,8 @@ int main(int argc, char** argv) {
   if (command == "replay") return spotburst::cli::RunReplay(args);
   if (command == "simulate") return spotburst::cli::RunSimulate(args);
   if (command == "compare") return spotburst::cli::RunCompare(args);
-  std::cerr << "spotburst: unknown command \"" << command << "\"\n\n"
-            << kUsage << "\n";
+  std::cerr << "spotburst: unknown command \"" << command.substr(0, 40)
+            << "\"\n\n"
+            << spotburst::cli::ProgramUsage();
   return 2;
 }

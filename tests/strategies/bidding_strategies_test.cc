@@ -89,6 +89,51 @@ TEST(PrototypeBid, CapsAtMaximumBidAndSaysSo) {
   EXPECT_FALSE(bid->below_current);
 }
 
+// The reason a plan and `spotburst bid` print: the strategy's number, then
+// each change the policy made to it, so that a capped bid never reads as
+// the strategy's own.
+TEST(BidReason, ACappedBidReadsAsCappedAndBelowTheCurrentPrice) {
+  BiddingPolicy policy;
+  policy.padding_usd = 0.001;
+  policy.max_bid_usd_per_hour = 0.5;
+  auto bid = Bid(policy, Market(0.7));
+  ASSERT_THAT(bid, IsOk());
+  EXPECT_EQ(bid->reason,
+            "bid 0.5000: current 0.7000 + padding 0.0010 = 0.7010, capped at "
+            "max bid 0.5000, below the current price");
+}
+
+TEST(BidReason, AnUnchangedBidIsTheStrategysRule) {
+  BiddingPolicy policy;
+  policy.padding_usd = 0.001;
+  auto bid = Bid(policy, Market(0.026));
+  ASSERT_THAT(bid, IsOk());
+  EXPECT_EQ(bid->reason, "bid 0.0270: current 0.0260 + padding 0.0010");
+}
+
+TEST(BidReason, AFlooredThenCappedBidNamesBothSteps) {
+  BiddingPolicy policy;
+  policy.strategy = "minimum";
+  policy.floor_at_current = true;
+  policy.max_bid_usd_per_hour = 0.3;
+  auto bid = Bid(policy, Market(0.9, 0.02, 0.3, 0.9));
+  ASSERT_THAT(bid, IsOk());
+  EXPECT_EQ(bid->reason,
+            "bid 0.3000: window minimum 0.0200 + G 0.0010 = 0.0210, raised to "
+            "current 0.9000 + 0.0010 = 0.9010, capped at max bid 0.3000, "
+            "below the current price");
+}
+
+TEST(BidReason, AnUncappedBidBelowTheCurrentPriceSaysSo) {
+  BiddingPolicy policy;
+  policy.strategy = "minimum";
+  auto bid = Bid(policy, Market(0.05, 0.02, 0.03, 0.06));
+  ASSERT_THAT(bid, IsOk());
+  EXPECT_EQ(bid->reason,
+            "bid 0.0210: window minimum 0.0200 + G 0.0010, below the current "
+            "price");
+}
+
 TEST(BidFloor, RaisesAMeanBelowCurrentToCurrentPlusG) {
   BiddingPolicy policy;
   policy.strategy = "mean";
