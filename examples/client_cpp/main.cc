@@ -8,27 +8,34 @@
 //
 // With --policy_name the daemon's own policy is used instead of a file.
 // TLS: --tls_ca (server CA), plus --tls_cert/--tls_key for mutual TLS.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "spotburst/v1/policy_service.grpc.pb.h"
 
-ABSL_FLAG(std::string, target, "127.0.0.1:50551", "spotburstd address");
+ABSL_FLAG(std::string, target, "127.0.0.1:50551",
+          "spotburstd address, host:port");
 ABSL_FLAG(std::string, policy, "", "policy file (YAML or JSON), sent as is");
 ABSL_FLAG(std::string, policy_name, "", "a policy the daemon loaded");
 ABSL_FLAG(std::string, state, "",
           "state file: spotburst.v1.EvaluationState "
           "as JSON");
 ABSL_FLAG(std::string, decision_id, "", "optional decision id");
-ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5), "deadline of the call");
+ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5),
+          "deadline of the call, a duration such as 5s or 500ms");
 ABSL_FLAG(std::string, tls_ca, "", "CA of the server's certificate (PEM)");
 ABSL_FLAG(std::string, tls_cert, "", "client certificate (PEM), mutual TLS");
 ABSL_FLAG(std::string, tls_key, "", "client private key (PEM), mutual TLS");
@@ -60,6 +67,55 @@ std::shared_ptr<grpc::ChannelCredentials> Credentials() {
   return grpc::SslCredentials(options);
 }
 
+#ifndef SPOTBURST_VERSION
+#define SPOTBURST_VERSION "unknown"
+#endif
+
+constexpr char kUsage[] =
+    R"(spotburst_client_example: sends a policy and a state to spotburstd's
+PolicyService.Evaluate and prints the plan as one line of JSON.
+
+usage:
+  spotburst_client_example [--target HOST:PORT] --policy FILE|--policy_name NAME
+                           --state FILE [--deadline DURATION]
+                           [--tls_ca FILE [--tls_cert FILE --tls_key FILE]]
+)";
+
+// --help, -h or --version: prints the answer and returns 0 (absl's own
+// help lists every flag of gRPC and absl too, with source paths).
+std::optional<int> AnswerHelpOrVersion(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    arg = arg.substr(0, arg.find('='));
+    if (arg == "-h" || arg.rfind("--help", 0) == 0 ||
+        arg.rfind("-help", 0) == 0) {
+      std::cout << kUsage << "\nflags:\n";
+      std::vector<const absl::CommandLineFlag*> flags;
+      for (const auto& [name, flag] : absl::GetAllFlags()) {
+        if (flag->Filename().ends_with("client_cpp/main.cc")) {
+          flags.push_back(flag);
+        }
+      }
+      std::sort(flags.begin(), flags.end(), [](const auto* a, const auto* b) {
+        return a->Name() < b->Name();
+      });
+      for (const absl::CommandLineFlag* flag : flags) {
+        const std::string value = flag->DefaultValue();
+        std::cout << "  --" << flag->Name()
+                  << (value.empty() ? "" : " (default: " + value + ")")
+                  << "\n      " << flag->Help() << "\n";
+      }
+      return 0;
+    }
+    if (arg == "--version" || arg == "-version") {
+      std::cout << "spotburst_client_example " << SPOTBURST_VERSION << "\n";
+      return 0;
+    }
+  }
+  return std::nullopt;
+}
+
 int Fail(const std::string& message) {
   std::cerr << "spotburst_client_example: " << message << "\n";
   return 1;
@@ -68,6 +124,7 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (std::optional<int> code = AnswerHelpOrVersion(argc, argv)) return *code;
   absl::ParseCommandLine(argc, argv);
   spotburst::v1::EvaluateRequest request;
   const std::string policy_path = absl::GetFlag(FLAGS_policy);

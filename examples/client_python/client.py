@@ -23,6 +23,10 @@ import os
 import sys
 
 
+# spotburst's version (project() in CMakeLists.txt; a test keeps them equal).
+VERSION = "0.1.0"
+
+
 def load_stubs(directory):
     if not directory or not os.path.isdir(os.path.join(directory, "spotburst")):
         sys.exit(
@@ -54,6 +58,8 @@ def channel_for(grpc, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version",
+                        version="%(prog)s (spotburst) " + VERSION)
     parser.add_argument("--target", default="127.0.0.1:50551",
                         help="spotburstd address, host:port")
     source = parser.add_mutually_exclusive_group(required=True)

@@ -24,6 +24,10 @@ import os
 import sys
 
 
+# spotburst's version (project() in CMakeLists.txt; a test keeps them equal).
+VERSION = "0.1.0"
+
+
 def load_stubs(directory):
     if not directory or not os.path.isdir(os.path.join(directory, "spotburst")):
         sys.exit(
@@ -56,6 +60,8 @@ def describe(decision, plan_pb2):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version",
+                        version="%(prog)s (spotburst) " + VERSION)
     parser.add_argument("--target", default="127.0.0.1:50551",
                         help="spotburstd address, host:port")
     parser.add_argument("--count", type=int, default=0,

@@ -15,14 +15,19 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
@@ -81,12 +86,71 @@ constexpr char kUsage[] = R"(spotburstd: the spotburst sidecar (gRPC).
 usage:
   spotburstd [--config FILE] [--listen HOST:PORT] [--policy NAME=FILE,...]
              [--tls_cert FILE --tls_key FILE [--tls_client_ca FILE]]
-             [--decision_log FILE] [--max_request_bytes N] [--dry_run]
+             [--decision_log FILE] [--max_request_bytes BYTES] [--dry_run]
+             [--shutdown_grace DURATION] [--version]
 
 Serves spotburst.v1.PolicyService, spotburst.v1.ControllerService,
 grpc.health.v1.Health and server reflection. With a managed: section in the
 config file it also runs the control loop (e.g. --config
-examples/sidecar/managed-sim.yaml). Run "spotburstd --help" for every flag.)";
+examples/sidecar/managed-sim.yaml). Flags override the config file.)";
+
+#ifndef SPOTBURST_VERSION
+#error "SPOTBURST_VERSION must be defined by the build (CMake PROJECT_VERSION)"
+#endif
+#ifndef SPOTBURST_BUILD_TYPE
+#define SPOTBURST_BUILD_TYPE ""
+#endif
+
+std::string VersionText() {
+  const absl::string_view build_type = SPOTBURST_BUILD_TYPE;
+  return absl::StrCat("spotburstd ", SPOTBURST_VERSION, " (",
+                      build_type.empty() ? "unnamed" : build_type, " build)");
+}
+
+// The usage and the flags this file defines (not absl's or gRPC's), each
+// with its default: absl's own --help shows the build's source paths.
+std::string HelpText() {
+  std::vector<const absl::CommandLineFlag*> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (absl::EndsWith(flag->Filename(), "spotburstd_main.cc")) {
+      flags.push_back(flag);
+    }
+  }
+  std::sort(flags.begin(), flags.end(),
+            [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
+  std::string out = absl::StrCat(kUsage, "\n\nflags:\n");
+  for (const absl::CommandLineFlag* flag : flags) {
+    const std::string value = flag->DefaultValue();
+    absl::StrAppend(
+        &out, "  --", flag->Name(),
+        value.empty() ? "" : absl::StrCat(" (default: ", value, ")"),
+        "\n      ", flag->Help(), "\n");
+  }
+  absl::StrAppend(&out, "  --version\n      the version and build type\n");
+  return out;
+}
+
+// --help, -h or --version (and absl's --helpfull and the like): prints the
+// answer and returns 0; nullopt when the command line asks for neither.
+std::optional<int> AnswerHelpOrVersion(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "help") arg = "--help";
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    arg.remove_prefix(arg[1] == '-' ? 2 : 1);
+    arg = arg.substr(0, arg.find('='));
+    if (arg == "h" || absl::StartsWith(arg, "help")) {
+      std::cout << HelpText();
+      return 0;
+    }
+    if (arg == "version") {
+      std::cout << VersionText() << "\n";
+      return 0;
+    }
+  }
+  return std::nullopt;
+}
 
 absl::StatusOr<SidecarOptions> OptionsFromFlags() {
   SidecarOptions options;
@@ -273,7 +337,18 @@ int Run() {
 }  // namespace spotburst::sidecar
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(spotburst::sidecar::kUsage);
+  if (std::optional<int> code =
+          spotburst::sidecar::AnswerHelpOrVersion(argc, argv)) {
+    return *code;
+  }
+  absl::SetProgramUsageMessage("the spotburst sidecar; see spotburstd --help");
+  absl::SetFlagsUsageConfig(
+      {.version_string =
+           [] { return spotburst::sidecar::VersionText() + "\n"; },
+       .normalize_filename =
+           [](absl::string_view path) {
+             return std::string(path.substr(path.rfind('/') + 1));
+           }});
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     spotburst::sidecar::LogEvent(

@@ -3,6 +3,7 @@
 // example configuration, watched from Python.
 #include <signal.h>
 
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace spotburst::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Starts spotburstd and reads its log until it says where it listens.
 class Daemon {
@@ -46,6 +48,73 @@ class Daemon {
   std::unique_ptr<ChildProcess> child_;
   int port_ = 0;
 };
+
+// The version in the top-level CMakeLists.txt: project(spotburst VERSION x).
+std::string ProjectVersion() {
+  const std::string text = ReadAll(Repo("CMakeLists.txt"));
+  std::smatch match;
+  if (!std::regex_search(
+          text, match,
+          std::regex(R"(project\(spotburst\s+VERSION\s+([0-9.]+))"))) {
+    return "not found in CMakeLists.txt";
+  }
+  return match[1];
+}
+
+// What `--help` must never show: absl's defaults, with the build's paths.
+void ExpectCleanHelp(const RunResult& r) {
+  EXPECT_THAT(r.out, Not(HasSubstr("/work/")));
+  EXPECT_THAT(r.out, Not(HasSubstr(SPOTBURST_SOURCE_DIR)));
+  EXPECT_THAT(r.out, Not(HasSubstr("No flags matched")));
+  EXPECT_THAT(r.out, Not(HasSubstr("helpfull")));
+}
+
+TEST(Spotburstd, HelpListsItsOwnFlagsWithDefaultsAndExitsZero) {
+  for (const char* ask : {"--help", "-h"}) {
+    RunResult r = RunProgram({SPOTBURSTD_PATH, ask});
+    EXPECT_EQ(r.exit_code, 0) << ask << "\n" << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("usage:\n  spotburstd [--config FILE]"));
+    EXPECT_THAT(r.out, HasSubstr("  --dry_run (default: false)\n"));
+    EXPECT_THAT(r.out, HasSubstr("  --tls_cert\n"));
+    EXPECT_THAT(r.out, HasSubstr("  --shutdown_grace\n"));
+    // Not gRPC's or absl's flags.
+    EXPECT_THAT(r.out, Not(HasSubstr("--flagfile")));
+    ExpectCleanHelp(r);
+  }
+}
+
+TEST(Spotburstd, VersionIsTheProjectVersion) {
+  RunResult r = RunProgram({SPOTBURSTD_PATH, "--version"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::MatchesRegex(
+                         "spotburstd [0-9.]+ \\([A-Za-z]+ build\\)\n"));
+  EXPECT_THAT(r.out,
+              ::testing::StartsWith("spotburstd " + ProjectVersion() + " ("));
+}
+
+TEST(ClientExamples, AnswerHelpAndVersionAndExitZero) {
+  RunResult help = RunProgram({SPOTBURST_CLIENT_EXAMPLE_PATH, "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_THAT(help.out, HasSubstr("  --target (default: 127.0.0.1:50551)"));
+  EXPECT_THAT(help.out, HasSubstr("  --deadline (default: 5s)"));
+  EXPECT_THAT(help.out, Not(HasSubstr("--flagfile")));
+  ExpectCleanHelp(help);
+  RunResult version = RunProgram({SPOTBURST_CLIENT_EXAMPLE_PATH, "--version"});
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_EQ(version.out, "spotburst_client_example " + ProjectVersion() + "\n");
+
+  for (const char* script : {"client.py", "watch.py"}) {
+    const std::string path =
+        Repo(std::string("examples/client_python/") + script);
+    RunResult py_help = RunProgram({"/usr/bin/python3", path, "--help"});
+    EXPECT_EQ(py_help.exit_code, 0) << script << py_help.err;
+    EXPECT_THAT(py_help.out, HasSubstr("--target"));
+    RunResult py_version = RunProgram({"/usr/bin/python3", path, "--version"});
+    EXPECT_EQ(py_version.exit_code, 0) << script << py_version.err;
+    EXPECT_EQ(py_version.out,
+              std::string(script) + " (spotburst) " + ProjectVersion() + "\n");
+  }
+}
 
 TEST(Spotburstd, ServesFromItsConfigAndExitsCleanlyOnSigterm) {
   const std::string dir = MakeTempDir();
