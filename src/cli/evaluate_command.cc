@@ -97,9 +97,10 @@ absl::StatusOr<Evaluation> EvaluateLine(
   if (kind == LineReader::Result::kTooLong) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "line of %d bytes is longer than --max_line_bytes=%d; it starts with "
-        "%s",
+        "%s...",
         reader.length(), max_line_bytes,
-        internal::JsonQuote(internal::Excerpt(reader.line(), 40))));
+        // Only the start of the line is held; its length is given above.
+        internal::JsonQuote(reader.line().substr(0, 40))));
   }
   const std::string_view line = reader.line();
   const absl::string_view stripped =
