@@ -50,10 +50,15 @@ Resources ResourcesFromProto(const v1::Resources& proto) {
           .gpus = proto.gpus()};
 }
 
+// Whole seconds: the simulated cloud counts in seconds. absl::Seconds of
+// a double saturates where a cast to an integer would overflow.
+absl::Duration WholeSeconds(double value) {
+  return absl::Trunc(absl::Seconds(value), absl::Seconds(1));
+}
+
 // Sets `out` to the seconds in `value` when the field is set.
 void SetSeconds(bool has, double value, absl::Duration& out) {
-  // Whole seconds: the simulated cloud counts in seconds.
-  if (has) out = absl::Seconds(static_cast<int64_t>(value));
+  if (has) out = WholeSeconds(value);
 }
 
 absl::Status CheckDelayRange(std::string_view source, std::string_view lo_key,
@@ -92,7 +97,7 @@ absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
     return Invalid(source, "duration_s",
                    "required (how long to simulate, seconds)");
   }
-  s.duration = absl::Seconds(static_cast<int64_t>(proto.duration_s()));
+  s.duration = WholeSeconds(proto.duration_s());
   if (proto.has_seed()) s.seed = proto.seed();
 
   const v1::MarketScenario& market = proto.market();
@@ -174,7 +179,7 @@ absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
   for (int i = 0; i < demand.phases_size(); ++i) {
     const v1::DemandPhase& phase = demand.phases(i);
     const std::string key = absl::StrCat("demand.phases[", i, "]");
-    DemandPhase p{.at = absl::Seconds(static_cast<int64_t>(phase.at_s())),
+    DemandPhase p{.at = WholeSeconds(phase.at_s()),
                   .tasks = phase.tasks(),
                   .per_task = ResourcesFromProto(phase.per_task())};
     if (!d.phases.empty() && p.at < d.phases.back().at) {

@@ -175,6 +175,16 @@ TEST(ScenarioLoader, StartOutsideTheTimestampRangeIsRefused) {
   }
 }
 
+// A phase time past any scenario once overflowed its conversion to whole
+// seconds (undefined behaviour; found by tests/fuzz).
+TEST(ScenarioLoader, APhaseTimeBeyondTenYearsIsRefused) {
+  EXPECT_THAT(Parse(std::string(kMinimal) +
+                    "demand:\n  phases:\n    - {at_s: 0, tasks: 1}\n"
+                    "    - {at_s: 1.44e111, tasks: 2}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("demand.phases[1].at_s")));
+}
+
 TEST(ScenarioLoader, SchemaErrorsNameTheKeyAndLine) {
   EXPECT_THAT(Parse(std::string(kMinimal) + "  colour: blue\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,
