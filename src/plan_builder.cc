@@ -144,8 +144,10 @@ int PlanBuilder::FitUnderCeiling(int count, double unit_usd,
   const double cap = policy_.cost.max_fleet_usd_per_hour;
   if (cap <= 0 || unit_usd <= 0 || count <= 0) return count;
   const double room = cap - fleet_usd_per_hour_;
-  const int fit = std::clamp(
-      static_cast<int>(std::floor(room / unit_usd + 1e-9)), 0, count);
+  // Clamped as a double: a huge ceiling or a tiny price makes the quotient
+  // larger than any int (and converting that is undefined).
+  const int fit = static_cast<int>(std::clamp(
+      std::floor(room / unit_usd + 1e-9), 0.0, static_cast<double>(count)));
   if (fit < count) {
     notes_.push_back(
         {.code = ReasonCode::kCostCeiling,

@@ -155,6 +155,23 @@ TEST(Engine, CostCeilingHoldsBackLaunchesAndSaysWhy) {
   EXPECT_TRUE(noted);
 }
 
+// A ceiling so high against a price so low that their quotient exceeds any
+// int once made the count of launches that fit undefined (found by
+// tests/fuzz); it must simply hold nothing back.
+TEST(Engine, ACeilingFarAboveThePriceHoldsNothingBack) {
+  Policy policy = PrototypePolicy();
+  policy.cost.max_fleet_usd_per_hour = 1e6;
+  policy.fallback.on_demand_only = true;
+  policy.instance.on_demand_usd_per_hour = 0.0001;  // 1e10 launches fit
+  EvaluationInput input{.cluster = UsingCpus(34), .markets = {Market(0.027)}};
+  input.markets[0].on_demand_usd_per_hour = 0.0001;
+  Plan plan = Decided(policy, input).plan;
+  EXPECT_EQ(CountKind(plan, ActionKind::kLaunchOnDemand), 1);
+  for (const Reason& note : plan.notes) {
+    EXPECT_NE(note.code, ReasonCode::kCostCeiling) << note.message;
+  }
+}
+
 TEST(Engine, FallsBackToOnDemandInTheSameTickWhenSpotCostsMore) {
   Policy policy = PrototypePolicy();
   policy.fallback.enabled = true;
