@@ -78,8 +78,9 @@ TEST(Experiments, ScaleUpOnAVolatileMarketIsInterruptedByThePrice) {
       passed |= row.price_usd > instance.max_price_usd_per_hour;
       const auto& live = r.ticks[k].input.fleet.instances;
       if (gone == absl::InfiniteFuture() &&
-          std::none_of(live.begin(), live.end(),
-                       [&, &id = id](const Instance& i) { return i.id == id; })) {
+          std::none_of(
+              live.begin(), live.end(),
+              [&, &id = id](const Instance& i) { return i.id == id; })) {
         gone = row.time;
         break;
       }
