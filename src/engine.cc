@@ -54,8 +54,9 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   SPOTBURST_RETURN_IF_ERROR(internal::CheckEvaluationInput(input));
 
   // 1. Market and bid.
-  SPOTBURST_ASSIGN_OR_RETURN(const MarketView* market,
+  SPOTBURST_ASSIGN_OR_RETURN(const MarketView selected,
                              internal::SelectMarket(p, input.markets, now));
+  const MarketView* market = &selected;
   const double on_demand = market->on_demand_usd_per_hour > 0
                                ? market->on_demand_usd_per_hour
                                : p.instance.on_demand_usd_per_hour;

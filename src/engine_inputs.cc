@@ -1,5 +1,6 @@
 // Checking an evaluation's input and picking its market.
 #include <cmath>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -7,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "engine_steps.h"
+#include "spotburst/price_window.h"
 
 namespace spotburst::internal {
 namespace {
@@ -57,6 +59,13 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
           it->second));
     }
   }
+  for (size_t i = 0; i < input.markets.size(); ++i) {
+    const MarketView& view = input.markets[i];
+    if (!view.price_history.empty() && view.stats.points > 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "markets[%d]: both stats and price_history given; give one", i));
+    }
+  }
   seen.clear();
   for (size_t i = 0; i < input.fleet.requests.size(); ++i) {
     auto [it, added] = seen.emplace(input.fleet.requests[i].id, i);
@@ -69,14 +78,15 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<const MarketView*> SelectMarket(
-    const Policy& policy, const std::vector<MarketView>& markets,
-    absl::Time now) {
+absl::StatusOr<MarketView> SelectMarket(const Policy& policy,
+                                        const std::vector<MarketView>& markets,
+                                        absl::Time now) {
   const InstanceSpec& spec = policy.instance;
-  const MarketView* best = nullptr;
+  std::optional<MarketView> best;
   absl::Status first_error = absl::OkStatus();
   std::vector<std::string> offered;
-  for (const MarketView& view : markets) {
+  for (size_t i = 0; i < markets.size(); ++i) {
+    const MarketView& view = markets[i];
     offered.push_back(view.market.Name());
     if (view.market.instance_type != spec.type ||
         view.market.product != spec.product ||
@@ -84,19 +94,33 @@ absl::StatusOr<const MarketView*> SelectMarket(
          view.market.availability_zone != spec.availability_zone)) {
       continue;
     }
-    if (absl::Status s = CheckPriceStats(view.market, view.stats, now,
+    PriceStats stats = view.stats;
+    if (!view.price_history.empty()) {
+      absl::StatusOr<PriceStats> summary = SummarizePriceHistory(
+          view.price_history, policy.bidding.price_window, now);
+      if (!summary.ok()) {
+        return absl::Status(summary.status().code(),
+                            absl::StrFormat("markets[%d].price_history%s", i,
+                                            summary.status().message()));
+      }
+      stats = *summary;
+    }
+    if (absl::Status s = CheckPriceStats(view.market, stats, now,
                                          policy.bidding.max_price_age);
         !s.ok()) {
       if (first_error.ok()) first_error = s;
       continue;
     }
-    if (best == nullptr || view.stats.current_usd < best->stats.current_usd ||
-        (view.stats.current_usd == best->stats.current_usd &&
+    if (!best.has_value() || stats.current_usd < best->stats.current_usd ||
+        (stats.current_usd == best->stats.current_usd &&
          view.market.availability_zone < best->market.availability_zone)) {
-      best = &view;
+      best = MarketView{.market = view.market,
+                        .stats = stats,
+                        .on_demand_usd_per_hour = view.on_demand_usd_per_hour,
+                        .price_history = {}};
     }
   }
-  if (best != nullptr) return best;
+  if (best.has_value()) return *std::move(best);
   if (!first_error.ok()) return first_error;
   return absl::FailedPreconditionError(absl::StrFormat(
       "markets: no price data for %s in zone %s (given: %s)", spec.type,

@@ -22,8 +22,10 @@ namespace spotburst::internal {
 absl::Status CheckEvaluationInput(const EvaluationInput& input);
 
 // The policy's market; with no zone set, the cheapest zone whose prices
-// pass CheckPriceStats. FailedPrecondition when there is none.
-absl::StatusOr<const MarketView*> SelectMarket(
+// pass CheckPriceStats. FailedPrecondition when there is none. A market
+// given as raw price history comes back with its statistics over the
+// policy's price window (and no history); a bad history is InvalidArgument.
+absl::StatusOr<MarketView> SelectMarket(
     const Policy& policy, const std::vector<MarketView>& markets,
     absl::Time now);
 

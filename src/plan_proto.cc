@@ -8,22 +8,12 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "enum_proto.h"
 #include "spotburst/status_macros.h"
 #include "state_proto.h"
 
 namespace spotburst::internal {
 namespace {
-
-static_assert(static_cast<int>(ActionKind::kRequestSpot) ==
-                  v1::ACTION_KIND_REQUEST_SPOT &&
-              static_cast<int>(ActionKind::kLaunchOnDemand) ==
-                  v1::ACTION_KIND_LAUNCH_ON_DEMAND &&
-              static_cast<int>(ActionKind::kCancelRequest) ==
-                  v1::ACTION_KIND_CANCEL_REQUEST &&
-              static_cast<int>(ActionKind::kTerminateInstance) ==
-                  v1::ACTION_KIND_TERMINATE_INSTANCE &&
-              static_cast<int>(ActionKind::kPostponeTermination) ==
-                  v1::ACTION_KIND_POSTPONE_TERMINATION);
 
 // Converts each element of `from`, naming the index on failure.
 template <typename T, typename Repeated>
@@ -106,7 +96,7 @@ absl::StatusOr<ResourceUsage> FromProto(const v1::ResourceUsage& u) {
 
 v1::Action ToProto(const Action& a) {
   v1::Action out;
-  out.set_kind(static_cast<v1::ActionKind>(a.kind));
+  out.set_kind(ToProto(a.kind));
   out.set_count(a.count);
   out.set_instance_type(a.instance_type);
   out.set_availability_zone(a.availability_zone);
@@ -122,11 +112,9 @@ v1::Action ToProto(const Action& a) {
 }
 
 absl::StatusOr<Action> FromProto(const v1::Action& a) {
-  if (!v1::ActionKind_IsValid(a.kind())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("kind: unknown value ", a.kind()));
-  }
-  Action out{.kind = static_cast<ActionKind>(a.kind()),
+  SPOTBURST_ASSIGN_OR_RETURN(ActionKind kind,
+                             ActionKindFromProto(a.kind(), "kind"));
+  Action out{.kind = kind,
              .count = a.count(),
              .instance_type = a.instance_type(),
              .availability_zone = a.availability_zone(),
@@ -149,7 +137,7 @@ v1::Plan ToProto(const Plan& p) {
   *out.mutable_market() = ToProto(p.market);
   out.set_current_price_usd(p.current_price_usd);
   out.set_bid_usd_per_hour(p.bid_usd_per_hour);
-  out.set_supply_mode(static_cast<v1::SupplyMode>(p.supply_mode));
+  out.set_supply_mode(ToProto(p.supply_mode));
   out.set_running(p.running);
   out.set_pending(p.pending);
   out.set_desired(p.desired);
@@ -161,17 +149,14 @@ v1::Plan ToProto(const Plan& p) {
 }
 
 absl::StatusOr<Plan> FromProto(const v1::Plan& p) {
-  if (!v1::SupplyMode_IsValid(p.supply_mode())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("supply_mode: unknown value ", p.supply_mode()));
-  }
   Plan out;
+  SPOTBURST_ASSIGN_OR_RETURN(
+      out.supply_mode, SupplyModeFromProto(p.supply_mode(), "supply_mode"));
   out.policy_name = p.policy_name();
   out.evaluated_at = TimeFromProto(p.evaluated_at(), p.has_evaluated_at());
   out.market = FromProto(p.market());
   out.current_price_usd = p.current_price_usd();
   out.bid_usd_per_hour = p.bid_usd_per_hour();
-  out.supply_mode = static_cast<SupplyMode>(p.supply_mode());
   out.running = p.running();
   out.pending = p.pending();
   out.desired = p.desired();

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 
@@ -110,6 +112,41 @@ PriceStats PriceWindow::Stats(absl::Time now) {
   stats.points = static_cast<int64_t>(points_.size());
   stats.last_change = absl::FromUnixSeconds(last.seconds);
   return stats;
+}
+
+absl::StatusOr<PriceStats> SummarizePriceHistory(
+    std::span<const PricePoint> points, absl::Duration length, absl::Time now) {
+  if (points.empty()) {
+    return absl::FailedPreconditionError("no price points");
+  }
+  std::vector<size_t> order(points.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return points[a].time < points[b].time;
+  });
+  PriceWindow window(length);
+  for (size_t k = 0; k < order.size(); ++k) {
+    const size_t i = order[k];
+    const PricePoint& point = points[i];
+    if (point.time > now) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("[%d].time: %s is after the evaluation's time %s", i,
+                          absl::FormatTime(point.time, absl::UTCTimeZone()),
+                          absl::FormatTime(now, absl::UTCTimeZone())));
+    }
+    if (k > 0 && points[order[k - 1]].time == point.time &&
+        points[order[k - 1]].usd_per_hour != point.usd_per_hour) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "[%d]: two prices at %s (%g here, %g at [%d])", i,
+          absl::FormatTime(point.time, absl::UTCTimeZone()), point.usd_per_hour,
+          points[order[k - 1]].usd_per_hour, order[k - 1]));
+    }
+    if (absl::Status s = window.Add(point.time, point.usd_per_hour); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("[%d]: %s", i, s.message()));
+    }
+  }
+  return window.Stats(now);
 }
 
 }  // namespace spotburst

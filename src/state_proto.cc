@@ -8,35 +8,14 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "enum_proto.h"
+#include "spotburst/status_macros.h"
 
 namespace spotburst::internal {
 namespace {
 
 // google.protobuf.Duration allows about +-10,000 years.
 constexpr int64_t kMaxDurationSeconds = 315576000000;
-
-// C++ enums and proto enums share their numbering; casts rely on it.
-static_assert(static_cast<int>(Lifecycle::kOnDemand) ==
-              v1::LIFECYCLE_ON_DEMAND);
-static_assert(static_cast<int>(InstanceState::kRunning) ==
-              v1::INSTANCE_STATE_RUNNING);
-static_assert(static_cast<int>(SpotRequestState::kOpen) ==
-                  v1::SPOT_REQUEST_STATE_OPEN &&
-              static_cast<int>(SpotRequestState::kActive) ==
-                  v1::SPOT_REQUEST_STATE_ACTIVE &&
-              static_cast<int>(SpotRequestState::kClosed) ==
-                  v1::SPOT_REQUEST_STATE_CLOSED &&
-              static_cast<int>(SpotRequestState::kCancelled) ==
-                  v1::SPOT_REQUEST_STATE_CANCELLED &&
-              static_cast<int>(SpotRequestState::kFailed) ==
-                  v1::SPOT_REQUEST_STATE_FAILED);
-static_assert(static_cast<int>(SupplyMode::kOnDemand) ==
-              v1::SUPPLY_MODE_ON_DEMAND);
-
-absl::Status UnknownEnum(absl::string_view field, int value) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, ": unknown value ", value));
-}
 
 }  // namespace
 
@@ -178,13 +157,25 @@ v1::MarketView ToProto(const MarketView& v) {
   *out.mutable_market() = ToProto(v.market);
   *out.mutable_stats() = ToProto(v.stats);
   out.set_on_demand_usd_per_hour(v.on_demand_usd_per_hour);
+  for (const PricePoint& p : v.price_history) {
+    v1::PricePoint* point = out.add_price_history();
+    if (auto ts = TimeToProto(p.time)) *point->mutable_time() = *ts;
+    point->set_usd_per_hour(p.usd_per_hour);
+  }
   return out;
 }
 
 MarketView FromProto(const v1::MarketView& v) {
-  return {.market = FromProto(v.market()),
-          .stats = FromProto(v.stats()),
-          .on_demand_usd_per_hour = v.on_demand_usd_per_hour()};
+  MarketView out{.market = FromProto(v.market()),
+                 .stats = FromProto(v.stats()),
+                 .on_demand_usd_per_hour = v.on_demand_usd_per_hour(),
+                 .price_history = {}};
+  out.price_history.reserve(v.price_history_size());
+  for (const v1::PricePoint& p : v.price_history()) {
+    out.price_history.push_back({.time = TimeFromProto(p.time(), p.has_time()),
+                                 .usd_per_hour = p.usd_per_hour()});
+  }
+  return out;
 }
 
 v1::Instance ToProto(const Instance& i) {
@@ -192,8 +183,8 @@ v1::Instance ToProto(const Instance& i) {
   out.set_id(i.id);
   out.set_instance_type(i.instance_type);
   out.set_availability_zone(i.availability_zone);
-  out.set_lifecycle(static_cast<v1::Lifecycle>(i.lifecycle));
-  out.set_state(static_cast<v1::InstanceState>(i.state));
+  out.set_lifecycle(ToProto(i.lifecycle));
+  out.set_state(ToProto(i.state));
   if (auto ts = TimeToProto(i.launch_time)) *out.mutable_launch_time() = *ts;
   out.set_max_price_usd_per_hour(i.max_price_usd_per_hour);
   out.set_spot_request_id(i.spot_request_id);
@@ -201,18 +192,16 @@ v1::Instance ToProto(const Instance& i) {
 }
 
 absl::StatusOr<Instance> FromProto(const v1::Instance& i) {
-  if (!v1::Lifecycle_IsValid(i.lifecycle())) {
-    return UnknownEnum("lifecycle", i.lifecycle());
-  }
-  if (!v1::InstanceState_IsValid(i.state())) {
-    return UnknownEnum("state", i.state());
-  }
+  SPOTBURST_ASSIGN_OR_RETURN(Lifecycle lifecycle,
+                             LifecycleFromProto(i.lifecycle(), "lifecycle"));
+  SPOTBURST_ASSIGN_OR_RETURN(InstanceState state,
+                             InstanceStateFromProto(i.state(), "state"));
   return Instance{
       .id = i.id(),
       .instance_type = i.instance_type(),
       .availability_zone = i.availability_zone(),
-      .lifecycle = static_cast<Lifecycle>(i.lifecycle()),
-      .state = static_cast<InstanceState>(i.state()),
+      .lifecycle = lifecycle,
+      .state = state,
       .launch_time = TimeFromProto(i.launch_time(), i.has_launch_time()),
       .max_price_usd_per_hour = i.max_price_usd_per_hour(),
       .spot_request_id = i.spot_request_id()};
@@ -221,7 +210,7 @@ absl::StatusOr<Instance> FromProto(const v1::Instance& i) {
 v1::SpotRequest ToProto(const SpotRequest& r) {
   v1::SpotRequest out;
   out.set_id(r.id);
-  out.set_state(static_cast<v1::SpotRequestState>(r.state));
+  out.set_state(ToProto(r.state));
   out.set_status_code(r.status_code);
   if (auto ts = TimeToProto(r.create_time)) *out.mutable_create_time() = *ts;
   out.set_bid_usd_per_hour(r.bid_usd_per_hour);
@@ -234,12 +223,11 @@ v1::SpotRequest ToProto(const SpotRequest& r) {
 }
 
 absl::StatusOr<SpotRequest> FromProto(const v1::SpotRequest& r) {
-  if (!v1::SpotRequestState_IsValid(r.state())) {
-    return UnknownEnum("state", r.state());
-  }
+  SPOTBURST_ASSIGN_OR_RETURN(SpotRequestState state,
+                             SpotRequestStateFromProto(r.state(), "state"));
   return SpotRequest{
       .id = r.id(),
-      .state = static_cast<SpotRequestState>(r.state()),
+      .state = state,
       .status_code = r.status_code(),
       .create_time = TimeFromProto(r.create_time(), r.has_create_time()),
       .bid_usd_per_hour = r.bid_usd_per_hour(),
@@ -288,7 +276,7 @@ v1::EngineState ToProto(const EngineState& s) {
   if (auto ts = TimeToProto(s.scale_in_wanted_since)) {
     *out.mutable_scale_in_wanted_since() = *ts;
   }
-  out.set_supply_mode(static_cast<v1::SupplyMode>(s.supply_mode));
+  out.set_supply_mode(ToProto(s.supply_mode));
   if (auto ts = TimeToProto(s.supply_mode_since)) {
     *out.mutable_supply_mode_since() = *ts;
   }
@@ -301,9 +289,10 @@ v1::EngineState ToProto(const EngineState& s) {
 }
 
 absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
-  if (!v1::SupplyMode_IsValid(s.supply_mode())) {
-    return UnknownEnum("supply_mode", s.supply_mode());
-  }
+  // An empty state is a fresh start, which is on spot.
+  SPOTBURST_ASSIGN_OR_RETURN(
+      SupplyMode supply_mode,
+      SupplyModeFromProto(s.supply_mode(), "supply_mode", SupplyMode::kSpot));
   const absl::Time never = absl::InfiniteFuture();
   return EngineState{
       .last_scale_up = TimeFromProto(s.last_scale_up(), s.has_last_scale_up()),
@@ -311,7 +300,7 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
           TimeFromProto(s.last_scale_down(), s.has_last_scale_down()),
       .scale_in_wanted_since = TimeFromProto(
           s.scale_in_wanted_since(), s.has_scale_in_wanted_since(), never),
-      .supply_mode = static_cast<SupplyMode>(s.supply_mode()),
+      .supply_mode = supply_mode,
       .supply_mode_since =
           TimeFromProto(s.supply_mode_since(), s.has_supply_mode_since()),
       .fallback_reason = s.fallback_reason(),

@@ -58,6 +58,15 @@ absl::Status CheckTime(const google::protobuf::Timestamp& ts, bool has,
   return Prefixed(status, path.Text());
 }
 
+// Paths relative to the point: the caller puts its place in front.
+absl::Status CheckPricePoint(const v1::PricePoint& point) {
+  if (!point.has_time()) {
+    return absl::InvalidArgumentError(".time: required");
+  }
+  SPOTBURST_RETURN_IF_ERROR(CheckTime(point.time(), true, {".time"}));
+  return CheckPrice(point.usd_per_hour(), {".usd_per_hour"});
+}
+
 // Ids must be unique in their list: a fleet listing one instance twice
 // would count it twice.
 template <typename Message>
@@ -130,6 +139,13 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
         CheckTime(st.as_of(), st.has_as_of(), {"markets", i, ".stats.as_of"}));
     SPOTBURST_RETURN_IF_ERROR(CheckPrice(
         v.on_demand_usd_per_hour(), {"markets", i, ".on_demand_usd_per_hour"}));
+    for (int j = 0; j < v.price_history_size(); ++j) {
+      if (absl::Status status = CheckPricePoint(v.price_history(j));
+          !status.ok()) {
+        return Prefixed(
+            status, absl::StrCat("markets[", i, "].price_history[", j, "]"));
+      }
+    }
   }
   for (int i = 0; i < s.fleet().instances_size(); ++i) {
     const v1::Instance& instance = s.fleet().instances(i);

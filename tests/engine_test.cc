@@ -3,6 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "spotburst/price_window.h"
 #include "testing/engine_fixtures.h"
 #include "testing/status_matchers.h"
 
@@ -341,6 +342,52 @@ TEST(Engine, PicksTheCheapestZoneWhenNoneIsSet) {
   Plan plan = Decided(policy, input).plan;
   EXPECT_EQ(plan.market.availability_zone, "us-east-1b");
   EXPECT_DOUBLE_EQ(plan.bid_usd_per_hour, 0.12);
+}
+
+// Callers without a window of their own pass the points; the engine
+// summarises them over the policy's price_window, whatever their order.
+TEST(Engine, RawPriceHistoryDecidesAsItsWindowsStatisticsWould) {
+  Policy policy = PrototypePolicy();
+  policy.bidding.strategy = "mean";
+  policy.bidding.price_window = absl::Hours(6);
+  std::vector<PricePoint> newest_first;
+  for (int i = 0; i < 30; ++i) {
+    // The oldest third is dear and ended before the window opened.
+    newest_first.push_back(
+        {.time = T0() - absl::Minutes(20 * i + 3),
+         .usd_per_hour = i < 20 ? 0.03 + 0.002 * (i % 4) : 0.2});
+  }
+  PriceWindow window(policy.bidding.price_window);
+  for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
+    ASSERT_THAT(window.Add(it->time, it->usd_per_hour), IsOk());
+  }
+  EvaluationInput with_stats{.cluster = UsingCpus(34),
+                             .markets = {Market(0.03)}};
+  with_stats.markets[0].stats = window.Stats(T0());
+  EvaluationInput with_points = with_stats;
+  with_points.markets[0].stats = {};
+  with_points.markets[0].price_history = newest_first;
+
+  const Plan expected = Decided(policy, with_stats).plan;
+  const Plan plan = Decided(policy, with_points).plan;
+  EXPECT_EQ(PlanToText(plan), PlanToText(expected));
+  EXPECT_DOUBLE_EQ(plan.bid_usd_per_hour, expected.bid_usd_per_hour);
+  EXPECT_DOUBLE_EQ(plan.current_price_usd, 0.03);
+  // The mean of the last 6 hours, not of the whole history.
+  EXPECT_LT(plan.bid_usd_per_hour, 0.04);
+
+  auto engine = Engine::Create(policy);
+  ASSERT_THAT(engine, IsOk());
+  EvaluationInput both = with_points;
+  both.markets[0].stats = window.Stats(T0());
+  EXPECT_THAT(engine->Evaluate(both, T0()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("markets[0]: both stats and price_history")));
+  EvaluationInput future = with_points;
+  future.markets[0].price_history[7].time = T0() + absl::Seconds(1);
+  EXPECT_THAT(engine->Evaluate(future, T0()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("markets[0].price_history[7].time: ")));
 }
 
 }  // namespace

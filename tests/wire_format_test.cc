@@ -148,11 +148,13 @@ std::string WithNow(const std::string& rest) {
   return R"({"now": "2016-03-01T12:00:00Z", )" + rest + "}";
 }
 
+// A state and the error it must give.
+struct Case {
+  std::string json;
+  std::string error;
+};
+
 TEST(ParseStateJson, NamesTheFieldOfABadValue) {
-  struct Case {
-    std::string json;
-    std::string error;
-  };
   const std::string kMarket = R"("market": {"instance_type": "c4.large"}, )";
   const Case cases[] = {
       {"{}", "now: required"},
@@ -190,6 +192,75 @@ TEST(ParseStateJson, NamesTheFieldOfABadValue) {
        "fleet.instances[0].lifecycle: unknown value 7"},
       {WithNow(R"("engine": {"supply_mode": 5})"),
        "engine.supply_mode: unknown value 5"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(
+        ParseStateJson(c.json),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.error)))
+        << c.json;
+  }
+}
+
+TEST(ParseStateJson, AnOmittedRequiredEnumIsAnErrorNamingTheField) {
+  const Case cases[] = {
+      {WithNow(R"("fleet": {"instances": [{"id": "a",
+           "state": "INSTANCE_STATE_RUNNING"}]})"),
+       "fleet.instances[0].lifecycle: required, but missing or "
+       "LIFECYCLE_UNSPECIFIED"},
+      {WithNow(R"("fleet": {"instances": [{"id": "a",
+           "lifecycle": "LIFECYCLE_SPOT",
+           "state": "INSTANCE_STATE_UNSPECIFIED"}]})"),
+       "fleet.instances[0].state: required, but missing or "
+       "INSTANCE_STATE_UNSPECIFIED"},
+      {WithNow(R"("fleet": {"requests": [{"id": "r"}]})"),
+       "fleet.requests[0].state: required"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(
+        ParseStateJson(c.json),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.error)))
+        << c.json;
+  }
+  // An engine state without a supply mode is a fresh start, on spot.
+  absl::StatusOr<StateWithTime> fresh =
+      ParseStateJson(WithNow(R"("engine": {"last_scale_up": )"
+                             R"("2016-03-01T11:00:00Z"})"));
+  ASSERT_THAT(fresh, IsOk());
+  EXPECT_EQ(fresh->input.state.supply_mode, SupplyMode::kSpot);
+}
+
+TEST(ParseStateJson, ReadsRawPricePointsAndNamesABadOne) {
+  const std::string json = WithNow(
+      R"("markets": [{"market": {"instance_type": "c4.large"},
+          "price_history": [
+            {"time": "2016-03-01T11:00:00Z", "usd_per_hour": 0.031},
+            {"time": "2016-03-01T10:00:00Z", "usd_per_hour": 0.029}]}])");
+  absl::StatusOr<StateWithTime> s = ParseStateJson(json);
+  ASSERT_THAT(s, IsOk());
+  ASSERT_EQ(s->input.markets.size(), 1u);
+  ASSERT_EQ(s->input.markets[0].price_history.size(), 2u);
+  EXPECT_EQ(s->input.markets[0].price_history[1].time, Utc(2016, 3, 1, 10));
+  EXPECT_EQ(s->input.markets[0].price_history[1].usd_per_hour, 0.029);
+  // Printed and read back unchanged.
+  absl::StatusOr<StateWithTime> again =
+      ParseStateJson(StateToJson(s->input, s->now));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(StateToJson(again->input, again->now),
+            StateToJson(s->input, s->now));
+
+  const Case cases[] = {
+      {WithNow(R"("markets": [{"market": {"instance_type": "c4.large"},
+          "price_history": [{"time": "2016-03-01T11:00:00Z",
+                             "usd_per_hour": 0.03}, {"usd_per_hour": 0.03}]}])"),
+       "markets[0].price_history[1].time: required"},
+      {WithNow(R"("markets": [{"market": {"instance_type": "c4.large"},
+          "price_history": [{"time": "2016-03-01T11:00:00Z",
+                             "usd_per_hour": "NaN"}]}])"),
+       "markets[0].price_history[0].usd_per_hour: nan must be a finite"},
+      {WithNow(R"("markets": [{"market": {"instance_type": "c4.large"},
+          "price_history": [{"time": "2016-03-01T11:00:00Z",
+                             "usd_per_hour": 5000}]}])"),
+       "markets[0].price_history[0].usd_per_hour: 5000 is above 1000"},
   };
   for (const Case& c : cases) {
     EXPECT_THAT(
@@ -259,8 +330,11 @@ TEST(ParseStateJson, RefusesKeysGivenTwiceAndTrailingCommas) {
       ParseStateJson(R"({"now": "2016-03-01T12:00:00Z"} {})"),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("state JSON")));
   // The same key in different objects is fine.
-  EXPECT_THAT(ParseStateJson(WithNow(
-                  R"("fleet": {"instances": [{"id": "a"}, {"id": "b"}]})")),
+  EXPECT_THAT(ParseStateJson(WithNow(R"("fleet": {"instances": [
+                  {"id": "a", "lifecycle": "LIFECYCLE_SPOT",
+                   "state": "INSTANCE_STATE_RUNNING"},
+                  {"id": "b", "lifecycle": "LIFECYCLE_SPOT",
+                   "state": "INSTANCE_STATE_RUNNING"}]})")),
               IsOk());
 }
 
@@ -437,6 +511,26 @@ TEST(ParsePlanJson, RoundTripsAPlan) {
   ASSERT_EQ(p.notes.size(), 1u);
   EXPECT_EQ(p.notes[0].code, ReasonCode::kBidCapped);
   EXPECT_EQ(PlanToJson(p, e->state), json);
+}
+
+TEST(ParsePlanJson, RefusesAnActionOrModeThatIsNotSpecified) {
+  const std::string json = PlanToJson(SamplePlan(), SampleNextState());
+  std::string no_kind = json;
+  absl::StrReplaceAll({{R"("kind":"ACTION_KIND_POSTPONE_TERMINATION",)", ""}},
+                      &no_kind);
+  ASSERT_NE(no_kind, json);
+  EXPECT_THAT(ParsePlanJson(no_kind),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("actions[1].kind: required, but missing or "
+                                 "ACTION_KIND_UNSPECIFIED")));
+  std::string no_mode = json;
+  absl::StrReplaceAll(
+      {{R"("supply_mode":"SUPPLY_MODE_SPOT","running")", R"("running")"}},
+      &no_mode);
+  ASSERT_NE(no_mode, json);
+  EXPECT_THAT(ParsePlanJson(no_mode),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("supply_mode: required")));
 }
 
 TEST(ParsePlanJson, RejectsUnknownReasonCodeWithItsPath) {

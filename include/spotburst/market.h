@@ -9,11 +9,14 @@
 //                              .availability_zone = "eu-central-1a"},
 //                   .stats = window.Stats(now),
 //                   .on_demand_usd_per_hour = 0.114};
+//   // or, leaving the window to the engine:
+//   MarketView raw{.market = ..., .price_history = {{t0, 0.031}, {t1, 0.029}}};
 #ifndef SPOTBURST_MARKET_H_
 #define SPOTBURST_MARKET_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -51,12 +54,24 @@ struct PriceStats {
   absl::Time as_of = absl::InfinitePast();
 };
 
+// One price change: from `time` on, the price was `usd_per_hour`.
+struct PricePoint {
+  absl::Time time;
+  double usd_per_hour = 0;
+};
+
 struct MarketView {
   Market market;
+  // The price over the policy's window. Give either `stats` or
+  // `price_history`.
   PriceStats stats;
   // On-demand price of the market's instance type; 0 means "use the
   // policy's instance.on_demand_usd_per_hour".
   double on_demand_usd_per_hour = 0;
+  // Raw price points (any order) instead of `stats`: the engine summarises
+  // them over the policy's bidding.price_window, as a PriceWindow would. For
+  // callers that have the price history but not a window of their own.
+  std::vector<PricePoint> price_history;
 };
 
 // Checks that `stats` can be bid on at `now`: at least one point, no NaN,

@@ -20,11 +20,6 @@
 
 namespace spotburst {
 
-struct PricePoint {
-  absl::Time time;
-  double usd_per_hour = 0;
-};
-
 struct PriceHistory {
   Market market;
   std::vector<PricePoint> points;  // sorted by time

@@ -15,8 +15,10 @@
 
 #include <cstdint>
 #include <deque>
+#include <span>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "spotburst/market.h"
 
@@ -79,6 +81,14 @@ class PriceWindow {
   // Sum of price * seconds over the closed segments between points_.
   CompensatedSum closed_area_;
 };
+
+// The statistics a PriceWindow of `length` fed `points` would give at
+// `now`, with the points in any order (EC2 lists the newest first).
+// InvalidArgument naming the point ("[3]: ...") for a bad price, a point
+// after `now`, or two points at one time with different prices;
+// FailedPrecondition when `points` is empty.
+absl::StatusOr<PriceStats> SummarizePriceHistory(
+    std::span<const PricePoint> points, absl::Duration length, absl::Time now);
 
 }  // namespace spotburst
 

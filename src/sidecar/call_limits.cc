@@ -45,7 +45,11 @@ absl::Status CallLimits::Validate() const {
       !s.ok()) {
     return s;
   }
-  return CheckRange("max_markets", max_markets, kMaxEntries);
+  if (absl::Status s = CheckRange("max_markets", max_markets, kMaxEntries);
+      !s.ok()) {
+    return s;
+  }
+  return CheckRange("max_price_points", max_price_points, kMaxEntries);
 }
 
 absl::StatusOr<InflightLimiter::Ticket> InflightLimiter::TryAcquire(
@@ -75,8 +79,26 @@ absl::Status CheckEvaluationSize(const v1::EvaluationState& state,
       !s.ok()) {
     return s;
   }
-  return CheckCount("state.markets", "markets", state.markets_size(),
-                    limits.max_markets, "max_markets");
+  if (absl::Status s =
+          CheckCount("state.markets", "markets", state.markets_size(),
+                     limits.max_markets, "max_markets");
+      !s.ok()) {
+    return s;
+  }
+  int64_t points = 0;
+  for (const v1::MarketView& market : state.markets()) {
+    points += market.price_history_size();
+  }
+  return CheckPricePoints("state.markets[].price_history", points, limits);
+}
+
+absl::Status CheckPricePoints(absl::string_view field, int64_t points,
+                              const CallLimits& limits) {
+  if (points <= limits.max_price_points) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "%s: %d price points; this daemon accepts at most %d per request "
+      "(max_price_points)",
+      field, points, limits.max_price_points));
 }
 
 absl::Status CheckCallAlive(grpc::CallbackServerContext& context,

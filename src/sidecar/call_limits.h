@@ -5,7 +5,7 @@
 //   (InflightLimiter): one more is refused at once with RESOURCE_EXHAUSTED,
 //   before its request is even parsed, so a burst of clients costs their
 //   request bytes and nothing more;
-// - how large a fleet, and how many markets, one Evaluate may carry
+// - how large a fleet, how many markets and price points one call may carry
 //   (CheckEvaluationSize): INVALID_ARGUMENT naming the field and the limit,
 //   because retrying the same request cannot help;
 // - whether the caller still wants the answer (CheckCallAlive): a call
@@ -15,6 +15,7 @@
 #define SPOTBURST_SIDECAR_CALL_LIMITS_H_
 
 #include <atomic>
+#include <cstdint>
 #include <optional>
 
 #include "absl/status/status.h"
@@ -33,6 +34,9 @@ struct CallLimits {
   int max_fleet_instances = 5000;
   int max_fleet_requests = 5000;
   int max_markets = 1000;
+  // Per Evaluate or ComputeBid: raw price points (price_history) over all
+  // markets, at most. 1..10000000.
+  int max_price_points = 100000;
 
   // InvalidArgument naming the option, the value and the accepted range.
   absl::Status Validate() const;
@@ -77,6 +81,11 @@ class InflightLimiter {
 // instances; this daemon accepts at most 10000 (max_fleet_instances)").
 absl::Status CheckEvaluationSize(const v1::EvaluationState& state,
                                  const CallLimits& limits);
+
+// InvalidArgument naming `field` when `points` raw price points exceed
+// max_price_points.
+absl::Status CheckPricePoints(absl::string_view field, int64_t points,
+                              const CallLimits& limits);
 
 // Cancelled when the client cancelled the call (or went away),
 // DeadlineExceeded when its deadline has passed; OK otherwise. `step` says

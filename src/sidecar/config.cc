@@ -72,6 +72,9 @@ absl::Status ApplyConfigText(std::string_view text, std::string_view source,
   if (config.has_max_markets()) {
     options.limits.max_markets = config.max_markets();
   }
+  if (config.has_max_price_points()) {
+    options.limits.max_price_points = config.max_price_points();
+  }
   if (config.has_grpc_memory_bytes()) {
     options.grpc_memory_bytes = config.grpc_memory_bytes();
   }

@@ -19,6 +19,7 @@
 #include "sidecar/grpc_status.h"
 #include "spotburst/bidding.h"
 #include "spotburst/engine.h"
+#include "spotburst/price_window.h"
 #include "spotburst/status_macros.h"
 #include "state_proto.h"
 
@@ -216,6 +217,8 @@ absl::Status PolicyServiceImpl::DoComputeBid(
     return absl::InvalidArgumentError("market: required");
   }
   if (!request.has_now()) return absl::InvalidArgumentError("now: required");
+  SPOTBURST_RETURN_IF_ERROR(CheckPricePoints(
+      "market.price_history", request.market().price_history_size(), limits_));
   // The state's checks, applied to the one market.
   v1::EvaluationState as_state;
   *as_state.mutable_now() = request.now();
@@ -249,9 +252,24 @@ absl::Status PolicyServiceImpl::DoComputeBid(
     return internal::Prefixed(strategy.status(), "policy.");
   }
   const absl::Time now = internal::TimeFromProto(request.now(), true);
-  absl::StatusOr<BidResult> bid = spotburst::ComputeBid(
-      **strategy, policy.bidding, internal::FromProto(request.market()),
-      policy.instance.on_demand_usd_per_hour, now);
+  MarketView market = internal::FromProto(request.market());
+  if (!market.price_history.empty()) {
+    if (market.stats.points > 0) {
+      return absl::InvalidArgumentError(
+          "market: both stats and price_history given; give one");
+    }
+    absl::StatusOr<PriceStats> stats = SummarizePriceHistory(
+        market.price_history, policy.bidding.price_window, now);
+    if (!stats.ok()) {
+      return absl::Status(
+          stats.status().code(),
+          absl::StrCat("market.price_history", stats.status().message()));
+    }
+    market.stats = *stats;
+  }
+  absl::StatusOr<BidResult> bid =
+      spotburst::ComputeBid(**strategy, policy.bidding, market,
+                            policy.instance.on_demand_usd_per_hour, now);
   if (!bid.ok()) return InField(bid.status(), "market", "market");
 
   response.set_bid_usd_per_hour(bid->usd_per_hour);

@@ -67,6 +67,9 @@ ABSL_FLAG(std::optional<int>, max_fleet_requests, std::nullopt,
           "spot requests one Evaluate may carry (default 5000)");
 ABSL_FLAG(std::optional<int>, max_markets, std::nullopt,
           "markets one Evaluate may carry (default 1000)");
+ABSL_FLAG(std::optional<int>, max_price_points, std::nullopt,
+          "raw price points (price_history) one Evaluate or ComputeBid may "
+          "carry (default 100000)");
 ABSL_FLAG(std::optional<int64_t>, grpc_memory_bytes, std::nullopt,
           "gRPC's memory quota for connections and calls in transit, bytes "
           "(default 1073741824)");
@@ -190,6 +193,9 @@ absl::StatusOr<SidecarOptions> OptionsFromFlags() {
   if (auto v = absl::GetFlag(FLAGS_max_markets)) {
     options.limits.max_markets = *v;
   }
+  if (auto v = absl::GetFlag(FLAGS_max_price_points)) {
+    options.limits.max_price_points = *v;
+  }
   if (auto v = absl::GetFlag(FLAGS_grpc_memory_bytes)) {
     options.grpc_memory_bytes = *v;
   }
@@ -308,6 +314,7 @@ int Run() {
        {"max_fleet_instances", absl::StrCat(opts.limits.max_fleet_instances)},
        {"max_fleet_requests", absl::StrCat(opts.limits.max_fleet_requests)},
        {"max_markets", absl::StrCat(opts.limits.max_markets)},
+       {"max_price_points", absl::StrCat(opts.limits.max_price_points)},
        {"grpc_memory_bytes", absl::StrCat(opts.grpc_memory_bytes)},
        {"decision_log",
         opts.decision_log.path.empty() ? "off" : opts.decision_log.path},

@@ -151,6 +151,44 @@ TEST(Limits, AFleetOrMarketListPastTheLimitIsRefusedNamingFieldAndLimit) {
                          "most 2 per request (max_markets)"));
 }
 
+TEST(Limits, PricePointsPastTheLimitAreRefusedInEvaluateAndComputeBid) {
+  sidecar::SidecarOptions options;
+  options.policy_files = {{"exp1", Repo(kPolicyFile)}};
+  options.limits.max_price_points = 3;
+  auto server = StartServer(std::move(options));
+  auto stub = v1::PolicyService::NewStub(PlainChannel(server->port()));
+
+  v1::EvaluateRequest request = ExampleRequest();
+  v1::MarketView& market = *request.mutable_state()->mutable_markets(0);
+  market.clear_stats();
+  const int64_t now = request.state().now().seconds();
+  for (int i = 0; i < 3; ++i) {
+    v1::PricePoint& point = *market.add_price_history();
+    point.mutable_time()->set_seconds(now - 600 * (i + 1));
+    point.set_usd_per_hour(0.03 + 0.001 * i);
+  }
+  const grpc::Status at_limit = Evaluate(*stub, request);
+  EXPECT_TRUE(at_limit.ok()) << at_limit.error_message();
+
+  *market.add_price_history() = market.price_history(0);
+  grpc::Status status = Evaluate(*stub, request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "state.markets[].price_history: 4 price points; this daemon "
+            "accepts at most 3 per request (max_price_points)");
+
+  v1::ComputeBidRequest bid;
+  bid.set_policy_name("exp1");
+  *bid.mutable_market() = market;
+  *bid.mutable_now() = request.state().now();
+  v1::ComputeBidResponse response;
+  grpc::ClientContext context;
+  status = stub->ComputeBid(&context, bid, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              StartsWith("market.price_history: 4 price points"));
+}
+
 // A call whose deadline passes while it waits is abandoned: no plan is made
 // and nothing is recorded, so the decision log shows only what clients were
 // told.
@@ -220,6 +258,7 @@ TEST(Limits, TheConfigFileSetsThemAndNamesABadOne) {
                                        "max_fleet_instances: 200\n"
                                        "max_fleet_requests: 100\n"
                                        "max_markets: 10\n"
+                                       "max_price_points: 500\n"
                                        "grpc_memory_bytes: 268435456\n",
                                        "spotburstd.yaml", "", options)
                   .ok());
@@ -227,6 +266,7 @@ TEST(Limits, TheConfigFileSetsThemAndNamesABadOne) {
   EXPECT_EQ(options.limits.max_fleet_instances, 200);
   EXPECT_EQ(options.limits.max_fleet_requests, 100);
   EXPECT_EQ(options.limits.max_markets, 10);
+  EXPECT_EQ(options.limits.max_price_points, 500);
   EXPECT_EQ(options.grpc_memory_bytes, 268435456);
   EXPECT_TRUE(options.Validate().ok());
 
