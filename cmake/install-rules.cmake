@@ -32,3 +32,21 @@ install(FILES
   ${PROJECT_BINARY_DIR}/spotburstConfig.cmake
   ${PROJECT_BINARY_DIR}/spotburstConfigVersion.cmake
   DESTINATION ${SPOTBURST_CMAKE_DIR})
+
+# What the programs read at run time and what clients build from, under
+# share/spotburst in the source tree's layout, so that the examples' relative
+# paths still hold: the instance catalogue and the price and workload traces
+# (data/), the example policies, scenarios, states and daemon configuration
+# (examples/), and the protos (proto/) for generating clients.
+set(SPOTBURST_SHARE_DIR ${CMAKE_INSTALL_DATADIR}/spotburst)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/
+  DESTINATION ${SPOTBURST_SHARE_DIR}/data)
+install(DIRECTORY
+    ${PROJECT_SOURCE_DIR}/examples/policies
+    ${PROJECT_SOURCE_DIR}/examples/scenarios
+    ${PROJECT_SOURCE_DIR}/examples/states
+    ${PROJECT_SOURCE_DIR}/examples/sidecar
+  DESTINATION ${SPOTBURST_SHARE_DIR}/examples)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/proto/
+  DESTINATION ${SPOTBURST_SHARE_DIR}/proto
+  FILES_MATCHING PATTERN "*.proto")

@@ -1,6 +1,7 @@
 // Engine::Evaluate: one pure decision, in a fixed order of rules.
 //
-//  1. check the input; pick the market; compute the bid
+//  1. check the input; pick the market (warn when its prices are over a
+//     day old); compute the bid
 //  2. find open requests past the timeout (cancelled unless at max bid)
 //  3. scaling strategy -> desired count; clamp to [min, max]; churn control
 //  4. supply mode: spot, or on-demand fallback (and the way back)
@@ -14,6 +15,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -77,6 +80,10 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
        .figures = {{"bid_usd", bid.usd_per_hour}}});
   for (const Reason& adjustment : bid.adjustments)
     plan.notes.push_back(adjustment);
+  if (std::optional<Reason> warning =
+          internal::OldPricesWarning(*market, p.bidding.max_price_age, now)) {
+    plan.notes.push_back(*std::move(warning));
+  }
 
   // 2. Requests past the timeout.
   const internal::TimedOutRequests timed_out =

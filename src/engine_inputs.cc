@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "engine_steps.h"
@@ -126,6 +127,34 @@ absl::StatusOr<MarketView> SelectMarket(const Policy& policy,
       "markets: no price data for %s in zone %s (given: %s)", spec.type,
       spec.availability_zone.empty() ? "any" : spec.availability_zone,
       offered.empty() ? "none" : absl::StrJoin(offered, ", ")));
+}
+
+std::optional<Reason> OldPricesWarning(const MarketView& market,
+                                       absl::Duration max_price_age,
+                                       absl::Time now) {
+  const PriceStats& stats = market.stats;
+  const bool has_as_of = stats.as_of != absl::InfinitePast();
+  const absl::Time since = has_as_of ? stats.as_of : stats.last_change;
+  if (since == absl::InfinitePast()) return std::nullopt;  // nothing to go by
+  const absl::Duration age = now - since;
+  if (age <= kOldPricesAge) return std::nullopt;
+  const std::string when =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", since, absl::UTCTimeZone());
+  return Reason{
+      .code = ReasonCode::kOldPrices,
+      .message = absl::StrFormat(
+          "warning: market %s: prices %s, %s old (over %s); acting on them "
+          "because %s",
+          market.market.Name(),
+          has_as_of ? absl::StrCat("as of ", when)
+                    : absl::StrCat("last changed at ", when, ", no as_of"),
+          absl::FormatDuration(absl::Trunc(age, absl::Seconds(1))),
+          absl::FormatDuration(kOldPricesAge),
+          max_price_age == absl::ZeroDuration()
+              ? "bidding.max_price_age_s is 0 (no limit)"
+              : absl::StrCat("bidding.max_price_age_s is ",
+                             absl::ToInt64Seconds(max_price_age))),
+      .figures = {{"price_age_s", absl::ToDoubleSeconds(age)}}};
 }
 
 }  // namespace spotburst::internal

@@ -2,6 +2,7 @@
 #ifndef SPOTBURST_ENGINE_STEPS_H_
 #define SPOTBURST_ENGINE_STEPS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,19 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input);
 absl::StatusOr<MarketView> SelectMarket(
     const Policy& policy, const std::vector<MarketView>& markets,
     absl::Time now);
+
+// Price statistics older than this draw a warning, whatever
+// bidding.max_price_age_s allows: a day-old price is almost always a feed
+// that stopped or a state saved long ago.
+inline constexpr absl::Duration kOldPricesAge = absl::Hours(24);
+
+// A kOldPrices note when the market's statistics are more than kOldPricesAge
+// old at `now`: their age is measured from `as_of`, or from the last price
+// change when `as_of` is unknown (a price that has not moved for days in
+// statistics made now is no warning).
+std::optional<Reason> OldPricesWarning(const MarketView& market,
+                                       absl::Duration max_price_age,
+                                       absl::Time now);
 
 // Cooldowns, stabilization and [min, max]; returns the count to aim for and
 // records what was held back in `notes`.

@@ -69,6 +69,8 @@ std::string_view ReasonCodeName(ReasonCode code) {
       return "bid-floored";
     case ReasonCode::kBid:
       return "bid";
+    case ReasonCode::kOldPrices:
+      return "old-prices";
   }
   return "unknown";
 }

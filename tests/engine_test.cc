@@ -390,5 +390,72 @@ TEST(Engine, RawPriceHistoryDecidesAsItsWindowsStatisticsWould) {
                        HasSubstr("markets[0].price_history[7].time: ")));
 }
 
+// The kOldPrices notes of a plan.
+std::vector<Reason> OldPriceWarnings(const Plan& plan) {
+  std::vector<Reason> out;
+  for (const Reason& note : plan.notes) {
+    if (note.code == ReasonCode::kOldPrices) out.push_back(note);
+  }
+  return out;
+}
+
+TEST(Engine, PricesOverADayOldAreWarnedOfEvenWithNoAgeLimit) {
+  Policy policy = PrototypePolicy();
+  ASSERT_EQ(policy.bidding.max_price_age, absl::ZeroDuration());
+  const MarketView market =
+      Market(0.027, -1, -1, -1, /*as_of=*/T0() - absl::Hours(25));
+  EvaluationInput input{.cluster = UsingCpus(34), .markets = {market}};
+  const Plan plan = Decided(policy, input).plan;
+  // No limit on acting: the request goes out, with the warning beside it.
+  EXPECT_EQ(CountKind(plan, ActionKind::kRequestSpot), 1);
+  const std::vector<Reason> warnings = OldPriceWarnings(plan);
+  ASSERT_EQ(warnings.size(), 1u) << PlanToText(plan);
+  EXPECT_THAT(warnings[0].message,
+              HasSubstr("market " + market.market.Name() + ": prices as of"));
+  EXPECT_THAT(warnings[0].message, HasSubstr(", 25h old (over 24h)"));
+  EXPECT_THAT(warnings[0].message,
+              HasSubstr("bidding.max_price_age_s is 0 (no limit)"));
+  ASSERT_EQ(warnings[0].figures.size(), 1u);
+  EXPECT_EQ(warnings[0].figures[0].first, "price_age_s");
+  EXPECT_EQ(warnings[0].figures[0].second, 25 * 3600);
+  EXPECT_THAT(PlanToText(plan), HasSubstr("note old-prices: warning: market"));
+}
+
+TEST(Engine, PricesAnHourOldDrawNoWarning) {
+  EvaluationInput input{
+      .cluster = UsingCpus(34),
+      .markets = {Market(0.027, -1, -1, -1, T0() - absl::Hours(1))}};
+  EXPECT_THAT(OldPriceWarnings(Decided(PrototypePolicy(), input).plan),
+              ::testing::IsEmpty());
+}
+
+TEST(Engine, AnUnchangedPriceInFreshStatisticsDrawsNoWarning) {
+  // A calm market: the price last moved three days ago, observed now.
+  MarketView market = Market(0.027);
+  market.stats.last_change = T0() - absl::Hours(72);
+  EvaluationInput input{.cluster = UsingCpus(34), .markets = {market}};
+  EXPECT_THAT(OldPriceWarnings(Decided(PrototypePolicy(), input).plan),
+              ::testing::IsEmpty());
+  // Without as_of, the last change is all there is to go by.
+  input.markets[0].stats.as_of = absl::InfinitePast();
+  const std::vector<Reason> warnings =
+      OldPriceWarnings(Decided(PrototypePolicy(), input).plan);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0].message, HasSubstr(", no as_of, 72h old"));
+}
+
+TEST(Engine, OldPricesWithinALongerAgeLimitAreStillWarnedOf) {
+  Policy policy = PrototypePolicy();
+  policy.bidding.max_price_age = absl::Hours(48);
+  EvaluationInput input{
+      .cluster = UsingCpus(34),
+      .markets = {Market(0.027, -1, -1, -1, T0() - absl::Hours(30))}};
+  const std::vector<Reason> warnings =
+      OldPriceWarnings(Decided(policy, input).plan);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0].message,
+              HasSubstr("bidding.max_price_age_s is 172800"));
+}
+
 }  // namespace
 }  // namespace spotburst

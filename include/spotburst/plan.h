@@ -55,6 +55,7 @@ enum class ReasonCode {
   kBidCapped,           // a bid cut to the maximum bid
   kBidFloored,          // a bid raised to the current price
   kBid,                 // how the bid was made
+  kOldPrices,           // a warning: the market's prices are over a day old
 };
 std::string_view ReasonCodeName(ReasonCode code);  // "scale-up", ...
 

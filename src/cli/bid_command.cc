@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/trace_markets.h"
+#include "installed_files.h"
 #include "spotburst/bidding.h"
 #include "spotburst/policy.h"
 #include "spotburst/price_trace.h"
@@ -42,7 +43,11 @@ absl::StatusOr<double> OnDemandPrice(const Policy* policy,
   if (absl::GetFlag(FLAGS_on_demand) > 0) return absl::GetFlag(FLAGS_on_demand);
   if (policy != nullptr && policy->instance.type == type)
     return policy->instance.on_demand_usd_per_hour;
-  const std::string catalog_path = absl::GetFlag(FLAGS_catalog);
+  // Another catalogue given is read as given.
+  std::string catalog_path = absl::GetFlag(FLAGS_catalog);
+  if (catalog_path == kDefaultCatalog) {
+    catalog_path = internal::FindInstalledFile(catalog_path);
+  }
   absl::StatusOr<std::vector<CatalogEntry>> catalog =
       ReadInstanceCatalogCsv(catalog_path);
   if (!catalog.ok()) return catalog.status();

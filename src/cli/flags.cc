@@ -25,7 +25,7 @@ ABSL_FLAG(std::string, format, "",
 ABSL_FLAG(int64_t, max_line_bytes, int64_t{4} << 20,
           "evaluate --state=-: longest input line, bytes (4 MiB, the "
           "sidecar's default request size); a longer one gets an error line");
-ABSL_FLAG(std::string, catalog, "data/instance_types.csv",
+ABSL_FLAG(std::string, catalog, spotburst::cli::kDefaultCatalog,
           "instance catalogue (CSV) for on-demand prices");
 ABSL_FLAG(double, on_demand, 0,
           "bid: on-demand price, USD/h (0: the policy's, then the "
@@ -83,7 +83,8 @@ std::vector<CommandDoc> MakeCommands() {
          "names the same type), then the catalogue's"},
         {"catalog", "FILE",
          "instance catalogue (CSV) that gives on-demand prices by region, "
-         "type and date"}}},
+         "type and date; the default is read here, else from the "
+         "installation (share/spotburst)"}}},
       {"evaluate",
        "evaluate --policy FILE --state FILE|- [--trace FILE] "
        "[--format text|json] [--max_line_bytes BYTES]",

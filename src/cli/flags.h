@@ -29,6 +29,11 @@ ABSL_DECLARE_FLAG(bool, baselines);
 
 namespace spotburst::cli {
 
+// --catalog's default: the checkout's catalogue, or else (an installed
+// program run elsewhere) the installation's. Any other path is read as
+// given.
+inline constexpr char kDefaultCatalog[] = "data/instance_types.csv";
+
 // The time format --at takes, for its help and its error.
 inline constexpr char kAtFormat[] =
     "an RFC 3339 time such as 2015-06-09T10:30:00Z";

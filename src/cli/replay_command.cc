@@ -1,6 +1,8 @@
 // `spotburst replay LOG... [--policy NEW] [--max_decision_bytes N]`: makes
 // every decision in spotburstd's decision log again and reports each one
-// whose plan changes.
+// whose actions change (PlanChanges: kinds, counts, targets, market, bid,
+// supply mode, desired count; not reason texts, the policy name or the
+// tokens derived from it, so an old log or a renamed policy replays clean).
 //
 // Each log line is a spotburst.v1.Decision as JSON. Its policy, state and
 // plan are read back with the same parsers the JSON wire format uses
@@ -18,8 +20,8 @@
 // FILE:LINE") and skipped; every complete line before it is replayed. Any
 // other last line is replayed like the rest.
 //
-// Exit code: 0 when every complete decision replays to the same plan (a
-// torn last line does not change that); 1 when some plan changed or a
+// Exit code: 0 when every complete decision replays to the same actions (a
+// torn last line does not change that); 1 when some decision changed or a
 // complete line could not be replayed (not a decision, too long); 2 for
 // usage errors and files that cannot be read (missing, not a regular file,
 // a read error).
@@ -38,6 +40,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/plan_changes.h"
 #include "decision_record.h"
 #include "file_line_reader.h"
 #include "spotburst/engine.h"
@@ -53,79 +56,12 @@ namespace {
 
 using Recorded = internal::DecisionRecord;
 
-// "request-spot: 1 action (2 instances)" per kind.
-std::map<std::string, std::pair<int, int>> CountActions(const Plan& plan) {
-  std::map<std::string, std::pair<int, int>> counts;
-  for (const Action& action : plan.actions) {
-    auto& [actions, instances] =
-        counts[std::string(ActionKindName(action.kind))];
-    ++actions;
-    instances += action.count;
-  }
-  return counts;
-}
-
-std::string Describe(const std::pair<int, int>& count) {
-  if (count.first == 0) return "none";
-  return count.second > 0
-             ? absl::StrFormat("%d (%d instances)", count.first, count.second)
-             : absl::StrCat(count.first);
-}
-
-// What changed between the recorded plan and the new one, most telling
-// first.
-std::vector<std::string> Differences(const Evaluation& before,
-                                     const Evaluation& after) {
-  std::vector<std::string> out;
-  const Plan& a = before.plan;
-  const Plan& b = after.plan;
-  if (a.desired != b.desired) {
-    out.push_back(absl::StrFormat("desired %d -> %d", a.desired, b.desired));
-  }
-  const auto count_a = CountActions(a);
-  const auto count_b = CountActions(b);
-  std::map<std::string, bool> kinds;
-  for (const auto& [kind, count] : count_a) kinds[kind] = true;
-  for (const auto& [kind, count] : count_b) kinds[kind] = true;
-  for (const auto& [kind, unused] : kinds) {
-    const auto ia = count_a.find(kind);
-    const auto ib = count_b.find(kind);
-    const std::pair<int, int> ca =
-        ia == count_a.end() ? std::pair{0, 0} : ia->second;
-    const std::pair<int, int> cb =
-        ib == count_b.end() ? std::pair{0, 0} : ib->second;
-    if (ca != cb) {
-      out.push_back(
-          absl::StrCat(kind, " ", Describe(ca), " -> ", Describe(cb)));
-    }
-  }
-  if (a.bid_usd_per_hour != b.bid_usd_per_hour) {
-    out.push_back(absl::StrFormat("bid %.4f -> %.4f", a.bid_usd_per_hour,
-                                  b.bid_usd_per_hour));
-  }
-  if (a.supply_mode != b.supply_mode) {
-    out.push_back(absl::StrFormat("supply %s -> %s",
-                                  SupplyModeName(a.supply_mode),
-                                  SupplyModeName(b.supply_mode)));
-  }
-  if (!(before.state == after.state)) out.push_back("next_state changed");
-  if (out.empty() || a.policy_name != b.policy_name) {
-    // The details: which instances, reasons, tokens (tokens derive from the
-    // policy name among others).
-    out.push_back(a.policy_name == b.policy_name
-                      ? "same counts; targets, reasons or tokens changed"
-                      : absl::StrFormat("policy \"%s\" -> \"%s\"",
-                                        a.policy_name, b.policy_name));
-  }
-  return out;
-}
-
 class Replayer {
  public:
   explicit Replayer(const Engine* fixed) : fixed_(fixed) {}
 
-  // Empty: the same plan. Otherwise what changed. An error: the line cannot be
-  // replayed.
+  // Empty: the same decision. Otherwise what changed. An error: the line
+  // cannot be replayed.
   absl::StatusOr<std::vector<std::string>> Replay(const Recorded& recorded) {
     absl::StatusOr<const Engine*> engine = EngineFor(recorded.policy_json);
     if (!engine.ok()) return engine.status();
@@ -136,11 +72,7 @@ class Replayer {
     absl::StatusOr<Evaluation> after =
         (*engine)->Evaluate(state->input, state->now);
     if (!after.ok()) return after.status();
-    if (PlanToJson(before->plan, before->state) ==
-        PlanToJson(after->plan, after->state)) {
-      return std::vector<std::string>();
-    }
-    return Differences(*before, *after);
+    return PlanChanges(before->plan, after->plan);
   }
 
  private:

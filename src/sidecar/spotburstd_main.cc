@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/stubs/logging.h"
 #include "grpc/support/log.h"
+#include "installed_files.h"
 #include "sidecar/config.h"
 #include "sidecar/event_log.h"
 #include "sidecar/listen_address.h"
@@ -158,7 +159,14 @@ std::optional<int> AnswerHelpOrVersion(int argc, char** argv) {
 absl::StatusOr<SidecarOptions> OptionsFromFlags() {
   SidecarOptions options;
   if (const std::string config = absl::GetFlag(FLAGS_config); !config.empty()) {
-    if (absl::Status s = ApplyConfigFile(config, options); !s.ok()) return s;
+    // A relative path is read from here, else from the installation (so
+    // --config examples/sidecar/managed-sim.yaml works from anywhere).
+    const std::string path = internal::FindInstalledFile(config);
+    if (path != config) {
+      LogEvent("config_from_installation",
+               {{"config", config}, {"path", path}});
+    }
+    if (absl::Status s = ApplyConfigFile(path, options); !s.ok()) return s;
   }
   if (auto v = absl::GetFlag(FLAGS_listen)) options.listen = *v;
   for (const std::string& entry : absl::GetFlag(FLAGS_policy)) {

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -340,6 +342,83 @@ TEST_F(DecisionReplayTest, ReportsEveryDecisionAChangedPolicyChanges) {
   EXPECT_THAT(replay.out, HasSubstr("desired"));
   EXPECT_THAT(replay.out, HasSubstr("0 failed"));
   EXPECT_THAT(replay.out, ::testing::Not(HasSubstr(" 0 changed")));
+}
+
+// The policy file with `from` replaced by `to`, in a fresh directory.
+std::string EditedPolicy(const std::string& from, const std::string& to) {
+  std::string text = ReadAll(Repo(kPolicyFile));
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  const std::string path = MakeTempDir() + "/edited.yaml";
+  WriteAll(path, text);
+  return path;
+}
+
+// An older engine's wording: every reason and note of every recorded plan
+// says the same in other words.
+void RewordReasons(const std::string& log_path) {
+  std::string out;
+  for (const std::string& line : Lines(log_path)) {
+    v1::Decision decision;
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(line, &decision).ok());
+    v1::Plan& plan = *decision.mutable_plan();
+    for (v1::Reason& note : *plan.mutable_notes()) {
+      note.set_message("older wording: " + note.message());
+    }
+    for (v1::Action& action : *plan.mutable_actions()) {
+      for (v1::Reason& reason : *action.mutable_reasons()) {
+        reason.set_message("older wording: " + reason.message());
+      }
+    }
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    std::string json;
+    ASSERT_TRUE(
+        google::protobuf::util::MessageToJsonString(decision, &json, options)
+            .ok());
+    absl::StrAppend(&out, json, "\n");
+  }
+  WriteAll(log_path, out);
+}
+
+TEST_F(DecisionReplayTest, ARenamedPolicyAndRewordedReasonsChangeNoDecision) {
+  // The scale-up decision has actions, whose tokens derive from the name.
+  ASSERT_THAT(ReadAll(log_path_), HasSubstr("\"idempotency_token\""));
+  RewordReasons(log_path_);
+  ASSERT_THAT(ReadAll(log_path_), HasSubstr("older wording: "));
+  const std::string policy =
+      EditedPolicy("name: experiment1-revised", "name: renamed-candidate");
+
+  RunResult replay = RunProgram(
+      {SPOTBURST_CLI_PATH, "replay", "--policy=" + policy, log_path_});
+  EXPECT_EQ(replay.exit_code, 0) << replay.out << replay.err;
+  EXPECT_EQ(replay.out, absl::StrCat("replayed 3 decisions under ", policy,
+                                     ": 0 changed, 0 failed\n"));
+}
+
+TEST_F(DecisionReplayTest, AChangedBidIsReportedWithTheBidsBeforeAndAfter) {
+  // current-plus: current price + padding, the padding 0.1 -> 0.2.
+  const std::string policy =
+      EditedPolicy("padding_usd: 0.1", "padding_usd: 0.2");
+  const double current = ExampleState().input.markets.at(0).stats.current_usd;
+  const std::string before = absl::StrFormat("%.4f", current + 0.1);
+  const std::string after = absl::StrFormat("%.4f", current + 0.2);
+
+  RunResult replay = RunProgram(
+      {SPOTBURST_CLI_PATH, "replay", "--policy=" + policy, log_path_});
+  EXPECT_EQ(replay.exit_code, 1) << replay.out << replay.err;
+  // The scale-up requests two instances (one more, and one in place of the
+  // timed-out request) as before, at the new bid.
+  EXPECT_THAT(replay.out, HasSubstr(absl::StrCat(
+                              "changed cpus-38.5 (", log_path_,
+                              ":1): request-spot 2 x c4.large in "
+                              "us-east-1b @ ",
+                              before, " -> 2 x c4.large in us-east-1b @ ",
+                              after, "; bid ", before, " -> ", after, "\n")));
+  EXPECT_THAT(replay.out, ::testing::Not(HasSubstr("desired")));
+  EXPECT_THAT(replay.out, HasSubstr(": 3 changed, 0 failed\n"));
 }
 
 TEST_F(DecisionReplayTest, ABrokenLineIsReportedAndTheRestReplayed) {

@@ -171,6 +171,124 @@ TEST(Spotburstd, ManagedModeFromTheExampleConfigStreamsToPython) {
   EXPECT_EQ(daemon.child().Wait(absl::Seconds(15)), 0) << daemon.child().err();
 }
 
+// The revised experiment (an hour of 60 s ticks), ticked as fast as the
+// daemon can, with a decision log to check the watcher against.
+std::string FastManagedConfig(const std::string& dir) {
+  WriteAll(dir + "/fast.yaml",
+           "listen: 127.0.0.1:0\n"
+           "policies:\n"
+           "  exp1: " +
+               Repo(kPolicyFile) +
+               "\n"
+               "managed:\n"
+               "  policy: exp1\n"
+               "  simulated:\n"
+               "    scenario: " +
+               Repo("examples/scenarios/experiment1-revised.yaml") +
+               "\n"
+               "    simulated_seconds_per_second: 1e9\n"
+               "decision_log:\n"
+               "  path: decisions.jsonl\n");
+  return dir + "/fast.yaml";
+}
+
+std::vector<std::string> WatchPy(int port, std::vector<std::string> flags) {
+  std::vector<std::string> argv = {
+      "/usr/bin/python3", Repo("examples/client_python/watch.py"),
+      "--stubs=" SPOTBURST_PYTHON_STUBS_DIR, "--target=" + Address(port),
+      "--poll_interval=0.05"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  return argv;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+// The decision ids of a decision log, in order.
+std::vector<std::string> LoggedDecisionIds(const std::string& path) {
+  std::vector<std::string> ids;
+  const std::regex id(R"re("decision_id":"([^"]+)")re");
+  for (const std::string& line : Lines(ReadAll(path))) {
+    std::smatch match;
+    if (std::regex_search(line, match, id)) ids.push_back(match[1]);
+  }
+  return ids;
+}
+
+TEST(WatchPy, PrintsEveryPlanOfTheRunThenAClosingLineAndExitsZero) {
+  const std::string dir = MakeTempDir();
+  Daemon daemon({"--config=" + FastManagedConfig(dir), "--wait_for_watcher"});
+  ASSERT_GT(daemon.port(), 0) << daemon.child().err();
+
+  RunResult watch = RunProgram(WatchPy(daemon.port(), {}));
+  EXPECT_EQ(watch.exit_code, 0) << watch.out << watch.err;
+  daemon.child().Signal(SIGTERM);
+  ASSERT_EQ(daemon.child().Wait(absl::Seconds(15)), 0) << daemon.child().err();
+
+  const std::vector<std::string> ids =
+      LoggedDecisionIds(dir + "/decisions.jsonl");
+  ASSERT_GT(ids.size(), 1u);
+  const std::vector<std::string> lines = Lines(watch.out);
+  ASSERT_EQ(lines.size(), ids.size() + 1) << watch.out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_THAT(lines[i], HasSubstr(" " + ids[i] + " running=")) << i;
+  }
+  EXPECT_EQ(lines.back(),
+            absl::StrCat("finished: the managed run is over after ", ids.size(),
+                         " ticks; ", ids.size(), " plans shown"));
+}
+
+TEST(WatchPy, ConnectingAfterTheRunIsOverEndsAtOnce) {
+  const std::string dir = MakeTempDir();
+  Daemon daemon({"--config=" + FastManagedConfig(dir)});
+  ASSERT_GT(daemon.port(), 0) << daemon.child().err();
+  ASSERT_TRUE(daemon.child().ReadUntil(
+      [&] {
+        return absl::StrContains(daemon.child().err(),
+                                 "event=managed_finished");
+      },
+      absl::Now() + absl::Seconds(30)))
+      << daemon.child().err();
+
+  RunResult watch = RunProgram(WatchPy(daemon.port(), {}));
+  EXPECT_EQ(watch.exit_code, 0) << watch.out << watch.err;
+  ASSERT_EQ(Lines(watch.out).size(), 1u) << watch.out;
+  EXPECT_THAT(watch.out, HasSubstr("finished: the managed run is over after "));
+  EXPECT_THAT(watch.out, HasSubstr(" ticks; 0 plans shown\n"));
+
+  // --include_last: the run's last plan, then the same end.
+  RunResult last = RunProgram(WatchPy(daemon.port(), {"--include_last"}));
+  EXPECT_EQ(last.exit_code, 0) << last.out << last.err;
+  daemon.child().Signal(SIGTERM);
+  ASSERT_EQ(daemon.child().Wait(absl::Seconds(15)), 0) << daemon.child().err();
+  const std::vector<std::string> ids =
+      LoggedDecisionIds(dir + "/decisions.jsonl");
+  ASSERT_FALSE(ids.empty());
+  const std::vector<std::string> lines = Lines(last.out);
+  ASSERT_EQ(lines.size(), 2u) << last.out;
+  EXPECT_THAT(lines[0], HasSubstr(" " + ids.back() + " running="));
+  EXPECT_THAT(lines[1], HasSubstr(" ticks; 1 plan shown"));
+}
+
+TEST(WatchPy, SaysSoAndExitsZeroWhenTheDaemonStopsMidRun) {
+  // The example pace: a tick a second, an hour of them.
+  Daemon daemon({"--config=" + Repo("examples/sidecar/managed-sim.yaml"),
+                 "--listen=127.0.0.1:0", "--wait_for_watcher"});
+  ASSERT_GT(daemon.port(), 0) << daemon.child().err();
+  ChildProcess watch(WatchPy(daemon.port(), {}));
+  ASSERT_TRUE(watch.ReadUntil(
+      [&] { return absl::StrContains(watch.out(), " running="); },
+      absl::Now() + absl::Seconds(30)))
+      << watch.err();
+
+  daemon.child().Signal(SIGTERM);
+  EXPECT_EQ(daemon.child().Wait(absl::Seconds(15)), 0) << daemon.child().err();
+  EXPECT_EQ(watch.Wait(absl::Seconds(15)), 0) << watch.out() << watch.err();
+  EXPECT_THAT(Lines(watch.out()).back(),
+              ::testing::StartsWith("stream ended: the daemon stopped; "));
+}
+
 TEST(Spotburstd, WaitingForAWatcherDoesNotHoldUpShutdown) {
   Daemon daemon({"--config=" + Repo("examples/sidecar/managed-sim.yaml"),
                  "--listen=127.0.0.1:0", "--wait_for_watcher"});
