@@ -87,12 +87,15 @@ TEST(CliSimulate, PrintsTheSummaryAndWritesTimelineAndChart) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("policy \"experiment1-scale-up\" on "
                                   "scenario \"cli-sim\""));
-  EXPECT_THAT(r.output, HasSubstr("hindsight bound"));
+  EXPECT_THAT(r.output, HasSubstr("hindsight reference"));
   EXPECT_THAT(r.output, HasSubstr("served"));
   const std::string csv = out + "/experiment1-scale-up.timeline.csv";
+  const std::string ledger = out + "/experiment1-scale-up.instances.csv";
   const std::string svg = out + "/experiment1-scale-up.svg";
   EXPECT_THAT(r.output, HasSubstr(csv));
+  EXPECT_THAT(r.output, HasSubstr(ledger));
   EXPECT_THAT(r.output, HasSubstr(svg));
+  EXPECT_THAT(ReadAll(ledger), StartsWith("id,lifecycle,market,"));
   EXPECT_THAT(ReadAll(csv), StartsWith("time,price_usd,bid_usd,desired,"));
   // One row a minute for a day, plus the header (give or take the ends).
   const std::string timeline = ReadAll(csv);
@@ -215,10 +218,12 @@ TEST(CliCompare, PrintsOneTableWithTheCheapestServingPolicyMarked) {
                            "on-demand-only"}) {
     EXPECT_THAT(r.output, HasSubstr(name));
   }
-  EXPECT_THAT(r.output, HasSubstr("hindsight"));
   EXPECT_THAT(r.output, HasSubstr("unmet CPU-h"));
+  // One reference for every row, the no-burst baseline's included.
+  EXPECT_THAT(r.output, HasSubstr(" USD for every row, the hindsight "
+                                  "reference"));
   EXPECT_THAT(r.output, HasSubstr("* cheapest policy serving at least 50.00 % "
-                                  "of demand: "));
+                                  "of demand (the service level used): "));
   // Exactly one row is marked.
   size_t marked = 0;
   std::istringstream lines(r.output);

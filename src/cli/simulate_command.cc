@@ -1,7 +1,7 @@
 // `spotburst simulate` and `spotburst compare`: replay a scenario through
 // one or more policies over the same traces. simulate prints a summary per
-// policy and writes its CSV timeline and SVG chart; compare adds the
-// no-burst and on-demand-only baselines and prints one table.
+// policy and writes its CSV timeline, instance ledger and SVG chart; compare
+// adds the no-burst and on-demand-only baselines and prints one table.
 #include <unistd.h>
 
 #include <algorithm>
@@ -203,8 +203,8 @@ std::string SafeName(const std::string& name) {
   return out;
 }
 
-// Writes each result's CSV timeline and chart into a directory (created
-// when the first result is ready) and prints its summary.
+// Writes each result's CSV timeline, instance ledger and chart into a directory
+// (created when the first result is ready) and prints its summary.
 class ReportWriter {
  public:
   explicit ReportWriter(std::string dir) : dir_(std::move(dir)) {}
@@ -224,13 +224,16 @@ class ReportWriter {
       name = absl::StrFormat("%s-%d", SafeName(result.policy_name), n);
     }
     const std::string csv = dir_ + "/" + name + ".timeline.csv";
+    const std::string ledger = dir_ + "/" + name + ".instances.csv";
     const std::string svg = dir_ + "/" + name + ".svg";
     absl::Status status = sim::WriteTimelineCsv(result, csv);
+    if (status.ok()) status = sim::WriteInstancesCsv(result, ledger);
     if (status.ok()) status = sim::WriteChartSvg(result, svg);
     if (!status.ok()) return status;
     std::cout << (used_names_.size() > 1 ? "\n" : "")
               << sim::FormatSummary(result) << "  timeline               "
-              << csv << "\n  chart                  " << svg << "\n";
+              << csv << "\n  ledger                 " << ledger
+              << "\n  chart                  " << svg << "\n";
     std::cout.flush();
     return absl::OkStatus();
   }

@@ -49,6 +49,12 @@ void Accounting::Record(absl::Time t, absl::Duration interval,
   idle_paid_instance_seconds_ +=
       std::max(0, cloud.live_instances() - needed) * seconds;
   ++evaluations_;
+  const std::string actions =
+      report.plan ? ActionSummary(*report.plan) : std::string("no-plan");
+  // FNV-1a over every evaluation's actions, one separator per evaluation.
+  for (unsigned char c : actions + "|") {
+    decisions_digest_ = (decisions_digest_ ^ c) * 0x100000001b3ull;
+  }
   if (!report.status.ok() || !report.apply_errors.empty()) {
     ++failed_ticks_;
     if (first_error_.empty()) {
@@ -65,10 +71,13 @@ void Accounting::Record(absl::Time t, absl::Duration interval,
   row.time = t;
   row.price_usd = cloud.PriceNow();
   if (report.plan) {
-    row.bid_usd = report.plan->bid_usd_per_hour;
+    // On-demand supply requests nothing at the bid it still computes.
+    if (report.plan->supply_mode == SupplyMode::kSpot) {
+      row.bid_usd = report.plan->bid_usd_per_hour;
+    }
     row.desired = report.plan->desired;
     row.supply_mode = report.plan->supply_mode;
-    row.actions = ActionSummary(*report.plan);
+    row.actions = actions;
   } else if (!timeline_.empty()) {
     // No plan this tick: the last decision still stands.
     row.desired = timeline_.back().desired;
@@ -94,13 +103,13 @@ void Accounting::Record(absl::Time t, absl::Duration interval,
   timeline_.push_back(std::move(row));
 }
 
-SimulationTotals Accounting::Finish(SimCloud& cloud,
-                                    double hindsight_usd) const {
+SimulationTotals Accounting::Finish(const SimCloud& cloud,
+                                    double reference_usd) const {
   SimulationTotals totals;
   const BillingMeter& meter = cloud.meter();
   totals.spot_cost_usd = meter.spot_cost_usd();
   totals.on_demand_cost_usd = meter.on_demand_cost_usd();
-  totals.hindsight_cost_usd = hindsight_usd;
+  totals.hindsight_reference_usd = reference_usd;
   constexpr double kHour = 3600;
   totals.unmet_hours = unmet_seconds_ * (1 / kHour);
   totals.demand_hours = demand_seconds_ * (1 / kHour);
@@ -114,11 +123,16 @@ SimulationTotals Accounting::Finish(SimCloud& cloud,
   }
   totals.spot_instance_hours = meter.spot_instance_hours();
   totals.on_demand_instance_hours = meter.on_demand_instance_hours();
-  const double paid_cpu_hours =
-      (totals.spot_instance_hours + totals.on_demand_instance_hours) *
-      policy_.instance.shape.cpus;
+  totals.run_instance_hours = meter.run_instance_hours();
+  totals.uncharged_interrupted_hours = meter.uncharged_interrupted_hours();
+  totals.billing = cloud.config().billing;
+  totals.policy_billing = policy_.billing.model;
+  totals.decisions_digest = decisions_digest_;
+  // Over the time run, not billed: free interrupted time was used too.
+  const double run_cpu_hours =
+      totals.run_instance_hours * policy_.instance.shape.cpus;
   totals.burst_utilisation =
-      paid_cpu_hours > 0 ? burst_cpu_seconds_used_ / kHour / paid_cpu_hours : 0;
+      run_cpu_hours > 0 ? burst_cpu_seconds_used_ / kHour / run_cpu_hours : 0;
   totals.idle_paid_instance_hours = idle_paid_instance_seconds_ / kHour;
   const CloudCounters& counters = cloud.counters();
   totals.spot_requests = counters.spot_requests;

@@ -7,10 +7,11 @@
 //
 //   Accounting accounting(policy, cluster.baseline(), keep_timeline);
 //   accounting.Record(t, step, report, cluster.ReadAt(t), cloud);
-//   SimulationTotals totals = accounting.Finish(cloud, hindsight_usd);
+//   SimulationTotals totals = accounting.Finish(cloud, reference_usd);
 #ifndef SPOTBURST_SIM_SRC_ACCOUNTING_H_
 #define SPOTBURST_SIM_SRC_ACCOUNTING_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,7 @@ class Accounting {
               const ClusterReading& reading, SimCloud& cloud);
 
   // The totals, once the cloud has ended the run (SimCloud::EndRun).
-  SimulationTotals Finish(SimCloud& cloud, double hindsight_usd) const;
+  SimulationTotals Finish(const SimCloud& cloud, double reference_usd) const;
   std::vector<TimelineRow> TakeTimeline() { return std::move(timeline_); }
 
  private:
@@ -52,6 +53,7 @@ class Accounting {
   Resources unmet_seconds_;
   double burst_cpu_seconds_used_ = 0;
   double idle_paid_instance_seconds_ = 0;
+  uint64_t decisions_digest_ = 0xcbf29ce484222325ull;  // FNV-1a offset
   int evaluations_ = 0;
   int failed_ticks_ = 0;
   std::string first_error_;

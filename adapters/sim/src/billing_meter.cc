@@ -33,27 +33,40 @@ double BillingMeter::SumOfHours(const Entry& e, int64_t first_hour,
   return sum;
 }
 
-double BillingMeter::Cost(Lifecycle lifecycle, int64_t launch, int64_t end,
-                          EndedBy by) const {
+Bill BillingMeter::BillFor(Lifecycle lifecycle, int64_t launch, int64_t end,
+                           EndedBy by) const {
   const int64_t run = std::max<int64_t>(0, end - launch);
   const Entry e{.lifecycle = lifecycle, .launch = launch};
   if (model_ == BillingModel::kHourly) {
-    // Provider: full hours only. User (or the run's end): every started
-    // hour, and at least one.
+    if (by == EndedBy::kRunEnd) {
+      // The full hours, and the run's share of the hour in progress.
+      const int64_t full = run / kHour;
+      const int64_t part = run % kHour;
+      double cost = SumOfHours(e, 0, full);
+      if (part > 0) {
+        cost += PriceAt(lifecycle, launch + full * kHour) * part /
+                static_cast<double>(kHour);
+      }
+      return {.cost_usd = cost, .billed_s = run};
+    }
+    // Provider: full hours only. User: every started hour, and at least
+    // one.
     const int64_t hours = by == EndedBy::kProvider
                               ? run / kHour
                               : std::max<int64_t>(1, (run + kHour - 1) / kHour);
-    return SumOfHours(e, 0, hours);
+    return {.cost_usd = SumOfHours(e, 0, hours), .billed_s = hours * kHour};
   }
-  if (by == EndedBy::kProvider && run < kHour) return 0;
+  if (by == EndedBy::kProvider && run < kHour) return {};
   double cost = lifecycle == Lifecycle::kSpot
                     ? spot_.CostBetween(launch, end)
                     : on_demand_usd_ * run / static_cast<double>(kHour);
-  if (by != EndedBy::kProvider && run < minimum_billed_s_) {
+  int64_t billed = run;
+  if (by == EndedBy::kUser && run < minimum_billed_s_) {
     cost += PriceAt(lifecycle, end) * (minimum_billed_s_ - run) /
             static_cast<double>(kHour);
+    billed = minimum_billed_s_;
   }
-  return cost;
+  return {.cost_usd = cost, .billed_s = billed};
 }
 
 int BillingMeter::Open(Lifecycle lifecycle, absl::Time launch) {
@@ -72,9 +85,15 @@ void BillingMeter::Close(int handle, absl::Time end, EndedBy by) {
   --open_count_;
   open_.erase(std::find(open_.begin(), open_.end(), handle));
   const int64_t end_s = std::max(e.launch, absl::ToUnixSeconds(end));
-  closed_cost_[Slot(e.lifecycle)] += Cost(e.lifecycle, e.launch, end_s, by);
+  e.bill = BillFor(e.lifecycle, e.launch, end_s, by);
+  const int64_t run = end_s - e.launch;
+  closed_cost_[Slot(e.lifecycle)] += e.bill.cost_usd;
   closed_hours_[Slot(e.lifecycle)] +=
-      (end_s - e.launch) / static_cast<double>(kHour);
+      e.bill.billed_s / static_cast<double>(kHour);
+  run_hours_ += run / static_cast<double>(kHour);
+  if (by == EndedBy::kProvider && run > e.bill.billed_s) {
+    uncharged_hours_ += (run - e.bill.billed_s) / static_cast<double>(kHour);
+  }
 }
 
 double BillingMeter::CostSoFar(absl::Time now) {

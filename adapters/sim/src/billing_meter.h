@@ -21,10 +21,12 @@
 //   charged for the seconds used); a minimum would never apply anyway, since
 //   an instance interrupted after its first hour ran more than 60 s.
 //
-// Instances still running when a run ends are billed as if the user ended
-// them then (hourly: the hour in progress in full; per-second: the seconds
-// run, at least the minimum): the run's end is where the fleet is handed
-// back, and it would be paid like that.
+// Instances still running when a run ends are charged for their time inside
+// the run only (hourly: the full hours run, and the share of the hour in
+// progress that lies inside the run at that hour's price; per-second: the
+// seconds run, no minimum). A run is a window on a fleet that goes on:
+// charging the whole hour in progress, or the minimum, would make a launch
+// in the run's last minute cost an hour nobody used inside it.
 //
 // The meter keeps ended instances' costs final and accrues running ones on
 // demand (CostSoFar), so a timeline can show the cost as it grows: with
@@ -49,6 +51,15 @@ namespace spotburst::sim::internal {
 
 enum class EndedBy { kUser, kProvider, kRunEnd };
 
+// What one instance was charged: the cost, and the time it was charged for
+// (hourly: whole hours, or the run's share of one; per-second: the seconds
+// charged, the minimum included). It differs from the time run when an
+// hour is rounded up, a minimum applies or an interruption was free.
+struct Bill {
+  double cost_usd = 0;
+  int64_t billed_s = 0;
+};
+
 class BillingMeter {
  public:
   // `spot` is borrowed and must outlive the meter.
@@ -60,20 +71,32 @@ class BillingMeter {
   // Ends it at `end` (not before its launch); the cost becomes final.
   void Close(int handle, absl::Time end, EndedBy by);
 
-  // The final cost of one instance under this meter's rules, USD.
+  // The final bill of one instance under this meter's rules.
+  Bill BillFor(Lifecycle lifecycle, int64_t launch, int64_t end,
+               EndedBy by) const;
+  // Its cost alone, USD.
   double Cost(Lifecycle lifecycle, int64_t launch, int64_t end,
-              EndedBy by) const;
+              EndedBy by) const {
+    return BillFor(lifecycle, launch, end, by).cost_usd;
+  }
+  // The final bill of a closed instance (zero while it is open).
+  Bill BillOf(int handle) const { return entries_[handle].bill; }
 
   // Ended instances' final costs plus what running ones have accrued by
   // `now` (hourly: every hour started by now; per-second: the seconds run).
   // `now` must not go back between calls.
   double CostSoFar(absl::Time now);
 
-  // Final costs and instance-hours of the ended instances.
+  // Final costs and instance-hours of the ended instances: billed (what
+  // the model charged for) and run (launch to end).
   double spot_cost_usd() const { return closed_cost_[0]; }
   double on_demand_cost_usd() const { return closed_cost_[1]; }
   double spot_instance_hours() const { return closed_hours_[0]; }
   double on_demand_instance_hours() const { return closed_hours_[1]; }
+  double run_instance_hours() const { return run_hours_; }
+  // Instance-hours that interrupted instances ran beyond what they were
+  // billed for: the time the provider gave for free.
+  double uncharged_interrupted_hours() const { return uncharged_hours_; }
   int open_count() const { return open_count_; }
 
  private:
@@ -84,6 +107,7 @@ class BillingMeter {
     // Hourly accrual for CostSoFar: hours charged so far and their sum.
     int64_t hours_accrued = 0;
     double accrued_usd = 0;
+    Bill bill;  // final once closed
   };
   double PriceAt(Lifecycle lifecycle, int64_t t) const;
   double SumOfHours(const Entry& e, int64_t first_hour, int64_t hours) const;
@@ -96,7 +120,9 @@ class BillingMeter {
   std::vector<int> open_;  // handles of open entries, in launch order
   int open_count_ = 0;
   double closed_cost_[2] = {0, 0};   // spot, on-demand
-  double closed_hours_[2] = {0, 0};  // spot, on-demand
+  double closed_hours_[2] = {0, 0};  // billed: spot, on-demand
+  double run_hours_ = 0;
+  double uncharged_hours_ = 0;
 };
 
 }  // namespace spotburst::sim::internal

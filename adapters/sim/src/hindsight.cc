@@ -1,4 +1,4 @@
-// The hindsight bound, summed exactly over the intervals on which both
+// The hindsight reference, summed exactly over the intervals on which both
 // demand and price are constant.
 #include "hindsight.h"
 
@@ -50,9 +50,7 @@ double HindsightCostUsd(const HindsightInput& input) {
         p + 1 < static_cast<int64_t>(spot.size()) ? spot.TimeOf(p + 1) : kNever;
     const int64_t b = std::min({next_demand, next_price, end});
     const Resources& demand = d < 0 ? input.demand->base() : steps[d].demand;
-    const int needed =
-        std::min(input.max_instances,
-                 InstancesNeeded(demand, input.baseline, input.shape));
+    const int needed = InstancesNeeded(demand, input.baseline, input.shape);
     if (needed > 0) {
       // Before the trace's first point there is no spot price: on-demand.
       const double price =

@@ -1,23 +1,29 @@
-// The hindsight bound: what serving the demand would cost a policy that
-// knew every future price and paid for nothing it did not use.
+// The hindsight reference: what serving the demand would cost someone who
+// knew every future price and could start and end instances at will, each
+// second, without billing rules. One figure per scenario: it depends on
+// the demand, the baseline, the instance shape and the prices, never on a
+// policy's scaling, bidding or billing choices, so every row of a
+// comparison is measured against the same yardstick.
 //
-// It is a lower bound, not a plan anyone could follow. It assumes:
+// It assumes:
 //   - at every instant the burst instances needed are
 //       n(t) = max over resources with a non-zero shape of
 //              ceil(max(0, demand(t) - baseline) / shape),
-//     capped at the policy's max_instances (no policy under that limit
-//     could run more, and unmet demand is reported separately);
-//   - each is paid at min(spot price(t), on-demand price) for exactly the
-//     time it is needed: no boot or request delay, no billing granularity
-//     (no started hours, no 60-second minimum), no interruptions, no
-//     headroom below a burst point;
+//     uncapped (a policy whose max_instances is lower leaves demand unmet,
+//     and its served share shows it);
+//   - each is paid at min(spot price(t), on-demand price), per second, for
+//     exactly the time it is needed: no boot or request delay, no started
+//     hours, no minimum, no headroom below a burst point;
+//   - nothing is free: no interruption gives time back;
 //   - demand and the price are step functions, so the integral is exact:
 //     it is summed over the intervals between their change points.
-// A policy that runs at least n(t) instances throughout pays at least this,
-// so its regret (cost - bound) is never negative; one that costs less
-// left demand unmet, which the served share shows.
+// It is a reference, not a lower bound: a run can cost less by leaving
+// demand unmet, by time the provider did not charge (an interrupted partial
+// hour under hourly billing, an interrupted first hour under per-second
+// billing), or under hourly billing by paying each hour at the price when
+// it started while the price rose within it.
 //
-//   double bound = HindsightCostUsd({...});
+//   double reference = HindsightCostUsd({...});
 #ifndef SPOTBURST_SIM_SRC_HINDSIGHT_H_
 #define SPOTBURST_SIM_SRC_HINDSIGHT_H_
 
@@ -38,7 +44,6 @@ struct HindsightInput {
   double on_demand_usd_per_hour = 0;
   Resources baseline;
   Resources shape;
-  int max_instances = 0;
   absl::Time start;
   absl::Time end;
 };

@@ -1,12 +1,15 @@
-// WriteTimelineCsv: one row per evaluation of a simulation run, for
-// spreadsheets and plotting scripts. The columns are listed in
-// docs/reports.md; numbers are printed the same way on every run.
+// WriteTimelineCsv and WriteInstancesCsv: one row per evaluation, and one
+// per instance, of a simulation run, for spreadsheets and plotting scripts.
+// The columns are listed in docs/reports.md; numbers are printed the same
+// way on every run.
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "file_util.h"
+#include "spotburst/fleet.h"
 #include "spotburst/plan.h"
 #include "spotburst/sim/report.h"
 
@@ -20,6 +23,10 @@ constexpr char kHeader[] =
     "capacity_gpus,used_cpus,used_mem_mib,used_disk_mib,used_gpus,"
     "usage_share,burst_point,cost_usd,interruptions,supply_mode,actions\n";
 
+constexpr char kInstancesHeader[] =
+    "id,lifecycle,market,bid_usd,on_demand_usd,requested,launched,joined,"
+    "notice,ended,ended_by,billed_s,billed_hours,cost_usd\n";
+
 // RFC 4180: a field with a comma, quote or line break goes in quotes, with
 // its quotes doubled.
 std::string CsvField(const std::string& text) {
@@ -30,6 +37,14 @@ std::string CsvField(const std::string& text) {
     out += c;
   }
   return out + "\"";
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+std::string OptionalTime(const std::optional<absl::Time>& t) {
+  return t.has_value() ? Rfc3339(*t) : "";
 }
 
 void AppendResources(std::string& out, const Resources& r) {
@@ -45,10 +60,10 @@ absl::Status WriteTimelineCsv(const SimulationResult& result,
   out.reserve(result.timeline.size() * 200 + out.size());
   for (const TimelineRow& row : result.timeline) {
     absl::StrAppendFormat(
-        &out, "%s,%.10g,%.10g,%d,%d,%d,%d,%d",
-        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", row.time, absl::UTCTimeZone()),
-        row.price_usd, row.bid_usd, row.desired, row.open_requests, row.booting,
-        row.running_spot, row.running_on_demand);
+        &out, "%s,%.10g,%s,%d,%d,%d,%d,%d", Rfc3339(row.time), row.price_usd,
+        row.bid_usd.has_value() ? absl::StrFormat("%.10g", *row.bid_usd) : "",
+        row.desired, row.open_requests, row.booting, row.running_spot,
+        row.running_on_demand);
     AppendResources(out, row.demand);
     AppendResources(out, row.capacity);
     AppendResources(out, row.used);
@@ -56,6 +71,25 @@ absl::Status WriteTimelineCsv(const SimulationResult& result,
                           row.usage_share, row.burst_point, row.cost_usd,
                           row.interruptions, SupplyModeName(row.supply_mode),
                           CsvField(row.actions));
+  }
+  return spotburst::internal::WriteStringToFile(path, out, "report");
+}
+
+absl::Status WriteInstancesCsv(const SimulationResult& result,
+                               const std::string& path) {
+  std::string out = kInstancesHeader;
+  for (const InstanceLedgerRow& row : result.instances) {
+    const bool spot = row.lifecycle == Lifecycle::kSpot;
+    const std::string_view lifecycle = LifecycleName(row.lifecycle);
+    const std::string_view ended_by = InstanceEndName(row.ended_by);
+    absl::StrAppendFormat(
+        &out, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%d,%.10g,%.10g\n",
+        CsvField(row.id), lifecycle, CsvField(row.market),
+        spot ? absl::StrFormat("%.10g", row.price_usd) : "",
+        spot ? "" : absl::StrFormat("%.10g", row.price_usd),
+        Rfc3339(row.requested), Rfc3339(row.launched), OptionalTime(row.joined),
+        OptionalTime(row.notice), Rfc3339(row.ended), ended_by, row.billed_s,
+        row.billed_s / 3600.0, row.cost_usd);
   }
   return spotburst::internal::WriteStringToFile(path, out, "report");
 }

@@ -1,26 +1,24 @@
-// The terminal reports of simulation runs: FormatSummary, one policy's
-// totals as a labelled table, and FormatComparison, one row per policy with
-// the cheapest policy that met the service level marked.
-#include <algorithm>
-#include <cmath>
+// FormatSummary: one simulation run's totals as a labelled table for the
+// terminal.
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "report_notes.h"
 #include "spotburst/sim/report.h"
 
 namespace spotburst::sim {
 namespace {
 
-constexpr double kMibPerGib = 1024;
-// A served share this close below the service level still meets it, so
-// that 0.99 computed as 0.98999999999 is not a miss.
-constexpr double kServiceLevelTolerance = 1e-9;
+using internal::BelowReferenceReasons;
+using internal::BillingMismatch;
+using internal::FormatWhen;
+using internal::Regret;
+using internal::RegretPercent;
 
-std::string FormatWhen(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M", t, absl::UTCTimeZone());
-}
+constexpr double kMibPerGib = 1024;
 
 // "7d 3h", "5h 20m", "45m".
 std::string FormatSpan(absl::Duration d) {
@@ -30,17 +28,6 @@ std::string FormatSpan(absl::Duration d) {
   if (days > 0) return absl::StrFormat("%dd %dh", days, hours);
   if (hours > 0) return absl::StrFormat("%dh %dm", hours, minutes % 60);
   return absl::StrFormat("%dm", minutes);
-}
-
-// Regret in percent of the bound; "-" when the bound is zero.
-std::string RegretPercent(const SimulationTotals& t) {
-  const double regret = t.total_cost_usd() - t.hindsight_cost_usd;
-  if (t.hindsight_cost_usd <= 0) return regret <= 0 ? "0.0" : "-";
-  return absl::StrFormat("%.1f", 100 * regret / t.hindsight_cost_usd);
-}
-
-bool MeetsServiceLevel(const SimulationTotals& t, double service_level) {
-  return t.served_share + kServiceLevelTolerance >= service_level;
 }
 
 void AppendRow(std::string& out, const char* label, const std::string& value) {
@@ -61,6 +48,9 @@ std::string FormatSummary(const SimulationResult& result) {
                               "are not the policy's",
                               t.failed_ticks, t.evaluations));
   }
+  if (const std::string mismatch = BillingMismatch(t); !mismatch.empty()) {
+    AppendRow(out, "WARNING", mismatch);
+  }
   AppendRow(out, "period",
             absl::StrFormat("%s to %s UTC (%s)", FormatWhen(result.start),
                             FormatWhen(result.end),
@@ -70,18 +60,19 @@ std::string FormatSummary(const SimulationResult& result) {
             absl::StrFormat("%10.4f USD  (spot %.4f, on-demand %.4f)",
                             t.total_cost_usd(), t.spot_cost_usd,
                             t.on_demand_cost_usd));
-  AppendRow(out, "hindsight bound",
-            absl::StrFormat("%10.4f USD  (every future price known)",
-                            t.hindsight_cost_usd));
-  const double regret = t.total_cost_usd() - t.hindsight_cost_usd;
-  // The bound serves all the demand; a policy that served less may cost
-  // less.
+  AppendRow(out, "hindsight reference",
+            absl::StrFormat("%10.4f USD  (the instances needed, each second "
+                            "at the cheaper price)",
+                            t.hindsight_reference_usd));
+  const double regret = Regret(t);
   AppendRow(out, "regret",
-            regret >= 0 ? absl::StrFormat("%10.4f USD  (%s %% above the bound)",
-                                          regret, RegretPercent(t))
-                        : absl::StrFormat("%10.4f USD  (below the bound, "
-                                          "which serves all the demand)",
-                                          regret));
+            regret >= 0
+                ? absl::StrFormat("%10.4f USD  (%s %% above the reference)",
+                                  regret, RegretPercent(t))
+                : absl::StrFormat(
+                      "%10.4f USD  (below the reference, which is "
+                      "not a lower bound: %s)",
+                      regret, absl::StrJoin(BelowReferenceReasons(t), "; ")));
   out += "demand\n";
   AppendRow(
       out, "unmet",
@@ -95,11 +86,17 @@ std::string FormatSummary(const SimulationResult& result) {
                             100 * t.served_share, t.demand_hours.cpus));
   out += "burst capacity\n";
   AppendRow(out, "utilisation",
-            absl::StrFormat("%.1f %% of the CPU paid for was used",
+            absl::StrFormat("%.1f %% of the burst CPU run was used",
                             100 * t.burst_utilisation));
   AppendRow(out, "instance-hours",
-            absl::StrFormat("spot %.2f, on-demand %.2f", t.spot_instance_hours,
-                            t.on_demand_instance_hours));
+            absl::StrFormat("billed: spot %.2f, on-demand %.2f (ran %.2f)",
+                            t.spot_instance_hours, t.on_demand_instance_hours,
+                            t.run_instance_hours));
+  if (t.uncharged_interrupted_hours > 0) {
+    AppendRow(out, "not charged",
+              absl::StrFormat("%.2f instance-hours cut short by interruptions",
+                              t.uncharged_interrupted_hours));
+  }
   AppendRow(out, "idle paid",
             absl::StrFormat("%.2f instance-hours", t.idle_paid_instance_hours));
   AppendRow(out, "spot requests",
@@ -112,86 +109,6 @@ std::string FormatSummary(const SimulationResult& result) {
   if (t.failed_ticks > 0) {
     AppendRow(out, "failed evaluations",
               absl::StrFormat("%d (first: %s)", t.failed_ticks, t.first_error));
-  }
-  return out;
-}
-
-std::string FormatComparison(const std::vector<SimulationResult>& results,
-                             double service_level) {
-  std::string out;
-  if (results.empty()) return "no policies to compare\n";
-  absl::StrAppendFormat(&out,
-                        "scenario \"%s\", %s to %s UTC; service level %.2f "
-                        "%% of demand served\n\n",
-                        results[0].scenario_name, FormatWhen(results[0].start),
-                        FormatWhen(results[0].end), 100 * service_level);
-
-  // The cheapest result meeting the service level; the first on a tie.
-  // A run with failed evaluations is not the policy's: never marked.
-  int marked = -1;
-  for (size_t i = 0; i < results.size(); ++i) {
-    const SimulationTotals& t = results[i].totals;
-    if (t.failed_ticks > 0 || !MeetsServiceLevel(t, service_level)) continue;
-    if (marked < 0 ||
-        t.total_cost_usd() < results[marked].totals.total_cost_usd()) {
-      marked = static_cast<int>(i);
-    }
-  }
-
-  size_t name_width = 6;
-  for (const SimulationResult& r : results) {
-    name_width = std::max(name_width, r.policy_name.size());
-  }
-  const int w = static_cast<int>(name_width);
-  absl::StrAppendFormat(
-      &out, "  %-*s %10s %10s %10s %10s %9s %9s %11s %8s %6s\n", w, "policy",
-      "cost USD", "spot", "on-demand", "hindsight", "regret", "regret %",
-      "unmet CPU-h", "served %", "interr.");
-  for (size_t i = 0; i < results.size(); ++i) {
-    const SimulationResult& r = results[i];
-    const SimulationTotals& t = r.totals;
-    absl::StrAppendFormat(
-        &out,
-        "%s %-*s %10.4f %10.4f %10.4f %10.4f %9.4f %9s %11.2f %8.2f %6d\n",
-        static_cast<int>(i) == marked ? "*" : " ", w, r.policy_name,
-        t.total_cost_usd(), t.spot_cost_usd, t.on_demand_cost_usd,
-        t.hindsight_cost_usd, t.total_cost_usd() - t.hindsight_cost_usd,
-        RegretPercent(t), t.unmet_hours.cpus, 100 * t.served_share,
-        t.interruptions);
-  }
-  out += "\n";
-  if (marked >= 0) {
-    absl::StrAppendFormat(&out,
-                          "* cheapest policy serving at least %.2f %% of "
-                          "demand: %s (%.4f USD)\n",
-                          100 * service_level, results[marked].policy_name,
-                          results[marked].totals.total_cost_usd());
-  } else {
-    const auto best = std::max_element(
-        results.begin(), results.end(),
-        [](const SimulationResult& a, const SimulationResult& b) {
-          return a.totals.served_share < b.totals.served_share;
-        });
-    absl::StrAppendFormat(&out,
-                          "no policy served at least %.2f %% of demand; the "
-                          "best served %.2f %% (%s)\n",
-                          100 * service_level, 100 * best->totals.served_share,
-                          best->policy_name);
-  }
-  for (const SimulationResult& r : results) {
-    if (r.totals.failed_ticks > 0) {
-      absl::StrAppendFormat(&out,
-                            "FAILED: %s: %d of %d evaluations failed, its "
-                            "figures are not the policy's (first %s)\n",
-                            r.policy_name, r.totals.failed_ticks,
-                            r.totals.evaluations, r.totals.first_error);
-    }
-  }
-  for (const SimulationResult& r : results) {
-    if (r.scenario_name != results[0].scenario_name) {
-      out += "note: the results come from different scenarios\n";
-      break;
-    }
   }
   return out;
 }

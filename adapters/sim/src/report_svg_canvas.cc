@@ -155,6 +155,11 @@ void SvgChart::Header(const std::string& title, const std::string& subtitle) {
   Text(kLeft, 56, subtitle, 13, "start", kMuted);
 }
 
+void SvgChart::Warning(const std::string& text) {
+  Text(kWidth - 16, 32, "⚠ " + text, 12, "end",
+       " class=\"warning\" fill=\"#d62728\"");
+}
+
 void SvgChart::BeginPanel(const Panel& p, const std::string& title,
                           const std::string& unit, const char* tick_suffix) {
   absl::StrAppendFormat(&out_, "<g class=\"panel\" id=\"panel-%d\">\n",

@@ -67,6 +67,8 @@ class SvgChart {
   double X(double t_s) const;  // seconds since the start to px
 
   void Header(const std::string& title, const std::string& subtitle);
+  // A warning at the top right, beside the title, in red.
+  void Warning(const std::string& text);
   // Opens the panel's group: title, value grid and ticks, then a clipped
   // group for the series (closed by EndSeries).
   void BeginPanel(const Panel& p, const std::string& title,

@@ -280,7 +280,9 @@ void SimCloud::CloseRequest(int request, int64_t time, SpotRequestState state,
 }
 
 void SimCloud::EndRun(absl::Time t) {
-  AdvanceTo(t);
+  // The run is [start, t): what falls due at t (a batch launching
+  // instances, say) happens after it.
+  AdvanceTo(std::max(now(), t - absl::Seconds(1)));
   const std::vector<int> live = live_;
   for (int i : live) {
     InstanceRecord& record = instances_[i];

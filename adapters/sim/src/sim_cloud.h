@@ -110,7 +110,8 @@ class SimCloud final : public InstanceManager, public PriceFeed {
 
   // Processes everything due at or before `t` (not before the last time).
   void AdvanceTo(absl::Time t);
-  // Ends the run at `t`: bills every live instance as ended by the user.
+  // Ends the run at `t`: processes what is due before `t` (not at it), then
+  // bills every live instance for its time up to `t` (EndedBy::kRunEnd).
   void EndRun(absl::Time t);
 
   // InstanceManager. Errors name the call ("sim RequestSpot: ...").
@@ -138,6 +139,8 @@ class SimCloud final : public InstanceManager, public PriceFeed {
 
   const CloudCounters& counters() const { return counters_; }
   BillingMeter& meter() { return meter_; }
+  const BillingMeter& meter() const { return meter_; }
+  const CloudConfig& config() const { return config_; }
   const SimMarket& market() const { return market_; }
   const std::vector<InstanceRecord>& instances() const { return instances_; }
   const std::vector<RequestRecord>& requests() const { return requests_; }

@@ -18,6 +18,7 @@
 #include "accounting.h"
 #include "demand_curve.h"
 #include "hindsight.h"
+#include "ledger.h"
 #include "run_setup.h"
 #include "sim_cloud.h"
 #include "sim_cluster.h"
@@ -192,7 +193,6 @@ double Hindsight(const RunSetup& setup, internal::DemandCurve& demand,
        .on_demand_usd_per_hour = setup.cloud.on_demand_usd_per_hour,
        .baseline = setup.baseline,
        .shape = setup.policy.instance.shape,
-       .max_instances = setup.policy.scaling.max_instances,
        .start = setup.start,
        .end = setup.end});
 }
@@ -264,9 +264,11 @@ absl::StatusOr<SimulationResult> RunSimulation(
   result.policy_name = policy.name;
   result.start = setup.start;
   result.end = setup.end;
+  result.on_demand_usd_per_hour = setup.cloud.on_demand_usd_per_hour;
   result.totals =
       accounting.Finish(cloud, Hindsight(setup, demand, cloud.market()));
   result.timeline = accounting.TakeTimeline();
+  if (options.keep_timeline) result.instances = internal::BuildLedger(cloud);
   return result;
 }
 

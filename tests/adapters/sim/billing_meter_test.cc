@@ -40,9 +40,40 @@ TEST_F(BillingMeterTest, HourlyUserEndedPaysEveryStartedHourAtItsStartPrice) {
                    0.30);
   EXPECT_DOUBLE_EQ(Spot(BillingModel::kHourly, 2 * kHour + 1, EndedBy::kUser),
                    0.35);
-  // The end of a run bills like the user ending it.
+}
+
+TEST_F(BillingMeterTest, HourlyRunEndChargesTheRunsShareOfTheHourInProgress) {
+  // The first hour at 0.10, then half of the hour that started at 0.20.
   EXPECT_DOUBLE_EQ(Spot(BillingModel::kHourly, 90 * kMin, EndedBy::kRunEnd),
-                   0.30);
+                   0.20);
+  EXPECT_EQ(Spot(BillingModel::kHourly, 0, EndedBy::kRunEnd), 0);
+  const Bill bill =
+      Meter(BillingModel::kHourly)
+          .BillFor(Lifecycle::kSpot, kT0, kT0 + 90 * kMin, EndedBy::kRunEnd);
+  EXPECT_EQ(bill.billed_s, 90 * kMin);
+}
+
+TEST_F(BillingMeterTest, BillsSayWhatTimeWasCharged) {
+  BillingMeter hourly = Meter(BillingModel::kHourly);
+  // Ended by the user 20 minutes in: a whole hour billed.
+  EXPECT_EQ(
+      hourly.BillFor(Lifecycle::kSpot, kT0, kT0 + 20 * kMin, EndedBy::kUser)
+          .billed_s,
+      kHour);
+  // Interrupted 90 minutes in: the full hour only.
+  EXPECT_EQ(
+      hourly.BillFor(Lifecycle::kSpot, kT0, kT0 + 90 * kMin, EndedBy::kProvider)
+          .billed_s,
+      kHour);
+  BillingMeter per_second = Meter(BillingModel::kPerSecond);
+  EXPECT_EQ(per_second.BillFor(Lifecycle::kSpot, kT0, kT0 + 30, EndedBy::kUser)
+                .billed_s,
+            60);
+  EXPECT_EQ(
+      per_second
+          .BillFor(Lifecycle::kSpot, kT0, kT0 + 30 * kMin, EndedBy::kProvider)
+          .billed_s,
+      0);
 }
 
 TEST_F(BillingMeterTest, HourlyProviderInterruptionLeavesThePartialHourFree) {
@@ -60,6 +91,9 @@ TEST_F(BillingMeterTest, PerSecondChargesThePriceInForceEachSecond) {
               1e-12);
   EXPECT_NEAR(Spot(BillingModel::kPerSecond, 2 * kHour, EndedBy::kRunEnd),
               0.225, 1e-12);
+  // The end of a run is no end of the instance: no minimum.
+  EXPECT_NEAR(Spot(BillingModel::kPerSecond, 30, EndedBy::kRunEnd),
+              0.10 * 30 / 3600, 1e-15);
 }
 
 TEST_F(BillingMeterTest, PerSecondUserEndedPaysAtLeastTheMinimum) {
@@ -98,7 +132,11 @@ TEST_F(BillingMeterTest, HourlyCostSoFarAddsHoursAsTheyStartAndRefunds) {
   meter.Close(spot, At(90 * kMin), EndedBy::kProvider);
   EXPECT_DOUBLE_EQ(meter.CostSoFar(At(90 * kMin)), 0.10);
   EXPECT_DOUBLE_EQ(meter.spot_cost_usd(), 0.10);
-  EXPECT_DOUBLE_EQ(meter.spot_instance_hours(), 1.5);
+  // Billed: the one full hour; run: an hour and a half, the half free.
+  EXPECT_DOUBLE_EQ(meter.spot_instance_hours(), 1.0);
+  EXPECT_DOUBLE_EQ(meter.run_instance_hours(), 1.5);
+  EXPECT_DOUBLE_EQ(meter.uncharged_interrupted_hours(), 0.5);
+  EXPECT_DOUBLE_EQ(meter.BillOf(spot).cost_usd, 0.10);
   EXPECT_EQ(meter.open_count(), 0);
 }
 

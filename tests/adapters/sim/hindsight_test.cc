@@ -1,4 +1,4 @@
-// Tests of the hindsight bound on hand-made demand and prices.
+// Tests of the hindsight reference on hand-made demand and prices.
 #include "hindsight.h"
 
 #include "gtest/gtest.h"
@@ -37,20 +37,33 @@ TEST(HindsightCost, PaysTheCheaperPriceForExactlyTheTimeNeeded) {
                        .on_demand_usd_per_hour = 0.10,
                        .baseline = {},
                        .shape = {.cpus = 2},
-                       .max_instances = 10,
                        .start = At(0),
                        .end = At(7200)};
   // 3 x 0.5 h x 0.05 + 3 x 0.5 h x min(0.30, 0.10).
   EXPECT_NEAR(HindsightCostUsd(input), 0.075 + 0.15, 1e-12);
-  // Capped at max_instances.
-  input.max_instances = 1;
-  EXPECT_NEAR(HindsightCostUsd(input), (0.075 + 0.15) / 3, 1e-12);
   // Only [start, end) counts.
-  input.max_instances = 10;
   input.start = At(3600);
   EXPECT_NEAR(HindsightCostUsd(input), 0.15, 1e-12);
   input.end = input.start;
   EXPECT_EQ(HindsightCostUsd(input), 0);
+}
+
+TEST(HindsightCost, CountsEveryInstanceTheDemandNeedsWithoutACap) {
+  const PriceHistory trace{
+      .market = {.instance_type = "c4.large", .availability_zone = "z"},
+      .points = {{At(0), 0.05}}};
+  SimMarket spot(trace);
+  // 200 instances' worth for an hour: no policy limit enters.
+  const std::vector<DemandPhase> phases = {
+      {.at = absl::ZeroDuration(), .tasks = 400, .per_task = {.cpus = 1}}};
+  DemandCurve demand = DemandCurve::FromPhases(phases, {}, At(0));
+  EXPECT_NEAR(HindsightCostUsd({.demand = &demand,
+                                .spot = &spot,
+                                .on_demand_usd_per_hour = 0.10,
+                                .shape = {.cpus = 2},
+                                .start = At(0),
+                                .end = At(3600)}),
+              200 * 0.05, 1e-9);
 }
 
 }  // namespace

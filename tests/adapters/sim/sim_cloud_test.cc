@@ -331,14 +331,38 @@ TEST_F(SimCloudTest, PerSecondBillingChargesTheMinimumToAShortLife) {
   EXPECT_NEAR(cloud_->meter().spot_cost_usd(), 0.10 * 60 / 3600, 1e-15);
 }
 
-TEST_F(SimCloudTest, EndRunBillsLiveInstancesAsEndedByTheUser) {
+TEST_F(SimCloudTest, EndRunBillsLiveInstancesForTheirTimeInsideTheRun) {
   Make(Config());
   Spot(0.2);
-  Go(600);
+  Go(600);  // launched at 300
   cloud_->EndRun(At(1200));
   EXPECT_EQ(cloud_->instances()[0].ended_by, EndedBy::kRunEnd);
-  EXPECT_DOUBLE_EQ(cloud_->meter().spot_cost_usd(), 0.10);
+  // 15 minutes of the hour that started at 0.10, not the whole hour.
+  EXPECT_NEAR(cloud_->meter().spot_cost_usd(), 0.10 / 4, 1e-12);
+  EXPECT_DOUBLE_EQ(cloud_->meter().spot_instance_hours(), 0.25);
   EXPECT_EQ(cloud_->live_instances(), 0);
+}
+
+TEST_F(SimCloudTest, EndRunLaunchesNothingDueAtTheRunsEnd) {
+  Make(Config());
+  Spot(0.2);  // eligible at 300, the batch at 300 falls on the run's end
+  Go(60);
+  cloud_->EndRun(At(300));
+  EXPECT_THAT(cloud_->instances(), IsEmpty());
+  EXPECT_EQ(cloud_->counters().instances_launched, 0);
+  EXPECT_EQ(cloud_->meter().spot_cost_usd(), 0);
+}
+
+TEST_F(SimCloudTest, AnOnDemandLaunchInTheLastMinuteCostsThatMinute) {
+  Make(Config());
+  Go(3540);
+  ASSERT_THAT(cloud_->LaunchOnDemand({.count = 1,
+                                      .instance_type = "c4.large",
+                                      .availability_zone = "us-east-1b"}),
+              IsOk());
+  cloud_->EndRun(At(3600));
+  EXPECT_NEAR(cloud_->meter().on_demand_cost_usd(), kOnDemand / 60, 1e-12);
+  EXPECT_NEAR(cloud_->meter().on_demand_instance_hours(), 1.0 / 60, 1e-12);
 }
 
 TEST_F(SimCloudTest, HistoryNeverShowsTheFuture) {

@@ -30,7 +30,7 @@ std::string Fingerprint(const SimulationResult& r) {
   std::string out = absl::StrFormat(
       "%.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g "
       "%d %d %d %d %d %d\n",
-      t.spot_cost_usd, t.on_demand_cost_usd, t.hindsight_cost_usd,
+      t.spot_cost_usd, t.on_demand_cost_usd, t.hindsight_reference_usd,
       t.unmet_hours.cpus, t.unmet_hours.mem_mib, t.demand_hours.cpus,
       t.served_share, t.burst_utilisation, t.idle_paid_instance_hours,
       t.spot_instance_hours, t.on_demand_instance_hours, t.spot_requests,
@@ -39,9 +39,10 @@ std::string Fingerprint(const SimulationResult& r) {
   for (const TimelineRow& row : r.timeline) {
     absl::StrAppendFormat(
         &out, "%d %.17g %.17g %d %d %d %d %d %.17g %.17g %d %s\n",
-        absl::ToUnixSeconds(row.time), row.price_usd, row.bid_usd, row.desired,
-        row.open_requests, row.booting, row.running_spot, row.running_on_demand,
-        row.used.cpus, row.cost_usd, row.interruptions, row.actions);
+        absl::ToUnixSeconds(row.time), row.price_usd, row.bid_usd.value_or(-1),
+        row.desired, row.open_requests, row.booting, row.running_spot,
+        row.running_on_demand, row.used.cpus, row.cost_usd, row.interruptions,
+        row.actions);
   }
   return out;
 }
@@ -121,7 +122,7 @@ TEST(RunSimulation, OneRowPerEvaluationWithTheCostSoFar) {
   EXPECT_EQ(r->timeline[0].actions, "request-spot:7");
   EXPECT_EQ(r->timeline[0].burst_point, 0.75);
   EXPECT_LE(r->timeline.back().cost_usd, r->totals.total_cost_usd() + 1e-12);
-  EXPECT_GT(r->totals.total_cost_usd(), r->totals.hindsight_cost_usd);
+  EXPECT_GT(r->totals.total_cost_usd(), r->totals.hindsight_reference_usd);
   EXPECT_EQ(r->totals.failed_ticks, 0) << r->totals.first_error;
   ASSERT_FALSE(progress.empty());
   EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
@@ -136,7 +137,7 @@ TEST(RunSimulation, HindsightCostMatchesTheTotals) {
   ASSERT_THAT(r, IsOk());
   ASSERT_THAT(bound, IsOk());
   EXPECT_GT(*bound, 0);
-  EXPECT_EQ(*bound, r->totals.hindsight_cost_usd);
+  EXPECT_EQ(*bound, r->totals.hindsight_reference_usd);
 }
 
 // A market whose price is always above the policy's maximum bid: nothing is
@@ -172,7 +173,7 @@ demand:
   EXPECT_DOUBLE_EQ(t.served_share, 0.8);
   EXPECT_EQ(t.burst_utilisation, 0);
   // Five instances for an hour, at on-demand (cheaper than this spot).
-  EXPECT_NEAR(t.hindsight_cost_usd, 5 * 0.1, 1e-12);
+  EXPECT_NEAR(t.hindsight_reference_usd, 5 * 0.1, 1e-12);
   EXPECT_EQ(r->timeline[30].used.cpus, 40);
 }
 

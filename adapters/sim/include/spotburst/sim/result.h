@@ -5,11 +5,16 @@
 #ifndef SPOTBURST_SIM_RESULT_H_
 #define SPOTBURST_SIM_RESULT_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "spotburst/fleet.h"
 #include "spotburst/plan.h"
+#include "spotburst/policy.h"
 #include "spotburst/resources.h"
 
 namespace spotburst::sim {
@@ -17,8 +22,10 @@ namespace spotburst::sim {
 // The state of the simulated world at one evaluation.
 struct TimelineRow {
   absl::Time time;
-  double price_usd = 0;       // market price now
-  double bid_usd = 0;         // the plan's bid (0 when none was made)
+  double price_usd = 0;  // market price now
+  // The plan's bid while new capacity came from spot; empty when no plan
+  // was made or new capacity came from on-demand (nothing was bid).
+  std::optional<double> bid_usd;
   int desired = 0;            // the plan's desired count
   int open_requests = 0;      // spot requests not yet fulfilled
   int booting = 0;            // launched, not yet joined
@@ -40,9 +47,11 @@ struct SimulationTotals {
   double spot_cost_usd = 0;
   double on_demand_cost_usd = 0;
   double total_cost_usd() const { return spot_cost_usd + on_demand_cost_usd; }
-  // Lower bound of the cost to serve the same demand knowing every future
-  // price (see HindsightCost in simulation.h).
-  double hindsight_cost_usd = 0;
+  // The hindsight reference: the cost of exactly the instances the demand
+  // needed, each second at the cheaper of spot and on-demand (see
+  // HindsightCost in simulation.h). The same for every policy run on a
+  // scenario; not a lower bound (docs/reports.md says what beats it).
+  double hindsight_reference_usd = 0;
   // Demand the cluster could not serve, resource-hours (cpus: CPU-hours).
   Resources unmet_hours;
   Resources demand_hours;
@@ -52,8 +61,22 @@ struct SimulationTotals {
   double burst_utilisation = 0;
   // Instance-hours paid for while the instance's capacity was not needed.
   double idle_paid_instance_hours = 0;
+  // Instance-hours billed (what the billing model charged for), and run
+  // (launch to end, both lifecycles).
   double spot_instance_hours = 0;
   double on_demand_instance_hours = 0;
+  double run_instance_hours = 0;
+  // Hours interrupted instances ran beyond what they were billed for: time
+  // the provider gave for free (an interrupted partial hour under hourly
+  // billing, an interrupted first hour under per-second billing).
+  double uncharged_interrupted_hours = 0;
+  // The billing model the cloud applied, and the one the policy assumed
+  // when it decided when to end instances.
+  BillingModel billing = BillingModel::kHourly;
+  BillingModel policy_billing = BillingModel::kHourly;
+  // A digest of the actions (kind and count) of every evaluation: two runs
+  // with the same digest made the same decisions throughout.
+  uint64_t decisions_digest = 0;
   int spot_requests = 0;
   int requests_cancelled = 0;
   int interruptions = 0;
@@ -68,13 +91,37 @@ struct SimulationTotals {
   std::string first_error;
 };
 
+// Why an instance ended.
+enum class InstanceEnd { kPolicy, kInterruption, kRunEnd };
+std::string_view InstanceEndName(InstanceEnd end);  // "policy", ...
+
+// One instance the cloud launched, as billed: the ledger's row.
+struct InstanceLedgerRow {
+  std::string id;
+  Lifecycle lifecycle = Lifecycle::kSpot;
+  std::string market;  // e.g. "c4.large/us-east-1b/Linux/UNIX"
+  // Spot: the bid it was requested at; on-demand: the on-demand price.
+  double price_usd = 0;
+  absl::Time requested;  // spot: the request made; on-demand: the launch
+  absl::Time launched;
+  std::optional<absl::Time> joined;  // its agent joined the cluster
+  std::optional<absl::Time> notice;  // interruption notice
+  absl::Time ended;
+  InstanceEnd ended_by = InstanceEnd::kRunEnd;
+  int64_t billed_s = 0;  // the time the billing model charged for
+  double cost_usd = 0;
+};
+
 struct SimulationResult {
   std::string scenario_name;
   std::string policy_name;
   absl::Time start;
   absl::Time end;
+  double on_demand_usd_per_hour = 0;  // the cloud's on-demand price
   SimulationTotals totals;
   std::vector<TimelineRow> timeline;
+  // Every instance launched, in launch order (kept with the timeline).
+  std::vector<InstanceLedgerRow> instances;
 };
 
 }  // namespace spotburst::sim

@@ -38,7 +38,8 @@ class SimulationInputs {
 struct SimulationOptions {
   // Called now and then with the share of simulated time done (0..1).
   std::function<void(double)> progress;
-  // Keep one timeline row per evaluation (false: totals only, faster).
+  // Keep one timeline row per evaluation and the instance ledger (false:
+  // totals only, faster).
   bool keep_timeline = true;
   // Called after every evaluation with the controller's report: the plan
   // with its reasons and the fleet as listed (e.g. to print decisions).
@@ -55,13 +56,15 @@ absl::StatusOr<SimulationResult> RunSimulation(
     const SimulationOptions& options = {},
     std::shared_ptr<const SimulationInputs> inputs = nullptr);
 
-// The hindsight bound reported in SimulationTotals::hindsight_cost_usd: a
-// lower bound of what serving the scenario's demand costs with perfect
-// knowledge of future prices. At every instant the burst instances needed
-// are max over resources of ceil(max(0, demand - baseline) / shape),
-// capped at the policy's max_instances, each paid at min(spot price,
-// on-demand price) for exactly that time: no boot or request delay, no
-// billing granularity or minimum, no interruptions (docs/simulator.md).
+// The hindsight reference reported in
+// SimulationTotals::hindsight_reference_usd: the cost of exactly the burst
+// instances the scenario's demand needs at each instant, max over resources
+// of ceil(max(0, demand - baseline) / shape), uncapped, each paid per
+// second at min(spot price, on-demand price): no delays, no billing
+// granularity or minimum, no free interrupted time (docs/reports.md). Of
+// the policy only what describes the instance counts (its shape and
+// on-demand price, and its baseline when the scenario has none), so every
+// policy of a comparison gets the same figure.
 absl::StatusOr<double> HindsightCost(
     const Scenario& scenario, const Policy& policy,
     std::shared_ptr<const SimulationInputs> inputs = nullptr);
