@@ -26,9 +26,9 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input);
 // pass CheckPriceStats. FailedPrecondition when there is none. A market
 // given as raw price history comes back with its statistics over the
 // policy's price window (and no history); a bad history is InvalidArgument.
-absl::StatusOr<MarketView> SelectMarket(
-    const Policy& policy, const std::vector<MarketView>& markets,
-    absl::Time now);
+absl::StatusOr<MarketView> SelectMarket(const Policy& policy,
+                                        const std::vector<MarketView>& markets,
+                                        absl::Time now);
 
 // Price statistics older than this draw a warning, whatever
 // bidding.max_price_age_s allows: a day-old price is almost always a feed
