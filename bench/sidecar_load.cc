@@ -41,13 +41,13 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
-#include "policy_proto.h"
 #include "sidecar/server.h"
 #include "spotburst/engine.h"
+#include "spotburst/internal/policy_proto.h"
+#include "spotburst/internal/state_proto.h"
 #include "spotburst/policy.h"
 #include "spotburst/v1/policy_service.grpc.pb.h"
 #include "spotburst/wire_format.h"
-#include "state_proto.h"
 
 ABSL_FLAG(int, requests, 20000, "requests per run (all streams together)");
 ABSL_FLAG(std::vector<std::string>, streams,

@@ -14,11 +14,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "file_util.h"
-#include "policy_proto.h"
+#include "spotburst/internal/file_util.h"
+#include "spotburst/internal/policy_proto.h"
+#include "spotburst/internal/yaml_proto.h"
 #include "spotburst/status_macros.h"
 #include "spotburst/v1/policy.pb.h"
-#include "yaml_proto.h"
 
 namespace spotburst {
 namespace {

@@ -11,10 +11,10 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "gtest/gtest.h"
-#include "policy_proto.h"
+#include "spotburst/internal/policy_proto.h"
+#include "spotburst/internal/yaml_proto.h"
 #include "spotburst/v1/policy.pb.h"
 #include "testing/status_matchers.h"
-#include "yaml_proto.h"
 
 namespace spotburst {
 namespace {

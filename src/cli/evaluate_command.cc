@@ -14,11 +14,11 @@
 #include "cli/flags.h"
 #include "cli/line_reader.h"
 #include "cli/trace_markets.h"
-#include "file_util.h"
 #include "spotburst/engine.h"
+#include "spotburst/internal/file_util.h"
+#include "spotburst/internal/strict_json.h"
 #include "spotburst/price_trace.h"
 #include "spotburst/wire_format.h"
-#include "strict_json.h"
 
 namespace spotburst::cli {
 namespace {

@@ -41,9 +41,9 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/plan_changes.h"
-#include "decision_record.h"
-#include "file_line_reader.h"
 #include "spotburst/engine.h"
+#include "spotburst/internal/decision_record.h"
+#include "spotburst/internal/file_line_reader.h"
 #include "spotburst/policy.h"
 #include "spotburst/wire_format.h"
 

@@ -5,10 +5,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "file_util.h"
+#include "spotburst/internal/file_util.h"
+#include "spotburst/internal/yaml_proto.h"
 #include "spotburst/status_macros.h"
 #include "spotburst/v1/sidecar_config.pb.h"
-#include "yaml_proto.h"
 
 namespace spotburst::sidecar {
 namespace {

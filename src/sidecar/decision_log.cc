@@ -19,7 +19,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "sidecar/event_log.h"
-#include "state_proto.h"
+#include "spotburst/internal/state_proto.h"
 
 namespace spotburst::sidecar {
 namespace {

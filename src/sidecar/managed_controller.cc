@@ -7,9 +7,9 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "policy_proto.h"
+#include "spotburst/internal/policy_proto.h"
+#include "spotburst/internal/state_proto.h"
 #include "spotburst/sim/scenario.h"
-#include "state_proto.h"
 
 namespace spotburst::sidecar {
 namespace {

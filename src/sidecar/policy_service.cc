@@ -19,9 +19,9 @@
 #include "sidecar/grpc_status.h"
 #include "spotburst/bidding.h"
 #include "spotburst/engine.h"
+#include "spotburst/internal/state_proto.h"
 #include "spotburst/price_window.h"
 #include "spotburst/status_macros.h"
-#include "state_proto.h"
 
 namespace spotburst::sidecar {
 namespace {

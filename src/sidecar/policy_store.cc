@@ -14,8 +14,8 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/unknown_field_set.h"
-#include "policy_proto.h"
 #include "sidecar/client_input.h"
+#include "spotburst/internal/policy_proto.h"
 #include "spotburst/policy.h"
 #include "spotburst/status_macros.h"
 

@@ -33,11 +33,11 @@
 #include "absl/time/time.h"
 #include "google/protobuf/stubs/logging.h"
 #include "grpc/support/log.h"
-#include "installed_files.h"
 #include "sidecar/config.h"
 #include "sidecar/event_log.h"
 #include "sidecar/listen_address.h"
 #include "sidecar/server.h"
+#include "spotburst/internal/installed_files.h"
 
 ABSL_FLAG(std::string, config, "",
           "configuration file (YAML; see proto/spotburst/v1/"

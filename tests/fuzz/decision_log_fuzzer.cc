@@ -9,10 +9,10 @@
 #include <cstdint>
 #include <string>
 
-#include "decision_record.h"
-#include "file_line_reader.h"
 #include "fuzz_check.h"
 #include "spotburst/engine.h"
+#include "spotburst/internal/decision_record.h"
+#include "spotburst/internal/file_line_reader.h"
 #include "spotburst/policy.h"
 #include "spotburst/wire_format.h"
 

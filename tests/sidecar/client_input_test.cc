@@ -7,8 +7,8 @@
 #include "gmock/gmock.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
-#include "policy_proto.h"
 #include "sidecar_testing.h"
+#include "spotburst/internal/policy_proto.h"
 
 namespace spotburst::testing {
 namespace {

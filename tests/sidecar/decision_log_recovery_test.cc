@@ -29,13 +29,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "file_line_reader.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "sidecar/decision_log.h"
 #include "sidecar/event_log.h"
 #include "sidecar_testing.h"
+#include "spotburst/internal/file_line_reader.h"
 
 namespace spotburst::testing {
 namespace {

@@ -8,8 +8,8 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "policy_proto.h"
 #include "sidecar_testing.h"
+#include "spotburst/internal/policy_proto.h"
 
 namespace spotburst::testing {
 namespace {

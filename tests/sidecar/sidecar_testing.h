@@ -29,10 +29,10 @@
 #include "gtest/gtest.h"
 #include "sidecar/server.h"
 #include "spotburst/engine.h"
+#include "spotburst/internal/state_proto.h"
 #include "spotburst/policy.h"
 #include "spotburst/v1/policy_service.grpc.pb.h"
 #include "spotburst/wire_format.h"
-#include "state_proto.h"
 
 namespace spotburst::testing {
 

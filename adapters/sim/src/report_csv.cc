@@ -8,8 +8,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "file_util.h"
 #include "spotburst/fleet.h"
+#include "spotburst/internal/file_util.h"
 #include "spotburst/plan.h"
 #include "spotburst/sim/report.h"
 

@@ -12,8 +12,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "file_util.h"
 #include "report_svg_canvas.h"
+#include "spotburst/internal/file_util.h"
 #include "spotburst/sim/report.h"
 
 namespace spotburst::sim {

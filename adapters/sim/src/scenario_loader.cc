@@ -15,12 +15,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "file_util.h"
+#include "spotburst/internal/file_util.h"
+#include "spotburst/internal/state_proto.h"
+#include "spotburst/internal/yaml_proto.h"
 #include "spotburst/sim/scenario.h"
 #include "spotburst/status_macros.h"
 #include "spotburst/v1/scenario.pb.h"
-#include "state_proto.h"
-#include "yaml_proto.h"
 
 namespace spotburst::sim {
 namespace {

@@ -1,5 +1,6 @@
 // Reading workload traces, with the CSV pieces the price trace reader uses
-// (src/csv_fields.h): lines split as string_views, timestamps by hand.
+// (spotburst/internal/csv_fields.h): lines split as string_views, timestamps
+// by hand.
 #include "workload_trace.h"
 
 #include <array>
@@ -10,8 +11,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
-#include "csv_fields.h"
-#include "file_util.h"
+#include "spotburst/internal/csv_fields.h"
+#include "spotburst/internal/file_util.h"
 
 namespace spotburst::sim::internal {
 namespace {

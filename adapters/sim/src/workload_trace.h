@@ -6,7 +6,7 @@
 // increasing time, timestamps in RFC 3339 UTC ("2013-07-01T00:05:00Z"), as
 // in data/workload_bitbrains-*.csv. A malformed line is an InvalidArgument
 // reading "FILE:LINE: what is wrong"; nothing is returned for a file with a
-// bad line, as price traces do (src/price_trace.cc).
+// bad line, as price traces do (src/io/price_trace.cc).
 //
 //   SPOTBURST_ASSIGN_OR_RETURN(std::vector<WorkloadSample> samples,
 //                              ReadWorkloadCsv("data/workload.csv"));

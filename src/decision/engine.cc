@@ -1,0 +1,163 @@
+// Engine::Evaluate: one pure decision, in a fixed order of rules.
+//
+//  1. check the input; pick the market (warn when its prices are over a
+//     day old); compute the bid
+//  2. find open requests past the timeout (cancelled unless at max bid)
+//  3. scaling strategy -> desired count; clamp to [min, max]; churn control
+//  4. supply mode: spot, or on-demand fallback (and the way back)
+//  5. remove: excess open requests first (newest first), then instances,
+//     billing-aware (end or postpone)
+//  6. add: spot requests or on-demand launches, within max instances and
+//     the cost ceiling
+//  7. replace on-demand instances with spot when back on spot; end the
+//     replaced ones at their next good billing point
+#include "spotburst/engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "decision/engine_steps.h"
+#include "decision/fleet_view.h"
+#include "decision/scale_in.h"
+#include "decision/supply_mode.h"
+#include "spotburst/bidding.h"
+#include "spotburst/status_macros.h"
+
+namespace spotburst {
+
+using internal::FleetView;
+
+Engine::Engine(Policy policy, std::unique_ptr<BiddingStrategy> bidding,
+               std::unique_ptr<ScalingStrategy> scaling)
+    : policy_(std::move(policy)),
+      bidding_(std::move(bidding)),
+      scaling_(std::move(scaling)) {}
+
+absl::StatusOr<Engine> Engine::Create(Policy policy,
+                                      const StrategyRegistry& registry) {
+  SPOTBURST_RETURN_IF_ERROR(ValidatePolicy(policy));
+  SPOTBURST_ASSIGN_OR_RETURN(const BiddingStrategyFactory* bidding_factory,
+                             registry.FindBidding(policy.bidding.strategy));
+  SPOTBURST_ASSIGN_OR_RETURN(const ScalingStrategyFactory* scaling_factory,
+                             registry.FindScaling(policy.scaling.strategy));
+  SPOTBURST_ASSIGN_OR_RETURN(std::unique_ptr<BiddingStrategy> bidding,
+                             bidding_factory->Create(policy.bidding));
+  SPOTBURST_ASSIGN_OR_RETURN(std::unique_ptr<ScalingStrategy> scaling,
+                             scaling_factory->Create(policy.scaling));
+  return Engine(std::move(policy), std::move(bidding), std::move(scaling));
+}
+
+absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
+                                            absl::Time now) const {
+  const Policy& p = policy_;
+  SPOTBURST_RETURN_IF_ERROR(internal::CheckEvaluationInput(input));
+
+  // 1. Market and bid.
+  SPOTBURST_ASSIGN_OR_RETURN(const MarketView selected,
+                             internal::SelectMarket(p, input.markets, now));
+  const MarketView* market = &selected;
+  const double on_demand = market->on_demand_usd_per_hour > 0
+                               ? market->on_demand_usd_per_hour
+                               : p.instance.on_demand_usd_per_hour;
+  SPOTBURST_ASSIGN_OR_RETURN(
+      BidResult bid, ComputeBid(*bidding_, p.bidding, *market, on_demand, now));
+
+  const FleetView fleet = internal::ViewFleet(input.fleet);
+  EngineState state = input.state;
+  Plan plan;
+  plan.policy_name = p.name;
+  plan.evaluated_at = now;
+  plan.market = market->market;
+  plan.current_price_usd = market->stats.current_usd;
+  plan.bid_usd_per_hour = bid.usd_per_hour;
+  plan.notes.push_back(
+      {.code = ReasonCode::kBid,
+       .message = absl::StrCat(p.bidding.strategy, " ", bid.reason),
+       .figures = {{"bid_usd", bid.usd_per_hour}}});
+  for (const Reason& adjustment : bid.adjustments)
+    plan.notes.push_back(adjustment);
+  if (std::optional<Reason> warning =
+          internal::OldPricesWarning(*market, p.bidding.max_price_age, now)) {
+    plan.notes.push_back(*std::move(warning));
+  }
+
+  // 2. Requests past the timeout.
+  const internal::TimedOutRequests timed_out =
+      internal::FindTimedOutRequests(p, fleet, now);
+
+  // 3. Desired count.
+  const Resources baseline =
+      p.baseline == Resources{} ? input.cluster.baseline : p.baseline;
+  const ScalingInput scaling_input{
+      .used = input.cluster.used,
+      .queued = input.cluster.queued,
+      .baseline = baseline,
+      .shape = p.instance.shape,
+      .running = static_cast<int>(fleet.counted_instances.size()),
+      .pending = static_cast<int>(fleet.open_requests.size()),
+      .burst_point = p.scaling.burst_point,
+      .min_instances = p.scaling.min_instances,
+      .max_instances = p.scaling.max_instances};
+  SPOTBURST_ASSIGN_OR_RETURN(ScalingDecision decision,
+                             scaling_->Decide(scaling_input));
+  const int counted = scaling_input.counted();
+  plan.running = scaling_input.running;
+  plan.pending = scaling_input.pending;
+  plan.usage = decision.usage;
+  const int desired =
+      internal::ApplyChurnControl(p, counted, decision, now, state, plan.notes);
+  plan.desired = desired;
+
+  // 4. Supply mode.
+  const internal::SpotSignals signals{
+      .current_usd = market->stats.current_usd,
+      .bid_usd = bid.usd_per_hour,
+      .on_demand_usd = on_demand,
+      .bid_below_current = bid.below_current,
+      .unfulfilled_past_timeout = timed_out.unfulfilled,
+      .request_timeout = p.requests.timeout};
+  if (std::optional<Reason> change =
+          internal::UpdateSupplyMode(p.fallback, signals, now, state)) {
+    plan.notes.push_back(*std::move(change));
+  }
+  plan.supply_mode = state.supply_mode;
+
+  internal::PlanBuilder builder(p, fleet, *market, bid, now, counted);
+  builder.CancelTimedOut(timed_out);
+
+  // 5. Remove.
+  const int remaining = counted - timed_out.counted_cancelled;
+  if (desired < remaining) {
+    builder.ScaleIn(remaining - desired, decision.reason);
+  }
+
+  // 6. Add.
+  if (desired > remaining) {
+    const bool scale_up = desired > counted;
+    const Reason why =
+        scale_up ? decision.reason
+                 : Reason{.code = ReasonCode::kRequestTimedOut,
+                          .message = absl::StrFormat(
+                              "replace %d timed-out request(s) to keep %d",
+                              desired - remaining, desired)};
+    const int added = builder.ScaleOut(desired - remaining, state, why);
+    if (scale_up && added > 0) state.last_scale_up = now;
+  }
+
+  // 7. Back to spot: replace on-demand, end the replaced.
+  if (state.supply_mode == SupplyMode::kSpot && p.fallback.enabled &&
+      !internal::PriceTrouble(signals)) {
+    builder.ReplaceOnDemand();
+  }
+  builder.RetireReplaced();
+
+  if (builder.removed_for_scale_in() > 0) state.last_scale_down = now;
+  builder.Finish(plan);
+  return Evaluation{.plan = std::move(plan), .state = std::move(state)};
+}
+
+}  // namespace spotburst

@@ -1,0 +1,160 @@
+// Checking an evaluation's input and picking its market.
+#include <cmath>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "decision/engine_steps.h"
+#include "spotburst/price_window.h"
+
+namespace spotburst::internal {
+namespace {
+
+absl::Status CheckResources(const Resources& resources, std::string_view path) {
+  for (ResourceKind kind : kAllResourceKinds) {
+    const double value = resources.Get(kind);
+    if (!std::isfinite(value) || value < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s.%s: %g must be a finite number >= 0", path,
+                          ResourceName(kind), value));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckEvaluationInput(const EvaluationInput& input) {
+  for (const auto& [resources, path] :
+       {std::pair{&input.cluster.used, "cluster.used"},
+        std::pair{&input.cluster.queued, "cluster.queued"},
+        std::pair{&input.cluster.baseline, "cluster.baseline"}}) {
+    if (absl::Status s = CheckResources(*resources, path); !s.ok()) return s;
+  }
+  for (size_t i = 0; i < input.fleet.requests.size(); ++i) {
+    const double bid = input.fleet.requests[i].bid_usd_per_hour;
+    if (!std::isfinite(bid) || bid < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "fleet.requests[%d].bid_usd_per_hour: %g must be >= 0", i, bid));
+    }
+  }
+  for (size_t i = 0; i < input.fleet.instances.size(); ++i) {
+    const double price = input.fleet.instances[i].max_price_usd_per_hour;
+    if (!std::isfinite(price) || price < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "fleet.instances[%d].max_price_usd_per_hour: %g must be >= 0", i,
+          price));
+    }
+  }
+  // An id listed twice would be counted twice (and could be ended twice).
+  absl::flat_hash_map<std::string_view, size_t> seen;
+  for (size_t i = 0; i < input.fleet.instances.size(); ++i) {
+    auto [it, added] = seen.emplace(input.fleet.instances[i].id, i);
+    if (!added) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "fleet.instances[%d].id: duplicate of fleet.instances[%d]", i,
+          it->second));
+    }
+  }
+  for (size_t i = 0; i < input.markets.size(); ++i) {
+    const MarketView& view = input.markets[i];
+    if (!view.price_history.empty() && view.stats.points > 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "markets[%d]: both stats and price_history given; give one", i));
+    }
+  }
+  seen.clear();
+  for (size_t i = 0; i < input.fleet.requests.size(); ++i) {
+    auto [it, added] = seen.emplace(input.fleet.requests[i].id, i);
+    if (!added) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "fleet.requests[%d].id: duplicate of fleet.requests[%d]", i,
+          it->second));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<MarketView> SelectMarket(const Policy& policy,
+                                        const std::vector<MarketView>& markets,
+                                        absl::Time now) {
+  const InstanceSpec& spec = policy.instance;
+  std::optional<MarketView> best;
+  absl::Status first_error = absl::OkStatus();
+  std::vector<std::string> offered;
+  for (size_t i = 0; i < markets.size(); ++i) {
+    const MarketView& view = markets[i];
+    offered.push_back(view.market.Name());
+    if (view.market.instance_type != spec.type ||
+        view.market.product != spec.product ||
+        (!spec.availability_zone.empty() &&
+         view.market.availability_zone != spec.availability_zone)) {
+      continue;
+    }
+    PriceStats stats = view.stats;
+    if (!view.price_history.empty()) {
+      absl::StatusOr<PriceStats> summary = SummarizePriceHistory(
+          view.price_history, policy.bidding.price_window, now);
+      if (!summary.ok()) {
+        return absl::Status(summary.status().code(),
+                            absl::StrFormat("markets[%d].price_history%s", i,
+                                            summary.status().message()));
+      }
+      stats = *summary;
+    }
+    if (absl::Status s = CheckPriceStats(view.market, stats, now,
+                                         policy.bidding.max_price_age);
+        !s.ok()) {
+      if (first_error.ok()) first_error = s;
+      continue;
+    }
+    if (!best.has_value() || stats.current_usd < best->stats.current_usd ||
+        (stats.current_usd == best->stats.current_usd &&
+         view.market.availability_zone < best->market.availability_zone)) {
+      best = MarketView{.market = view.market,
+                        .stats = stats,
+                        .on_demand_usd_per_hour = view.on_demand_usd_per_hour,
+                        .price_history = {}};
+    }
+  }
+  if (best.has_value()) return *std::move(best);
+  if (!first_error.ok()) return first_error;
+  return absl::FailedPreconditionError(absl::StrFormat(
+      "markets: no price data for %s in zone %s (given: %s)", spec.type,
+      spec.availability_zone.empty() ? "any" : spec.availability_zone,
+      offered.empty() ? "none" : absl::StrJoin(offered, ", ")));
+}
+
+std::optional<Reason> OldPricesWarning(const MarketView& market,
+                                       absl::Duration max_price_age,
+                                       absl::Time now) {
+  const PriceStats& stats = market.stats;
+  const bool has_as_of = stats.as_of != absl::InfinitePast();
+  const absl::Time since = has_as_of ? stats.as_of : stats.last_change;
+  if (since == absl::InfinitePast()) return std::nullopt;  // nothing to go by
+  const absl::Duration age = now - since;
+  if (age <= kOldPricesAge) return std::nullopt;
+  const std::string when =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", since, absl::UTCTimeZone());
+  return Reason{
+      .code = ReasonCode::kOldPrices,
+      .message = absl::StrFormat(
+          "warning: market %s: prices %s, %s old (over %s); acting on them "
+          "because %s",
+          market.market.Name(),
+          has_as_of ? absl::StrCat("as of ", when)
+                    : absl::StrCat("last changed at ", when, ", no as_of"),
+          absl::FormatDuration(absl::Trunc(age, absl::Seconds(1))),
+          absl::FormatDuration(kOldPricesAge),
+          max_price_age == absl::ZeroDuration()
+              ? "bidding.max_price_age_s is 0 (no limit)"
+              : absl::StrCat("bidding.max_price_age_s is ",
+                             absl::ToInt64Seconds(max_price_age))),
+      .figures = {{"price_age_s", absl::ToDoubleSeconds(age)}}};
+}
+
+}  // namespace spotburst::internal

@@ -1,0 +1,117 @@
+// The steps Engine::Evaluate is made of (see engine.cc for their order).
+#ifndef SPOTBURST_SRC_DECISION_ENGINE_STEPS_H_
+#define SPOTBURST_SRC_DECISION_ENGINE_STEPS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "decision/fleet_view.h"
+#include "spotburst/bidding.h"
+#include "spotburst/engine.h"
+#include "spotburst/plan.h"
+#include "spotburst/policy.h"
+
+namespace spotburst::internal {
+
+// InvalidArgument naming the field for negative or non-finite resources.
+absl::Status CheckEvaluationInput(const EvaluationInput& input);
+
+// The policy's market; with no zone set, the cheapest zone whose prices
+// pass CheckPriceStats. FailedPrecondition when there is none. A market
+// given as raw price history comes back with its statistics over the
+// policy's price window (and no history); a bad history is InvalidArgument.
+absl::StatusOr<MarketView> SelectMarket(const Policy& policy,
+                                        const std::vector<MarketView>& markets,
+                                        absl::Time now);
+
+// Price statistics older than this draw a warning, whatever
+// bidding.max_price_age_s allows: a day-old price is almost always a feed
+// that stopped or a state saved long ago.
+inline constexpr absl::Duration kOldPricesAge = absl::Hours(24);
+
+// A kOldPrices note when the market's statistics are more than kOldPricesAge
+// old at `now`: their age is measured from `as_of`, or from the last price
+// change when `as_of` is unknown (a price that has not moved for days in
+// statistics made now is no warning).
+std::optional<Reason> OldPricesWarning(const MarketView& market,
+                                       absl::Duration max_price_age,
+                                       absl::Time now);
+
+// Cooldowns, stabilization and [min, max]; returns the count to aim for and
+// records what was held back in `notes`.
+int ApplyChurnControl(const Policy& policy, int counted,
+                      const ScalingDecision& decision, absl::Time now,
+                      EngineState& state, std::vector<Reason>& notes);
+
+struct TimedOutRequest {
+  const SpotRequest* request;
+  bool at_max_bid;  // kept: the prototype never cancels these
+  bool counted;     // included in the scaling count (not a replacement)
+};
+
+struct TimedOutRequests {
+  std::vector<TimedOutRequest> requests;
+  // Open past the timeout, kept or not: spot is not serving.
+  int unfulfilled = 0;
+  // Cancelled ones that the scaling count included (not replacements).
+  int counted_cancelled = 0;
+};
+
+TimedOutRequests FindTimedOutRequests(const Policy& policy,
+                                      const FleetView& fleet, absl::Time now);
+
+// Collects the actions of one plan, keeps the fleet's worst-case hourly
+// cost up to date for the cost ceiling, and emits actions in plan order.
+class PlanBuilder {
+ public:
+  PlanBuilder(const Policy& policy, const FleetView& fleet,
+              const MarketView& market, const BidResult& bid, absl::Time now,
+              int counted);
+
+  void CancelTimedOut(const TimedOutRequests& timed_out);
+  // Cancels excess open requests, then ends or postpones instances.
+  void ScaleIn(int count, const Reason& cause);
+  // Requests spot or launches on-demand (by `state`'s supply mode), within
+  // max instances and the cost ceiling; returns how many.
+  int ScaleOut(int count, const EngineState& state, const Reason& cause);
+  // Spot replacements for on-demand instances near their endable point.
+  void ReplaceOnDemand();
+  // Ends (or postpones) on-demand instances whose replacement runs.
+  void RetireReplaced();
+
+  int removed_for_scale_in() const { return removed_for_scale_in_; }
+  void Finish(Plan& plan);
+
+ private:
+  std::string TokenFor(ActionKind kind, int count,
+                       std::string_view replaces) const;
+  // How many of `count` launches at `unit_usd` fit under the ceiling.
+  int FitUnderCeiling(int count, double unit_usd, std::string_view what);
+
+  const Policy& policy_;
+  const FleetView& fleet_;
+  const MarketView& market_;
+  const BidResult& bid_;
+  absl::Time now_;
+  int counted_;
+  double fleet_usd_per_hour_;
+  int removed_for_scale_in_ = 0;
+  int live_after_ = 0;  // counted instances + requests once the plan is done
+  // Ids of instances ended or postponed. Owned copies: the actions they
+  // come from are moved and destroyed while the set is still read.
+  absl::flat_hash_set<std::string> leaving_;
+  // Ids of cancelled requests: views into the fleet, which outlives this.
+  absl::flat_hash_set<std::string_view> cancelled_;
+  std::vector<Action> cancels_, terminations_, postponements_, launches_;
+  std::vector<Reason> notes_;
+};
+
+}  // namespace spotburst::internal
+
+#endif  // SPOTBURST_SRC_DECISION_ENGINE_STEPS_H_

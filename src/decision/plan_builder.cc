@@ -1,0 +1,292 @@
+// Building a plan's actions: cancels, terminations, postponements, launches.
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_format.h"
+#include "decision/engine_steps.h"
+#include "decision/idempotency.h"
+#include "decision/scale_in.h"
+#include "spotburst/billing.h"
+
+namespace spotburst::internal {
+namespace {
+
+// Bids compare equal to the maximum within a micro-dollar (bids are kept to
+// whole micro-dollars, see bidding.cc).
+bool AtMaxBid(double bid, const Policy& policy) {
+  return std::abs(bid - policy.bidding.max_bid_usd_per_hour) < 5e-7;
+}
+
+std::string MinutesText(absl::Duration d) {
+  return absl::StrFormat("%d min", absl::ToInt64Minutes(d));
+}
+
+}  // namespace
+
+TimedOutRequests FindTimedOutRequests(const Policy& policy,
+                                      const FleetView& fleet, absl::Time now) {
+  TimedOutRequests result;
+  auto visit = [&](const SpotRequest* request, bool counted) {
+    if (now - request->create_time <= policy.requests.timeout) return;
+    ++result.unfulfilled;
+    const bool at_max = AtMaxBid(request->bid_usd_per_hour, policy);
+    result.requests.push_back({request, at_max, counted});
+    if (!at_max && counted) ++result.counted_cancelled;
+  };
+  for (const SpotRequest* request : fleet.open_requests) visit(request, true);
+  for (const SpotRequest* request : fleet.open_replacements)
+    visit(request, false);
+  return result;
+}
+
+PlanBuilder::PlanBuilder(const Policy& policy, const FleetView& fleet,
+                         const MarketView& market, const BidResult& bid,
+                         absl::Time now, int counted)
+    : policy_(policy),
+      fleet_(fleet),
+      market_(market),
+      bid_(bid),
+      now_(now),
+      counted_(counted),
+      fleet_usd_per_hour_(fleet.worst_case_usd_per_hour),
+      live_after_(counted) {}
+
+void PlanBuilder::CancelTimedOut(const TimedOutRequests& timed_out) {
+  for (const TimedOutRequest& t : timed_out.requests) {
+    const SpotRequest& r = *t.request;
+    const std::string age = MinutesText(now_ - r.create_time);
+    if (t.at_max_bid) {
+      notes_.push_back(
+          {.code = ReasonCode::kRequestTimedOut,
+           .message = absl::StrFormat(
+               "request %s open %s > timeout %s, kept: it bids the max %.4f",
+               r.id, age, MinutesText(policy_.requests.timeout),
+               r.bid_usd_per_hour)});
+      continue;
+    }
+    Action cancel{.kind = ActionKind::kCancelRequest,
+                  .instance_type = r.instance_type,
+                  .availability_zone = r.availability_zone,
+                  .bid_usd_per_hour = r.bid_usd_per_hour,
+                  .request_id = r.id,
+                  .replaces_instance_id = r.replaces_instance_id};
+    cancel.reasons.push_back(
+        {.code = ReasonCode::kRequestTimedOut,
+         .message = absl::StrFormat(
+             "request %s open %s > timeout %s (bid %.4f, spot %.4f, status %s)",
+             r.id, age, MinutesText(policy_.requests.timeout),
+             r.bid_usd_per_hour, market_.stats.current_usd,
+             r.status_code.empty() ? "unknown" : r.status_code),
+         .figures = {
+             {"age_minutes", absl::ToDoubleMinutes(now_ - r.create_time)},
+             {"bid_usd", r.bid_usd_per_hour}}});
+    cancels_.push_back(std::move(cancel));
+    cancelled_.insert(r.id);
+    fleet_usd_per_hour_ -= r.bid_usd_per_hour;
+    if (t.counted) --live_after_;
+  }
+}
+
+void PlanBuilder::ScaleIn(int count, const Reason& cause) {
+  // Open requests first, newest first: nothing is paid for them yet.
+  std::vector<const SpotRequest*> open;
+  for (const SpotRequest* r : fleet_.open_requests) {
+    if (!cancelled_.contains(r->id)) open.push_back(r);
+  }
+  std::sort(open.begin(), open.end(),
+            [](const SpotRequest* a, const SpotRequest* b) {
+              if (a->create_time != b->create_time)
+                return a->create_time > b->create_time;
+              return a->id > b->id;
+            });
+  const int excess = std::min<int>(count, open.size());
+  for (int i = 0; i < excess; ++i) {
+    const SpotRequest& r = *open[i];
+    Action cancel{.kind = ActionKind::kCancelRequest,
+                  .instance_type = r.instance_type,
+                  .availability_zone = r.availability_zone,
+                  .bid_usd_per_hour = r.bid_usd_per_hour,
+                  .request_id = r.id};
+    cancel.reasons = {
+        cause,
+        {.code = ReasonCode::kExcessRequest,
+         .message = absl::StrFormat(
+             "request %s not needed: %d excess, cancelled before any instance",
+             r.id, count)}};
+    cancels_.push_back(std::move(cancel));
+    cancelled_.insert(r.id);
+    fleet_usd_per_hour_ -= r.bid_usd_per_hour;
+    --live_after_;
+    ++removed_for_scale_in_;
+  }
+  const int instances = count - excess;
+  if (instances <= 0) return;
+  ScaleInChoice choice =
+      ChooseScaleIn(fleet_.counted_instances, instances, policy_, now_, cause);
+  for (Action& a : choice.terminations) {
+    leaving_.insert(a.instance_id);
+    --live_after_;
+    ++removed_for_scale_in_;
+    terminations_.push_back(std::move(a));
+  }
+  for (const Instance* i : fleet_.counted_instances) {
+    if (leaving_.contains(i->id))
+      fleet_usd_per_hour_ -= i->max_price_usd_per_hour;
+  }
+  for (Action& a : choice.postponements) {
+    leaving_.insert(a.instance_id);
+    postponements_.push_back(std::move(a));
+  }
+}
+
+int PlanBuilder::FitUnderCeiling(int count, double unit_usd,
+                                 std::string_view what) {
+  const double cap = policy_.cost.max_fleet_usd_per_hour;
+  if (cap <= 0 || unit_usd <= 0 || count <= 0) return count;
+  const double room = cap - fleet_usd_per_hour_;
+  // Clamped as a double: a huge ceiling or a tiny price makes the quotient
+  // larger than any int (and converting that is undefined).
+  const int fit = static_cast<int>(std::clamp(
+      std::floor(room / unit_usd + 1e-9), 0.0, static_cast<double>(count)));
+  if (fit < count) {
+    notes_.push_back(
+        {.code = ReasonCode::kCostCeiling,
+         .message = absl::StrFormat(
+             "cost ceiling %.4f USD/h: fleet %.4f + %d x %.4f = %.4f > %.4f "
+             "-> %d of %d %s, %d held back",
+             cap, fleet_usd_per_hour_, count, unit_usd,
+             fleet_usd_per_hour_ + count * unit_usd, cap, fit, count, what,
+             count - fit),
+         .figures = {{"ceiling_usd", cap},
+                     {"fleet_usd", fleet_usd_per_hour_},
+                     {"held_back", count - fit}}});
+  }
+  return fit;
+}
+
+std::string PlanBuilder::TokenFor(ActionKind kind, int count,
+                                  std::string_view replaces) const {
+  const int64_t interval =
+      std::max<int64_t>(1, absl::ToInt64Seconds(policy_.evaluation_interval));
+  return TokenBuilder()
+      .Add(policy_.name)
+      .Add(market_.market.Name())
+      .Add(static_cast<int64_t>(kind))
+      .Add(absl::ToUnixSeconds(now_) / interval)
+      .Add(counted_)
+      .Add(count)
+      .Add(replaces)
+      .Token();
+}
+
+int PlanBuilder::ScaleOut(int count, const EngineState& state,
+                          const Reason& cause) {
+  const int room = policy_.scaling.max_instances - live_after_;
+  if (count > room) {
+    notes_.push_back({.code = ReasonCode::kAtMaxInstances,
+                      .message = absl::StrFormat(
+                          "%d to add, room for %d under max %d", count,
+                          std::max(room, 0), policy_.scaling.max_instances)});
+    count = room;
+  }
+  if (count <= 0) return 0;
+  const bool spot = state.supply_mode == SupplyMode::kSpot;
+  const double on_demand = market_.on_demand_usd_per_hour > 0
+                               ? market_.on_demand_usd_per_hour
+                               : policy_.instance.on_demand_usd_per_hour;
+  const double unit = spot ? bid_.usd_per_hour : on_demand;
+  count = FitUnderCeiling(count, unit, spot ? "spot requests" : "on-demand");
+  if (count <= 0) return 0;
+  Action launch{
+      .kind = spot ? ActionKind::kRequestSpot : ActionKind::kLaunchOnDemand,
+      .count = count,
+      .instance_type = policy_.instance.type,
+      .availability_zone = market_.market.availability_zone,
+      .bid_usd_per_hour = spot ? bid_.usd_per_hour : 0};
+  launch.idempotency_token = TokenFor(launch.kind, count, "");
+  launch.reasons.push_back(cause);
+  if (spot) {
+    launch.reasons.push_back(
+        {.code = ReasonCode::kBid,
+         .message = bid_.reason,
+         .figures = {{"bid_usd", bid_.usd_per_hour},
+                     {"current_usd", market_.stats.current_usd}}});
+    for (const Reason& r : bid_.adjustments) launch.reasons.push_back(r);
+  } else {
+    launch.reasons.push_back(
+        {.code = ReasonCode::kFallbackToOnDemand,
+         .message = absl::StrFormat("on-demand at %.4f: %s", on_demand,
+                                    state.fallback_reason),
+         .figures = {{"on_demand_usd", on_demand}}});
+  }
+  fleet_usd_per_hour_ += count * unit;
+  live_after_ += count;
+  launches_.push_back(std::move(launch));
+  return count;
+}
+
+void PlanBuilder::ReplaceOnDemand() {
+  for (const Instance* instance : fleet_.counted_instances) {
+    if (instance->lifecycle != Lifecycle::kOnDemand ||
+        fleet_.replaced_ids.contains(instance->id) ||
+        leaving_.contains(instance->id)) {
+      continue;
+    }
+    const BillingPosition position =
+        BillingPositionOf(policy_.billing, instance->launch_time, now_);
+    const absl::Duration until_endable = position.endable_at - now_;
+    if (until_endable > policy_.fallback.replacement_lead_time) continue;
+    if (FitUnderCeiling(1, bid_.usd_per_hour, "replacements") == 0) return;
+    Action request{.kind = ActionKind::kRequestSpot,
+                   .count = 1,
+                   .instance_type = policy_.instance.type,
+                   .availability_zone = market_.market.availability_zone,
+                   .bid_usd_per_hour = bid_.usd_per_hour,
+                   .replaces_instance_id = instance->id};
+    request.idempotency_token =
+        TokenFor(ActionKind::kRequestSpot, 1, instance->id);
+    request.reasons.push_back(
+        {.code = ReasonCode::kReplaceOnDemand,
+         .message = absl::StrFormat(
+             "replace on-demand %s (endable in %s, lead time %s) with spot at "
+             "bid %.4f, spot %.4f",
+             instance->id, MinutesText(until_endable),
+             MinutesText(policy_.fallback.replacement_lead_time),
+             bid_.usd_per_hour, market_.stats.current_usd),
+         .figures = {{"bid_usd", bid_.usd_per_hour},
+                     {"on_demand_usd", instance->max_price_usd_per_hour}}});
+    fleet_usd_per_hour_ += bid_.usd_per_hour;
+    launches_.push_back(std::move(request));
+  }
+}
+
+void PlanBuilder::RetireReplaced() {
+  if (fleet_.retiring_on_demand.empty()) return;
+  const Reason cause{
+      .code = ReasonCode::kReplaceOnDemand,
+      .message = "on-demand instance replaced by a running spot instance"};
+  ScaleInChoice choice = ChooseScaleIn(
+      fleet_.retiring_on_demand,
+      static_cast<int>(fleet_.retiring_on_demand.size()), policy_, now_, cause);
+  absl::flat_hash_set<std::string> ended;  // copies: `a` is moved below
+  for (Action& a : choice.terminations) {
+    ended.insert(a.instance_id);
+    terminations_.push_back(std::move(a));
+  }
+  for (const Instance* i : fleet_.retiring_on_demand) {
+    if (ended.contains(i->id)) fleet_usd_per_hour_ -= i->max_price_usd_per_hour;
+  }
+  for (Action& a : choice.postponements) postponements_.push_back(std::move(a));
+}
+
+void PlanBuilder::Finish(Plan& plan) {
+  plan.actions.reserve(cancels_.size() + terminations_.size() +
+                       postponements_.size() + launches_.size());
+  for (auto* group : {&cancels_, &terminations_, &postponements_, &launches_}) {
+    for (Action& a : *group) plan.actions.push_back(std::move(a));
+  }
+  for (Reason& r : notes_) plan.notes.push_back(std::move(r));
+  plan.fleet_usd_per_hour = std::max(0.0, fleet_usd_per_hour_);
+}
+
+}  // namespace spotburst::internal

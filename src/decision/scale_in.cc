@@ -1,0 +1,165 @@
+// Billing-aware choice of instances to end.
+#include "decision/scale_in.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "spotburst/billing.h"
+
+namespace spotburst::internal {
+namespace {
+
+struct Candidate {
+  const Instance* instance;
+  BillingPosition billing;
+  bool too_young = false;
+};
+
+std::string Minutes(absl::Duration d) {
+  return absl::StrFormat("%d min", absl::ToInt64Minutes(d));
+}
+
+Candidate Assess(const Instance& instance, const Policy& policy,
+                 absl::Time now) {
+  Candidate c{&instance,
+              BillingPositionOf(policy.billing, instance.launch_time, now)};
+  const absl::Time grown_up =
+      instance.launch_time + policy.scaling.min_instance_lifetime;
+  if (grown_up > now) {
+    // Not endable before the minimum lifetime; then at the first good
+    // billing point from there on.
+    c.too_young = true;
+    c.billing.endable = false;
+    const BillingPosition later =
+        BillingPositionOf(policy.billing, instance.launch_time, grown_up);
+    c.billing.endable_at = later.endable_at;
+  }
+  return c;
+}
+
+Reason BillingReason(const Candidate& c, const Policy& policy, absl::Time now) {
+  const Instance& i = *c.instance;
+  const bool hourly = policy.billing.model == BillingModel::kHourly;
+  if (c.billing.endable) {
+    return {.code = ReasonCode::kBillingBoundary,
+            .message =
+                hourly
+                    ? absl::StrFormat(
+                          "%s %s into its hour >= limit %s: ending wastes "
+                          "no paid time",
+                          i.id, Minutes(c.billing.into_period),
+                          Minutes(policy.billing.partial_hour_limit))
+                    : absl::StrFormat(
+                          "%s billed %s >= minimum %s", i.id,
+                          absl::FormatDuration(c.billing.into_period),
+                          absl::FormatDuration(policy.billing.minimum_billed)),
+            .figures = {{"minutes_into_period",
+                         absl::ToDoubleMinutes(c.billing.into_period)}}};
+  }
+  const std::string when = absl::StrFormat(
+      "endable at %s (in %s)",
+      absl::FormatTime("%Y-%m-%d %H:%M:%S", c.billing.endable_at,
+                       absl::UTCTimeZone()),
+      Minutes(c.billing.endable_at - now));
+  if (c.too_young) {
+    return {.code = ReasonCode::kMinLifetime,
+            .message = absl::StrFormat(
+                "%s postponed: %s old, minimum lifetime %s; %s", i.id,
+                Minutes(now - i.launch_time),
+                Minutes(policy.scaling.min_instance_lifetime), when),
+            .figures = {
+                {"age_minutes", absl::ToDoubleMinutes(now - i.launch_time)}}};
+  }
+  return {
+      .code = ReasonCode::kBillingPostponed,
+      .message =
+          hourly
+              ? absl::StrFormat(
+                    "%s postponed: %s into its hour, limit %s%s; %s", i.id,
+                    Minutes(c.billing.into_period),
+                    Minutes(policy.billing.partial_hour_limit),
+                    policy.billing.drain_time > absl::ZeroDuration()
+                        ? absl::StrFormat(", drain %s",
+                                          Minutes(policy.billing.drain_time))
+                        : "",
+                    when)
+              : absl::StrFormat(
+                    "%s postponed: billed %s < minimum %s; %s", i.id,
+                    absl::FormatDuration(c.billing.into_period),
+                    absl::FormatDuration(policy.billing.minimum_billed), when),
+      .figures = {
+          {"minutes_into_period", absl::ToDoubleMinutes(c.billing.into_period)},
+          {"limit_minutes",
+           absl::ToDoubleMinutes(policy.billing.partial_hour_limit)},
+          {"endable_in_minutes",
+           absl::ToDoubleMinutes(c.billing.endable_at - now)}}};
+}
+
+bool EndFirst(const Candidate& a, const Candidate& b) {
+  const bool a_od = a.instance->lifecycle == Lifecycle::kOnDemand;
+  const bool b_od = b.instance->lifecycle == Lifecycle::kOnDemand;
+  if (a_od != b_od) return a_od;
+  if (a.billing.left_in_period != b.billing.left_in_period)
+    return a.billing.left_in_period < b.billing.left_in_period;
+  if (a.instance->launch_time != b.instance->launch_time)
+    return a.instance->launch_time > b.instance->launch_time;
+  return a.instance->id < b.instance->id;
+}
+
+bool EndableSooner(const Candidate& a, const Candidate& b) {
+  if (a.billing.endable_at != b.billing.endable_at)
+    return a.billing.endable_at < b.billing.endable_at;
+  return EndFirst(a, b);
+}
+
+// Sorts the first `k` elements of [first, last) by `less`, in O(n + k log k).
+template <typename It, typename Less>
+void TopK(It first, It last, size_t k, Less less) {
+  k = std::min<size_t>(k, last - first);
+  if (k == 0) return;
+  std::nth_element(first, first + (k - 1), last, less);
+  std::sort(first, first + k, less);
+}
+
+}  // namespace
+
+ScaleInChoice ChooseScaleIn(const std::vector<const Instance*>& candidates,
+                            int count, const Policy& policy, absl::Time now,
+                            const Reason& cause) {
+  ScaleInChoice choice;
+  if (count <= 0) return choice;
+  std::vector<Candidate> endable, waiting;
+  for (const Instance* instance : candidates) {
+    Candidate c = Assess(*instance, policy, now);
+    (c.billing.endable ? endable : waiting).push_back(c);
+  }
+  const size_t end_now = std::min<size_t>(count, endable.size());
+  TopK(endable.begin(), endable.end(), end_now, EndFirst);
+  for (size_t i = 0; i < end_now; ++i) {
+    const Candidate& c = endable[i];
+    Action action{.kind = ActionKind::kTerminateInstance,
+                  .instance_type = c.instance->instance_type,
+                  .availability_zone = c.instance->availability_zone,
+                  .instance_id = c.instance->id,
+                  .into_billing_period = c.billing.into_period,
+                  .endable_at = now};
+    action.reasons = {cause, BillingReason(c, policy, now)};
+    choice.terminations.push_back(std::move(action));
+  }
+  const size_t postpone = std::min<size_t>(count - end_now, waiting.size());
+  TopK(waiting.begin(), waiting.end(), postpone, EndableSooner);
+  for (size_t i = 0; i < postpone; ++i) {
+    const Candidate& c = waiting[i];
+    Action action{.kind = ActionKind::kPostponeTermination,
+                  .instance_type = c.instance->instance_type,
+                  .availability_zone = c.instance->availability_zone,
+                  .instance_id = c.instance->id,
+                  .into_billing_period = c.billing.into_period,
+                  .endable_at = c.billing.endable_at};
+    action.reasons = {cause, BillingReason(c, policy, now)};
+    choice.postponements.push_back(std::move(action));
+  }
+  return choice;
+}
+
+}  // namespace spotburst::internal

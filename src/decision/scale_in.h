@@ -1,0 +1,32 @@
+// Billing-aware scale-in: which instances to end now, which to postpone.
+//
+// Of the candidates, end up to `count` that are endable now, on-demand ones
+// first (they cost most), then those closest to the end of their paid
+// period, then the youngest. If fewer are endable, postpone the ones that
+// become endable soonest, each with its billing position and the time it
+// becomes endable, so the plan is a schedule rather than a retry.
+#ifndef SPOTBURST_SRC_DECISION_SCALE_IN_H_
+#define SPOTBURST_SRC_DECISION_SCALE_IN_H_
+
+#include <vector>
+
+#include "absl/time/time.h"
+#include "spotburst/fleet.h"
+#include "spotburst/plan.h"
+#include "spotburst/policy.h"
+
+namespace spotburst::internal {
+
+struct ScaleInChoice {
+  std::vector<Action> terminations;
+  std::vector<Action> postponements;
+};
+
+// `cause` is the reason every action starts with (why fewer instances).
+ScaleInChoice ChooseScaleIn(const std::vector<const Instance*>& candidates,
+                            int count, const Policy& policy, absl::Time now,
+                            const Reason& cause);
+
+}  // namespace spotburst::internal
+
+#endif  // SPOTBURST_SRC_DECISION_SCALE_IN_H_

@@ -1,0 +1,340 @@
+// C++ <-> proto conversions of the state messages (cluster, markets, fleet,
+// engine state) and the time conversions.
+#include "spotburst/internal/state_proto.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "formats/enum_proto.h"
+#include "spotburst/status_macros.h"
+
+namespace spotburst::internal {
+namespace {
+
+// google.protobuf.Duration allows about +-10,000 years.
+constexpr int64_t kMaxDurationSeconds = 315576000000;
+
+}  // namespace
+
+absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
+  return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+}
+
+bool InTimestampRange(absl::Time t) {
+  return t >= absl::FromUnixSeconds(kMinTimestampSeconds) &&
+         t < absl::FromUnixSeconds(kMaxTimestampSeconds + 1);
+}
+
+absl::Status CheckTimestamp(const google::protobuf::Timestamp& ts,
+                            absl::string_view path) {
+  if (ts.seconds() < kMinTimestampSeconds ||
+      ts.seconds() > kMaxTimestampSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": seconds ", ts.seconds(),
+        " is outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z (",
+        kMinTimestampSeconds, " to ", kMaxTimestampSeconds, ")"));
+  }
+  if (ts.nanos() < 0 || ts.nanos() > 999999999) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": nanos ", ts.nanos(), " is outside [0, 999999999]"));
+  }
+  return absl::OkStatus();
+}
+
+std::optional<google::protobuf::Timestamp> TimeToProto(absl::Time t) {
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) {
+    return std::nullopt;
+  }
+  const int64_t seconds = absl::ToUnixSeconds(t);  // rounds down
+  if (seconds < kMinTimestampSeconds || seconds > kMaxTimestampSeconds) {
+    return std::nullopt;
+  }
+  google::protobuf::Timestamp out;
+  out.set_seconds(seconds);
+  out.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+  return out;
+}
+
+absl::Time TimeFromProto(const google::protobuf::Timestamp& ts, bool has,
+                         absl::Time unset) {
+  if (!has) return unset;
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+google::protobuf::Duration DurationToProto(absl::Duration d) {
+  google::protobuf::Duration out;
+  const absl::Duration max = absl::Seconds(kMaxDurationSeconds);
+  if (d > max) d = max;
+  if (d < -max) d = -max;
+  absl::Duration rem;
+  const int64_t seconds = absl::IDivDuration(d, absl::Seconds(1), &rem);
+  out.set_seconds(seconds);
+  // Both parts carry the same sign, as Duration requires.
+  out.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(rem)));
+  return out;
+}
+
+absl::Duration DurationFromProto(const google::protobuf::Duration& d) {
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
+v1::Resources ToProto(const Resources& r) {
+  v1::Resources out;
+  out.set_cpus(r.cpus);
+  out.set_mem_mib(r.mem_mib);
+  out.set_disk_mib(r.disk_mib);
+  out.set_gpus(r.gpus);
+  return out;
+}
+
+Resources FromProto(const v1::Resources& r) {
+  return {.cpus = r.cpus(),
+          .mem_mib = r.mem_mib(),
+          .disk_mib = r.disk_mib(),
+          .gpus = r.gpus()};
+}
+
+v1::ClusterState ToProto(const ClusterState& c) {
+  v1::ClusterState out;
+  *out.mutable_used() = ToProto(c.used);
+  *out.mutable_queued() = ToProto(c.queued);
+  *out.mutable_baseline() = ToProto(c.baseline);
+  if (auto ts = TimeToProto(c.read_at)) *out.mutable_read_at() = *ts;
+  return out;
+}
+
+ClusterState FromProto(const v1::ClusterState& c) {
+  return {.used = FromProto(c.used()),
+          .queued = FromProto(c.queued()),
+          .baseline = FromProto(c.baseline()),
+          .read_at = TimeFromProto(c.read_at(), c.has_read_at())};
+}
+
+v1::Market ToProto(const Market& m) {
+  v1::Market out;
+  out.set_instance_type(m.instance_type);
+  out.set_availability_zone(m.availability_zone);
+  out.set_product(m.product);
+  return out;
+}
+
+Market FromProto(const v1::Market& m) {
+  Market out{.instance_type = m.instance_type(),
+             .availability_zone = m.availability_zone()};
+  // The proto documents an empty product as the default one.
+  if (!m.product().empty()) out.product = m.product();
+  return out;
+}
+
+v1::PriceStats ToProto(const PriceStats& s) {
+  v1::PriceStats out;
+  out.set_min_usd(s.min_usd);
+  out.set_mean_usd(s.mean_usd);
+  out.set_max_usd(s.max_usd);
+  out.set_current_usd(s.current_usd);
+  out.set_points(s.points);
+  if (auto ts = TimeToProto(s.last_change)) *out.mutable_last_change() = *ts;
+  if (auto ts = TimeToProto(s.as_of)) *out.mutable_as_of() = *ts;
+  return out;
+}
+
+PriceStats FromProto(const v1::PriceStats& s) {
+  return {.min_usd = s.min_usd(),
+          .mean_usd = s.mean_usd(),
+          .max_usd = s.max_usd(),
+          .current_usd = s.current_usd(),
+          .points = s.points(),
+          .last_change = TimeFromProto(s.last_change(), s.has_last_change()),
+          .as_of = TimeFromProto(s.as_of(), s.has_as_of())};
+}
+
+v1::MarketView ToProto(const MarketView& v) {
+  v1::MarketView out;
+  *out.mutable_market() = ToProto(v.market);
+  *out.mutable_stats() = ToProto(v.stats);
+  out.set_on_demand_usd_per_hour(v.on_demand_usd_per_hour);
+  for (const PricePoint& p : v.price_history) {
+    v1::PricePoint* point = out.add_price_history();
+    if (auto ts = TimeToProto(p.time)) *point->mutable_time() = *ts;
+    point->set_usd_per_hour(p.usd_per_hour);
+  }
+  return out;
+}
+
+MarketView FromProto(const v1::MarketView& v) {
+  MarketView out{.market = FromProto(v.market()),
+                 .stats = FromProto(v.stats()),
+                 .on_demand_usd_per_hour = v.on_demand_usd_per_hour(),
+                 .price_history = {}};
+  out.price_history.reserve(v.price_history_size());
+  for (const v1::PricePoint& p : v.price_history()) {
+    out.price_history.push_back({.time = TimeFromProto(p.time(), p.has_time()),
+                                 .usd_per_hour = p.usd_per_hour()});
+  }
+  return out;
+}
+
+v1::Instance ToProto(const Instance& i) {
+  v1::Instance out;
+  out.set_id(i.id);
+  out.set_instance_type(i.instance_type);
+  out.set_availability_zone(i.availability_zone);
+  out.set_lifecycle(ToProto(i.lifecycle));
+  out.set_state(ToProto(i.state));
+  if (auto ts = TimeToProto(i.launch_time)) *out.mutable_launch_time() = *ts;
+  out.set_max_price_usd_per_hour(i.max_price_usd_per_hour);
+  out.set_spot_request_id(i.spot_request_id);
+  return out;
+}
+
+absl::StatusOr<Instance> FromProto(const v1::Instance& i) {
+  SPOTBURST_ASSIGN_OR_RETURN(Lifecycle lifecycle,
+                             LifecycleFromProto(i.lifecycle(), "lifecycle"));
+  SPOTBURST_ASSIGN_OR_RETURN(InstanceState state,
+                             InstanceStateFromProto(i.state(), "state"));
+  return Instance{
+      .id = i.id(),
+      .instance_type = i.instance_type(),
+      .availability_zone = i.availability_zone(),
+      .lifecycle = lifecycle,
+      .state = state,
+      .launch_time = TimeFromProto(i.launch_time(), i.has_launch_time()),
+      .max_price_usd_per_hour = i.max_price_usd_per_hour(),
+      .spot_request_id = i.spot_request_id()};
+}
+
+v1::SpotRequest ToProto(const SpotRequest& r) {
+  v1::SpotRequest out;
+  out.set_id(r.id);
+  out.set_state(ToProto(r.state));
+  out.set_status_code(r.status_code);
+  if (auto ts = TimeToProto(r.create_time)) *out.mutable_create_time() = *ts;
+  out.set_bid_usd_per_hour(r.bid_usd_per_hour);
+  out.set_instance_type(r.instance_type);
+  out.set_availability_zone(r.availability_zone);
+  out.set_instance_id(r.instance_id);
+  out.set_client_token(r.client_token);
+  out.set_replaces_instance_id(r.replaces_instance_id);
+  return out;
+}
+
+absl::StatusOr<SpotRequest> FromProto(const v1::SpotRequest& r) {
+  SPOTBURST_ASSIGN_OR_RETURN(SpotRequestState state,
+                             SpotRequestStateFromProto(r.state(), "state"));
+  return SpotRequest{
+      .id = r.id(),
+      .state = state,
+      .status_code = r.status_code(),
+      .create_time = TimeFromProto(r.create_time(), r.has_create_time()),
+      .bid_usd_per_hour = r.bid_usd_per_hour(),
+      .instance_type = r.instance_type(),
+      .availability_zone = r.availability_zone(),
+      .instance_id = r.instance_id(),
+      .client_token = r.client_token(),
+      .replaces_instance_id = r.replaces_instance_id()};
+}
+
+v1::Fleet ToProto(const Fleet& f) {
+  v1::Fleet out;
+  for (const Instance& i : f.instances) *out.add_instances() = ToProto(i);
+  for (const SpotRequest& r : f.requests) *out.add_requests() = ToProto(r);
+  return out;
+}
+
+absl::StatusOr<Fleet> FromProto(const v1::Fleet& f) {
+  Fleet out;
+  out.instances.reserve(f.instances_size());
+  for (int i = 0; i < f.instances_size(); ++i) {
+    absl::StatusOr<Instance> instance = FromProto(f.instances(i));
+    if (!instance.ok()) {
+      return Prefixed(instance.status(), absl::StrCat("instances[", i, "]."));
+    }
+    out.instances.push_back(*std::move(instance));
+  }
+  out.requests.reserve(f.requests_size());
+  for (int i = 0; i < f.requests_size(); ++i) {
+    absl::StatusOr<SpotRequest> request = FromProto(f.requests(i));
+    if (!request.ok()) {
+      return Prefixed(request.status(), absl::StrCat("requests[", i, "]."));
+    }
+    out.requests.push_back(*std::move(request));
+  }
+  return out;
+}
+
+v1::EngineState ToProto(const EngineState& s) {
+  v1::EngineState out;
+  if (auto ts = TimeToProto(s.last_scale_up))
+    *out.mutable_last_scale_up() = *ts;
+  if (auto ts = TimeToProto(s.last_scale_down)) {
+    *out.mutable_last_scale_down() = *ts;
+  }
+  if (auto ts = TimeToProto(s.scale_in_wanted_since)) {
+    *out.mutable_scale_in_wanted_since() = *ts;
+  }
+  out.set_supply_mode(ToProto(s.supply_mode));
+  if (auto ts = TimeToProto(s.supply_mode_since)) {
+    *out.mutable_supply_mode_since() = *ts;
+  }
+  out.set_fallback_reason(s.fallback_reason);
+  out.set_fallback_for_capacity(s.fallback_for_capacity);
+  if (auto ts = TimeToProto(s.spot_healthy_since)) {
+    *out.mutable_spot_healthy_since() = *ts;
+  }
+  return out;
+}
+
+absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
+  // An empty state is a fresh start, which is on spot.
+  SPOTBURST_ASSIGN_OR_RETURN(
+      SupplyMode supply_mode,
+      SupplyModeFromProto(s.supply_mode(), "supply_mode", SupplyMode::kSpot));
+  const absl::Time never = absl::InfiniteFuture();
+  return EngineState{
+      .last_scale_up = TimeFromProto(s.last_scale_up(), s.has_last_scale_up()),
+      .last_scale_down =
+          TimeFromProto(s.last_scale_down(), s.has_last_scale_down()),
+      .scale_in_wanted_since = TimeFromProto(
+          s.scale_in_wanted_since(), s.has_scale_in_wanted_since(), never),
+      .supply_mode = supply_mode,
+      .supply_mode_since =
+          TimeFromProto(s.supply_mode_since(), s.has_supply_mode_since()),
+      .fallback_reason = s.fallback_reason(),
+      .fallback_for_capacity = s.fallback_for_capacity(),
+      .spot_healthy_since = TimeFromProto(s.spot_healthy_since(),
+                                          s.has_spot_healthy_since(), never)};
+}
+
+v1::EvaluationState ToProto(const EvaluationInput& input, absl::Time now) {
+  v1::EvaluationState out;
+  if (auto ts = TimeToProto(now)) *out.mutable_now() = *ts;
+  *out.mutable_cluster() = ToProto(input.cluster);
+  for (const MarketView& v : input.markets) *out.add_markets() = ToProto(v);
+  *out.mutable_fleet() = ToProto(input.fleet);
+  *out.mutable_engine() = ToProto(input.state);
+  return out;
+}
+
+absl::StatusOr<StateWithTime> FromProto(const v1::EvaluationState& s) {
+  if (!s.has_now()) return absl::InvalidArgumentError("now: required");
+  StateWithTime out;
+  out.now = TimeFromProto(s.now(), true);
+  out.input.cluster = FromProto(s.cluster());
+  out.input.markets.reserve(s.markets_size());
+  for (const v1::MarketView& v : s.markets()) {
+    out.input.markets.push_back(FromProto(v));
+  }
+  absl::StatusOr<Fleet> fleet = FromProto(s.fleet());
+  if (!fleet.ok()) return Prefixed(fleet.status(), "fleet.");
+  out.input.fleet = *std::move(fleet);
+  absl::StatusOr<EngineState> engine = FromProto(s.engine());
+  if (!engine.ok()) return Prefixed(engine.status(), "engine.");
+  out.input.state = *std::move(engine);
+  return out;
+}
+
+}  // namespace spotburst::internal

@@ -1,0 +1,580 @@
+// Tests of the JSON wire format: state parsing and checks, state and plan
+// round trips, and the text rendering of plans.
+#include "spotburst/wire_format.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "spotburst/internal/state_proto.h"
+#include "testing/status_matchers.h"
+
+namespace spotburst {
+namespace {
+
+using ::spotburst::testing::IsOk;
+using ::spotburst::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+absl::Time Utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s),
+                         absl::UTCTimeZone());
+}
+
+constexpr char kState[] = R"json({
+  "now": "2016-03-01T12:00:00Z",
+  "cluster": {
+    "used": {"cpus": 34, "mem_mib": 20480},
+    "queued": {"cpus": 2.5},
+    "baseline": {"cpus": 40, "mem_mib": 81920, "disk_mib": 0, "gpus": 0},
+    "read_at": "2016-03-01T11:59:30Z"
+  },
+  "markets": [{
+    "market": {"instance_type": "c4.large", "availability_zone": "us-east-1a"},
+    "stats": {"min_usd": 0.02, "mean_usd": 0.031, "max_usd": 0.5,
+              "current_usd": 0.025, "points": 12,
+              "last_change": "2016-03-01T11:40:00Z",
+              "as_of": "2016-03-01T12:00:00Z"},
+    "on_demand_usd_per_hour": 0.105
+  }],
+  "fleet": {
+    "instances": [{
+      "id": "i-0abc", "instance_type": "c4.large",
+      "availability_zone": "us-east-1a", "lifecycle": "LIFECYCLE_SPOT",
+      "state": "INSTANCE_STATE_RUNNING",
+      "launch_time": "2016-03-01T11:44:00.250Z",
+      "max_price_usd_per_hour": 0.127, "spot_request_id": "sir-1"
+    }, {
+      "id": "i-0def", "instance_type": "c4.large",
+      "lifecycle": "LIFECYCLE_ON_DEMAND", "state": "INSTANCE_STATE_PENDING",
+      "launch_time": "2016-03-01T11:58:00Z", "max_price_usd_per_hour": 0.105
+    }],
+    "requests": [{
+      "id": "sir-1", "state": "SPOT_REQUEST_STATE_ACTIVE",
+      "status_code": "fulfilled", "create_time": "2016-03-01T11:43:00Z",
+      "bid_usd_per_hour": 0.127, "instance_type": "c4.large",
+      "availability_zone": "us-east-1a", "instance_id": "i-0abc",
+      "client_token": "tok-1"
+    }, {
+      "id": "sir-2", "state": "SPOT_REQUEST_STATE_OPEN",
+      "status_code": "pending-fulfillment",
+      "create_time": "2016-03-01T11:55:00Z", "bid_usd_per_hour": 0.03,
+      "instance_type": "c4.large", "replaces_instance_id": "i-0def"
+    }]
+  },
+  "engine": {
+    "last_scale_up": "2016-03-01T11:43:00Z",
+    "supply_mode": "SUPPLY_MODE_ON_DEMAND",
+    "supply_mode_since": "2016-03-01T11:50:00Z",
+    "fallback_reason": "spot 0.6 > on-demand 0.105",
+    "spot_healthy_since": "2016-03-01T11:56:00Z"
+  }
+})json";
+
+TEST(ParseStateJson, ReadsEveryPart) {
+  absl::StatusOr<StateWithTime> s = ParseStateJson(kState);
+  ASSERT_THAT(s, IsOk());
+  EXPECT_EQ(s->now, Utc(2016, 3, 1, 12));
+  const EvaluationInput& in = s->input;
+  EXPECT_EQ(in.cluster.used, (Resources{.cpus = 34, .mem_mib = 20480}));
+  EXPECT_EQ(in.cluster.queued.cpus, 2.5);
+  EXPECT_EQ(in.cluster.read_at, Utc(2016, 3, 1, 11, 59, 30));
+
+  ASSERT_EQ(in.markets.size(), 1u);
+  EXPECT_EQ(in.markets[0].market.Name(), "c4.large/us-east-1a/Linux/UNIX");
+  EXPECT_EQ(in.markets[0].stats.points, 12);
+  EXPECT_EQ(in.markets[0].stats.mean_usd, 0.031);
+  EXPECT_EQ(in.markets[0].stats.last_change, Utc(2016, 3, 1, 11, 40));
+  EXPECT_EQ(in.markets[0].on_demand_usd_per_hour, 0.105);
+
+  ASSERT_EQ(in.fleet.instances.size(), 2u);
+  EXPECT_EQ(in.fleet.instances[0].launch_time,
+            Utc(2016, 3, 1, 11, 44) + absl::Milliseconds(250));
+  EXPECT_EQ(in.fleet.instances[1].lifecycle, Lifecycle::kOnDemand);
+  EXPECT_EQ(in.fleet.instances[1].state, InstanceState::kPending);
+  ASSERT_EQ(in.fleet.requests.size(), 2u);
+  EXPECT_EQ(in.fleet.requests[0].state, SpotRequestState::kActive);
+  EXPECT_EQ(in.fleet.requests[1].replaces_instance_id, "i-0def");
+
+  EXPECT_EQ(in.state.last_scale_up, Utc(2016, 3, 1, 11, 43));
+  EXPECT_EQ(in.state.supply_mode, SupplyMode::kOnDemand);
+  EXPECT_EQ(in.state.spot_healthy_since, Utc(2016, 3, 1, 11, 56));
+  // Unset times are each field's "never".
+  EXPECT_EQ(in.state.last_scale_down, absl::InfinitePast());
+  EXPECT_EQ(in.state.scale_in_wanted_since, absl::InfiniteFuture());
+}
+
+TEST(ParseStateJson, MinimalStateIsAFreshStart) {
+  absl::StatusOr<StateWithTime> s =
+      ParseStateJson(R"({"now": "2016-03-01T12:00:00Z"})");
+  ASSERT_THAT(s, IsOk());
+  EXPECT_EQ(s->input.state, EngineState());
+  EXPECT_EQ(s->input.cluster.read_at, absl::InfinitePast());
+  EXPECT_TRUE(s->input.markets.empty());
+}
+
+TEST(StateToJson, RoundTrips) {
+  absl::StatusOr<StateWithTime> first = ParseStateJson(kState);
+  ASSERT_THAT(first, IsOk());
+  const std::string json = StateToJson(first->input, first->now);
+  EXPECT_THAT(json, Not(HasSubstr("\n")));
+  EXPECT_THAT(json, HasSubstr("\"max_price_usd_per_hour\":0.127"));
+  absl::StatusOr<StateWithTime> second = ParseStateJson(json);
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(second->now, first->now);
+  EXPECT_EQ(second->input.state, first->input.state);
+  EXPECT_EQ(second->input.cluster.used, first->input.cluster.used);
+  EXPECT_EQ(second->input.fleet.instances[0].launch_time,
+            first->input.fleet.instances[0].launch_time);
+  EXPECT_EQ(StateToJson(second->input, second->now), json);
+}
+
+TEST(StateToJson, WritesNeverAsUnset) {
+  EvaluationInput input;  // every time is "never"
+  const std::string json = StateToJson(input, Utc(2016, 3, 1));
+  EXPECT_THAT(json, Not(HasSubstr("scale_in_wanted_since")));
+  EXPECT_THAT(json, Not(HasSubstr("read_at")));
+  absl::StatusOr<StateWithTime> back = ParseStateJson(json);
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->input.state, EngineState());
+}
+
+std::string WithNow(const std::string& rest) {
+  return R"({"now": "2016-03-01T12:00:00Z", )" + rest + "}";
+}
+
+// A state and the error it must give.
+struct Case {
+  std::string json;
+  std::string error;
+};
+
+TEST(ParseStateJson, NamesTheFieldOfABadValue) {
+  const std::string kMarket = R"("market": {"instance_type": "c4.large"}, )";
+  const Case cases[] = {
+      {"{}", "now: required"},
+      {R"({"cluster": {}})", "now: required"},
+      {WithNow(R"("cluster": {"used": {"cpus": -1}})"),
+       "cluster.used.cpus: -1 must be >= 0"},
+      {WithNow(R"("cluster": {"queued": {"mem_mib": "NaN"}})"),
+       "cluster.queued.mem_mib: nan must be a finite number"},
+      {WithNow(R"("cluster": {"baseline": {"gpus": "Infinity"}})"),
+       "cluster.baseline.gpus: inf must be a finite number"},
+      {WithNow(R"("markets": [{)" + kMarket +
+               R"("stats": {"current_usd": "NaN"}}])"),
+       "markets[0].stats.current_usd: nan must be a finite number"},
+      {WithNow(R"("markets": [{)" + kMarket + R"("stats": {}}, {)" + kMarket +
+               R"("stats": {"max_usd": -0.5}}])"),
+       "markets[1].stats.max_usd: -0.5 must be >= 0"},
+      {WithNow(R"("markets": [{)" + kMarket + R"("stats": {"points": -2}}])"),
+       "markets[0].stats.points: -2 must be >= 0"},
+      {WithNow(R"("markets": [{)" + kMarket +
+               R"("on_demand_usd_per_hour": -1}])"),
+       "markets[0].on_demand_usd_per_hour: -1 must be >= 0"},
+      {WithNow(R"("markets": [{"stats": {}}])"),
+       "markets[0].market.instance_type: required"},
+      {WithNow(R"("fleet": {"instances": [{"id": "a"}, {"id": "b"}, {}]})"),
+       "fleet.instances[2].id: required"},
+      {WithNow(
+           R"("fleet": {"instances": [{"id": "a", "max_price_usd_per_hour": -3}]})"),
+       "fleet.instances[0].max_price_usd_per_hour: -3 must be >= 0"},
+      {WithNow(
+           R"("fleet": {"requests": [{"id": "r", "bid_usd_per_hour": -0.1}]})"),
+       "fleet.requests[0].bid_usd_per_hour: -0.1 must be >= 0"},
+      {WithNow(R"("fleet": {"requests": [{"bid_usd_per_hour": 0.1}]})"),
+       "fleet.requests[0].id: required"},
+      {WithNow(R"("fleet": {"instances": [{"id": "a", "lifecycle": 7}]})"),
+       "fleet.instances[0].lifecycle: unknown value 7"},
+      {WithNow(R"("engine": {"supply_mode": 5})"),
+       "engine.supply_mode: unknown value 5"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(
+        ParseStateJson(c.json),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.error)))
+        << c.json;
+  }
+}
+
+TEST(ParseStateJson, AnOmittedRequiredEnumIsAnErrorNamingTheField) {
+  const Case cases[] = {
+      {WithNow(R"("fleet": {"instances": [{"id": "a",
+           "state": "INSTANCE_STATE_RUNNING"}]})"),
+       "fleet.instances[0].lifecycle: required, but missing or "
+       "LIFECYCLE_UNSPECIFIED"},
+      {WithNow(R"("fleet": {"instances": [{"id": "a",
+           "lifecycle": "LIFECYCLE_SPOT",
+           "state": "INSTANCE_STATE_UNSPECIFIED"}]})"),
+       "fleet.instances[0].state: required, but missing or "
+       "INSTANCE_STATE_UNSPECIFIED"},
+      {WithNow(R"("fleet": {"requests": [{"id": "r"}]})"),
+       "fleet.requests[0].state: required"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(
+        ParseStateJson(c.json),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.error)))
+        << c.json;
+  }
+  // An engine state without a supply mode is a fresh start, on spot.
+  absl::StatusOr<StateWithTime> fresh =
+      ParseStateJson(WithNow(R"("engine": {"last_scale_up": )"
+                             R"("2016-03-01T11:00:00Z"})"));
+  ASSERT_THAT(fresh, IsOk());
+  EXPECT_EQ(fresh->input.state.supply_mode, SupplyMode::kSpot);
+}
+
+TEST(ParseStateJson, ReadsRawPricePointsAndNamesABadOne) {
+  const std::string json = WithNow(
+      R"("markets": [{"market": {"instance_type": "c4.large"},
+          "price_history": [
+            {"time": "2016-03-01T11:00:00Z", "usd_per_hour": 0.031},
+            {"time": "2016-03-01T10:00:00Z", "usd_per_hour": 0.029}]}])");
+  absl::StatusOr<StateWithTime> s = ParseStateJson(json);
+  ASSERT_THAT(s, IsOk());
+  ASSERT_EQ(s->input.markets.size(), 1u);
+  ASSERT_EQ(s->input.markets[0].price_history.size(), 2u);
+  EXPECT_EQ(s->input.markets[0].price_history[1].time, Utc(2016, 3, 1, 10));
+  EXPECT_EQ(s->input.markets[0].price_history[1].usd_per_hour, 0.029);
+  // Printed and read back unchanged.
+  absl::StatusOr<StateWithTime> again =
+      ParseStateJson(StateToJson(s->input, s->now));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(StateToJson(again->input, again->now),
+            StateToJson(s->input, s->now));
+
+  const Case cases[] = {
+      {WithNow(R"("markets": [{"market": {"instance_type": "c4.large"},
+          "price_history": [{"time": "2016-03-01T11:00:00Z",
+                             "usd_per_hour": 0.03}, {"usd_per_hour": 0.03}]}])"),
+       "markets[0].price_history[1].time: required"},
+      {WithNow(R"("markets": [{"market": {"instance_type": "c4.large"},
+          "price_history": [{"time": "2016-03-01T11:00:00Z",
+                             "usd_per_hour": "NaN"}]}])"),
+       "markets[0].price_history[0].usd_per_hour: nan must be a finite"},
+      {WithNow(R"("markets": [{"market": {"instance_type": "c4.large"},
+          "price_history": [{"time": "2016-03-01T11:00:00Z",
+                             "usd_per_hour": 5000}]}])"),
+       "markets[0].price_history[0].usd_per_hour: 5000 is above 1000"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(
+        ParseStateJson(c.json),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.error)))
+        << c.json;
+  }
+}
+
+TEST(ParseStateJson, RejectsUnknownFieldsAndBadJson) {
+  EXPECT_THAT(ParseStateJson(WithNow(R"("clustre": {})")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("state JSON"), HasSubstr("clustre"))));
+  EXPECT_THAT(ParseStateJson(WithNow(R"("cluster": {"used": {"cores": 1}})")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("cores")));
+  EXPECT_THAT(
+      ParseStateJson(R"({"now": "yesterday"})"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("state JSON")));
+  EXPECT_THAT(
+      ParseStateJson("{\"now\": "),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("state JSON")));
+  EXPECT_THAT(
+      ParseStateJson(WithNow(
+          R"("fleet": {"instances": [{"id": "a", "lifecycle": "X"}]})")),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("X")));
+}
+
+TEST(ParseStateJson, RefusesIdsListedTwiceWithBothPaths) {
+  EXPECT_THAT(
+      ParseStateJson(WithNow(
+          R"("fleet": {"instances": [{"id": "a"}, {"id": "b"}, {"id": "c"},)"
+          R"( {"id": "b"}]})")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("fleet.instances[3].id: duplicate of "
+                         "fleet.instances[1]")));
+  EXPECT_THAT(
+      ParseStateJson(WithNow(
+          R"("fleet": {"requests": [{"id": "sir-1"}, {"id": "sir-1"}]})")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("fleet.requests[1].id: duplicate of "
+                         "fleet.requests[0]")));
+}
+
+TEST(ParseStateJson, RefusesKeysGivenTwiceAndTrailingCommas) {
+  // Protobuf alone would keep the last "cpus", or append both lists.
+  EXPECT_THAT(
+      ParseStateJson(
+          WithNow(R"("cluster": {"used": {"cpus": 1, "cpus": 90}})")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("state JSON: cluster.used.cpus: duplicate key")));
+  EXPECT_THAT(
+      ParseStateJson(WithNow(R"("fleet": {"instances": [{"id": "a"}]},)"
+                             R"( "fleet": {"instances": [{"id": "b"}]})")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("state JSON: fleet: duplicate key")));
+  EXPECT_THAT(ParseStateJson(WithNow(
+                  R"("fleet": {"instances": [{"id": "a", "id": "b"}]})")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("fleet.instances[0].id: duplicate key")));
+  EXPECT_THAT(
+      ParseStateJson(R"({"now": "2016-03-01T12:00:00Z",})"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("state JSON")));
+  EXPECT_THAT(
+      ParseStateJson(WithNow(R"("fleet": {"instances": [{"id": "a"},]})")),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("state JSON")));
+  EXPECT_THAT(
+      ParseStateJson(R"({"now": "2016-03-01T12:00:00Z"} {})"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("state JSON")));
+  // The same key in different objects is fine.
+  EXPECT_THAT(ParseStateJson(WithNow(R"("fleet": {"instances": [
+                  {"id": "a", "lifecycle": "LIFECYCLE_SPOT",
+                   "state": "INSTANCE_STATE_RUNNING"},
+                  {"id": "b", "lifecycle": "LIFECYCLE_SPOT",
+                   "state": "INSTANCE_STATE_RUNNING"}]})")),
+              IsOk());
+}
+
+TEST(ParseStateJson, RefusesPricesNoMarketCharges) {
+  const std::string kMarket = R"("market": {"instance_type": "c4.large"}, )";
+  EXPECT_THAT(
+      ParseStateJson(WithNow(R"("markets": [{)" + kMarket +
+                             R"("stats": {"mean_usd": 1e20}}])")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("markets[0].stats.mean_usd: 1e+20 is above 1000 "
+                         "USD/h")));
+  EXPECT_THAT(ParseStateJson(WithNow(
+                  R"("fleet": {"requests": [{"id": "r", "bid_usd_per_hour": )"
+                  R"(1000.5}]})")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("fleet.requests[0].bid_usd_per_hour")));
+  EXPECT_THAT(ParseStateJson(WithNow(R"("markets": [{)" + kMarket +
+                                     R"("on_demand_usd_per_hour": 1000}])")),
+              IsOk());
+}
+
+TEST(ParseStateJson, ErrorsQuoteAShortPrefixOfTheInputAtMost) {
+  const std::string huge(1 << 20, 'x');
+  for (const std::string& json :
+       {"{\"now\": \"" + huge + "\"}", "{\"" + huge + "\": 1}",
+        "{\"now\": tru" + huge + "}", "[" + huge}) {
+    absl::StatusOr<StateWithTime> s = ParseStateJson(json);
+    ASSERT_FALSE(s.ok());
+    EXPECT_LT(s.status().message().size(), 600u) << s.status().message();
+  }
+}
+
+// The gRPC sidecar hands over protos with any Timestamp values; the checks
+// every input goes through refuse those out of range, naming the field.
+TEST(ValidateEvaluationState, RefusesTimesOutsideTheTimestampRange) {
+  v1::EvaluationState s;
+  s.mutable_now()->set_seconds(1456833600);
+  ASSERT_THAT(internal::ValidateEvaluationState(s), IsOk());
+
+  v1::EvaluationState late = s;
+  late.mutable_now()->set_seconds(253402300800);  // year 10000
+  EXPECT_THAT(internal::ValidateEvaluationState(late),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("now: seconds 253402300800 is outside")));
+  v1::EvaluationState early = s;
+  early.mutable_cluster()->mutable_read_at()->set_seconds(-62135596801);
+  EXPECT_THAT(internal::ValidateEvaluationState(early),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cluster.read_at: seconds")));
+  v1::EvaluationState nanos = s;
+  v1::Instance* instance = nanos.mutable_fleet()->add_instances();
+  instance->set_id("i-1");
+  instance->mutable_launch_time()->set_nanos(1000000000);
+  EXPECT_THAT(internal::ValidateEvaluationState(nanos),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("fleet.instances[0].launch_time: nanos "
+                                 "1000000000 is outside")));
+  instance->mutable_launch_time()->set_nanos(-1);
+  EXPECT_THAT(
+      internal::ValidateEvaluationState(nanos),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("nanos -1")));
+  v1::EvaluationState engine = s;
+  engine.mutable_engine()->mutable_spot_healthy_since()->set_seconds(int64_t{1}
+                                                                     << 60);
+  EXPECT_THAT(internal::ValidateEvaluationState(engine),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("engine.spot_healthy_since: seconds")));
+  v1::EvaluationState market = s;
+  market.add_markets()->mutable_market()->set_instance_type("c4.large");
+  market.mutable_markets(0)->mutable_stats()->mutable_as_of()->set_nanos(-5);
+  EXPECT_THAT(internal::ValidateEvaluationState(market),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("markets[0].stats.as_of: nanos -5")));
+}
+
+Plan SamplePlan() {
+  Plan plan;
+  plan.policy_name = "thesis-c4";
+  plan.evaluated_at = Utc(2016, 3, 1, 12);
+  plan.market = {.instance_type = "c4.large",
+                 .availability_zone = "us-east-1a"};
+  plan.current_price_usd = 0.126;
+  plan.bid_usd_per_hour = 0.127;
+  plan.running = 3;
+  plan.pending = 1;
+  plan.desired = 5;
+  plan.usage = {
+      {.kind = ResourceKind::kCpus, .used = 34, .capacity = 40, .share = 0.85},
+      {.kind = ResourceKind::kMem,
+       .used = 20480,
+       .capacity = 81920,
+       .share = 0.25}};
+  plan.fleet_usd_per_hour = 0.635;
+  plan.actions.push_back({.kind = ActionKind::kCancelRequest,
+                          .request_id = "sir-9",
+                          .reasons = {{.code = ReasonCode::kRequestTimedOut,
+                                       .message = "open 12m0s > timeout 10m0s",
+                                       .figures = {{"age_seconds", 720}}}}});
+  plan.actions.push_back(
+      {.kind = ActionKind::kPostponeTermination,
+       .instance_id = "i-0abc",
+       .into_billing_period = absl::Minutes(40),
+       .endable_at = Utc(2016, 3, 1, 12, 15),
+       .reasons = {{.code = ReasonCode::kBillingPostponed,
+                    .message = "40m into the hour < partial-hour limit 55m",
+                    .figures = {}}}});
+  plan.actions.push_back(
+      {.kind = ActionKind::kRequestSpot,
+       .count = 1,
+       .instance_type = "c4.large",
+       .availability_zone = "us-east-1a",
+       .bid_usd_per_hour = 0.127,
+       .idempotency_token = "tok-42",
+       .reasons = {{.code = ReasonCode::kScaleUp,
+                    .message = "cpus 0.85 >= burst point 0.75 -> +2",
+                    .figures = {{"usage_cpus", 0.85}, {"burst_point", 0.75}}},
+                   {.code = ReasonCode::kAtMaxInstances,
+                    .message = "max_instances 5 allows +1",
+                    .figures = {{"max_instances", 5}}}}});
+  plan.notes.push_back({.code = ReasonCode::kBidCapped,
+                        .message = "bid 0.2 capped at max bid 0.127",
+                        .figures = {}});
+  return plan;
+}
+
+EngineState SampleNextState() {
+  EngineState s;
+  s.last_scale_up = Utc(2016, 3, 1, 12);
+  s.scale_in_wanted_since = Utc(2016, 3, 1, 11, 30);
+  s.fallback_for_capacity = true;
+  return s;
+}
+
+TEST(PlanToJson, OneLineWithSnakeCaseKeysAndReasonNames) {
+  const std::string json = PlanToJson(SamplePlan(), SampleNextState());
+  EXPECT_THAT(json, Not(HasSubstr("\n")));
+  EXPECT_THAT(json, HasSubstr(R"("policy_name":"thesis-c4")"));
+  EXPECT_THAT(json, HasSubstr(R"("bid_usd_per_hour":0.127)"));
+  EXPECT_THAT(json, HasSubstr(R"("evaluated_at":"2016-03-01T12:00:00Z")"));
+  EXPECT_THAT(json, HasSubstr(R"("code":"scale-up")"));
+  EXPECT_THAT(json, HasSubstr(R"("code":"billing-postponed")"));
+  EXPECT_THAT(json, HasSubstr(R"("kind":"ACTION_KIND_REQUEST_SPOT")"));
+  EXPECT_THAT(json, HasSubstr(R"("into_billing_period":"2400s")"));
+  EXPECT_THAT(json, HasSubstr(R"("resource":"cpus")"));
+  EXPECT_THAT(json, HasSubstr(R"("next_state":{)"));
+  EXPECT_THAT(json, HasSubstr(R"("fallback_for_capacity":true)"));
+  EXPECT_THAT(json, Not(HasSubstr("policyName")));
+  EXPECT_THAT(json, Not(HasSubstr("bidUsdPerHour")));
+}
+
+TEST(ParsePlanJson, RoundTripsAPlan) {
+  const std::string json = PlanToJson(SamplePlan(), SampleNextState());
+  absl::StatusOr<Evaluation> e = ParsePlanJson(json);
+  ASSERT_THAT(e, IsOk());
+  EXPECT_EQ(e->state, SampleNextState());
+  const Plan& p = e->plan;
+  EXPECT_EQ(p.policy_name, "thesis-c4");
+  EXPECT_EQ(p.evaluated_at, Utc(2016, 3, 1, 12));
+  EXPECT_EQ(p.market, SamplePlan().market);
+  EXPECT_EQ(p.desired, 5);
+  ASSERT_EQ(p.usage.size(), 2u);
+  EXPECT_EQ(p.usage[1].kind, ResourceKind::kMem);
+  ASSERT_EQ(p.actions.size(), 3u);
+  EXPECT_EQ(p.actions[1].kind, ActionKind::kPostponeTermination);
+  EXPECT_EQ(p.actions[1].into_billing_period, absl::Minutes(40));
+  EXPECT_EQ(p.actions[1].endable_at, Utc(2016, 3, 1, 12, 15));
+  EXPECT_EQ(p.actions[0].endable_at, absl::InfinitePast());
+  const Action& spot = p.actions[2];
+  EXPECT_EQ(spot.idempotency_token, "tok-42");
+  ASSERT_EQ(spot.reasons.size(), 2u);
+  EXPECT_EQ(spot.reasons[1].code, ReasonCode::kAtMaxInstances);
+  EXPECT_EQ(spot.reasons[0].figures,
+            SamplePlan().actions[2].reasons[0].figures);
+  ASSERT_EQ(p.notes.size(), 1u);
+  EXPECT_EQ(p.notes[0].code, ReasonCode::kBidCapped);
+  EXPECT_EQ(PlanToJson(p, e->state), json);
+}
+
+TEST(ParsePlanJson, RefusesAnActionOrModeThatIsNotSpecified) {
+  const std::string json = PlanToJson(SamplePlan(), SampleNextState());
+  std::string no_kind = json;
+  absl::StrReplaceAll({{R"("kind":"ACTION_KIND_POSTPONE_TERMINATION",)", ""}},
+                      &no_kind);
+  ASSERT_NE(no_kind, json);
+  EXPECT_THAT(ParsePlanJson(no_kind),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("actions[1].kind: required, but missing or "
+                                 "ACTION_KIND_UNSPECIFIED")));
+  std::string no_mode = json;
+  absl::StrReplaceAll(
+      {{R"("supply_mode":"SUPPLY_MODE_SPOT","running")", R"("running")"}},
+      &no_mode);
+  ASSERT_NE(no_mode, json);
+  EXPECT_THAT(ParsePlanJson(no_mode),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("supply_mode: required")));
+}
+
+TEST(ParsePlanJson, RejectsUnknownReasonCodeWithItsPath) {
+  std::string json = PlanToJson(SamplePlan(), SampleNextState());
+  absl::StrReplaceAll({{R"("code":"scale-up")", R"("code":"scale-sideways")"}},
+                      &json);
+  EXPECT_THAT(ParsePlanJson(json),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("actions[2].reasons[0].code"),
+                             HasSubstr("scale-sideways"))));
+  EXPECT_THAT(ParsePlanJson(R"({"actions": [], "extra": 1})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("extra")));
+}
+
+TEST(ReasonCodeName, IsKebabCase) {
+  EXPECT_EQ(ReasonCodeName(ReasonCode::kScaleUp), "scale-up");
+  EXPECT_EQ(ReasonCodeName(ReasonCode::kBillingPostponed), "billing-postponed");
+  EXPECT_EQ(ReasonCodeName(ReasonCode::kFallbackToOnDemand),
+            "fallback-to-on-demand");
+  EXPECT_EQ(ActionKindName(ActionKind::kPostponeTermination),
+            "postpone-termination");
+  EXPECT_EQ(SupplyModeName(SupplyMode::kOnDemand), "on-demand");
+}
+
+TEST(PlanToText, ShowsHeaderActionsAndNotesWithNumbers) {
+  const std::string text = PlanToText(SamplePlan());
+  EXPECT_THAT(text, HasSubstr("thesis-c4"));
+  EXPECT_THAT(text, HasSubstr("2016-03-01T12:00:00Z"));
+  EXPECT_THAT(text, HasSubstr("c4.large/us-east-1a/Linux/UNIX"));
+  EXPECT_THAT(text, HasSubstr("price 0.126, bid 0.127, supply spot"));
+  EXPECT_THAT(text, HasSubstr("running 3, pending 1, desired 5"));
+  EXPECT_THAT(text, HasSubstr("cpus 34.0/40.0 = 0.85"));
+  EXPECT_THAT(text, HasSubstr("mem 20480.0/81920.0 = 0.25"));
+  EXPECT_THAT(text, HasSubstr("cancel-request sir-9: open 12m0s > timeout"));
+  EXPECT_THAT(text, HasSubstr("postpone-termination i-0abc (40m into billing "
+                              "period, endable at 2016-03-01T12:15:00Z): "
+                              "40m into the hour"));
+  EXPECT_THAT(text,
+              HasSubstr("request-spot 1 x c4.large in us-east-1a @ 0.127 "
+                        "[token tok-42]: cpus 0.85 >= burst point 0.75 -> +2; "
+                        "max_instances 5 allows +1"));
+  EXPECT_THAT(text,
+              HasSubstr("note bid-capped: bid 0.2 capped at max bid 0.127"));
+}
+
+}  // namespace
+}  // namespace spotburst
