@@ -137,19 +137,55 @@ TickReport Controller::Tick() {
                     .markets = *std::move(markets),
                     .fleet = *std::move(fleet),
                     .state = state_};
-    absl::StatusOr<Evaluation> evaluation =
-        engine_.Evaluate(report.input, report.time);
-    if (!evaluation.ok()) {
-      report.status = evaluation.status();
-    } else {
-      state_ = std::move(evaluation->state);
-      report.next_state = state_;
-      if (!options_.dry_run && !report.paused) Apply(evaluation->plan, report);
-      report.plan = std::move(evaluation->plan);
-    }
+    Evaluate(report);
   }
-  for (const auto& observer : observers_) observer(report);
+  Notify(report);
+  if (!report.launch_failures.empty()) {
+    report.follow_ups.push_back(FollowUp(report));
+    Notify(report.follow_ups.back());
+  }
   return report;
+}
+
+void Controller::Evaluate(TickReport& report) {
+  report.input.launch_failures = std::move(unseen_failures_);
+  unseen_failures_.clear();
+  absl::StatusOr<Evaluation> evaluation =
+      engine_.Evaluate(report.input, report.time);
+  if (!evaluation.ok()) {
+    report.status = evaluation.status();
+    // Not seen after all: the next evaluation gets them.
+    unseen_failures_ = std::move(report.input.launch_failures);
+    return;
+  }
+  state_ = std::move(evaluation->state);
+  report.next_state = state_;
+  if (!options_.dry_run && !report.paused) Apply(evaluation->plan, report);
+  report.plan = std::move(evaluation->plan);
+}
+
+TickReport Controller::FollowUp(const TickReport& first) {
+  TickReport report;
+  report.time = first.time;
+  report.dry_run = first.dry_run;
+  report.paused = first.paused;
+  report.follow_up = true;
+  // The first apply changed the fleet; the follow-up acts on what is there.
+  absl::StatusOr<Fleet> fleet = instances_.List();
+  if (!fleet.ok()) {
+    report.status = fleet.status();
+    return report;
+  }
+  report.input = {.cluster = first.input.cluster,
+                  .markets = first.input.markets,
+                  .fleet = *std::move(fleet),
+                  .state = state_};
+  Evaluate(report);
+  return report;
+}
+
+void Controller::Notify(const TickReport& report) {
+  for (const auto& observer : observers_) observer(report);
 }
 
 void Controller::Apply(const Plan& plan, TickReport& report) {
@@ -210,9 +246,23 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
     }
     if (s.ok()) {
       ++report.applied;
-    } else {
-      report.apply_errors.push_back(s);
+      continue;
     }
+    if (const FailureCause cause = FailureCauseOf(s); BlocksLaunches(cause)) {
+      LaunchFailure failure{
+          .market = {.instance_type = a.instance_type,
+                     .availability_zone = a.availability_zone,
+                     .product = engine_.policy().instance.product},
+          .lifecycle = a.kind == ActionKind::kRequestSpot
+                           ? Lifecycle::kSpot
+                           : Lifecycle::kOnDemand,
+          .cause = cause,
+          .time = report.time,
+          .code = ProviderCodeOf(s)};
+      report.launch_failures.push_back(failure);
+      unseen_failures_.push_back(std::move(failure));
+    }
+    report.apply_errors.push_back(std::move(s));
   }
 }
 

@@ -71,6 +71,8 @@ std::string_view ReasonCodeName(ReasonCode code) {
       return "bid";
     case ReasonCode::kOldPrices:
       return "old-prices";
+    case ReasonCode::kLaunchBackoff:
+      return "launch-backoff";
   }
   return "unknown";
 }

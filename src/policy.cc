@@ -75,6 +75,14 @@ absl::Status Validate(const Policy& policy, std::string_view source) {
                                 " is greater than scaling.max_instances (",
                                 scaling.max_instances, ")"));
   }
+  const RequestPolicy& requests = policy.requests;
+  if (requests.launch_backoff_max < requests.launch_backoff) {
+    return Invalid(
+        source, "requests.launch_backoff_max_s",
+        absl::StrCat(absl::ToDoubleSeconds(requests.launch_backoff_max),
+                     " is less than requests.launch_backoff_s (",
+                     absl::ToDoubleSeconds(requests.launch_backoff), ")"));
+  }
   const BillingPolicy& billing = policy.billing;
   if (billing.model == BillingModel::kHourly &&
       billing.partial_hour_limit + billing.drain_time >= absl::Hours(1)) {

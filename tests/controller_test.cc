@@ -67,6 +67,7 @@ class FakeInstances final : public InstanceManager {
   absl::StatusOr<std::vector<std::string>> RequestSpot(
       const SpotRequestSpec& spec) override {
     spot.push_back(spec);
+    if (!fail_spot.ok()) return fail_spot;
     return std::vector<std::string>{"sir-new"};
   }
   absl::StatusOr<std::vector<std::string>> LaunchOnDemand(
@@ -91,7 +92,7 @@ class FakeInstances final : public InstanceManager {
   std::vector<SpotRequestSpec> spot;
   std::vector<OnDemandSpec> on_demand;
   std::vector<std::string> cancelled, terminated;
-  absl::Status fail_list, fail_cancel;
+  absl::Status fail_list, fail_cancel, fail_spot;
 };
 
 class ControllerTest : public ::testing::Test {
@@ -205,6 +206,85 @@ TEST_F(ControllerTest, RunTicksEveryIntervalOnTheClock) {
   controller.Run([&] { return left-- > 0; });
   ASSERT_EQ(ticks.size(), 3u);
   EXPECT_EQ(ticks[2] - ticks[0], absl::Minutes(2));
+}
+
+TEST_F(ControllerTest, CapacityFailureLaunchesOnDemandInTheSameTick) {
+  Policy policy = PrototypePolicy();
+  policy.fallback.enabled = true;
+  policy.bidding.padding_usd = 0.01;  // a bid under on-demand: spot first
+  Engine engine = *Engine::Create(policy);
+  instances_.fail_spot = WithFailureCause(
+      absl::ResourceExhaustedError("RunInstances: no capacity"),
+      FailureCause::kCapacity, "InsufficientInstanceCapacity");
+  Controller controller(engine, metrics_, prices_, instances_, clock_);
+  std::vector<TickReport> seen;
+  controller.AddObserver([&](const TickReport& r) { seen.push_back(r); });
+
+  TickReport report = controller.Tick();
+  ASSERT_THAT(report.status, IsOk());
+  ASSERT_EQ(instances_.spot.size(), 1u);
+  ASSERT_EQ(report.launch_failures.size(), 1u);
+  EXPECT_EQ(report.launch_failures[0].code, "InsufficientInstanceCapacity");
+  EXPECT_EQ(report.launch_failures[0].market.availability_zone, "us-east-1a");
+  // The follow-up listed the fleet again and launched on-demand at once.
+  ASSERT_EQ(report.follow_ups.size(), 1u);
+  const TickReport& follow_up = report.follow_ups[0];
+  EXPECT_TRUE(follow_up.follow_up);
+  ASSERT_THAT(follow_up.status, IsOk());
+  EXPECT_EQ(follow_up.input.launch_failures, report.launch_failures);
+  ASSERT_EQ(instances_.on_demand.size(), 1u);
+  EXPECT_EQ(follow_up.applied, 1);
+  EXPECT_EQ(instances_.lists, 2);
+  EXPECT_EQ(controller.engine_state().supply_mode, SupplyMode::kOnDemand);
+  ASSERT_EQ(controller.engine_state().backoffs.size(), 1u);
+  // Observers saw both evaluations, in order.
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(seen[0].follow_up);
+  EXPECT_TRUE(seen[1].follow_up);
+
+  // The next tick has nothing new to report to the engine.
+  clock_.now += absl::Minutes(1);
+  TickReport next = controller.Tick();
+  EXPECT_TRUE(next.input.launch_failures.empty());
+  EXPECT_TRUE(next.follow_ups.empty());
+}
+
+TEST_F(ControllerTest, FailureWithoutABlockingCauseHasNoFollowUp) {
+  instances_.fail_spot = WithFailureCause(
+      absl::UnavailableError("RunInstances: 503"), FailureCause::kThrottled);
+  Controller controller = Make();
+  TickReport report = controller.Tick();
+  EXPECT_EQ(report.apply_errors.size(), 1u);
+  EXPECT_TRUE(report.launch_failures.empty());
+  EXPECT_TRUE(report.follow_ups.empty());
+  EXPECT_EQ(instances_.lists, 1);
+  EXPECT_TRUE(controller.engine_state().backoffs.empty());
+}
+
+TEST_F(ControllerTest, FailedListBeforeTheFollowUpLaunchesNothingMore) {
+  Policy policy = PrototypePolicy();
+  policy.fallback.enabled = true;
+  policy.bidding.padding_usd = 0.01;  // a bid under on-demand: spot first
+  Engine engine = *Engine::Create(policy);
+  instances_.fail_spot = WithFailureCause(
+      absl::ResourceExhaustedError("no capacity"), FailureCause::kCapacity);
+  Controller controller(engine, metrics_, prices_, instances_, clock_);
+  controller.AddObserver([&](const TickReport& r) {
+    // The first apply is done: the fleet can no longer be read.
+    if (!r.follow_up) instances_.fail_list = absl::UnavailableError("down");
+  });
+  TickReport report = controller.Tick();
+  ASSERT_EQ(report.follow_ups.size(), 1u);
+  EXPECT_EQ(report.follow_ups[0].status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(instances_.on_demand.empty());
+  // Unseen by any evaluation: the next one gets the failure.
+  instances_.fail_list = absl::OkStatus();
+  instances_.fail_spot = absl::OkStatus();
+  clock_.now += absl::Minutes(1);
+  TickReport next = controller.Tick();
+  ASSERT_EQ(next.input.launch_failures.size(), 1u);
+  ASSERT_THAT(next.status, IsOk());
+  EXPECT_EQ(instances_.on_demand.size(), 1u);
 }
 
 }  // namespace

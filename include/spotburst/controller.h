@@ -11,7 +11,11 @@
 //     skipped for the tick, so a fleet the controller cannot shrink never
 //     grows;
 //   - launches carry the plan's idempotency token, so a retried tick never
-//     doubles a request.
+//     doubles a request;
+//   - a launch refused for capacity or quota (launch_failure.h) goes to the
+//     engine at once: the fleet is listed again and a follow-up evaluation
+//     in the same tick launches elsewhere or on-demand (once per tick; a
+//     failure of the follow-up waits for the next tick).
 // Adapters are borrowed and must outlive the Controller. Tick() and Run()
 // are called from one thread; observers are called on that thread.
 //
@@ -36,6 +40,7 @@
 #include "spotburst/clock.h"
 #include "spotburst/engine.h"
 #include "spotburst/instance_manager.h"
+#include "spotburst/launch_failure.h"
 #include "spotburst/metrics_source.h"
 #include "spotburst/plan.h"
 #include "spotburst/price_feed.h"
@@ -70,6 +75,13 @@ struct TickReport {
   bool dry_run = false;
   // Paused: the tick evaluated but applied nothing.
   bool paused = false;
+  // Launches refused for capacity or quota in this report's apply.
+  std::vector<LaunchFailure> launch_failures;
+  // The evaluation that followed those failures in the same tick (at most
+  // one), with its own input, plan and apply. Observers see it as a report
+  // of its own, after this one.
+  std::vector<TickReport> follow_ups;
+  bool follow_up = false;
 };
 
 class Controller {
@@ -100,7 +112,11 @@ class Controller {
 
  private:
   absl::StatusOr<std::vector<MarketView>> GatherMarkets(absl::Time now);
+  void Evaluate(TickReport& report);
   void Apply(const Plan& plan, TickReport& report);
+  // Lists the fleet again and evaluates with the failures `first` met.
+  TickReport FollowUp(const TickReport& first);
+  void Notify(const TickReport& report);
 
   const Engine& engine_;
   MetricsSource& metrics_;
@@ -116,6 +132,8 @@ class Controller {
   };
   std::vector<WatchedMarket> markets_;
   std::optional<double> on_demand_usd_;
+  // Launch failures not yet seen by an evaluation.
+  std::vector<LaunchFailure> unseen_failures_;
   std::vector<std::function<void(const TickReport&)>> observers_;
   std::atomic<bool> paused_{false};
 };

@@ -27,6 +27,7 @@
 #include "spotburst/bidding_strategy.h"
 #include "spotburst/cluster_state.h"
 #include "spotburst/fleet.h"
+#include "spotburst/launch_failure.h"
 #include "spotburst/market.h"
 #include "spotburst/plan.h"
 #include "spotburst/policy.h"
@@ -53,6 +54,10 @@ struct EngineState {
   // Since when spot has looked healthy while in on-demand mode
   // (InfiniteFuture: it has not).
   absl::Time spot_healthy_since = absl::InfiniteFuture();
+  // Markets and lifecycles left alone after capacity or quota failures,
+  // kept until the quiet time after their end has passed (see
+  // launch_failure.h).
+  std::vector<LaunchBackoff> backoffs;
 
   friend bool operator==(const EngineState&, const EngineState&) = default;
 };
@@ -63,6 +68,9 @@ struct EvaluationInput {
   std::vector<MarketView> markets;
   Fleet fleet;
   EngineState state;
+  // Launches the cloud refused for capacity or quota since the last
+  // evaluation; they become backoffs in the next state.
+  std::vector<LaunchFailure> launch_failures;
 };
 
 struct Evaluation {

@@ -56,6 +56,7 @@ enum class ReasonCode {
   kBidFloored,          // a bid raised to the current price
   kBid,                 // how the bid was made
   kOldPrices,           // a warning: the market's prices are over a day old
+  kLaunchBackoff,       // a market or lifecycle left alone after failures
 };
 std::string_view ReasonCodeName(ReasonCode code);  // "scale-up", ...
 

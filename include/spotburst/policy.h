@@ -70,6 +70,11 @@ struct BiddingPolicy {
 
 struct RequestPolicy {
   absl::Duration timeout = absl::Minutes(10);
+  // After a launch fails for capacity (or quota), its market (or lifecycle)
+  // is left alone this long; each further failure in a row doubles it, up
+  // to launch_backoff_max.
+  absl::Duration launch_backoff = absl::Minutes(5);
+  absl::Duration launch_backoff_max = absl::Hours(1);
 };
 
 enum class BillingModel { kHourly, kPerSecond };

@@ -1,7 +1,8 @@
 // Engine::Evaluate: one pure decision, in a fixed order of rules.
 //
-//  1. check the input; pick the market (warn when its prices are over a
-//     day old); compute the bid
+//  1. check the input; fold launch failures into backoffs; pick the market
+//     (away from backed-off ones; warn when its prices are over a day
+//     old); compute the bid
 //  2. find open requests past the timeout (cancelled unless at max bid)
 //  3. scaling strategy -> desired count; clamp to [min, max]; churn control
 //  4. supply mode: spot, or on-demand fallback (and the way back)
@@ -22,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "decision/engine_steps.h"
 #include "decision/fleet_view.h"
+#include "decision/launch_backoff.h"
 #include "decision/scale_in.h"
 #include "decision/supply_mode.h"
 #include "spotburst/bidding.h"
@@ -56,10 +58,20 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   const Policy& p = policy_;
   SPOTBURST_RETURN_IF_ERROR(internal::CheckEvaluationInput(input));
 
-  // 1. Market and bid.
-  SPOTBURST_ASSIGN_OR_RETURN(const MarketView selected,
-                             internal::SelectMarket(p, input.markets, now));
-  const MarketView* market = &selected;
+  // 1. Market and bid, away from markets the cloud just refused.
+  EngineState state = input.state;
+  SPOTBURST_RETURN_IF_ERROR(internal::UpdateBackoffs(
+      p.requests, input.launch_failures, now, state.backoffs));
+  for (const LaunchFailure& failure : input.launch_failures) {
+    // A scale-up the cloud refused added nothing: it starts no cooldown.
+    if (failure.time >= state.last_scale_up) {
+      state.last_scale_up = absl::InfinitePast();
+    }
+  }
+  SPOTBURST_ASSIGN_OR_RETURN(
+      const internal::SelectedMarket selected,
+      internal::SelectMarket(p, input.markets, state.backoffs, now));
+  const MarketView* market = &selected.view;
   const double on_demand = market->on_demand_usd_per_hour > 0
                                ? market->on_demand_usd_per_hour
                                : p.instance.on_demand_usd_per_hour;
@@ -67,7 +79,6 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
       BidResult bid, ComputeBid(*bidding_, p.bidding, *market, on_demand, now));
 
   const FleetView fleet = internal::ViewFleet(input.fleet);
-  EngineState state = input.state;
   Plan plan;
   plan.policy_name = p.name;
   plan.evaluated_at = now;
@@ -83,6 +94,9 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   if (std::optional<Reason> warning =
           internal::OldPricesWarning(*market, p.bidding.max_price_age, now)) {
     plan.notes.push_back(*std::move(warning));
+  }
+  for (Reason& note : internal::ActiveBackoffNotes(state.backoffs, now)) {
+    plan.notes.push_back(std::move(note));
   }
 
   // 2. Requests past the timeout.
@@ -119,7 +133,8 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
       .on_demand_usd = on_demand,
       .bid_below_current = bid.below_current,
       .unfulfilled_past_timeout = timed_out.unfulfilled,
-      .request_timeout = p.requests.timeout};
+      .request_timeout = p.requests.timeout,
+      .spot_blocked = selected.spot_blocked};
   if (std::optional<Reason> change =
           internal::UpdateSupplyMode(p.fallback, signals, now, state)) {
     plan.notes.push_back(*std::move(change));
@@ -127,6 +142,10 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   plan.supply_mode = state.supply_mode;
 
   internal::PlanBuilder builder(p, fleet, *market, bid, now, counted);
+  builder.SetLaunchLimits(
+      selected.spot_blocked,
+      internal::PlaceOnDemand(p, input.markets, market->market, state.backoffs,
+                              now));
   builder.CancelTimedOut(timed_out);
 
   // 5. Remove.
@@ -150,7 +169,7 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
 
   // 7. Back to spot: replace on-demand, end the replaced.
   if (state.supply_mode == SupplyMode::kSpot && p.fallback.enabled &&
-      !internal::PriceTrouble(signals)) {
+      !internal::PriceTrouble(signals) && !signals.spot_blocked) {
     builder.ReplaceOnDemand();
   }
   builder.RetireReplaced();

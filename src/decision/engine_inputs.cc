@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "decision/engine_steps.h"
+#include "decision/launch_backoff.h"
 #include "spotburst/price_window.h"
 
 namespace spotburst::internal {
@@ -79,13 +80,20 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<MarketView> SelectMarket(const Policy& policy,
-                                        const std::vector<MarketView>& markets,
-                                        absl::Time now) {
+absl::StatusOr<SelectedMarket> SelectMarket(
+    const Policy& policy, const std::vector<MarketView>& markets,
+    const std::vector<LaunchBackoff>& backoffs, absl::Time now) {
   const InstanceSpec& spec = policy.instance;
-  std::optional<MarketView> best;
+  // The cheapest usable market, and the cheapest that spot may be asked in.
+  std::optional<MarketView> cheapest, cheapest_open;
   absl::Status first_error = absl::OkStatus();
   std::vector<std::string> offered;
+  auto cheaper = [](const PriceStats& stats, const Market& market,
+                    const std::optional<MarketView>& than) {
+    return !than.has_value() || stats.current_usd < than->stats.current_usd ||
+           (stats.current_usd == than->stats.current_usd &&
+            market.availability_zone < than->market.availability_zone);
+  };
   for (size_t i = 0; i < markets.size(); ++i) {
     const MarketView& view = markets[i];
     offered.push_back(view.market.Name());
@@ -112,16 +120,28 @@ absl::StatusOr<MarketView> SelectMarket(const Policy& policy,
       if (first_error.ok()) first_error = s;
       continue;
     }
-    if (!best.has_value() || stats.current_usd < best->stats.current_usd ||
-        (stats.current_usd == best->stats.current_usd &&
-         view.market.availability_zone < best->market.availability_zone)) {
-      best = MarketView{.market = view.market,
-                        .stats = stats,
-                        .on_demand_usd_per_hour = view.on_demand_usd_per_hour,
-                        .price_history = {}};
+    const MarketView usable{
+        .market = view.market,
+        .stats = stats,
+        .on_demand_usd_per_hour = view.on_demand_usd_per_hour,
+        .price_history = {}};
+    if (BlockingBackoff(backoffs, view.market, Lifecycle::kSpot, now) ==
+            nullptr &&
+        cheaper(stats, view.market, cheapest_open)) {
+      cheapest_open = usable;
     }
+    if (cheaper(stats, view.market, cheapest)) cheapest = usable;
   }
-  if (best.has_value()) return *std::move(best);
+  if (cheapest_open.has_value()) {
+    return SelectedMarket{.view = *std::move(cheapest_open)};
+  }
+  if (cheapest.has_value()) {
+    // Every usable market is backed off for spot: price on the cheapest.
+    const LaunchBackoff* blocking =
+        BlockingBackoff(backoffs, cheapest->market, Lifecycle::kSpot, now);
+    return SelectedMarket{.view = *std::move(cheapest),
+                          .spot_blocked = BackoffReason(*blocking, now)};
+  }
   if (!first_error.ok()) return first_error;
   return absl::FailedPreconditionError(absl::StrFormat(
       "markets: no price data for %s in zone %s (given: %s)", spec.type,

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "decision/fleet_view.h"
+#include "decision/launch_backoff.h"
 #include "spotburst/bidding.h"
 #include "spotburst/engine.h"
 #include "spotburst/plan.h"
@@ -23,12 +24,19 @@ namespace spotburst::internal {
 absl::Status CheckEvaluationInput(const EvaluationInput& input);
 
 // The policy's market; with no zone set, the cheapest zone whose prices
-// pass CheckPriceStats. FailedPrecondition when there is none. A market
-// given as raw price history comes back with its statistics over the
-// policy's price window (and no history); a bad history is InvalidArgument.
-absl::StatusOr<MarketView> SelectMarket(const Policy& policy,
-                                        const std::vector<MarketView>& markets,
-                                        absl::Time now);
+// pass CheckPriceStats, preferring zones no backoff blocks for spot.
+// FailedPrecondition when there is none. A market given as raw price
+// history comes back with its statistics over the policy's price window
+// (and no history); a bad history is InvalidArgument.
+struct SelectedMarket {
+  MarketView view;
+  // Why spot cannot be requested in it (every usable market is backed off
+  // for spot); empty when it can.
+  std::optional<Reason> spot_blocked;
+};
+absl::StatusOr<SelectedMarket> SelectMarket(
+    const Policy& policy, const std::vector<MarketView>& markets,
+    const std::vector<LaunchBackoff>& backoffs, absl::Time now);
 
 // Price statistics older than this draw a warning, whatever
 // bidding.max_price_age_s allows: a day-old price is almost always a feed
@@ -74,6 +82,11 @@ class PlanBuilder {
               const MarketView& market, const BidResult& bid, absl::Time now,
               int counted);
 
+  // What backoffs leave of the launches: spot blocked (with the reason),
+  // and the zone for on-demand (or why there is none). Unset: no limits.
+  void SetLaunchLimits(std::optional<Reason> spot_blocked,
+                       OnDemandPlacement on_demand);
+
   void CancelTimedOut(const TimedOutRequests& timed_out);
   // Cancels excess open requests, then ends or postpones instances.
   void ScaleIn(int count, const Reason& cause);
@@ -108,6 +121,8 @@ class PlanBuilder {
   absl::flat_hash_set<std::string> leaving_;
   // Ids of cancelled requests: views into the fleet, which outlives this.
   absl::flat_hash_set<std::string_view> cancelled_;
+  std::optional<Reason> spot_blocked_;
+  std::optional<OnDemandPlacement> on_demand_;
   std::vector<Action> cancels_, terminations_, postponements_, launches_;
   std::vector<Reason> notes_;
 };

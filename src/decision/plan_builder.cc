@@ -51,6 +51,12 @@ PlanBuilder::PlanBuilder(const Policy& policy, const FleetView& fleet,
       fleet_usd_per_hour_(fleet.worst_case_usd_per_hour),
       live_after_(counted) {}
 
+void PlanBuilder::SetLaunchLimits(std::optional<Reason> spot_blocked,
+                                  OnDemandPlacement on_demand) {
+  spot_blocked_ = std::move(spot_blocked);
+  on_demand_ = std::move(on_demand);
+}
+
 void PlanBuilder::CancelTimedOut(const TimedOutRequests& timed_out) {
   for (const TimedOutRequest& t : timed_out.requests) {
     const SpotRequest& r = *t.request;
@@ -191,6 +197,17 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
   }
   if (count <= 0) return 0;
   const bool spot = state.supply_mode == SupplyMode::kSpot;
+  const std::optional<Reason>& blocked =
+      spot ? spot_blocked_
+           : (on_demand_ ? on_demand_->blocked : std::optional<Reason>());
+  if (blocked) {
+    notes_.push_back({.code = ReasonCode::kLaunchBackoff,
+                      .message = absl::StrFormat(
+                          "%d %s launch(es) held back: %s", count,
+                          spot ? "spot" : "on-demand", blocked->message),
+                      .figures = {{"held_back", count}}});
+    return 0;
+  }
   const double on_demand = market_.on_demand_usd_per_hour > 0
                                ? market_.on_demand_usd_per_hour
                                : policy_.instance.on_demand_usd_per_hour;
@@ -201,7 +218,9 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
       .kind = spot ? ActionKind::kRequestSpot : ActionKind::kLaunchOnDemand,
       .count = count,
       .instance_type = policy_.instance.type,
-      .availability_zone = market_.market.availability_zone,
+      .availability_zone = spot || !on_demand_
+                               ? market_.market.availability_zone
+                               : on_demand_->zone,
       .bid_usd_per_hour = spot ? bid_.usd_per_hour : 0};
   launch.idempotency_token = TokenFor(launch.kind, count, "");
   launch.reasons.push_back(cause);

@@ -59,6 +59,10 @@ std::optional<Reason> UpdateSupplyMode(const FallbackPolicy& policy,
   const std::optional<Reason> price = PriceTrouble(signals);
   if (state.supply_mode == SupplyMode::kSpot) {
     std::optional<Reason> trigger = price;
+    if (!trigger && signals.spot_blocked) {
+      trigger = signals.spot_blocked;
+      trigger->code = ReasonCode::kFallbackToOnDemand;
+    }
     if (!trigger && signals.unfulfilled_past_timeout > 0) {
       trigger =
           Reason{ReasonCode::kFallbackToOnDemand,
@@ -80,7 +84,7 @@ std::optional<Reason> UpdateSupplyMode(const FallbackPolicy& policy,
   const bool retry_due =
       !state.fallback_for_capacity ||
       now - state.supply_mode_since >= policy.retry_spot_after;
-  if (price || !retry_due) {
+  if (price || signals.spot_blocked || !retry_due) {
     state.spot_healthy_since = absl::InfiniteFuture();
     return std::nullopt;
   }

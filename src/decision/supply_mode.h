@@ -2,7 +2,8 @@
 //
 // Spot cannot serve when the market price is above on-demand, when the bid
 // would exceed on-demand, when the (capped) bid is below the market price,
-// or when requests stay unfulfilled past the request timeout. With the
+// when requests stay unfulfilled past the request timeout, or when the
+// cloud refused spot for capacity or quota (a backoff). With the
 // fallback enabled, any of these switches new capacity to on-demand in the
 // same evaluation. The way back: once spot has looked healthy for
 // `revert_after` (and, after a capacity fallback, `retry_spot_after` has
@@ -29,6 +30,8 @@ struct SpotSignals {
   // Open requests older than the request timeout.
   int unfulfilled_past_timeout = 0;
   absl::Duration request_timeout;
+  // Why no market may be asked for spot now (a capacity or quota backoff).
+  std::optional<Reason> spot_blocked;
 };
 
 // Why spot cannot serve on price alone, or nullopt when it can.

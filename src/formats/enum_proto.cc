@@ -84,6 +84,30 @@ v1::ActionKind ToProto(ActionKind kind) {
   return v1::ACTION_KIND_UNSPECIFIED;
 }
 
+v1::FailureCause ToProto(FailureCause cause) {
+  switch (cause) {
+    case FailureCause::kCapacity:
+      return v1::FAILURE_CAUSE_CAPACITY;
+    case FailureCause::kQuota:
+      return v1::FAILURE_CAUSE_QUOTA;
+    default:
+      return v1::FAILURE_CAUSE_UNSPECIFIED;
+  }
+}
+
+absl::StatusOr<FailureCause> FailureCauseFromProto(int value,
+                                                   absl::string_view field) {
+  switch (value) {
+    case v1::FAILURE_CAUSE_UNSPECIFIED:
+      return Unspecified(field, "FAILURE_CAUSE_UNSPECIFIED");
+    case v1::FAILURE_CAUSE_CAPACITY:
+      return FailureCause::kCapacity;
+    case v1::FAILURE_CAUSE_QUOTA:
+      return FailureCause::kQuota;
+  }
+  return Unknown(field, value);
+}
+
 absl::StatusOr<Lifecycle> LifecycleFromProto(int value,
                                              absl::string_view field) {
   switch (value) {

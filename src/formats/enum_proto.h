@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "spotburst/fleet.h"
+#include "spotburst/launch_failure.h"
 #include "spotburst/plan.h"
 #include "spotburst/v1/plan.pb.h"
 #include "spotburst/v1/state.pb.h"
@@ -23,6 +24,9 @@ v1::InstanceState ToProto(InstanceState state);
 v1::SpotRequestState ToProto(SpotRequestState state);
 v1::SupplyMode ToProto(SupplyMode mode);
 v1::ActionKind ToProto(ActionKind kind);
+// Only the causes that block launches have a v1 value; others are
+// FAILURE_CAUSE_UNSPECIFIED.
+v1::FailureCause ToProto(FailureCause cause);
 
 // `field` names the field in errors ("lifecycle: required, ...").
 absl::StatusOr<Lifecycle> LifecycleFromProto(int value,
@@ -33,6 +37,9 @@ absl::StatusOr<SpotRequestState> SpotRequestStateFromProto(
     int value, absl::string_view field);
 absl::StatusOr<ActionKind> ActionKindFromProto(int value,
                                                absl::string_view field);
+// CAPACITY or QUOTA; anything else is InvalidArgument naming `field`.
+absl::StatusOr<FailureCause> FailureCauseFromProto(int value,
+                                                   absl::string_view field);
 // `unspecified` is what SUPPLY_MODE_UNSPECIFIED means for this field
 // (a fresh engine state is on spot); empty when the field is required.
 absl::StatusOr<SupplyMode> SupplyModeFromProto(

@@ -276,6 +276,14 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
   if (proto.requests().has_timeout_s()) {
     policy.requests.timeout = absl::Seconds(proto.requests().timeout_s());
   }
+  if (proto.requests().has_launch_backoff_s()) {
+    policy.requests.launch_backoff =
+        absl::Seconds(proto.requests().launch_backoff_s());
+  }
+  if (proto.requests().has_launch_backoff_max_s()) {
+    policy.requests.launch_backoff_max =
+        absl::Seconds(proto.requests().launch_backoff_max_s());
+  }
 
   const v1::BillingPolicy& billing = proto.billing();
   SPOTBURST_ASSIGN_OR_RETURN(policy.billing.model,
@@ -357,6 +365,10 @@ v1::Policy PolicyToProto(const Policy& policy) {
 
   proto.mutable_requests()->set_timeout_s(
       absl::ToDoubleSeconds(policy.requests.timeout));
+  proto.mutable_requests()->set_launch_backoff_s(
+      absl::ToDoubleSeconds(policy.requests.launch_backoff));
+  proto.mutable_requests()->set_launch_backoff_max_s(
+      absl::ToDoubleSeconds(policy.requests.launch_backoff_max));
 
   v1::BillingPolicy& billing = *proto.mutable_billing();
   billing.set_model(std::string(BillingModelName(policy.billing.model)));

@@ -266,6 +266,55 @@ absl::StatusOr<Fleet> FromProto(const v1::Fleet& f) {
   return out;
 }
 
+v1::LaunchFailure ToProto(const LaunchFailure& f) {
+  v1::LaunchFailure out;
+  *out.mutable_market() = ToProto(f.market);
+  out.set_lifecycle(ToProto(f.lifecycle));
+  out.set_cause(ToProto(f.cause));
+  if (auto ts = TimeToProto(f.time)) *out.mutable_time() = *ts;
+  out.set_code(f.code);
+  return out;
+}
+
+absl::StatusOr<LaunchFailure> FromProto(const v1::LaunchFailure& f) {
+  SPOTBURST_ASSIGN_OR_RETURN(Lifecycle lifecycle,
+                             LifecycleFromProto(f.lifecycle(), "lifecycle"));
+  SPOTBURST_ASSIGN_OR_RETURN(FailureCause cause,
+                             FailureCauseFromProto(f.cause(), "cause"));
+  return LaunchFailure{.market = FromProto(f.market()),
+                       .lifecycle = lifecycle,
+                       .cause = cause,
+                       .time = TimeFromProto(f.time(), f.has_time()),
+                       .code = f.code()};
+}
+
+v1::LaunchBackoff ToProto(const LaunchBackoff& b) {
+  v1::LaunchBackoff out;
+  *out.mutable_market() = ToProto(b.market);
+  out.set_lifecycle(ToProto(b.lifecycle));
+  out.set_cause(ToProto(b.cause));
+  out.set_failures(b.failures);
+  if (auto ts = TimeToProto(b.last_failure)) *out.mutable_last_failure() = *ts;
+  if (auto ts = TimeToProto(b.until)) *out.mutable_until() = *ts;
+  out.set_code(b.code);
+  return out;
+}
+
+absl::StatusOr<LaunchBackoff> FromProto(const v1::LaunchBackoff& b) {
+  SPOTBURST_ASSIGN_OR_RETURN(Lifecycle lifecycle,
+                             LifecycleFromProto(b.lifecycle(), "lifecycle"));
+  SPOTBURST_ASSIGN_OR_RETURN(FailureCause cause,
+                             FailureCauseFromProto(b.cause(), "cause"));
+  return LaunchBackoff{
+      .market = FromProto(b.market()),
+      .lifecycle = lifecycle,
+      .cause = cause,
+      .failures = b.failures(),
+      .last_failure = TimeFromProto(b.last_failure(), b.has_last_failure()),
+      .until = TimeFromProto(b.until(), b.has_until()),
+      .code = b.code()};
+}
+
 v1::EngineState ToProto(const EngineState& s) {
   v1::EngineState out;
   if (auto ts = TimeToProto(s.last_scale_up))
@@ -285,6 +334,7 @@ v1::EngineState ToProto(const EngineState& s) {
   if (auto ts = TimeToProto(s.spot_healthy_since)) {
     *out.mutable_spot_healthy_since() = *ts;
   }
+  for (const LaunchBackoff& b : s.backoffs) *out.add_backoffs() = ToProto(b);
   return out;
 }
 
@@ -294,6 +344,15 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
       SupplyMode supply_mode,
       SupplyModeFromProto(s.supply_mode(), "supply_mode", SupplyMode::kSpot));
   const absl::Time never = absl::InfiniteFuture();
+  std::vector<LaunchBackoff> backoffs;
+  backoffs.reserve(s.backoffs_size());
+  for (int i = 0; i < s.backoffs_size(); ++i) {
+    absl::StatusOr<LaunchBackoff> backoff = FromProto(s.backoffs(i));
+    if (!backoff.ok()) {
+      return Prefixed(backoff.status(), absl::StrCat("backoffs[", i, "]."));
+    }
+    backoffs.push_back(*std::move(backoff));
+  }
   return EngineState{
       .last_scale_up = TimeFromProto(s.last_scale_up(), s.has_last_scale_up()),
       .last_scale_down =
@@ -306,7 +365,8 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
       .fallback_reason = s.fallback_reason(),
       .fallback_for_capacity = s.fallback_for_capacity(),
       .spot_healthy_since = TimeFromProto(s.spot_healthy_since(),
-                                          s.has_spot_healthy_since(), never)};
+                                          s.has_spot_healthy_since(), never),
+      .backoffs = std::move(backoffs)};
 }
 
 v1::EvaluationState ToProto(const EvaluationInput& input, absl::Time now) {
@@ -316,6 +376,9 @@ v1::EvaluationState ToProto(const EvaluationInput& input, absl::Time now) {
   for (const MarketView& v : input.markets) *out.add_markets() = ToProto(v);
   *out.mutable_fleet() = ToProto(input.fleet);
   *out.mutable_engine() = ToProto(input.state);
+  for (const LaunchFailure& f : input.launch_failures) {
+    *out.add_launch_failures() = ToProto(f);
+  }
   return out;
 }
 
@@ -334,6 +397,15 @@ absl::StatusOr<StateWithTime> FromProto(const v1::EvaluationState& s) {
   absl::StatusOr<EngineState> engine = FromProto(s.engine());
   if (!engine.ok()) return Prefixed(engine.status(), "engine.");
   out.input.state = *std::move(engine);
+  out.input.launch_failures.reserve(s.launch_failures_size());
+  for (int i = 0; i < s.launch_failures_size(); ++i) {
+    absl::StatusOr<LaunchFailure> failure = FromProto(s.launch_failures(i));
+    if (!failure.ok()) {
+      return Prefixed(failure.status(),
+                      absl::StrCat("launch_failures[", i, "]."));
+    }
+    out.input.launch_failures.push_back(*std::move(failure));
+  }
   return out;
 }
 

@@ -188,6 +188,34 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
   SPOTBURST_RETURN_IF_ERROR(CheckTime(e.spot_healthy_since(),
                                       e.has_spot_healthy_since(),
                                       {"engine.spot_healthy_since"}));
+  for (int i = 0; i < e.backoffs_size(); ++i) {
+    const v1::LaunchBackoff& b = e.backoffs(i);
+    SPOTBURST_RETURN_IF_ERROR(
+        Required(b.market().instance_type(),
+                 {"engine.backoffs", i, ".market.instance_type"}));
+    if (b.failures() < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Path{"engine.backoffs", i, ".failures"}.Text(), ": ",
+                       b.failures(), " must be >= 1"));
+    }
+    SPOTBURST_RETURN_IF_ERROR(
+        CheckTime(b.last_failure(), b.has_last_failure(),
+                  {"engine.backoffs", i, ".last_failure"}));
+    SPOTBURST_RETURN_IF_ERROR(
+        CheckTime(b.until(), b.has_until(), {"engine.backoffs", i, ".until"}));
+  }
+  for (int i = 0; i < s.launch_failures_size(); ++i) {
+    const v1::LaunchFailure& f = s.launch_failures(i);
+    SPOTBURST_RETURN_IF_ERROR(
+        Required(f.market().instance_type(),
+                 {"launch_failures", i, ".market.instance_type"}));
+    if (!f.has_time()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Path{"launch_failures", i, ".time"}.Text(), ": required"));
+    }
+    SPOTBURST_RETURN_IF_ERROR(
+        CheckTime(f.time(), true, {"launch_failures", i, ".time"}));
+  }
   // Unknown enum numbers are reported by FromProto with their paths.
   return absl::OkStatus();
 }

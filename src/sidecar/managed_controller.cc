@@ -162,6 +162,10 @@ void ManagedController::Loop() {
       world_->AdvanceTo(simulated);
       const TickReport report = controller_->Tick();
       Record(report, started, absl::Now() - started, simulated + step);
+      // A follow-up after refused launches is a decision of its own.
+      for (const TickReport& follow_up : report.follow_ups) {
+        Record(follow_up, started, absl::Now() - started, simulated + step);
+      }
     }
     simulated += step;
     // Behind schedule (a slow tick): carry on from now rather than tick in

@@ -229,6 +229,74 @@ TEST(ParseStateJson, AnOmittedRequiredEnumIsAnErrorNamingTheField) {
   EXPECT_EQ(fresh->input.state.supply_mode, SupplyMode::kSpot);
 }
 
+TEST(ParseStateJson, ReadsLaunchFailuresAndBackoffsAndRoundTripsThem) {
+  const std::string json = WithNow(R"(
+      "launch_failures": [{"market": {"instance_type": "c4.large",
+                                       "availability_zone": "us-east-1a"},
+                           "lifecycle": "LIFECYCLE_SPOT",
+                           "cause": "FAILURE_CAUSE_CAPACITY",
+                           "time": "2016-03-01T11:59:30Z",
+                           "code": "InsufficientInstanceCapacity"}],
+      "engine": {"backoffs": [{"market": {"instance_type": "c4.large"},
+                               "lifecycle": "LIFECYCLE_ON_DEMAND",
+                               "cause": "FAILURE_CAUSE_QUOTA",
+                               "failures": 2,
+                               "last_failure": "2016-03-01T11:50:00Z",
+                               "until": "2016-03-01T12:00:00Z",
+                               "code": "VcpuLimitExceeded"}]})");
+  absl::StatusOr<StateWithTime> s = ParseStateJson(json);
+  ASSERT_THAT(s, IsOk());
+  ASSERT_EQ(s->input.launch_failures.size(), 1u);
+  const LaunchFailure& f = s->input.launch_failures[0];
+  EXPECT_EQ(f.market.availability_zone, "us-east-1a");
+  EXPECT_EQ(f.lifecycle, Lifecycle::kSpot);
+  EXPECT_EQ(f.cause, FailureCause::kCapacity);
+  EXPECT_EQ(f.time, Utc(2016, 3, 1) + absl::Hours(12) - absl::Seconds(30));
+  EXPECT_EQ(f.code, "InsufficientInstanceCapacity");
+  ASSERT_EQ(s->input.state.backoffs.size(), 1u);
+  const LaunchBackoff& b = s->input.state.backoffs[0];
+  EXPECT_EQ(b.lifecycle, Lifecycle::kOnDemand);
+  EXPECT_EQ(b.cause, FailureCause::kQuota);
+  EXPECT_EQ(b.failures, 2);
+  EXPECT_EQ(b.until, Utc(2016, 3, 1) + absl::Hours(12));
+  absl::StatusOr<StateWithTime> back =
+      ParseStateJson(StateToJson(s->input, s->now));
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->input.launch_failures, s->input.launch_failures);
+  EXPECT_EQ(back->input.state, s->input.state);
+}
+
+TEST(ParseStateJson, NamesTheFieldOfABadLaunchFailureOrBackoff) {
+  const std::string kFailure =
+      R"("market": {"instance_type": "c4.large"}, "lifecycle": "LIFECYCLE_SPOT", )";
+  const Case cases[] = {
+      {WithNow(R"("launch_failures": [{)" + kFailure +
+               R"("time": "2016-03-01T11:00:00Z"}])"),
+       "launch_failures[0].cause: required, but missing or "
+       "FAILURE_CAUSE_UNSPECIFIED"},
+      {WithNow(R"("launch_failures": [{)" + kFailure +
+               R"("cause": "FAILURE_CAUSE_CAPACITY"}])"),
+       "launch_failures[0].time: required"},
+      {WithNow(R"("launch_failures": [{"lifecycle": "LIFECYCLE_SPOT",
+           "cause": "FAILURE_CAUSE_CAPACITY", "time": "2016-03-01T11:00:00Z"}])"),
+       "launch_failures[0].market.instance_type: required"},
+      {WithNow(R"("engine": {"backoffs": [{)" + kFailure +
+               R"("cause": "FAILURE_CAUSE_QUOTA", "failures": 0}]})"),
+       "engine.backoffs[0].failures: 0 must be >= 1"},
+      {WithNow(
+           R"("engine": {"backoffs": [{"market": {"instance_type": "c4.large"},
+           "cause": "FAILURE_CAUSE_QUOTA", "failures": 1}]})"),
+       "engine.backoffs[0].lifecycle: required, but missing or "
+       "LIFECYCLE_UNSPECIFIED"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(
+        ParseStateJson(c.json),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.error)))
+        << c.json;
+  }
+}
+
 TEST(ParseStateJson, ReadsRawPricePointsAndNamesABadOne) {
   const std::string json = WithNow(
       R"("markets": [{"market": {"instance_type": "c4.large"},

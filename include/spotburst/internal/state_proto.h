@@ -30,6 +30,7 @@
 #include "spotburst/cluster_state.h"
 #include "spotburst/engine.h"
 #include "spotburst/fleet.h"
+#include "spotburst/launch_failure.h"
 #include "spotburst/market.h"
 #include "spotburst/plan.h"
 #include "spotburst/resources.h"
@@ -89,6 +90,12 @@ absl::StatusOr<SpotRequest> FromProto(const v1::SpotRequest& r);
 
 v1::Fleet ToProto(const Fleet& f);
 absl::StatusOr<Fleet> FromProto(const v1::Fleet& f);
+
+v1::LaunchFailure ToProto(const LaunchFailure& f);
+absl::StatusOr<LaunchFailure> FromProto(const v1::LaunchFailure& f);
+
+v1::LaunchBackoff ToProto(const LaunchBackoff& b);
+absl::StatusOr<LaunchBackoff> FromProto(const v1::LaunchBackoff& b);
 
 v1::EngineState ToProto(const EngineState& s);
 absl::StatusOr<EngineState> FromProto(const v1::EngineState& s);
