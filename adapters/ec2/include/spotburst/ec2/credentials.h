@@ -90,6 +90,9 @@ class CredentialsProvider {
   // FailedPrecondition when they expired by `now`; any other error means
   // the source is there but broken.
   virtual absl::StatusOr<AwsCredentials> Get(absl::Time now) = 0;
+  // EC2 refused the credentials last returned: a source that caches them
+  // fetches new ones at the next Get.
+  virtual void Invalidate() {}
 };
 
 // Reads the environment or the file again at every Get.
