@@ -1,0 +1,78 @@
+// HttpClient: one HTTP exchange at a time, for the EC2 Query API and the
+// instance metadata service.
+//
+// An interface so that the Query client and the credential providers can
+// be tested against scripted answers; NewCurlHttpClient is the real one
+// (libcurl: connection reuse, connect and total timeouts, proxies from the
+// usual environment variables, a cap on the response size).
+//
+//   std::unique_ptr<HttpClient> http = NewCurlHttpClient({});
+//   SPOTBURST_ASSIGN_OR_RETURN(
+//       HttpResponse response,
+//       http->Send({.method = "POST", .url =
+//       "https://ec2.us-east-1.amazonaws.com/",
+//                   .headers = headers, .body = body}));
+#ifndef SPOTBURST_EC2_HTTP_CLIENT_H_
+#define SPOTBURST_EC2_HTTP_CLIENT_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "sigv4.h"  // HttpHeader
+
+namespace spotburst::ec2 {
+
+struct HttpRequest {
+  std::string method = "GET";  // "GET", "PUT", "POST"
+  // "https://ec2.us-east-1.amazonaws.com/", "http://127.0.0.1:8080/".
+  std::string url;
+  // Sent as given, in order; the client adds none that would change a
+  // signature (it sends no Expect, and never rewrites Host or
+  // Content-Type).
+  std::vector<HttpHeader> headers;
+  std::string body;
+  // The whole exchange, connecting included; zero: the client's default.
+  absl::Duration timeout = absl::ZeroDuration();
+};
+
+struct HttpResponse {
+  int status = 0;  // 200, 403, 503, ...
+  // Names as received; look them up case-insensitively.
+  std::vector<HttpHeader> headers;
+  std::string body;
+};
+
+class HttpClient {
+ public:
+  HttpClient() = default;
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  virtual ~HttpClient() = default;
+
+  // Any HTTP status is a response, not an error. Errors: Unavailable when
+  // the peer cannot be reached or the connection breaks before a whole
+  // response (naming the host, never the body or a header value);
+  // DeadlineExceeded when the timeout passes; ResourceExhausted when the
+  // response is larger than the client allows; InvalidArgument for a
+  // malformed URL.
+  virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+struct CurlOptions {
+  absl::Duration connect_timeout = absl::Seconds(3);
+  // Default for requests that set no timeout of their own.
+  absl::Duration timeout = absl::Seconds(10);
+  size_t max_response_bytes = 64 << 20;
+};
+
+// Safe to call from several threads (one exchange at a time; connections
+// are kept and reused between calls).
+std::unique_ptr<HttpClient> NewCurlHttpClient(CurlOptions options);
+
+}  // namespace spotburst::ec2
+
+#endif  // SPOTBURST_EC2_HTTP_CLIENT_H_
