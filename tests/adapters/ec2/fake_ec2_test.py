@@ -232,6 +232,27 @@ class SignatureTest(FakeTestCase):
         finally:
             conn.close()
 
+    def test_get_with_the_parameters_in_a_signed_query(self):
+        host = f"127.0.0.1:{self.fake.port}"
+        path = "/?" + form("DescribeInstances", {
+            "Filter.1.Name": "tag:pool", "Filter.1.Value.1": "a b"}).decode()
+        request = AWSRequest(method="GET", url=f"http://{host}{path}")
+        request.headers["Host"] = host
+        request.headers["X-Amz-Date"] = amz_date(START)
+        request.context["timestamp"] = amz_date(START)
+        signer = SigV4Auth(Credentials(KEY, SECRET), "ec2", "us-east-1")
+        signer._inject_signature_to_request(request, signer.signature(
+            signer.string_to_sign(request, signer.canonical_request(request)),
+            request))
+        status, data = self.fake.send("GET", path, b"",
+                                      request.headers.items())
+        self.assertEqual(status, 200)
+        self.assertEqual(parse(data).tag, "DescribeInstancesResponse")
+        # The query is signed: changing it breaks the signature.
+        status, _ = self.fake.send("GET", path.replace("a%20b", "c"), b"",
+                                   request.headers.items())
+        self.assertEqual(status, 403)
+
     def test_wrong_secret_is_refused_and_changes_nothing(self):
         self.assertError(
             self.fake.call("RunInstances", run_params(), secret="x" * 40),
