@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import unittest
 import xml.etree.ElementTree as ET
 from urllib.parse import quote

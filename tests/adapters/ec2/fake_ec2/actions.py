@@ -5,12 +5,10 @@ that fails changes nothing.
 """
 
 import re
-from decimal import Decimal
 
 from . import model, render
 from .errors import Ec2Error, quote
 from .paging import Paginator
-from .params import Params
 from .xmlout import items, node, price, response, text, timestamp
 
 VERSION = "2016-11-15"

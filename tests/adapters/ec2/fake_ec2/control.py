@@ -2,7 +2,6 @@
 faults, and the state dump tests assert on. See README.md for the shapes.
 """
 
-import datetime
 import math
 from decimal import Decimal, InvalidOperation
 

@@ -8,9 +8,11 @@ passed run, open spot requests expire or are fulfilled (their instances
 start pending), and terminated instances an hour old are forgotten.
 """
 
+import calendar
 import csv
 import dataclasses
 import os
+import time
 from decimal import Decimal
 
 STATE_CODES = {"pending": 0, "running": 16, "shutting-down": 32,
@@ -300,8 +302,6 @@ class World:
 
 def _read_catalogue(path, region):
     """type -> [(valid from, valid to, on-demand price)] for the region."""
-    import calendar
-    import time
     catalogue = {}
     if not path or not os.path.exists(path):
         return catalogue
@@ -310,12 +310,13 @@ def _read_catalogue(path, region):
             if row.get("region") != region or not row.get(
                     "on_demand_usd_per_hour"):
                 continue
-
-            def day(s):
-                return calendar.timegm(time.strptime(s, "%Y-%m-%d"))
             catalogue.setdefault(row["instance_type"], []).append(
-                (day(row["valid_from"]), day(row["valid_to"]),
+                (_day(row["valid_from"]), _day(row["valid_to"]),
                  Decimal(row["on_demand_usd_per_hour"])))
     for rows in catalogue.values():
         rows.sort()
     return catalogue
+
+
+def _day(text):
+    return calendar.timegm(time.strptime(text, "%Y-%m-%d"))

@@ -7,6 +7,7 @@ import http.server
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -76,7 +77,13 @@ class App:
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    app = None  # set by serve()
+    app = None  # set by main()
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in two writes; without this, Nagle's
+        # algorithm and the client's delayed ACK hold the body ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, fmt, *args):
         print("fake_ec2: " + fmt % args, file=sys.stderr, flush=True)
@@ -207,7 +214,9 @@ def main(argv):
 
     threading.Thread(target=watch_stdin, daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll so that shutdown() returns soon after stdin closes.
+    threading.Thread(target=server.serve_forever, args=(0.05,),
+                     daemon=True).start()
     print(f"listening on http://127.0.0.1:{server.server_address[1]}",
           flush=True)
     while not stop.wait(3600):
