@@ -626,6 +626,14 @@ class SpotTest(FakeTestCase):
             "Filter.1.Value.1": "mesos-a",
             "Filter.2.Name": "state", "Filter.2.Value.1": "active"})), 2)
 
+    def test_a_zero_clock_move_evaluates_requests_at_the_same_time(self):
+        self.fake.ok("RequestSpotInstances", spot_params())
+        self.fake.advance(0)
+        request = self.describe()[0]
+        self.assertEqual(request.findtext("status/code"), "fulfilled")
+        self.assertEqual(self.fake.state()["instances"][0]["launch_time"],
+                         "2024-05-02T09:00:00.000Z")
+
     def test_price_too_low_and_no_capacity_stay_open(self):
         low = self.fake.ok("RequestSpotInstances", spot_params(
             SpotPrice="0.03")).findtext(
@@ -775,6 +783,15 @@ class FaultsTest(FakeTestCase):
                           for c in calls],
                          [("burst-0917-a", 200, True),
                           ("burst-0917-a", 200, None)])
+
+    def test_failed_calls_are_answered_while_a_drop_waits(self):
+        self.fake.control("drop_reply", {"next_calls": 1})
+        self.assertError(self.fake.call("RunInstances", {"ImageId": AMI}),
+                         400, "MissingParameter")
+        body = form("DescribeInstances", {})
+        with self.assertRaises(http.client.RemoteDisconnected):
+            self.fake.send("POST", "/", body, self.fake.signed_headers(body))
+        self.fake.ok("DescribeInstances")
 
     def test_client_token_with_other_parameters_is_a_mismatch(self):
         first = self.fake.ok("RequestSpotInstances", spot_params(
