@@ -626,6 +626,24 @@ class SpotTest(FakeTestCase):
             "Filter.1.Value.1": "mesos-a",
             "Filter.2.Name": "state", "Filter.2.Value.1": "active"})), 2)
 
+    def test_describe_requests_in_pages(self):
+        made = ids(self.fake.ok("RequestSpotInstances", spot_params(
+            7)).findall("spotInstanceRequestSet/item"),
+            "spotInstanceRequestId")
+        first = self.fake.ok("DescribeSpotInstanceRequests",
+                             {"MaxResults": 5})
+        token = first.findtext("nextToken")
+        rest = self.fake.ok("DescribeSpotInstanceRequests",
+                            {"MaxResults": 5, "NextToken": token})
+        self.assertEqual(rest.findtext("nextToken"), "")
+        self.assertEqual(
+            [i for r in (first, rest) for i in ids(
+                r.findall("spotInstanceRequestSet/item"),
+                "spotInstanceRequestId")], made)
+        self.assertError(self.fake.call("DescribeSpotInstanceRequests", {
+            "MaxResults": 5, "NextToken": token, "Filter.1.Name": "state",
+            "Filter.1.Value.1": "open"}), 400, "InvalidPaginationToken")
+
     def test_a_zero_clock_move_evaluates_requests_at_the_same_time(self):
         self.fake.ok("RequestSpotInstances", spot_params())
         self.fake.advance(0)
