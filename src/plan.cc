@@ -73,6 +73,8 @@ std::string_view ReasonCodeName(ReasonCode code) {
       return "old-prices";
     case ReasonCode::kLaunchBackoff:
       return "launch-backoff";
+    case ReasonCode::kInterruption:
+      return "interruption";
   }
   return "unknown";
 }

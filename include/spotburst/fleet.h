@@ -42,6 +42,14 @@ struct Instance {
   double max_price_usd_per_hour = 0;
   // The spot request that launched it, if any.
   std::string spot_request_id;
+  // The provider has given notice that it will end this instance (a spot
+  // interruption), at `interruption_time` when known. Such an instance no
+  // longer counts as capacity, so its replacement is planned at once, and
+  // the policy never ends it: the provider's end costs less (under hourly
+  // billing the interrupted hour is free). It still counts toward
+  // max_instances and the cost ceiling until it is gone.
+  bool interruption_notice = false;
+  absl::Time interruption_time = absl::InfinitePast();
 };
 
 struct SpotRequest {

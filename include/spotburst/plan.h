@@ -57,6 +57,7 @@ enum class ReasonCode {
   kBid,                 // how the bid was made
   kOldPrices,           // a warning: the market's prices are over a day old
   kLaunchBackoff,       // a market or lifecycle left alone after failures
+  kInterruption,        // instances the provider has given notice to end
 };
 std::string_view ReasonCodeName(ReasonCode code);  // "scale-up", ...
 

@@ -7,7 +7,8 @@
 //  3. scaling strategy -> desired count; clamp to [min, max]; churn control
 //  4. supply mode: spot, or on-demand fallback (and the way back)
 //  5. remove: excess open requests first (newest first), then instances,
-//     billing-aware (end or postpone)
+//     billing-aware (end or postpone); never one under an interruption
+//     notice (not counted, so replaced in step 6)
 //  6. add: spot requests or on-demand launches, within max instances and
 //     the cost ceiling
 //  7. replace on-demand instances with spot when back on spot; end the
@@ -98,6 +99,9 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   for (Reason& note : internal::ActiveBackoffNotes(state.backoffs, now)) {
     plan.notes.push_back(std::move(note));
   }
+  if (std::optional<Reason> note = internal::InterruptionNote(fleet)) {
+    plan.notes.push_back(*std::move(note));
+  }
 
   // 2. Requests past the timeout.
   const internal::TimedOutRequests timed_out =
@@ -157,12 +161,18 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   // 6. Add.
   if (desired > remaining) {
     const bool scale_up = desired > counted;
-    const Reason why =
-        scale_up ? decision.reason
-                 : Reason{.code = ReasonCode::kRequestTimedOut,
-                          .message = absl::StrFormat(
-                              "replace %d timed-out request(s) to keep %d",
-                              desired - remaining, desired)};
+    Reason why = scale_up ? decision.reason
+                          : Reason{.code = ReasonCode::kRequestTimedOut,
+                                   .message = absl::StrFormat(
+                                       "replace %d timed-out request(s) to "
+                                       "keep %d",
+                                       desired - remaining, desired)};
+    if (!fleet.interrupted.empty()) {
+      const int notices = static_cast<int>(fleet.interrupted.size());
+      why.message += absl::StrFormat(
+          " (%d under interruption notice, not counted)", notices);
+      why.figures.push_back({"interrupted", notices});
+    }
     const int added = builder.ScaleOut(desired - remaining, state, why);
     if (scale_up && added > 0) state.last_scale_up = now;
   }

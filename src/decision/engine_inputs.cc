@@ -149,6 +149,29 @@ absl::StatusOr<SelectedMarket> SelectMarket(
       offered.empty() ? "none" : absl::StrJoin(offered, ", ")));
 }
 
+std::optional<Reason> InterruptionNote(const FleetView& fleet) {
+  if (fleet.interrupted.empty()) return std::nullopt;
+  std::vector<std::string> names;
+  for (const Instance* i : fleet.interrupted) {
+    names.push_back(i->interruption_time == absl::InfinitePast()
+                        ? i->id
+                        : absl::StrCat(i->id, " (ends ",
+                                       absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                                        i->interruption_time,
+                                                        absl::UTCTimeZone()),
+                                       ")"));
+  }
+  const int n = static_cast<int>(fleet.interrupted.size());
+  return Reason{
+      .code = ReasonCode::kInterruption,
+      .message = absl::StrFormat(
+          "%d instance(s) under interruption notice: %s; not counted as "
+          "capacity and never ended by the policy (the provider's end costs "
+          "less)",
+          n, absl::StrJoin(names, ", ")),
+      .figures = {{"interrupted", n}}};
+}
+
 std::optional<Reason> OldPricesWarning(const MarketView& market,
                                        absl::Duration max_price_age,
                                        absl::Time now) {

@@ -51,6 +51,10 @@ std::optional<Reason> OldPricesWarning(const MarketView& market,
                                        absl::Duration max_price_age,
                                        absl::Time now);
 
+// A kInterruption note naming the instances under an interruption notice
+// (and when the provider ends them), or nullopt when there are none.
+std::optional<Reason> InterruptionNote(const FleetView& fleet);
+
 // Cooldowns, stabilization and [min, max]; returns the count to aim for and
 // records what was held back in `notes`.
 int ApplyChurnControl(const Policy& policy, int counted,

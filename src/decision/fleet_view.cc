@@ -48,6 +48,10 @@ FleetView ViewFleet(const Fleet& fleet) {
     }
   }
   for (const Instance& instance : fleet.instances) {
+    if (instance.interruption_notice) {
+      view.interrupted.push_back(&instance);
+      continue;
+    }
     if (instance.lifecycle == Lifecycle::kOnDemand) {
       if (!retiring_ids.empty() && retiring_ids.contains(instance.id)) {
         view.retiring_on_demand.push_back(&instance);

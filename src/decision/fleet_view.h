@@ -3,7 +3,8 @@
 // Counted instances and open requests make the prototype's n. On-demand
 // instances with a live spot replacement (an open request naming them, or
 // an instance launched by such a request) are "retiring": not counted, and
-// ended at their next good billing point.
+// ended at their next good billing point. Instances under an interruption
+// notice are neither counted nor ever ended: the provider ends them.
 #ifndef SPOTBURST_SRC_DECISION_FLEET_VIEW_H_
 #define SPOTBURST_SRC_DECISION_FLEET_VIEW_H_
 
@@ -16,6 +17,7 @@ namespace spotburst::internal {
 
 struct FleetView {
   std::vector<const Instance*> counted_instances;
+  std::vector<const Instance*> interrupted;
   std::vector<const Instance*> retiring_on_demand;
   std::vector<const SpotRequest*> open_requests;  // not replacements
   std::vector<const SpotRequest*> open_replacements;

@@ -49,7 +49,9 @@ PlanBuilder::PlanBuilder(const Policy& policy, const FleetView& fleet,
       now_(now),
       counted_(counted),
       fleet_usd_per_hour_(fleet.worst_case_usd_per_hour),
-      live_after_(counted) {}
+      // Interrupted instances still count toward max_instances while they
+      // live.
+      live_after_(counted + static_cast<int>(fleet.interrupted.size())) {}
 
 void PlanBuilder::SetLaunchLimits(std::optional<Reason> spot_blocked,
                                   OnDemandPlacement on_demand) {

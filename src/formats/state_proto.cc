@@ -188,6 +188,10 @@ v1::Instance ToProto(const Instance& i) {
   if (auto ts = TimeToProto(i.launch_time)) *out.mutable_launch_time() = *ts;
   out.set_max_price_usd_per_hour(i.max_price_usd_per_hour);
   out.set_spot_request_id(i.spot_request_id);
+  out.set_interruption_notice(i.interruption_notice);
+  if (auto ts = TimeToProto(i.interruption_time)) {
+    *out.mutable_interruption_time() = *ts;
+  }
   return out;
 }
 
@@ -204,7 +208,10 @@ absl::StatusOr<Instance> FromProto(const v1::Instance& i) {
       .state = state,
       .launch_time = TimeFromProto(i.launch_time(), i.has_launch_time()),
       .max_price_usd_per_hour = i.max_price_usd_per_hour(),
-      .spot_request_id = i.spot_request_id()};
+      .spot_request_id = i.spot_request_id(),
+      .interruption_notice = i.interruption_notice(),
+      .interruption_time =
+          TimeFromProto(i.interruption_time(), i.has_interruption_time())};
 }
 
 v1::SpotRequest ToProto(const SpotRequest& r) {

@@ -157,6 +157,9 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
     SPOTBURST_RETURN_IF_ERROR(
         CheckTime(instance.launch_time(), instance.has_launch_time(),
                   {"fleet.instances", i, ".launch_time"}));
+    SPOTBURST_RETURN_IF_ERROR(CheckTime(
+        instance.interruption_time(), instance.has_interruption_time(),
+        {"fleet.instances", i, ".interruption_time"}));
   }
   SPOTBURST_RETURN_IF_ERROR(
       CheckUniqueIds(s.fleet().instances(), "fleet.instances"));
