@@ -250,6 +250,10 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    // HTTP/1.1 as botocore speaks it to AWS: the Host header goes as
+    // signed, not turned into HTTP/2's :authority.
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION,
+                     static_cast<long>(CURL_HTTP_VERSION_1_1));
     curl_easy_setopt(
         h, CURLOPT_CONNECTTIMEOUT_MS,
         static_cast<long>(std::max<int64_t>(
@@ -257,8 +261,11 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
                      static_cast<long>(std::max<int64_t>(
                          1, absl::ToInt64Milliseconds(timeout))));
+    // Refuses a too large Content-Length before the body; OnBody catches
+    // the rest.
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-                     static_cast<curl_off_t>(options_.max_response_bytes));
+                     static_cast<curl_off_t>(std::min<size_t>(
+                         options_.max_response_bytes, INT64_MAX)));
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
