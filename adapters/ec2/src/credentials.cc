@@ -1,5 +1,6 @@
 // Credentials from the environment, the providers and the chain. The
-// shared credentials file is read in shared_credentials_file.cc.
+// shared credentials file is read in shared_credentials_file.cc, the
+// instance metadata service in imds_credentials.cc.
 #include "spotburst/ec2/credentials.h"
 
 #include <memory>
@@ -159,10 +160,16 @@ absl::StatusOr<AwsCredentials> CredentialsChain::Get(absl::Time now) {
       "no AWS credentials found; looked in ", absl::StrJoin(looked, "; ")));
 }
 
-CredentialsChain DefaultCredentialsChain(const Environment& env) {
+void CredentialsChain::Invalidate() {
+  for (const auto& provider : providers_) provider->Invalidate();
+}
+
+CredentialsChain DefaultCredentialsChain(const Environment& env,
+                                         HttpClient& http) {
   std::vector<std::unique_ptr<CredentialsProvider>> providers;
   providers.push_back(EnvironmentProvider(env));
   providers.push_back(SharedFileProvider(env));
+  providers.push_back(InstanceMetadataProvider(env, http));
   return CredentialsChain(std::move(providers));
 }
 

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "http_client.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst::ec2 {
@@ -45,6 +46,14 @@ absl::Time At(int y, int mo, int d, int h, int mi, int s) {
                          absl::UTCTimeZone());
 }
 
+// No instance metadata service: every call fails as a refused connection.
+class NoServiceHttpClient final : public HttpClient {
+ public:
+  absl::StatusOr<HttpResponse> Send(const HttpRequest&) override {
+    return absl::UnavailableError("connection refused");
+  }
+};
+
 class CredentialsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -68,8 +77,11 @@ class CredentialsTest : public ::testing::Test {
     return c;
   }
 
+  CredentialsChain Chain() { return DefaultCredentialsChain(env_, no_imds_); }
+
   std::string home_;
   Environment env_;
+  NoServiceHttpClient no_imds_;
 };
 
 TEST_F(CredentialsTest, EnvironmentWithTokenAndExpiration) {
@@ -316,46 +328,47 @@ TEST_F(CredentialsTest, ChainTakesTheFirstSourceThatHasCredentials) {
       "aws_secret_access_key = " +
       std::string(kFileSecret) + "\n");
   const absl::Time now = At(2024, 5, 2, 15, 0, 0);
-  absl::StatusOr<AwsCredentials> c = DefaultCredentialsChain(env_).Get(now);
+  absl::StatusOr<AwsCredentials> c = Chain().Get(now);
   ASSERT_THAT(c, IsOk());
   EXPECT_EQ(c->access_key_id, "AKIAFILE");
 
   env_["AWS_ACCESS_KEY_ID"] = "AKIAENVIRONMENT";
   env_["AWS_SECRET_ACCESS_KEY"] = kSecret;
-  c = DefaultCredentialsChain(env_).Get(now);
+  c = Chain().Get(now);
   ASSERT_THAT(c, IsOk());
   EXPECT_EQ(c->access_key_id, "AKIAENVIRONMENT");
 
   // Set but broken stops the search: no silent switch of account.
   env_.erase("AWS_SECRET_ACCESS_KEY");
-  c = DefaultCredentialsChain(env_).Get(now);
+  c = Chain().Get(now);
   EXPECT_THAT(c, StatusIs(absl::StatusCode::kInvalidArgument,
                           HasSubstr("AWS_SECRET_ACCESS_KEY: not set")));
 
   env_["AWS_SECRET_ACCESS_KEY"] = kSecret;
   env_["AWS_SESSION_TOKEN"] = kToken;
   env_["AWS_CREDENTIAL_EXPIRATION"] = "2024-05-02T14:59:59Z";
-  c = DefaultCredentialsChain(env_).Get(now);
+  c = Chain().Get(now);
   EXPECT_THAT(c, StatusIs(absl::StatusCode::kFailedPrecondition,
                           "credentials from environment expired at "
                           "2024-05-02T14:59:59Z"));
   ExpectNoSecret(c.status());
   env_["AWS_CREDENTIAL_EXPIRATION"] = "2024-05-02T15:00:01Z";
-  EXPECT_THAT(DefaultCredentialsChain(env_).Get(now), IsOk());
+  EXPECT_THAT(Chain().Get(now), IsOk());
 }
 
 TEST_F(CredentialsTest, ChainNotFoundListsEveryPlace) {
-  absl::StatusOr<AwsCredentials> c =
-      DefaultCredentialsChain(env_).Get(absl::Now());
+  absl::StatusOr<AwsCredentials> c = Chain().Get(absl::Now());
   EXPECT_THAT(c, StatusIs(absl::StatusCode::kNotFound,
                           "no AWS credentials found; looked in environment: "
                           "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY not "
-                          "set; ~/.aws/credentials: no such file"));
+                          "set; ~/.aws/credentials: no such file; no "
+                          "instance metadata service at "
+                          "http://169.254.169.254 (connection refused)"));
   WriteCredentials(
       "[default]\naws_access_key_id = AKIAFILE\n"
       "aws_secret_access_key = FileSecret\n");
   env_["AWS_PROFILE"] = "burst";
-  EXPECT_THAT(DefaultCredentialsChain(env_).Get(absl::Now()),
+  EXPECT_THAT(Chain().Get(absl::Now()),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("; ~/.aws/credentials: no profile burst")));
 }

@@ -11,11 +11,20 @@
 //        aws_access_key_id = AKIA...
 //        aws_secret_access_key = ...
 //        aws_session_token = ...   (optional; aws_security_token also read)
-// Instance-role credentials (IMDS) will be one more CredentialsProvider.
+//   3. the instance metadata service (IMDSv2) of the EC2 instance this runs
+//      on: the credentials of the instance's IAM role, cached until less
+//      than 15 minutes remain before they expire. AWS_EC2_METADATA_DISABLED
+//      =true turns it off; AWS_EC2_METADATA_SERVICE_ENDPOINT replaces
+//      http://169.254.169.254; AWS_METADATA_SERVICE_TIMEOUT (seconds,
+//      default 1) bounds each of its calls. Its answers are plain HTTP: with
+//      an HTTP proxy in the environment, add 169.254.169.254 to no_proxy.
 //
-//   CredentialsChain chain = DefaultCredentialsChain(ProcessEnvironment());
+//   std::unique_ptr<HttpClient> http = NewCurlHttpClient({});
+//   CredentialsChain chain = DefaultCredentialsChain(ProcessEnvironment(),
+//                                                    *http);
 //   SPOTBURST_ASSIGN_OR_RETURN(AwsCredentials credentials,
 //                              chain.Get(absl::Now()));
+//   ... and after an AuthFailure, chain.Invalidate() before the next Get.
 //
 // Secrets stay out of every message: AwsCredentials prints as its access key
 // id and source only, and errors name the variable, file, line and key but
@@ -34,6 +43,8 @@
 #include "absl/time/time.h"
 
 namespace spotburst::ec2 {
+
+class HttpClient;  // the adapter's HTTP client (http_client.h)
 
 struct AwsCredentials {
   std::string access_key_id;
@@ -90,14 +101,25 @@ class CredentialsProvider {
   // FailedPrecondition when they expired by `now`; any other error means
   // the source is there but broken.
   virtual absl::StatusOr<AwsCredentials> Get(absl::Time now) = 0;
-  // EC2 refused the credentials last returned: a source that caches them
-  // fetches new ones at the next Get.
+  // Forgets credentials kept from an earlier Get, so that the next one asks
+  // the source again: for when the service refused them (AuthFailure).
   virtual void Invalidate() {}
 };
 
 // Reads the environment or the file again at every Get.
 std::unique_ptr<CredentialsProvider> EnvironmentProvider(Environment env);
 std::unique_ptr<CredentialsProvider> SharedFileProvider(Environment env);
+
+// The instance role's credentials from the instance metadata service, over
+// `http`, which must outlive the provider. Configured from `env` (see the
+// top of this file). NotFound when disabled, when no service answers at the
+// endpoint, or when the instance has no role; other errors name the path
+// and the HTTP status, never a credential or the body. Keeps the
+// credentials until less than 15 minutes remain (a failed refresh keeps
+// them while more than 10 remain) and its session token for its 6 hours;
+// a 401 gets a new token once.
+std::unique_ptr<CredentialsProvider> InstanceMetadataProvider(
+    const Environment& env, HttpClient& http);
 
 // Tries providers in order; the first that has credentials wins. An error
 // other than NotFound stops the search: credentials that are set but broken
@@ -108,13 +130,17 @@ class CredentialsChain final : public CredentialsProvider {
       std::vector<std::unique_ptr<CredentialsProvider>> providers);
   // NotFound with every place looked at when none has credentials.
   absl::StatusOr<AwsCredentials> Get(absl::Time now) override;
+  // Every provider forgets what it kept.
+  void Invalidate() override;
 
  private:
   std::vector<std::unique_ptr<CredentialsProvider>> providers_;
 };
 
-// The environment, then the shared credentials file.
-CredentialsChain DefaultCredentialsChain(const Environment& env);
+// The environment, then the shared credentials file, then the instance
+// metadata service over `http`, which must outlive the chain.
+CredentialsChain DefaultCredentialsChain(const Environment& env,
+                                         HttpClient& http);
 
 }  // namespace spotburst::ec2
 
