@@ -25,7 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "http_client.h"
+#include "spotburst/ec2/http_client.h"
 
 namespace spotburst::ec2 {
 namespace {

@@ -19,9 +19,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "credential_value.h"
-#include "http_client.h"
 #include "nlohmann/json.hpp"
 #include "spotburst/ec2/credentials.h"
+#include "spotburst/ec2/http_client.h"
 #include "spotburst/internal/csv_fields.h"
 
 namespace spotburst::ec2 {

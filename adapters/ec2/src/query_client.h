@@ -30,11 +30,11 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "http_client.h"
 #include "pugixml.hpp"
 #include "sigv4.h"
 #include "spotburst/clock.h"
 #include "spotburst/ec2/credentials.h"
+#include "spotburst/ec2/http_client.h"
 
 namespace spotburst::ec2 {
 

@@ -28,18 +28,13 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "spotburst/ec2/credentials.h"
+#include "spotburst/ec2/http_client.h"  // HttpHeader
 
 namespace spotburst::ec2 {
 
 // The Content-Type of a Query API request body.
 inline constexpr char kFormContentType[] =
     "application/x-www-form-urlencoded; charset=utf-8";
-
-struct HttpHeader {
-  std::string name;
-  std::string value;
-  bool operator==(const HttpHeader&) const = default;
-};
 
 // A request exactly as it will go on the wire, without the headers the
 // signer adds (X-Amz-Date, X-Amz-Security-Token, Authorization).

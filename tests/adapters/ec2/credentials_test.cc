@@ -16,7 +16,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "http_client.h"
+#include "spotburst/ec2/http_client.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst::ec2 {

@@ -11,9 +11,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_split.h"
-#include "http_client.h"
 #include "spotburst/clock.h"
 #include "spotburst/ec2/credentials.h"
+#include "spotburst/ec2/http_client.h"
 
 namespace spotburst::ec2::testing {
 

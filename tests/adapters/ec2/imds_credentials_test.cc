@@ -14,9 +14,9 @@
 #include "adapters/ec2/testing/fake_http_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "http_client.h"
 #include "nlohmann/json.hpp"
 #include "spotburst/ec2/credentials.h"
+#include "spotburst/ec2/http_client.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst::ec2 {

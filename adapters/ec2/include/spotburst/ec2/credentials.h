@@ -41,10 +41,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "spotburst/ec2/http_client.h"
 
 namespace spotburst::ec2 {
-
-class HttpClient;  // the adapter's HTTP client (http_client.h)
 
 struct AwsCredentials {
   std::string access_key_id;

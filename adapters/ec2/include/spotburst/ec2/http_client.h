@@ -2,7 +2,8 @@
 // instance metadata service.
 //
 // An interface so that the Query client and the credential providers can
-// be tested against scripted answers; NewCurlHttpClient is the real one
+// be tested against scripted answers, and an embedder can bring its own
+// transport; NewCurlHttpClient is the real one
 // (libcurl: connection reuse, connect and total timeouts, proxies from the
 // usual environment variables, a cap on the response size).
 //
@@ -22,9 +23,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "sigv4.h"  // HttpHeader
 
 namespace spotburst::ec2 {
+
+struct HttpHeader {
+  std::string name;
+  std::string value;
+  bool operator==(const HttpHeader&) const = default;
+};
 
 struct HttpRequest {
   std::string method = "GET";  // "GET", "PUT", "POST"
