@@ -1,12 +1,16 @@
 // The Controller's safety rules under random faults: thousands of random
 // fault schedules (failures, timeouts, wrong answers from every adapter)
-// over a small in-memory cloud that keeps the truth, checked after every
-// tick:
-//   - never more counted instances and requests than max_instances, and
-//     never a fleet whose worst-case cost is above the cost ceiling;
+// over a small in-memory cloud that keeps the truth, and that itself runs
+// out of spot capacity, hits its on-demand quota (failures with their
+// causes, which the engine backs off from in a follow-up evaluation) and
+// interrupts spot instances with notice. Checked after every tick:
+//   - never more live instances and open requests than max_instances
+//     (instances under notice included), and never a fleet whose
+//     worst-case cost is above the cost ceiling;
 //   - never a bid above the maximum bid;
 //   - never a launch after a cancel or terminate failed in the same tick;
-//   - never any action in a tick whose reads failed or answered wrongly.
+//   - never an action after a read that failed or answered wrongly;
+//   - never a termination of an instance under an interruption notice.
 #include <map>
 #include <random>
 #include <string>
@@ -57,15 +61,23 @@ class TruthWorld final : public MetricsSource,
       prices_.push_back({clock_.Now(), price});
     }
     const double price = prices_.back().usd_per_hour;
+    spot_capacity_ = Uniform(0, 1) >= 0.2;
+    on_demand_quota_reached_ = Uniform(0, 1) < 0.1;
+    // Outbid spot instances get two minutes' notice, then end.
     for (auto it = instances_.begin(); it != instances_.end();) {
-      const Instance& i = it->second;
-      if (i.lifecycle == Lifecycle::kSpot && i.max_price_usd_per_hour < price) {
+      Instance& i = it->second;
+      if (i.interruption_notice && clock_.Now() >= i.interruption_time) {
         if (auto r = requests_.find(i.spot_request_id); r != requests_.end())
           requests_.erase(r);
         it = instances_.erase(it);
-      } else {
-        ++it;
+        continue;
       }
+      if (i.lifecycle == Lifecycle::kSpot && !i.interruption_notice &&
+          i.max_price_usd_per_hour < price) {
+        i.interruption_notice = true;
+        i.interruption_time = clock_.Now() + absl::Minutes(2);
+      }
+      ++it;
     }
     for (auto& [id, r] : requests_) {
       if (r.state != SpotRequestState::kOpen) continue;
@@ -152,6 +164,11 @@ class TruthWorld final : public MetricsSource,
         it != by_token_.end()) {
       return it->second;
     }
+    if (!spot_capacity_) {
+      return WithFailureCause(absl::ResourceExhaustedError("no spot capacity"),
+                              FailureCause::kCapacity,
+                              "InsufficientInstanceCapacity");
+    }
     std::vector<std::string> ids;
     for (int n = 0; n < spec.count; ++n) {
       const std::string id = NewId("sir-");
@@ -173,6 +190,11 @@ class TruthWorld final : public MetricsSource,
     if (auto it = by_token_.find(spec.idempotency_token);
         it != by_token_.end()) {
       return it->second;
+    }
+    if (on_demand_quota_reached_) {
+      return WithFailureCause(
+          absl::ResourceExhaustedError("on-demand quota reached"),
+          FailureCause::kQuota, "InstanceLimitExceeded");
     }
     std::vector<std::string> ids;
     for (int n = 0; n < spec.count; ++n) {
@@ -201,6 +223,7 @@ class TruthWorld final : public MetricsSource,
     for (const std::string& id : ids) {
       auto it = instances_.find(id);
       if (it == instances_.end()) continue;
+      if (it->second.interruption_notice) ++interrupted_terminated_;
       if (auto r = requests_.find(it->second.spot_request_id);
           r != requests_.end())
         requests_.erase(r);
@@ -217,8 +240,20 @@ class TruthWorld final : public MetricsSource,
     return absl::StrCat(prefix, next_id_++);
   }
 
+ public:
+  // Terminations of instances under an interruption notice.
+  int interrupted_terminated_ = 0;
+  int Interrupted() const {
+    int n = 0;
+    for (const auto& [id, i] : instances_) n += i.interruption_notice;
+    return n;
+  }
+
+ private:
   std::mt19937_64 random_;
   const StepClock& clock_;
+  bool spot_capacity_ = true;
+  bool on_demand_quota_reached_ = false;
   double cpus_used_ = 20;
   std::vector<PricePoint> prices_;
   std::map<std::string, Instance> instances_;
@@ -227,56 +262,108 @@ class TruthWorld final : public MetricsSource,
   int next_id_ = 0;
 };
 
-// What the Controller asked of the cloud in one tick, in order, and what
-// came back.
+// What the Controller asked of the adapters in one tick, in order, what
+// came back, and the faults injected into that very call.
 struct Call {
   std::string name;
   bool ok;
+  bool faulty;  // a fault was injected into this call
   double bid = 0;
+};
+
+bool IsRead(const std::string& name) {
+  return name == "Snapshot" || name == "List" || name == "History" ||
+         name == "OnDemandPrice";
+}
+
+// Records calls into one shared, ordered log. Each recorder wraps a faulty
+// adapter and takes the injector's log right after the call, so every
+// fault is pinned to the call it hit.
+class Recorder {
+ public:
+  explicit Recorder(FaultInjector& faults) : faults_(faults) {}
+  void Add(std::string name, bool ok, double bid = 0) {
+    const bool faulty = !faults_.TakeLog().empty();
+    calls.push_back({std::move(name), ok, faulty, bid});
+  }
+  std::vector<Call> calls;
+
+ private:
+  FaultInjector& faults_;
+};
+
+class RecordingMetrics final : public MetricsSource {
+ public:
+  RecordingMetrics(MetricsSource& inner, Recorder& log)
+      : inner_(inner), log_(log) {}
+  absl::StatusOr<ClusterState> Snapshot() override {
+    auto r = inner_.Snapshot();
+    log_.Add("Snapshot", r.ok());
+    return r;
+  }
+
+ private:
+  MetricsSource& inner_;
+  Recorder& log_;
+};
+
+class RecordingPrices final : public PriceFeed {
+ public:
+  RecordingPrices(PriceFeed& inner, Recorder& log) : inner_(inner), log_(log) {}
+  absl::StatusOr<PriceHistory> History(const Market& market, absl::Time from,
+                                       absl::Time to) override {
+    auto r = inner_.History(market, from, to);
+    log_.Add("History", r.ok());
+    return r;
+  }
+  absl::StatusOr<double> OnDemandPrice(const std::string& type,
+                                       const std::string& region) override {
+    auto r = inner_.OnDemandPrice(type, region);
+    log_.Add("OnDemandPrice", r.ok());
+    return r;
+  }
+
+ private:
+  PriceFeed& inner_;
+  Recorder& log_;
 };
 
 class RecordingInstances final : public InstanceManager {
  public:
-  explicit RecordingInstances(InstanceManager& inner) : inner_(inner) {}
+  RecordingInstances(InstanceManager& inner, Recorder& log)
+      : inner_(inner), log_(log) {}
   absl::StatusOr<Fleet> List() override {
     auto r = inner_.List();
-    calls.push_back({"List", r.ok()});
+    log_.Add("List", r.ok());
     return r;
   }
   absl::StatusOr<std::vector<std::string>> RequestSpot(
       const SpotRequestSpec& spec) override {
     auto r = inner_.RequestSpot(spec);
-    calls.push_back({"RequestSpot", r.ok(), spec.bid_usd_per_hour});
+    log_.Add("RequestSpot", r.ok(), spec.bid_usd_per_hour);
     return r;
   }
   absl::StatusOr<std::vector<std::string>> LaunchOnDemand(
       const OnDemandSpec& spec) override {
     auto r = inner_.LaunchOnDemand(spec);
-    calls.push_back({"LaunchOnDemand", r.ok()});
+    log_.Add("LaunchOnDemand", r.ok());
     return r;
   }
   absl::Status CancelRequests(const std::vector<std::string>& ids) override {
     auto r = inner_.CancelRequests(ids);
-    calls.push_back({"CancelRequests", r.ok()});
+    log_.Add("CancelRequests", r.ok());
     return r;
   }
   absl::Status Terminate(const std::vector<std::string>& ids) override {
     auto r = inner_.Terminate(ids);
-    calls.push_back({"Terminate", r.ok()});
+    log_.Add("Terminate", r.ok());
     return r;
   }
-  std::vector<Call> calls;
 
  private:
   InstanceManager& inner_;
+  Recorder& log_;
 };
-
-bool IsRead(const std::string& injected) {
-  return absl::StartsWith(injected, "Snapshot") ||
-         absl::StartsWith(injected, "List") ||
-         absl::StartsWith(injected, "History") ||
-         absl::StartsWith(injected, "OnDemandPrice");
-}
 
 Policy RandomPolicy(std::mt19937_64& random) {
   auto uniform = [&](double lo, double hi) {
@@ -308,7 +395,8 @@ TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
   constexpr int kTicks = 20;
   std::mt19937_64 random(7);
   int ticks_acted = 0, ticks_refused = 0, launches_skipped = 0,
-      peak_counted = 0;
+      peak_counted = 0, follow_ups = 0, follow_ups_acted = 0,
+      peak_interrupted = 0;
   for (int schedule = 0; schedule < kSchedules; ++schedule) {
     const Policy policy = RandomPolicy(random);
     auto engine = Engine::Create(policy);
@@ -320,24 +408,28 @@ TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
     StepClock clock;
     TruthWorld world(random(), clock);
     FaultInjector faults(random(), rates);
-    FaultyMetricsSource metrics(world, faults);
-    FaultyPriceFeed prices(world, faults);
+    FaultyMetricsSource faulty_metrics(world, faults);
+    FaultyPriceFeed faulty_prices(world, faults);
     FaultyInstanceManager faulty_instances(world, faults);
-    RecordingInstances instances(faulty_instances);
+    Recorder log(faults);
+    RecordingMetrics metrics(faulty_metrics, log);
+    RecordingPrices prices(faulty_prices, log);
+    RecordingInstances instances(faulty_instances, log);
     Controller controller(*engine, metrics, prices, instances, clock);
     for (int tick = 0; tick < kTicks; ++tick) {
       SCOPED_TRACE(absl::StrCat("schedule ", schedule, " tick ", tick));
       world.Step();
-      instances.calls.clear();
+      log.calls.clear();
       const TickReport report = controller.Tick();
-      const std::vector<std::string> injected = faults.TakeLog();
-      bool read_failed = !report.status.ok();
-      for (const std::string& fault : injected)
-        read_failed = read_failed || IsRead(fault);
-      bool shrink_failed = false;
+      bool read_failed = false, shrink_failed = false;
       int changes = 0;
-      for (const Call& call : instances.calls) {
-        if (call.name == "List") continue;
+      for (const Call& call : log.calls) {
+        if (IsRead(call.name)) {
+          read_failed = read_failed || !call.ok || call.faulty;
+          continue;
+        }
+        ASSERT_FALSE(read_failed)
+            << "a " << call.name << " after a failed or wrong read";
         ++changes;
         if (call.name == "RequestSpot") {
           ASSERT_LE(call.bid, policy.bidding.max_bid_usd_per_hour + 1e-9);
@@ -348,12 +440,15 @@ TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
           shrink_failed = true;
         }
       }
-      if (read_failed) {
-        ASSERT_EQ(changes, 0)
-            << "an action after a failed read: " << report.status;
-        ++ticks_refused;
-      }
+      if (read_failed && changes == 0) ++ticks_refused;
       if (changes > 0) ++ticks_acted;
+      ASSERT_EQ(world.interrupted_terminated_, 0)
+          << "the policy ended an instance under an interruption notice";
+      if (!report.follow_ups.empty()) {
+        ++follow_ups;
+        if (report.follow_ups[0].applied > 0) ++follow_ups_acted;
+      }
+      peak_interrupted = std::max(peak_interrupted, world.Interrupted());
       launches_skipped += report.launches_skipped;
       ASSERT_LE(world.Counted(), policy.scaling.max_instances);
       if (policy.cost.max_fleet_usd_per_hour > 0) {
@@ -369,6 +464,9 @@ TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
   EXPECT_GT(ticks_refused, kSchedules);
   EXPECT_GT(launches_skipped, 100);
   EXPECT_EQ(peak_counted, 8);
+  EXPECT_GT(follow_ups, 1000);
+  EXPECT_GT(follow_ups_acted, 100);
+  EXPECT_GT(peak_interrupted, 0);
 }
 
 }  // namespace
