@@ -16,6 +16,7 @@
 #include "query_client.h"
 #include "spotburst/controller.h"
 #include "spotburst/engine.h"
+#include "spotburst/wire_format.h"
 #include "testing/engine_fixtures.h"
 
 namespace spotburst::ec2 {
@@ -160,6 +161,16 @@ TEST_F(Ec2LifecycleTest, ScalesOutWithTaggedSpotInstancesAndListsThemBack) {
                    0.04);
   // 34 of 42 CPUs is still over the burst point: one more.
   EXPECT_EQ(Instances().size(), 2u);
+
+  // What a decision log keeps of a tick (its state, plan and next state)
+  // holds no secret.
+  for (const TickReport* r : {&first, &second}) {
+    const std::string recorded = StateToJson(r->input, r->time) +
+                                 PlanToJson(*r->plan, r->next_state) +
+                                 PlanToText(*r->plan);
+    EXPECT_THAT(recorded, Not(HasSubstr(testing::kTestSecret)));
+    EXPECT_THAT(recorded, Not(HasSubstr("wJalrXUtnFEMI")));
+  }
 }
 
 TEST_F(Ec2LifecycleTest, ACapacityFailureLaunchesOnDemandInTheSameTick) {
