@@ -239,8 +239,13 @@ void SimCloud::MarkForTermination(int instance, int64_t time, bool by_price) {
   if (record.request >= 0) {
     requests_[record.request].request.status_code = kMarked;
   }
-  Push(time + absl::ToInt64Seconds(config_.timing.interruption_notice),
-       EventKind::kTerminate, instance);
+  const int64_t end =
+      time + absl::ToInt64Seconds(config_.timing.interruption_notice);
+  // Listed as EC2's adapter lists it: the engine replaces it at once and
+  // never ends it itself.
+  record.instance.interruption_notice = true;
+  record.instance.interruption_time = absl::FromUnixSeconds(end);
+  Push(end, EventKind::kTerminate, instance);
 }
 
 void SimCloud::EndInstance(int instance, int64_t time, EndedBy by,

@@ -153,10 +153,14 @@ TEST_F(SimCloudTest,
   Spot(0.12);
   Go(1999);
   EXPECT_EQ(List().requests[0].status_code, "fulfilled");
+  EXPECT_FALSE(List().instances[0].interruption_notice);
   Go(2000);
   Fleet fleet = List();
   EXPECT_EQ(fleet.requests[0].status_code, "marked-for-termination");
   EXPECT_THAT(fleet.instances, SizeIs(1));
+  // Listed as under notice, with its end, as the EC2 adapter lists it.
+  EXPECT_TRUE(fleet.instances[0].interruption_notice);
+  EXPECT_EQ(fleet.instances[0].interruption_time, At(2120));
   Go(2119);
   EXPECT_THAT(List().instances, SizeIs(1));
   Go(2120);
