@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hindsight.h"
+#include "spotburst/launch_failure.h"
 
 namespace spotburst::sim::internal {
 
@@ -49,13 +50,25 @@ void Accounting::Record(absl::Time t, absl::Duration interval,
   idle_paid_instance_seconds_ +=
       std::max(0, cloud.live_instances() - needed) * seconds;
   ++evaluations_;
-  const std::string actions =
+  std::string actions =
       report.plan ? ActionSummary(*report.plan) : std::string("no-plan");
+  // The evaluation that followed refused launches in the same tick.
+  for (const TickReport& follow_up : report.follow_ups) {
+    absl::StrAppend(&actions, "; after refused launches: ",
+                    follow_up.plan ? ActionSummary(*follow_up.plan)
+                                   : std::string("no-plan"));
+  }
   // FNV-1a over every evaluation's actions, one separator per evaluation.
   for (unsigned char c : actions + "|") {
     decisions_digest_ = (decisions_digest_ ^ c) * 0x100000001b3ull;
   }
-  if (!report.status.ok() || !report.apply_errors.empty()) {
+  // A launch refused for capacity or quota is the market's answer, which
+  // the engine acts on in the follow-up evaluation; any other error is a
+  // failed tick.
+  const bool apply_failed = std::any_of(
+      report.apply_errors.begin(), report.apply_errors.end(),
+      [](const absl::Status& s) { return !BlocksLaunches(FailureCauseOf(s)); });
+  if (!report.status.ok() || apply_failed) {
     ++failed_ticks_;
     if (first_error_.empty()) {
       first_error_ = absl::StrCat(

@@ -146,6 +146,16 @@ absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
   SetSeconds(cloud.has_boot_max_s(), cloud.boot_max_s(), c.boot_max);
   SetSeconds(cloud.has_interruption_notice_s(), cloud.interruption_notice_s(),
              c.interruption_notice);
+  for (int i = 0; i < cloud.spot_capacity_outages_size(); ++i) {
+    const v1::CapacityOutage& o = cloud.spot_capacity_outages(i);
+    if (!o.has_at_s() || !o.has_for_s()) {
+      return Invalid(source,
+                     absl::StrCat("cloud.spot_capacity_outages[", i, "]"),
+                     "needs both at_s and for_s");
+    }
+    c.spot_capacity_outages.push_back(
+        {.at = absl::Seconds(o.at_s()), .length = absl::Seconds(o.for_s())});
+  }
   SPOTBURST_RETURN_IF_ERROR(CheckDelayRange(
       source, "cloud.fulfilment_delay_min_s", c.fulfilment_delay_min,
       "cloud.fulfilment_delay_max_s", c.fulfilment_delay_max));

@@ -19,6 +19,7 @@ constexpr char kMarked[] = "marked-for-termination";
 constexpr char kByPrice[] = "instance-terminated-by-price";
 constexpr char kNoCapacity[] = "instance-terminated-no-capacity";
 constexpr char kPriceTooLow[] = "price-too-low";
+constexpr char kNoCapacityYet[] = "capacity-not-available";
 
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
@@ -184,6 +185,11 @@ void SimCloud::ProcessBatch(int64_t time) {
       still_open.push_back(r);
       continue;
     }
+    if (SpotOutageAt(absl::FromUnixSeconds(time)) != nullptr) {
+      record.request.status_code = kNoCapacityYet;
+      still_open.push_back(r);
+      continue;
+    }
     const int instance = LaunchInstance(Lifecycle::kSpot, r, time,
                                         record.request.bid_usd_per_hour);
     record.instance = instance;
@@ -192,6 +198,14 @@ void SimCloud::ProcessBatch(int64_t time) {
     record.request.instance_id = instances_[instance].instance.id;
   }
   open_ = std::move(still_open);
+}
+
+const std::pair<absl::Time, absl::Time>* SimCloud::SpotOutageAt(
+    absl::Time t) const {
+  for (const auto& span : config_.spot_capacity_outages) {
+    if (t >= span.first && t < span.second) return &span;
+  }
+  return nullptr;
 }
 
 int SimCloud::LaunchInstance(Lifecycle lifecycle, int request, int64_t time,

@@ -74,6 +74,8 @@ struct CloudConfig {
   // How long List() still shows a closed or cancelled request (EC2 keeps
   // them visible for four hours).
   absl::Duration closed_request_retention = absl::Hours(4);
+  // [from, to) spans without spot capacity.
+  std::vector<std::pair<absl::Time, absl::Time>> spot_capacity_outages;
 };
 
 struct CloudCounters {
@@ -82,6 +84,7 @@ struct CloudCounters {
   int interruptions = 0;       // instances ended by the provider
   int instances_launched = 0;  // spot fulfilled + on-demand launched
   int instances_ended_by_user = 0;
+  int capacity_failures = 0;  // spot launches refused in an outage
 };
 
 // Everything the cloud made, for accounting and tests.
@@ -107,6 +110,8 @@ class SimCloud final : public InstanceManager, public PriceFeed {
   // `prices` (the market's trace) and `clock` are borrowed and must outlive
   // the cloud. The clock's time when the cloud is made is where it starts.
   SimCloud(CloudConfig config, const PriceHistory& prices, const Clock& clock);
+  // The spot capacity outage at `t`, or nullptr.
+  const std::pair<absl::Time, absl::Time>* SpotOutageAt(absl::Time t) const;
 
   // Processes everything due at or before `t` (not before the last time).
   void AdvanceTo(absl::Time t);

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_format.h"
 #include "sim_cloud.h"
+#include "spotburst/launch_failure.h"
 
 namespace spotburst::sim::internal {
 namespace {
@@ -75,6 +76,16 @@ absl::StatusOr<std::vector<std::string>> SimCloud::RequestSpot(
     return absl::InvalidArgumentError(absl::StrFormat(
         "sim RequestSpot: bid %g USD/h must be a positive number",
         spec.bid_usd_per_hour));
+  }
+  if (const auto* outage = SpotOutageAt(absl::FromUnixSeconds(now_))) {
+    ++counters_.capacity_failures;
+    return WithFailureCause(
+        absl::ResourceExhaustedError(absl::StrFormat(
+            "sim RequestSpot: no spot capacity in %s until %s",
+            config_.market.Name(),
+            absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", outage->second,
+                             absl::UTCTimeZone()))),
+        FailureCause::kCapacity, "InsufficientInstanceCapacity");
   }
   if (!spec.idempotency_token.empty()) {
     auto it = spot_tokens_.find(spec.idempotency_token);

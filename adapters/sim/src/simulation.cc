@@ -161,6 +161,10 @@ absl::StatusOr<RunSetup> Prepare(
       // on none of them, and copying a few hundred into every
       // tick's fleet was most of a simulated year's time.
       .closed_request_retention = absl::Minutes(10)};
+  for (const CloudScenario::Outage& o : scenario.cloud.spot_capacity_outages) {
+    setup.cloud.spot_capacity_outages.push_back(
+        {setup.start + o.at, setup.start + o.at + o.length});
+  }
   setup.baseline = scenario.baseline.value_or(policy.baseline);
   return setup;
 }

@@ -152,6 +152,15 @@ TEST(ScenarioLoader, BadValuesAreNamed) {
   EXPECT_THAT(Parse(base + "cloud: {boot_min_s: 300, boot_max_s: 200}\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("cloud.boot_min_s")));
+  EXPECT_THAT(
+      Parse(base + "cloud: {spot_capacity_outages: [{at_s: 60}]}\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("cloud.spot_capacity_outages[0]: needs both at_s "
+                         "and for_s")));
+  EXPECT_THAT(
+      Parse(base + "cloud: {spot_capacity_outages: [{at_s: 60, for_s: 0}]}\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("cloud.spot_capacity_outages[0].for_s")));
   EXPECT_THAT(Parse(base + "demand:\n  phases:\n    - {at_s: 60, tasks: 1}\n"
                            "    - {at_s: 30, tasks: 2}\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,

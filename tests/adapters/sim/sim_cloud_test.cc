@@ -10,6 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "spotburst/launch_failure.h"
 #include "spotburst/sim/simulated_clock.h"
 #include "testing/status_matchers.h"
 
@@ -107,6 +108,30 @@ TEST_F(SimCloudTest, RequestIsFulfilledAtTheFirstBatchAfterItsDelay) {
   EXPECT_EQ(List().instances[0].state, InstanceState::kRunning);
   EXPECT_EQ(cloud_->joined_spot(), 1);
   EXPECT_EQ(cloud_->instances()[0].join_time, At(780));
+}
+
+TEST_F(SimCloudTest, ACapacityOutageRefusesLaunchesAndHoldsOpenRequests) {
+  CloudConfig config = Config();
+  config.spot_capacity_outages = {{At(300), At(1800)}};
+  Make(config);
+  Go(60);
+  Spot(0.2);  // before the outage; eligible at 360, batches at 600, 900, ...
+  Go(900);
+  // Reached its batch inside the outage: it waits, as on EC2.
+  Fleet fleet = List();
+  EXPECT_EQ(fleet.requests[0].state, SpotRequestState::kOpen);
+  EXPECT_EQ(fleet.requests[0].status_code, "capacity-not-available");
+  Go(1000);
+  auto refused = cloud_->RequestSpot(
+      {.count = 1, .instance_type = "c4.large", .bid_usd_per_hour = 0.2});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(FailureCauseOf(refused.status()), FailureCause::kCapacity);
+  EXPECT_EQ(ProviderCodeOf(refused.status()), "InsufficientInstanceCapacity");
+  EXPECT_EQ(cloud_->counters().capacity_failures, 1);
+  EXPECT_THAT(List().requests, SizeIs(1));  // nothing was made
+  Go(1800);
+  EXPECT_EQ(List().requests[0].state, SpotRequestState::kActive);
+  EXPECT_THAT(Spot(0.2), SizeIs(1));
 }
 
 TEST_F(SimCloudTest, RequestsAreHandledInBatches) {

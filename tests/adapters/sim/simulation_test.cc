@@ -177,6 +177,32 @@ demand:
   EXPECT_EQ(r->timeline[30].used.cpus, 40);
 }
 
+TEST(RunSimulation, ASpotCapacityOutageIsServedOnDemandInTheSameTick) {
+  auto scenario = ParseScenario(R"(
+start: "2021-04-06T00:00:00Z"
+duration_s: 3600
+market:
+  price_trace: spot_us-east-1_2021-03_2021-05_c4.large.csv
+  availability_zone: us-east-1b
+  regime: capacity
+cloud:
+  spot_capacity_outages: [{at_s: 0, for_s: 3600}]
+demand:
+  phases: [{at_s: 0, tasks: 50, per_task: {cpus: 1}}]
+)",
+                                "outage.yaml", kData);
+  ASSERT_THAT(scenario, IsOk());
+  auto r = RunSimulation(*scenario, FallbackPolicy(), {.keep_timeline = true});
+  ASSERT_THAT(r, IsOk());
+  const SimulationTotals& t = r->totals;
+  EXPECT_EQ(t.spot_instance_hours, 0);
+  EXPECT_GT(t.on_demand_instance_hours, 0);
+  // Refused launches are the market's answer, not failed evaluations.
+  EXPECT_EQ(t.failed_ticks, 0);
+  EXPECT_THAT(r->timeline[0].actions,
+              HasSubstr("; after refused launches: launch-on-demand"));
+}
+
 TEST(RunSimulation, ErrorsNameTheFileAndMarket) {
   const Policy policy = FallbackPolicy();
   Scenario s = Volatile(1);

@@ -43,6 +43,13 @@ struct CloudScenario {
   absl::Duration boot_max = absl::Minutes(4);
   absl::Duration interruption_notice = absl::Minutes(2);
   std::optional<BillingModel> billing;  // empty: the policy's
+  // Spans after the start in which spot has no capacity: launches fail
+  // with FailureCause::kCapacity, open requests wait.
+  struct Outage {
+    absl::Duration at;
+    absl::Duration length;
+  };
+  std::vector<Outage> spot_capacity_outages;
 };
 
 struct DemandPhase {
