@@ -65,8 +65,22 @@ TEST_P(ExamplePolicy, LoadsWithTheExperimentsCommonSettings) {
   EXPECT_EQ(policy->instance.region, "us-east-1");
 }
 
+TEST(ExamplePolicy, TheEc2PolicyCarriesAWholeLaunchSpecification) {
+  absl::StatusOr<Policy> policy =
+      LoadPolicyFile(RepoPath("examples/policies/ec2-burst.yaml"));
+  ASSERT_THAT(policy, IsOk());
+  const LaunchSpec& spec = policy->instance.launch_spec;
+  EXPECT_EQ(spec.image_id, "ami-0abcdef1234567890");
+  EXPECT_EQ(spec.subnet_id, "subnet-0a1b2c3d4e5f67890");
+  EXPECT_EQ(spec.security_group_ids,
+            std::vector<std::string>{"sg-0123456789abcdef0"});
+  EXPECT_EQ(spec.iam_instance_profile, "burst-agent");
+  EXPECT_EQ(spec.tags.at("team"), "batch");
+}
+
 INSTANTIATE_TEST_SUITE_P(All, ExamplePolicy,
-                         ::testing::Values("experiment1-scale-up.yaml",
+                         ::testing::Values("ec2-burst.yaml",
+                                           "experiment1-scale-up.yaml",
                                            "experiment1-revised.yaml",
                                            "experiment2-scale-down.yaml",
                                            "on-demand-fallback.yaml"));
