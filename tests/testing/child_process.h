@@ -82,6 +82,20 @@ class ChildProcess {
     }
   }
 
+  // Writes `line` and a newline to the child's stdin; false if it cannot.
+  bool WriteLine(const std::string& line) {
+    const std::string data = line + "\n";
+    size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t n =
+          write(to_child_, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
   bool started() const { return pid_ > 0 && to_child_ >= 0; }
 
  private:

@@ -84,43 +84,45 @@ std::string TagOr(const std::map<std::string, std::string>& tags,
 Ec2InstanceManager::Ec2InstanceManager(QueryClient& ec2, FleetOptions options)
     : ec2_(ec2), options_(std::move(options)) {}
 
-absl::StatusOr<std::vector<Ec2Instance>> Ec2InstanceManager::DescribeInstances(
-    const QueryParams& filters) {
-  std::vector<Ec2Instance> all;
-  std::string token;
-  for (int page = 0; page < kMaxPages; ++page) {
-    QueryParams params = filters;
-    params.push_back({"MaxResults", "1000"});
-    if (!token.empty()) params.push_back({"NextToken", token});
-    auto answer = ec2_.Call("DescribeInstances", params);
-    if (!answer.ok()) return answer.status();
-    auto parsed = ParseInstances(**answer);
-    if (!parsed.ok()) return parsed.status();
-    for (Ec2Instance& i : parsed->items) all.push_back(std::move(i));
-    token = parsed->next_token;
-    if (token.empty()) return all;
-  }
-  return absl::DataLossError("EC2 DescribeInstances: the listing does not end");
-}
+namespace {
 
-absl::StatusOr<std::vector<Ec2SpotRequest>>
-Ec2InstanceManager::DescribeRequests(const QueryParams& filters) {
-  std::vector<Ec2SpotRequest> all;
+// Every page of a Describe action: `parse` reads one answer into a Page.
+template <typename T, typename Parse>
+absl::StatusOr<std::vector<T>> DescribeAll(QueryClient& ec2,
+                                           std::string_view action,
+                                           const QueryParams& filters,
+                                           Parse parse) {
+  std::vector<T> all;
   std::string token;
   for (int page = 0; page < kMaxPages; ++page) {
     QueryParams params = filters;
     params.push_back({"MaxResults", "1000"});
     if (!token.empty()) params.push_back({"NextToken", token});
-    auto answer = ec2_.Call("DescribeSpotInstanceRequests", params);
+    auto answer = ec2.Call(action, params);
     if (!answer.ok()) return answer.status();
-    auto parsed = ParseSpotRequests(**answer);
+    absl::StatusOr<Page<T>> parsed = parse(**answer);
     if (!parsed.ok()) return parsed.status();
-    for (Ec2SpotRequest& r : parsed->items) all.push_back(std::move(r));
+    for (T& item : parsed->items) all.push_back(std::move(item));
     token = parsed->next_token;
     if (token.empty()) return all;
   }
   return absl::DataLossError(
-      "EC2 DescribeSpotInstanceRequests: the listing does not end");
+      absl::StrCat("EC2 ", absl::string_view(action.data(), action.size()),
+                   ": the listing does not end"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Ec2Instance>> Ec2InstanceManager::DescribeInstances(
+    const QueryParams& filters) {
+  return DescribeAll<Ec2Instance>(ec2_, "DescribeInstances", filters,
+                                  ParseInstances);
+}
+
+absl::StatusOr<std::vector<Ec2SpotRequest>>
+Ec2InstanceManager::DescribeRequests(const QueryParams& filters) {
+  return DescribeAll<Ec2SpotRequest>(ec2_, "DescribeSpotInstanceRequests",
+                                     filters, ParseSpotRequests);
 }
 
 absl::StatusOr<Fleet> Ec2InstanceManager::List() {
@@ -430,12 +432,12 @@ absl::Status Ec2InstanceManager::Terminate(
     QueryParams params;
     AddList(params, "InstanceId", batch);
     auto answer = ec2_.Call("TerminateInstances", params);
-    if (answer.ok()) continue;
-    if (!absl::IsNotFound(answer.status()) || batch.size() == 1) {
-      // Gone already is what was asked for.
-      if (absl::IsNotFound(answer.status())) continue;
-      return answer.status();
+    // Gone already (NotFound) is what was asked for.
+    if (answer.ok() ||
+        (absl::IsNotFound(answer.status()) && batch.size() == 1)) {
+      continue;
     }
+    if (!absl::IsNotFound(answer.status())) return answer.status();
     // One id EC2 no longer knows fails the whole call: end the others one
     // by one.
     for (const std::string& id : batch) {
