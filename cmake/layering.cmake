@@ -23,7 +23,8 @@ add_custom_command(
   VERBATIM)
 add_custom_target(spotburst_check_layering ALL
   DEPENDS ${SPOTBURST_LAYERING_STAMP})
-foreach(target spotburst_sim spotburst_ec2 spotburst_sidecar spotburst)
+foreach(target spotburst_sim spotburst_ec2 spotburst_mesos spotburst_sidecar
+    spotburst)
   if(TARGET ${target})
     add_dependencies(${target} spotburst_check_layering)
   endif()

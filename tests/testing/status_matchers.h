@@ -1,4 +1,5 @@
-// IsOk() and StatusIs(code, message_matcher) for absl::Status and StatusOr.
+// IsOk(), StatusIs(code, message_matcher) and IsOkAndHolds(value_matcher)
+// for absl::Status and StatusOr.
 #ifndef SPOTBURST_TESTS_TESTING_STATUS_MATCHERS_H_
 #define SPOTBURST_TESTS_TESTING_STATUS_MATCHERS_H_
 
@@ -32,6 +33,15 @@ MATCHER_P2(StatusIs, code, message_matcher,
   return status.code() == code &&
          ::testing::ExplainMatchResult(
              message_matcher, std::string(status.message()), result_listener);
+}
+
+// An OK StatusOr whose value matches `value_matcher`.
+MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
 }
 
 }  // namespace spotburst::testing
