@@ -1,6 +1,7 @@
 // The control loop: gather, evaluate, apply, report.
 #include "spotburst/controller.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -159,8 +160,17 @@ void Controller::Evaluate(TickReport& report) {
     return;
   }
   state_ = std::move(evaluation->state);
+  if (!options_.dry_run && !report.paused) {
+    Apply(evaluation->plan, report);
+  } else {
+    // Drains not applied are not under way (see ForgetDrains).
+    std::vector<std::string> drains;
+    for (const Action& a : evaluation->plan.actions) {
+      if (a.kind == ActionKind::kDrainInstance) drains.push_back(a.instance_id);
+    }
+    if (!drains.empty()) ForgetDrains(drains);
+  }
   report.next_state = state_;
-  if (!options_.dry_run && !report.paused) Apply(evaluation->plan, report);
   report.plan = std::move(evaluation->plan);
 }
 
@@ -189,9 +199,10 @@ void Controller::Notify(const TickReport& report) {
 }
 
 void Controller::Apply(const Plan& plan, TickReport& report) {
-  std::vector<std::string> cancels, terminations;
+  std::vector<std::string> cancels, drains, terminations;
   for (const Action& a : plan.actions) {
     if (a.kind == ActionKind::kCancelRequest) cancels.push_back(a.request_id);
+    if (a.kind == ActionKind::kDrainInstance) drains.push_back(a.instance_id);
     if (a.kind == ActionKind::kTerminateInstance)
       terminations.push_back(a.instance_id);
   }
@@ -203,6 +214,22 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
     } else {
       report.apply_errors.push_back(s);
       shrink_failed = true;
+    }
+  }
+  if (!drains.empty()) {
+    absl::Status s =
+        options_.drainer == nullptr
+            ? absl::FailedPreconditionError(
+                  "controller: the plan drains agents but no Drainer is "
+                  "configured; their instances are left running")
+            : options_.drainer->Drain(drains,
+                                      engine_.policy().billing.drain_time);
+    if (s.ok()) {
+      report.applied += drains.size();
+    } else {
+      report.apply_errors.push_back(s);
+      shrink_failed = true;
+      ForgetDrains(drains);
     }
   }
   if (!terminations.empty()) {
@@ -264,6 +291,19 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
     }
     report.apply_errors.push_back(std::move(s));
   }
+}
+
+void Controller::ForgetDrains(const std::vector<std::string>& instance_ids) {
+  // Not under way: the next evaluation plans these drains again, and their
+  // grace period starts from a drain the cluster really began.
+  std::vector<AgentDrain>& drains = state_.drains;
+  drains.erase(std::remove_if(
+                   drains.begin(), drains.end(),
+                   [&](const AgentDrain& d) {
+                     return std::find(instance_ids.begin(), instance_ids.end(),
+                                      d.instance_id) != instance_ids.end();
+                   }),
+               drains.end());
 }
 
 void Controller::Run(const std::function<bool()>& keep_going) {

@@ -25,6 +25,8 @@ std::string_view ActionKindName(ActionKind kind) {
       return "terminate-instance";
     case ActionKind::kPostponeTermination:
       return "postpone-termination";
+    case ActionKind::kDrainInstance:
+      return "drain-instance";
   }
   return "unknown";
 }
@@ -75,6 +77,16 @@ std::string_view ReasonCodeName(ReasonCode code) {
       return "launch-backoff";
     case ReasonCode::kInterruption:
       return "interruption";
+    case ReasonCode::kDrain:
+      return "drain";
+    case ReasonCode::kDraining:
+      return "draining";
+    case ReasonCode::kDrained:
+      return "drained";
+    case ReasonCode::kBooting:
+      return "booting";
+    case ReasonCode::kUnmetDemand:
+      return "unmet-demand";
   }
   return "unknown";
 }
@@ -148,6 +160,7 @@ std::string ActionHead(const Action& a) {
       absl::StrAppend(&head, " ", a.request_id);
       break;
     case ActionKind::kTerminateInstance:
+    case ActionKind::kDrainInstance:
       absl::StrAppend(&head, " ", a.instance_id);
       break;
     case ActionKind::kPostponeTermination:
@@ -180,8 +193,11 @@ std::string PlanToText(const Plan& plan) {
                   ": price ", Usd(plan.current_price_usd), ", bid ",
                   Usd(plan.bid_usd_per_hour), ", supply ",
                   Sv(SupplyModeName(plan.supply_mode)), "\n");
-  absl::StrAppend(&out, "  instances: running ", plan.running, ", pending ",
-                  plan.pending, ", desired ", plan.desired, "; fleet cost ",
+  absl::StrAppend(&out, "  instances: running ", plan.running);
+  if (plan.booting > 0) absl::StrAppend(&out, " (", plan.booting, " booting)");
+  absl::StrAppend(&out, ", pending ", plan.pending);
+  if (plan.draining > 0) absl::StrAppend(&out, ", draining ", plan.draining);
+  absl::StrAppend(&out, ", desired ", plan.desired, "; fleet cost ",
                   Usd(plan.fleet_usd_per_hour), " USD/h\n");
   if (!plan.usage.empty()) {
     absl::StrAppend(

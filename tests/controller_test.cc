@@ -5,95 +5,23 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/controller_fakes.h"
 #include "testing/engine_fixtures.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst {
 namespace {
 
+using ::spotburst::testing::FakeClock;
+using ::spotburst::testing::FakeInstances;
+using ::spotburst::testing::FakeMetrics;
+using ::spotburst::testing::FakePrices;
 using ::spotburst::testing::IsOk;
 using ::spotburst::testing::OpenRequest;
 using ::spotburst::testing::PrototypePolicy;
 using ::spotburst::testing::SpotInstance;
 using ::spotburst::testing::T0;
 using ::spotburst::testing::UsingCpus;
-
-class FakeClock final : public Clock {
- public:
-  absl::Time Now() const override { return now; }
-  void SleepUntil(absl::Time deadline) override {
-    now = std::max(now, deadline);
-  }
-  absl::Time now = T0();
-};
-
-class FakeMetrics final : public MetricsSource {
- public:
-  absl::StatusOr<ClusterState> Snapshot() override {
-    if (!fail.ok()) return fail;
-    return state;
-  }
-  ClusterState state = UsingCpus(34);
-  absl::Status fail;
-};
-
-class FakePrices final : public PriceFeed {
- public:
-  absl::StatusOr<PriceHistory> History(const Market& market, absl::Time from,
-                                       absl::Time to) override {
-    froms.push_back(from);
-    if (!fail.ok()) return fail;
-    PriceHistory h{.market = market};
-    for (const PricePoint& p : points)
-      if (p.time <= to) h.points.push_back(p);
-    return h;
-  }
-  absl::StatusOr<double> OnDemandPrice(const std::string&,
-                                       const std::string&) override {
-    return 0.1;
-  }
-  std::vector<PricePoint> points = {{T0() - absl::Hours(2), 0.027}};
-  std::vector<absl::Time> froms;
-  absl::Status fail;
-};
-
-class FakeInstances final : public InstanceManager {
- public:
-  absl::StatusOr<Fleet> List() override {
-    ++lists;
-    if (!fail_list.ok()) return fail_list;
-    return fleet;
-  }
-  absl::StatusOr<std::vector<std::string>> RequestSpot(
-      const SpotRequestSpec& spec) override {
-    spot.push_back(spec);
-    if (!fail_spot.ok()) return fail_spot;
-    return std::vector<std::string>{"sir-new"};
-  }
-  absl::StatusOr<std::vector<std::string>> LaunchOnDemand(
-      const OnDemandSpec& spec) override {
-    on_demand.push_back(spec);
-    return std::vector<std::string>{"i-od"};
-  }
-  absl::Status CancelRequests(const std::vector<std::string>& ids) override {
-    cancelled.insert(cancelled.end(), ids.begin(), ids.end());
-    return fail_cancel;
-  }
-  absl::Status Terminate(const std::vector<std::string>& ids) override {
-    terminated.insert(terminated.end(), ids.begin(), ids.end());
-    return absl::OkStatus();
-  }
-  int Calls() const {
-    return spot.size() + on_demand.size() + cancelled.size() +
-           terminated.size();
-  }
-  Fleet fleet;
-  int lists = 0;
-  std::vector<SpotRequestSpec> spot;
-  std::vector<OnDemandSpec> on_demand;
-  std::vector<std::string> cancelled, terminated;
-  absl::Status fail_list, fail_cancel, fail_spot;
-};
 
 class ControllerTest : public ::testing::Test {
  protected:

@@ -7,9 +7,13 @@
 // of applying:
 //   - a failed read (metrics, fleet or prices) means no action at all in
 //     that tick, never a destructive one;
-//   - cancels and terminations go first; if any of them fails, launches are
-//     skipped for the tick, so a fleet the controller cannot shrink never
-//     grows;
+//   - cancels, drains and terminations go first; if any of them fails,
+//     launches are skipped for the tick, so a fleet the controller cannot
+//     shrink never grows;
+//   - a drain (the plan's drain-instance actions) goes to the Drainer with
+//     the policy's billing.drain_time as the grace period; a failed drain
+//     is forgotten, so the next tick asks again (its grace period starts
+//     when a drain is really under way);
 //   - launches carry the plan's idempotency token, so a retried tick never
 //     doubles a request;
 //   - a launch refused for capacity or quota (launch_failure.h) goes to the
@@ -38,6 +42,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "spotburst/clock.h"
+#include "spotburst/drainer.h"
 #include "spotburst/engine.h"
 #include "spotburst/instance_manager.h"
 #include "spotburst/launch_failure.h"
@@ -54,6 +59,11 @@ struct ControllerOptions {
   // Zones whose spot markets are watched when the policy names no zone
   // (the engine then picks the cheapest). Ignored when the policy has one.
   std::vector<std::string> availability_zones;
+  // Hands agents back to the cluster before their instance ends (borrowed;
+  // must outlive the Controller). Needed when the MetricsSource reports
+  // agents: without one, every planned drain is an apply error naming the
+  // missing Drainer, and the instance is left running.
+  Drainer* drainer = nullptr;
 };
 
 // What one tick did.
@@ -117,6 +127,8 @@ class Controller {
   // Lists the fleet again and evaluates with the failures `first` met.
   TickReport FollowUp(const TickReport& first);
   void Notify(const TickReport& report);
+  // Drops failed drains from the engine state (see Apply).
+  void ForgetDrains(const std::vector<std::string>& instance_ids);
 
   const Engine& engine_;
   MetricsSource& metrics_;

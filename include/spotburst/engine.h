@@ -36,6 +36,19 @@
 
 namespace spotburst {
 
+// An agent the engine has asked the cluster to drain (ActionKind::
+// kDrainInstance). Kept while the instance lives: a drain once started ends
+// in the instance's end (by the policy, once drained or after the grace
+// period; by the provider, for an interruption notice).
+struct AgentDrain {
+  std::string instance_id;
+  absl::Time started = absl::InfinitePast();
+  // Drained because of an interruption notice: the provider ends it.
+  bool for_interruption = false;
+
+  friend bool operator==(const AgentDrain&, const AgentDrain&) = default;
+};
+
 // What the engine remembers between evaluations; the caller keeps it.
 // A default-constructed state is a fresh start.
 struct EngineState {
@@ -58,6 +71,8 @@ struct EngineState {
   // kept until the quiet time after their end has passed (see
   // launch_failure.h).
   std::vector<LaunchBackoff> backoffs;
+  // Drains under way, by instance.
+  std::vector<AgentDrain> drains;
 
   friend bool operator==(const EngineState&, const EngineState&) = default;
 };

@@ -1,13 +1,14 @@
 // Plan: what one evaluation decided, and why, in numbers.
 //
 // A plan is a list of actions (request spot, launch on-demand, cancel a
-// request, end an instance, postpone ending one) plus notes about limits
-// that held something back. Every action carries one or more reasons; when
-// a later rule changes an earlier decision (max instances, cost ceiling,
-// partial-hour limit) it appends a reason rather than replacing one.
+// request, drain an instance's agent, end an instance, postpone ending one)
+// plus notes about limits that held something back. Every action carries one or
+// more reasons; when a later rule changes an earlier decision (max instances,
+// cost ceiling, partial-hour limit) it appends a reason rather than replacing
+// one.
 //
-// Actions come in this order: cancels, terminations, postponements, then
-// launches. Render with PlanToText (people) or PlanToJson (wire_format.h).
+// Actions come in this order: cancels, drains, terminations, postponements,
+// then launches. Render with PlanToText (people) or PlanToJson (wire_format.h).
 //
 //   for (const Action& a : plan.actions)
 //     std::cout << ActionKindName(a.kind) << ": " << a.reasons.back().message;
@@ -31,6 +32,9 @@ enum class ActionKind {
   kCancelRequest,
   kTerminateInstance,
   kPostponeTermination,
+  // Hand the instance's agent back to the cluster (drainer.h); the instance
+  // ends once the agent is drained, gone, or billing.drain_time_s is up.
+  kDrainInstance,
 };
 std::string_view ActionKindName(ActionKind kind);  // "request-spot", ...
 
@@ -58,6 +62,11 @@ enum class ReasonCode {
   kOldPrices,           // a warning: the market's prices are over a day old
   kLaunchBackoff,       // a market or lifecycle left alone after failures
   kInterruption,        // instances the provider has given notice to end
+  kDrain,               // an agent drained before its instance ends
+  kDraining,            // agents still draining
+  kDrained,             // an instance ended once its drain is over
+  kBooting,             // instances whose agents have not joined yet
+  kUnmetDemand,         // demand queued for resources vs held back
 };
 std::string_view ReasonCodeName(ReasonCode code);  // "scale-up", ...
 
@@ -83,7 +92,7 @@ struct Action {
   std::string idempotency_token;
   // kCancelRequest.
   std::string request_id;
-  // kTerminateInstance, kPostponeTermination.
+  // kTerminateInstance, kPostponeTermination, kDrainInstance.
   std::string instance_id;
   // kRequestSpot replacing an on-demand instance.
   std::string replaces_instance_id;
@@ -118,6 +127,11 @@ struct Plan {
   int running = 0;
   int pending = 0;
   int desired = 0;
+  // When the cluster reports agents: instances (of `running`) whose agent
+  // has not joined yet, and instances whose agent drains before they end
+  // (not in `running`).
+  int booting = 0;
+  int draining = 0;
   std::vector<ResourceUsage> usage;
   // Worst-case hourly cost of the fleet after the plan (cost ceiling basis).
   double fleet_usd_per_hour = 0;

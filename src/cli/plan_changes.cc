@@ -50,6 +50,7 @@ std::string ActionText(const Action& a) {
     case ActionKind::kCancelRequest:
       return a.request_id;
     case ActionKind::kTerminateInstance:
+    case ActionKind::kDrainInstance:
       return a.instance_id;
     case ActionKind::kPostponeTermination:
       return absl::StrCat(a.instance_id, " until ", TimeText(a.endable_at));
@@ -119,8 +120,8 @@ std::vector<std::string> PlanChanges(const Plan& before, const Plan& after) {
   }
   for (ActionKind kind :
        {ActionKind::kRequestSpot, ActionKind::kLaunchOnDemand,
-        ActionKind::kCancelRequest, ActionKind::kTerminateInstance,
-        ActionKind::kPostponeTermination}) {
+        ActionKind::kCancelRequest, ActionKind::kDrainInstance,
+        ActionKind::kTerminateInstance, ActionKind::kPostponeTermination}) {
     std::string change =
         KindChange(kind, Summarize(before, kind), Summarize(after, kind));
     if (!change.empty()) out.push_back(std::move(change));

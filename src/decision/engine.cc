@@ -8,7 +8,9 @@
 //  4. supply mode: spot, or on-demand fallback (and the way back)
 //  5. remove: excess open requests first (newest first), then instances,
 //     billing-aware (end or postpone); never one under an interruption
-//     notice (not counted, so replaced in step 6)
+//     notice (not counted, so replaced in step 6). When the cluster reports
+//     agents, an instance's agent is drained before it ends (and at once
+//     on an interruption notice); drains that are over end their instance
 //  6. add: spot requests or on-demand launches, within max instances and
 //     the cost ceiling
 //  7. replace on-demand instances with spot when back on spot; end the
@@ -79,7 +81,9 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   SPOTBURST_ASSIGN_OR_RETURN(
       BidResult bid, ComputeBid(*bidding_, p.bidding, *market, on_demand, now));
 
-  const FleetView fleet = internal::ViewFleet(input.fleet);
+  internal::ForgetEndedDrains(input.fleet, state.drains);
+  const FleetView fleet =
+      internal::ViewFleet(input.fleet, input.cluster, state.drains);
   Plan plan;
   plan.policy_name = p.name;
   plan.evaluated_at = now;
@@ -100,6 +104,12 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
     plan.notes.push_back(std::move(note));
   }
   if (std::optional<Reason> note = internal::InterruptionNote(fleet)) {
+    plan.notes.push_back(*std::move(note));
+  }
+  if (std::optional<Reason> note = internal::BootingNote(fleet, now)) {
+    plan.notes.push_back(*std::move(note));
+  }
+  if (std::optional<Reason> note = internal::UnmetDemandNote(input.cluster)) {
     plan.notes.push_back(*std::move(note));
   }
 
@@ -151,6 +161,8 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
       internal::PlaceOnDemand(p, input.markets, market->market, state.backoffs,
                               now));
   builder.CancelTimedOut(timed_out);
+  builder.FinishDrains();
+  builder.DrainInterrupted();
 
   // 5. Remove.
   const int remaining = counted - timed_out.counted_cancelled;
@@ -186,6 +198,8 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
 
   if (builder.removed_for_scale_in() > 0) state.last_scale_down = now;
   builder.Finish(plan);
+  plan.booting = static_cast<int>(fleet.booting.size());
+  internal::RememberDrains(builder.new_drains(), state.drains);
   return Evaluation{.plan = std::move(plan), .state = std::move(state)};
 }
 

@@ -55,6 +55,22 @@ std::optional<Reason> OldPricesWarning(const MarketView& market,
 // (and when the provider ends them), or nullopt when there are none.
 std::optional<Reason> InterruptionNote(const FleetView& fleet);
 
+// Drops the drains of instances no longer in the fleet (ended).
+void ForgetEndedDrains(const Fleet& fleet, std::vector<AgentDrain>& drains);
+
+// Adds the drains a plan started, keeping the start of any already there.
+void RememberDrains(std::vector<AgentDrain>& started,
+                    std::vector<AgentDrain>& drains);
+
+// A kBooting note naming the counted instances whose agent has not joined
+// the cluster, or nullopt when there are none.
+std::optional<Reason> BootingNote(const FleetView& fleet, absl::Time now);
+
+// A kUnmetDemand note splitting the demand that waits into what may burst
+// (queued for resources) and what bursting would not serve (held back),
+// or nullopt when nothing is held back.
+std::optional<Reason> UnmetDemandNote(const ClusterState& cluster);
+
 // Cooldowns, stabilization and [min, max]; returns the count to aim for and
 // records what was held back in `notes`.
 int ApplyChurnControl(const Policy& policy, int counted,
@@ -101,6 +117,15 @@ class PlanBuilder {
   void ReplaceOnDemand();
   // Ends (or postpones) on-demand instances whose replacement runs.
   void RetireReplaced();
+  // When the cluster reports agents: drains the agent of each instance
+  // under an interruption notice at once (the provider ends it).
+  void DrainInterrupted();
+  // Ends the instances whose drain is over (agent drained or gone, or the
+  // grace period billing.drain_time up); notes the ones still draining.
+  void FinishDrains();
+
+  // Drains this plan starts, for the next state.
+  std::vector<AgentDrain>& new_drains() { return new_drains_; }
 
   int removed_for_scale_in() const { return removed_for_scale_in_; }
   void Finish(Plan& plan);
@@ -108,6 +133,9 @@ class PlanBuilder {
  private:
   std::string TokenFor(ActionKind kind, int count,
                        std::string_view replaces) const;
+  // A termination the policy chose, or (when the instance's agent takes
+  // work) a drain of its agent first. True when it stays a termination.
+  bool EndOrDrain(Action action);
   // How many of `count` launches at `unit_usd` fit under the ceiling.
   int FitUnderCeiling(int count, double unit_usd, std::string_view what);
 
@@ -127,7 +155,11 @@ class PlanBuilder {
   absl::flat_hash_set<std::string_view> cancelled_;
   std::optional<Reason> spot_blocked_;
   std::optional<OnDemandPlacement> on_demand_;
-  std::vector<Action> cancels_, terminations_, postponements_, launches_;
+  std::vector<Action> cancels_, drains_, terminations_, postponements_,
+      launches_;
+  std::vector<AgentDrain> new_drains_;
+  // Instances whose agent drains and that live on after the plan.
+  int draining_after_ = 0;
   std::vector<Reason> notes_;
 };
 

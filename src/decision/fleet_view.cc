@@ -7,8 +7,25 @@
 
 namespace spotburst::internal {
 
-FleetView ViewFleet(const Fleet& fleet) {
+const BurstAgent* AgentOf(const FleetView& view, std::string_view instance_id) {
+  const auto it = view.agents.find(instance_id);
+  return it == view.agents.end() ? nullptr : it->second;
+}
+
+FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
+                    const std::vector<AgentDrain>& drains) {
   FleetView view;
+  view.reports_agents = cluster.reports_agents;
+  if (cluster.reports_agents) {
+    view.agents.reserve(cluster.burst_agents.size());
+    for (const BurstAgent& agent : cluster.burst_agents) {
+      view.agents.emplace(agent.instance_id, &agent);
+    }
+  }
+  absl::flat_hash_map<std::string_view, const AgentDrain*> drain_of;
+  for (const AgentDrain& drain : drains) {
+    drain_of.emplace(drain.instance_id, &drain);
+  }
   // The id indexes only matter when some request replaces an on-demand
   // instance; most evaluations have none, and building them anyway was 8 %
   // of a simulated tick (bench/sim_replay_benchmark.cc).
@@ -52,6 +69,12 @@ FleetView ViewFleet(const Fleet& fleet) {
       view.interrupted.push_back(&instance);
       continue;
     }
+    if (!drain_of.empty()) {
+      if (const auto it = drain_of.find(instance.id); it != drain_of.end()) {
+        view.draining.push_back({&instance, it->second});
+        continue;
+      }
+    }
     if (instance.lifecycle == Lifecycle::kOnDemand) {
       if (!retiring_ids.empty() && retiring_ids.contains(instance.id)) {
         view.retiring_on_demand.push_back(&instance);
@@ -60,6 +83,9 @@ FleetView ViewFleet(const Fleet& fleet) {
       ++view.on_demand_counted;
     }
     view.counted_instances.push_back(&instance);
+    if (view.reports_agents && !view.agents.contains(instance.id)) {
+      view.booting.push_back(&instance);
+    }
   }
   return view;
 }

@@ -5,12 +5,20 @@
 // an instance launched by such a request) are "retiring": not counted, and
 // ended at their next good billing point. Instances under an interruption
 // notice are neither counted nor ever ended: the provider ends them.
+// Instances whose agent drains before they end (EngineState::drains) are
+// not counted either; they end when the drain is over. When the cluster
+// reports agents, counted instances without one are booting.
 #ifndef SPOTBURST_SRC_DECISION_FLEET_VIEW_H_
 #define SPOTBURST_SRC_DECISION_FLEET_VIEW_H_
 
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "spotburst/cluster_state.h"
+#include "spotburst/engine.h"
 #include "spotburst/fleet.h"
 
 namespace spotburst::internal {
@@ -19,6 +27,14 @@ struct FleetView {
   std::vector<const Instance*> counted_instances;
   std::vector<const Instance*> interrupted;
   std::vector<const Instance*> retiring_on_demand;
+  // Draining for the policy's end, with their drain.
+  std::vector<std::pair<const Instance*, const AgentDrain*>> draining;
+  // Counted instances whose agent has not joined the cluster.
+  std::vector<const Instance*> booting;
+  // The cluster's agents by instance id (when it reports them): views into
+  // the ClusterState, which outlives the view.
+  bool reports_agents = false;
+  absl::flat_hash_map<std::string_view, const BurstAgent*> agents;
   std::vector<const SpotRequest*> open_requests;  // not replacements
   std::vector<const SpotRequest*> open_replacements;
   // On-demand instances a replacement is already under way for.
@@ -29,7 +45,13 @@ struct FleetView {
   double worst_case_usd_per_hour = 0;
 };
 
-FleetView ViewFleet(const Fleet& fleet);
+// `fleet`, `cluster` and `drains` must outlive the view.
+FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
+                    const std::vector<AgentDrain>& drains);
+
+// The agent of `instance_id`, or null when it has none (not joined, gone,
+// or the cluster does not report agents).
+const BurstAgent* AgentOf(const FleetView& view, std::string_view instance_id);
 
 }  // namespace spotburst::internal
 

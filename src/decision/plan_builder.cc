@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "decision/engine_steps.h"
 #include "decision/idempotency.h"
 #include "decision/scale_in.h"
@@ -131,15 +133,16 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
   if (instances <= 0) return;
   ScaleInChoice choice =
       ChooseScaleIn(fleet_.counted_instances, instances, policy_, now_, cause);
+  absl::flat_hash_set<std::string> ended;  // copies: `a` is moved below
   for (Action& a : choice.terminations) {
     leaving_.insert(a.instance_id);
     --live_after_;
     ++removed_for_scale_in_;
-    terminations_.push_back(std::move(a));
+    std::string id = a.instance_id;
+    if (EndOrDrain(std::move(a))) ended.insert(std::move(id));
   }
   for (const Instance* i : fleet_.counted_instances) {
-    if (leaving_.contains(i->id))
-      fleet_usd_per_hour_ -= i->max_price_usd_per_hour;
+    if (ended.contains(i->id)) fleet_usd_per_hour_ -= i->max_price_usd_per_hour;
   }
   for (Action& a : choice.postponements) {
     leaving_.insert(a.instance_id);
@@ -291,8 +294,8 @@ void PlanBuilder::RetireReplaced() {
       static_cast<int>(fleet_.retiring_on_demand.size()), policy_, now_, cause);
   absl::flat_hash_set<std::string> ended;  // copies: `a` is moved below
   for (Action& a : choice.terminations) {
-    ended.insert(a.instance_id);
-    terminations_.push_back(std::move(a));
+    std::string id = a.instance_id;
+    if (EndOrDrain(std::move(a))) ended.insert(std::move(id));
   }
   for (const Instance* i : fleet_.retiring_on_demand) {
     if (ended.contains(i->id)) fleet_usd_per_hour_ -= i->max_price_usd_per_hour;
@@ -300,14 +303,137 @@ void PlanBuilder::RetireReplaced() {
   for (Action& a : choice.postponements) postponements_.push_back(std::move(a));
 }
 
+bool PlanBuilder::EndOrDrain(Action action) {
+  const BurstAgent* agent = AgentOf(fleet_, action.instance_id);
+  if (agent == nullptr || agent->state == AgentState::kDrained) {
+    if (fleet_.reports_agents) {
+      action.reasons.push_back(
+          {.code = ReasonCode::kDrained,
+           .message = absl::StrFormat(
+               agent == nullptr ? "%s has no agent in the cluster: nothing "
+                                  "to drain"
+                                : "%s's agent is drained already",
+               action.instance_id)});
+    }
+    terminations_.push_back(std::move(action));
+    return true;
+  }
+  action.kind = ActionKind::kDrainInstance;
+  action.endable_at = now_ + policy_.billing.drain_time;
+  action.reasons.push_back(
+      {.code = ReasonCode::kDrain,
+       .message =
+           absl::StrFormat("drain agent %s of %s first: its tasks get up to %s "
+                           "(billing.drain_time_s), then the instance ends",
+                           agent->agent_id, action.instance_id,
+                           absl::FormatDuration(policy_.billing.drain_time)),
+       .figures = {{"grace_seconds",
+                    absl::ToDoubleSeconds(policy_.billing.drain_time)}}});
+  new_drains_.push_back({.instance_id = action.instance_id, .started = now_});
+  ++draining_after_;
+  drains_.push_back(std::move(action));
+  return false;
+}
+
+void PlanBuilder::DrainInterrupted() {
+  for (const Instance* instance : fleet_.interrupted) {
+    const BurstAgent* agent = AgentOf(fleet_, instance->id);
+    if (agent == nullptr) continue;
+    if (agent->state != AgentState::kActive) {
+      // Draining already (ours, or the cluster's own).
+      if (agent->state == AgentState::kDraining) ++draining_after_;
+      continue;
+    }
+    Action drain{.kind = ActionKind::kDrainInstance,
+                 .instance_type = instance->instance_type,
+                 .availability_zone = instance->availability_zone,
+                 .instance_id = instance->id,
+                 .endable_at = instance->interruption_time};
+    drain.reasons.push_back(
+        {.code = ReasonCode::kInterruption,
+         .message = absl::StrFormat(
+             "%s has an interruption notice%s: drain agent %s now so its "
+             "tasks move before the provider ends it",
+             instance->id,
+             instance->interruption_time == absl::InfinitePast()
+                 ? ""
+                 : absl::StrCat(" (ends at ",
+                                absl::FormatTime("%Y-%m-%d %H:%M:%S",
+                                                 instance->interruption_time,
+                                                 absl::UTCTimeZone()),
+                                ")"),
+             agent->agent_id)});
+    new_drains_.push_back({.instance_id = instance->id,
+                           .started = now_,
+                           .for_interruption = true});
+    ++draining_after_;
+    drains_.push_back(std::move(drain));
+  }
+}
+
+void PlanBuilder::FinishDrains() {
+  const absl::Duration grace = policy_.billing.drain_time;
+  std::vector<std::string> waiting;
+  for (const auto& [instance, drain] : fleet_.draining) {
+    const BurstAgent* agent = AgentOf(fleet_, instance->id);
+    const absl::Duration took = now_ - drain->started;
+    std::string why;
+    if (agent == nullptr) {
+      why = absl::StrFormat("%s's agent left the cluster after %s of draining",
+                            instance->id, MinutesText(took));
+    } else if (agent->state == AgentState::kDrained) {
+      why = absl::StrFormat("%s's agent %s drained in %s", instance->id,
+                            agent->agent_id, MinutesText(took));
+    } else if (took >= grace) {
+      why = absl::StrFormat(
+          "%s's agent %s still %s after %s >= grace %s "
+          "(billing.drain_time_s): ending it",
+          instance->id, agent->agent_id, AgentStateName(agent->state),
+          MinutesText(took), MinutesText(grace));
+    } else {
+      waiting.push_back(absl::StrFormat(
+          "%s (agent %s %s, %s of %s)", instance->id, agent->agent_id,
+          AgentStateName(agent->state), MinutesText(took), MinutesText(grace)));
+      continue;
+    }
+    Action end{
+        .kind = ActionKind::kTerminateInstance,
+        .instance_type = instance->instance_type,
+        .availability_zone = instance->availability_zone,
+        .instance_id = instance->id,
+        .into_billing_period =
+            BillingPositionOf(policy_.billing, instance->launch_time, now_)
+                .into_period,
+        .endable_at = now_};
+    end.reasons.push_back(
+        {.code = ReasonCode::kDrained,
+         .message = std::move(why),
+         .figures = {{"drain_minutes", absl::ToDoubleMinutes(took)}}});
+    fleet_usd_per_hour_ -= instance->max_price_usd_per_hour;
+    terminations_.push_back(std::move(end));
+  }
+  if (!waiting.empty()) {
+    draining_after_ += static_cast<int>(waiting.size());
+    notes_.push_back(
+        {.code = ReasonCode::kDraining,
+         .message = absl::StrCat("waiting for ", waiting.size(),
+                                 " agent(s) to drain before their instance "
+                                 "ends: ",
+                                 absl::StrJoin(waiting, ", ")),
+         .figures = {{"draining", static_cast<double>(waiting.size())}}});
+  }
+}
+
 void PlanBuilder::Finish(Plan& plan) {
-  plan.actions.reserve(cancels_.size() + terminations_.size() +
+  plan.actions.reserve(cancels_.size() + drains_.size() + terminations_.size() +
                        postponements_.size() + launches_.size());
-  for (auto* group : {&cancels_, &terminations_, &postponements_, &launches_}) {
+  for (auto* group :
+       {&cancels_, &drains_, &terminations_, &postponements_, &launches_}) {
     for (Action& a : *group) plan.actions.push_back(std::move(a));
   }
   for (Reason& r : notes_) plan.notes.push_back(std::move(r));
   plan.fleet_usd_per_hour = std::max(0.0, fleet_usd_per_hour_);
+  plan.draining = draining_after_;
 }
 
 }  // namespace spotburst::internal

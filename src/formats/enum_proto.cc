@@ -80,6 +80,8 @@ v1::ActionKind ToProto(ActionKind kind) {
       return v1::ACTION_KIND_TERMINATE_INSTANCE;
     case ActionKind::kPostponeTermination:
       return v1::ACTION_KIND_POSTPONE_TERMINATION;
+    case ActionKind::kDrainInstance:
+      return v1::ACTION_KIND_DRAIN_INSTANCE;
   }
   return v1::ACTION_KIND_UNSPECIFIED;
 }
@@ -93,6 +95,60 @@ v1::FailureCause ToProto(FailureCause cause) {
     default:
       return v1::FAILURE_CAUSE_UNSPECIFIED;
   }
+}
+
+v1::HoldReason ToProto(HoldReason reason) {
+  switch (reason) {
+    case HoldReason::kPlacementConstraint:
+      return v1::HOLD_REASON_PLACEMENT_CONSTRAINT;
+    case HoldReason::kRole:
+      return v1::HOLD_REASON_ROLE;
+    case HoldReason::kLaunchDelay:
+      return v1::HOLD_REASON_LAUNCH_DELAY;
+  }
+  return v1::HOLD_REASON_UNSPECIFIED;
+}
+
+v1::AgentState ToProto(AgentState state) {
+  switch (state) {
+    case AgentState::kActive:
+      return v1::AGENT_STATE_ACTIVE;
+    case AgentState::kDraining:
+      return v1::AGENT_STATE_DRAINING;
+    case AgentState::kDrained:
+      return v1::AGENT_STATE_DRAINED;
+  }
+  return v1::AGENT_STATE_UNSPECIFIED;
+}
+
+absl::StatusOr<HoldReason> HoldReasonFromProto(int value,
+                                               absl::string_view field) {
+  switch (value) {
+    case v1::HOLD_REASON_UNSPECIFIED:
+      return Unspecified(field, "HOLD_REASON_UNSPECIFIED");
+    case v1::HOLD_REASON_PLACEMENT_CONSTRAINT:
+      return HoldReason::kPlacementConstraint;
+    case v1::HOLD_REASON_ROLE:
+      return HoldReason::kRole;
+    case v1::HOLD_REASON_LAUNCH_DELAY:
+      return HoldReason::kLaunchDelay;
+  }
+  return Unknown(field, value);
+}
+
+absl::StatusOr<AgentState> AgentStateFromProto(int value,
+                                               absl::string_view field) {
+  switch (value) {
+    case v1::AGENT_STATE_UNSPECIFIED:
+      return Unspecified(field, "AGENT_STATE_UNSPECIFIED");
+    case v1::AGENT_STATE_ACTIVE:
+      return AgentState::kActive;
+    case v1::AGENT_STATE_DRAINING:
+      return AgentState::kDraining;
+    case v1::AGENT_STATE_DRAINED:
+      return AgentState::kDrained;
+  }
+  return Unknown(field, value);
 }
 
 absl::StatusOr<FailureCause> FailureCauseFromProto(int value,
@@ -168,6 +224,8 @@ absl::StatusOr<ActionKind> ActionKindFromProto(int value,
       return ActionKind::kTerminateInstance;
     case v1::ACTION_KIND_POSTPONE_TERMINATION:
       return ActionKind::kPostponeTermination;
+    case v1::ACTION_KIND_DRAIN_INSTANCE:
+      return ActionKind::kDrainInstance;
   }
   return Unknown(field, value);
 }

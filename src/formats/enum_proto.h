@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "spotburst/cluster_state.h"
 #include "spotburst/fleet.h"
 #include "spotburst/launch_failure.h"
 #include "spotburst/plan.h"
@@ -27,6 +28,8 @@ v1::ActionKind ToProto(ActionKind kind);
 // Only the causes that block launches have a v1 value; others are
 // FAILURE_CAUSE_UNSPECIFIED.
 v1::FailureCause ToProto(FailureCause cause);
+v1::HoldReason ToProto(HoldReason reason);
+v1::AgentState ToProto(AgentState state);
 
 // `field` names the field in errors ("lifecycle: required, ...").
 absl::StatusOr<Lifecycle> LifecycleFromProto(int value,
@@ -40,6 +43,10 @@ absl::StatusOr<ActionKind> ActionKindFromProto(int value,
 // CAPACITY or QUOTA; anything else is InvalidArgument naming `field`.
 absl::StatusOr<FailureCause> FailureCauseFromProto(int value,
                                                    absl::string_view field);
+absl::StatusOr<HoldReason> HoldReasonFromProto(int value,
+                                               absl::string_view field);
+absl::StatusOr<AgentState> AgentStateFromProto(int value,
+                                               absl::string_view field);
 // `unspecified` is what SUPPLY_MODE_UNSPECIFIED means for this field
 // (a fresh engine state is on spot); empty when the field is required.
 absl::StatusOr<SupplyMode> SupplyModeFromProto(

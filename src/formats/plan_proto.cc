@@ -141,6 +141,8 @@ v1::Plan ToProto(const Plan& p) {
   out.set_running(p.running);
   out.set_pending(p.pending);
   out.set_desired(p.desired);
+  out.set_booting(p.booting);
+  out.set_draining(p.draining);
   for (const ResourceUsage& u : p.usage) *out.add_usage() = ToProto(u);
   out.set_fleet_usd_per_hour(p.fleet_usd_per_hour);
   for (const Action& a : p.actions) *out.add_actions() = ToProto(a);
@@ -160,6 +162,8 @@ absl::StatusOr<Plan> FromProto(const v1::Plan& p) {
   out.running = p.running();
   out.pending = p.pending();
   out.desired = p.desired();
+  out.booting = p.booting();
+  out.draining = p.draining();
   out.fleet_usd_per_hour = p.fleet_usd_per_hour();
   SPOTBURST_RETURN_IF_ERROR(ConvertAll(p.usage(), "usage", &out.usage));
   SPOTBURST_RETURN_IF_ERROR(ConvertAll(p.actions(), "actions", &out.actions));

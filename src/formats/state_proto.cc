@@ -104,14 +104,57 @@ v1::ClusterState ToProto(const ClusterState& c) {
   *out.mutable_queued() = ToProto(c.queued);
   *out.mutable_baseline() = ToProto(c.baseline);
   if (auto ts = TimeToProto(c.read_at)) *out.mutable_read_at() = *ts;
+  for (const HeldBackDemand& d : c.held_back) {
+    v1::HeldBackDemand& held = *out.add_held_back();
+    held.set_workload(d.workload);
+    held.set_reason(ToProto(d.reason));
+    held.set_instances(d.instances);
+    *held.mutable_resources() = ToProto(d.resources);
+    held.set_detail(d.detail);
+  }
+  out.set_reports_agents(c.reports_agents);
+  for (const BurstAgent& a : c.burst_agents) {
+    v1::BurstAgent& agent = *out.add_burst_agents();
+    agent.set_instance_id(a.instance_id);
+    agent.set_agent_id(a.agent_id);
+    agent.set_state(ToProto(a.state));
+    *agent.mutable_total() = ToProto(a.total);
+    *agent.mutable_used() = ToProto(a.used);
+  }
   return out;
 }
 
-ClusterState FromProto(const v1::ClusterState& c) {
-  return {.used = FromProto(c.used()),
-          .queued = FromProto(c.queued()),
-          .baseline = FromProto(c.baseline()),
-          .read_at = TimeFromProto(c.read_at(), c.has_read_at())};
+absl::StatusOr<ClusterState> FromProto(const v1::ClusterState& c) {
+  ClusterState out{.used = FromProto(c.used()),
+                   .queued = FromProto(c.queued()),
+                   .baseline = FromProto(c.baseline()),
+                   .reports_agents = c.reports_agents(),
+                   .read_at = TimeFromProto(c.read_at(), c.has_read_at())};
+  out.held_back.reserve(c.held_back_size());
+  for (int i = 0; i < c.held_back_size(); ++i) {
+    const v1::HeldBackDemand& d = c.held_back(i);
+    absl::StatusOr<HoldReason> reason = HoldReasonFromProto(
+        d.reason(), absl::StrCat("held_back[", i, "].reason"));
+    if (!reason.ok()) return reason.status();
+    out.held_back.push_back({.workload = d.workload(),
+                             .reason = *reason,
+                             .instances = d.instances(),
+                             .resources = FromProto(d.resources()),
+                             .detail = d.detail()});
+  }
+  out.burst_agents.reserve(c.burst_agents_size());
+  for (int i = 0; i < c.burst_agents_size(); ++i) {
+    const v1::BurstAgent& a = c.burst_agents(i);
+    absl::StatusOr<AgentState> state = AgentStateFromProto(
+        a.state(), absl::StrCat("burst_agents[", i, "].state"));
+    if (!state.ok()) return state.status();
+    out.burst_agents.push_back({.instance_id = a.instance_id(),
+                                .agent_id = a.agent_id(),
+                                .state = *state,
+                                .total = FromProto(a.total()),
+                                .used = FromProto(a.used())});
+  }
+  return out;
 }
 
 v1::Market ToProto(const Market& m) {
@@ -342,6 +385,12 @@ v1::EngineState ToProto(const EngineState& s) {
     *out.mutable_spot_healthy_since() = *ts;
   }
   for (const LaunchBackoff& b : s.backoffs) *out.add_backoffs() = ToProto(b);
+  for (const AgentDrain& d : s.drains) {
+    v1::AgentDrain& drain = *out.add_drains();
+    drain.set_instance_id(d.instance_id);
+    if (auto ts = TimeToProto(d.started)) *drain.mutable_started() = *ts;
+    drain.set_for_interruption(d.for_interruption);
+  }
   return out;
 }
 
@@ -360,6 +409,13 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
     }
     backoffs.push_back(*std::move(backoff));
   }
+  std::vector<AgentDrain> drains;
+  drains.reserve(s.drains_size());
+  for (const v1::AgentDrain& d : s.drains()) {
+    drains.push_back({.instance_id = d.instance_id(),
+                      .started = TimeFromProto(d.started(), d.has_started()),
+                      .for_interruption = d.for_interruption()});
+  }
   return EngineState{
       .last_scale_up = TimeFromProto(s.last_scale_up(), s.has_last_scale_up()),
       .last_scale_down =
@@ -373,7 +429,8 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
       .fallback_for_capacity = s.fallback_for_capacity(),
       .spot_healthy_since = TimeFromProto(s.spot_healthy_since(),
                                           s.has_spot_healthy_since(), never),
-      .backoffs = std::move(backoffs)};
+      .backoffs = std::move(backoffs),
+      .drains = std::move(drains)};
 }
 
 v1::EvaluationState ToProto(const EvaluationInput& input, absl::Time now) {
@@ -393,7 +450,9 @@ absl::StatusOr<StateWithTime> FromProto(const v1::EvaluationState& s) {
   if (!s.has_now()) return absl::InvalidArgumentError("now: required");
   StateWithTime out;
   out.now = TimeFromProto(s.now(), true);
-  out.input.cluster = FromProto(s.cluster());
+  absl::StatusOr<ClusterState> cluster = FromProto(s.cluster());
+  if (!cluster.ok()) return Prefixed(cluster.status(), "cluster.");
+  out.input.cluster = *std::move(cluster);
   out.input.markets.reserve(s.markets_size());
   for (const v1::MarketView& v : s.markets()) {
     out.input.markets.push_back(FromProto(v));

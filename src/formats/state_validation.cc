@@ -115,6 +115,25 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
       CheckResources(s.cluster().queued(), "cluster.queued"));
   SPOTBURST_RETURN_IF_ERROR(
       CheckResources(s.cluster().baseline(), "cluster.baseline"));
+  for (int i = 0; i < s.cluster().held_back_size(); ++i) {
+    const v1::HeldBackDemand& d = s.cluster().held_back(i);
+    if (d.instances() < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Path{"cluster.held_back", i, ".instances"}.Text(), ": ",
+                       d.instances(), " must be >= 0"));
+    }
+    SPOTBURST_RETURN_IF_ERROR(CheckResources(
+        d.resources(), absl::StrCat("cluster.held_back[", i, "].resources")));
+  }
+  for (int i = 0; i < s.cluster().burst_agents_size(); ++i) {
+    const v1::BurstAgent& a = s.cluster().burst_agents(i);
+    SPOTBURST_RETURN_IF_ERROR(
+        Required(a.instance_id(), {"cluster.burst_agents", i, ".instance_id"}));
+    SPOTBURST_RETURN_IF_ERROR(CheckResources(
+        a.total(), absl::StrCat("cluster.burst_agents[", i, "].total")));
+    SPOTBURST_RETURN_IF_ERROR(CheckResources(
+        a.used(), absl::StrCat("cluster.burst_agents[", i, "].used")));
+  }
   for (int i = 0; i < s.markets_size(); ++i) {
     const v1::MarketView& v = s.markets(i);
     SPOTBURST_RETURN_IF_ERROR(Required(
@@ -206,6 +225,17 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
                   {"engine.backoffs", i, ".last_failure"}));
     SPOTBURST_RETURN_IF_ERROR(
         CheckTime(b.until(), b.has_until(), {"engine.backoffs", i, ".until"}));
+  }
+  for (int i = 0; i < e.drains_size(); ++i) {
+    const v1::AgentDrain& d = e.drains(i);
+    SPOTBURST_RETURN_IF_ERROR(
+        Required(d.instance_id(), {"engine.drains", i, ".instance_id"}));
+    if (!d.has_started()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Path{"engine.drains", i, ".started"}.Text(), ": required"));
+    }
+    SPOTBURST_RETURN_IF_ERROR(
+        CheckTime(d.started(), true, {"engine.drains", i, ".started"}));
   }
   for (int i = 0; i < s.launch_failures_size(); ++i) {
     const v1::LaunchFailure& f = s.launch_failures(i);

@@ -71,7 +71,7 @@ v1::Resources ToProto(const Resources& r);
 Resources FromProto(const v1::Resources& r);
 
 v1::ClusterState ToProto(const ClusterState& c);
-ClusterState FromProto(const v1::ClusterState& c);
+absl::StatusOr<ClusterState> FromProto(const v1::ClusterState& c);
 
 v1::Market ToProto(const Market& m);
 Market FromProto(const v1::Market& m);

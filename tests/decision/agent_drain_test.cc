@@ -1,0 +1,293 @@
+// When the cluster reports its agents: instances without one are booting,
+// an instance's agent is drained before the instance ends (at once on an
+// interruption notice), and demand held back never triggers a burst.
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "spotburst/engine.h"
+#include "testing/engine_fixtures.h"
+#include "testing/status_matchers.h"
+
+namespace spotburst {
+namespace {
+
+using ::spotburst::testing::CountKind;
+using ::spotburst::testing::IsOk;
+using ::spotburst::testing::PrototypePolicy;
+using ::spotburst::testing::SpotInstance;
+using ::spotburst::testing::T0;
+using ::spotburst::testing::UsingCpus;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+Policy DrainingPolicy() {
+  Policy p = PrototypePolicy();
+  p.billing.drain_time = absl::Minutes(5);
+  return p;
+}
+
+BurstAgent Agent(std::string instance_id,
+                 AgentState state = AgentState::kActive) {
+  return {.instance_id = instance_id,
+          .agent_id = "S-" + instance_id,
+          .state = state,
+          .total = {.cpus = 2, .mem_mib = 3840}};
+}
+
+struct World {
+  double cpus_used = 0;
+  std::vector<Instance> instances;
+  std::vector<BurstAgent> agents;
+  bool reports_agents = true;
+  EngineState state;
+  std::vector<HeldBackDemand> held_back;
+  Resources queued;
+};
+
+absl::StatusOr<Evaluation> Evaluate(const World& w, absl::Time now = T0(),
+                                    Policy policy = DrainingPolicy()) {
+  absl::StatusOr<Engine> engine = Engine::Create(std::move(policy));
+  if (!engine.ok()) return engine.status();
+  EvaluationInput input{.cluster = UsingCpus(w.cpus_used),
+                        .markets = {testing::Market(0.027, -1, -1, -1, now)},
+                        .state = w.state};
+  input.cluster.queued = w.queued;
+  input.cluster.held_back = w.held_back;
+  input.cluster.reports_agents = w.reports_agents;
+  input.cluster.burst_agents = w.agents;
+  input.fleet.instances = w.instances;
+  return engine->Evaluate(input, now);
+}
+
+const Action* Find(const Plan& plan, ActionKind kind,
+                   const std::string& instance_id) {
+  for (const Action& a : plan.actions) {
+    if (a.kind == kind && a.instance_id == instance_id) return &a;
+  }
+  return nullptr;
+}
+
+// Two instances 30 min into their hour, nothing used: both may end now.
+World Idle() {
+  return {.instances = {SpotInstance("i-1", T0() - absl::Minutes(30)),
+                        SpotInstance("i-2", T0() - absl::Minutes(30))},
+          .agents = {Agent("i-1"), Agent("i-2")}};
+}
+
+TEST(AgentDrain, WithoutAgentsReportedInstancesEndAtOnce) {
+  World w = Idle();
+  w.reports_agents = false;
+  absl::StatusOr<Evaluation> e = Evaluate(w);
+  ASSERT_THAT(e, IsOk());
+  EXPECT_EQ(CountKind(e->plan, ActionKind::kTerminateInstance), 2);
+  EXPECT_EQ(CountKind(e->plan, ActionKind::kDrainInstance), 0);
+  EXPECT_THAT(e->state.drains, IsEmpty());
+}
+
+TEST(AgentDrain, ScaleInDrainsTheAgentFirstAndRemembersIt) {
+  absl::StatusOr<Evaluation> e = Evaluate(Idle());
+  ASSERT_THAT(e, IsOk());
+  EXPECT_EQ(CountKind(e->plan, ActionKind::kTerminateInstance), 0);
+  ASSERT_EQ(CountKind(e->plan, ActionKind::kDrainInstance), 2);
+  const Action* drain = Find(e->plan, ActionKind::kDrainInstance, "i-1");
+  ASSERT_NE(drain, nullptr);
+  EXPECT_EQ(drain->reasons.back().code, ReasonCode::kDrain);
+  EXPECT_THAT(drain->reasons.back().message,
+              HasSubstr("drain agent S-i-1 of i-1 first: its tasks get up to "
+                        "5m (billing.drain_time_s)"));
+  EXPECT_EQ(e->plan.draining, 2);
+  EXPECT_THAT(e->state.drains,
+              ElementsAre(Field(&AgentDrain::instance_id, "i-1"),
+                          Field(&AgentDrain::instance_id, "i-2")));
+  EXPECT_EQ(e->state.drains[0].started, T0());
+  EXPECT_FALSE(e->state.drains[0].for_interruption);
+  // Still alive and paid for until it ends.
+  EXPECT_NEAR(e->plan.fleet_usd_per_hour, 2 * 0.127, 1e-9);
+  EXPECT_THAT(PlanToText(e->plan),
+              HasSubstr("instances: running 2, pending 0, draining 2"));
+  EXPECT_THAT(PlanToText(e->plan), HasSubstr("  drain-instance i-1: "));
+}
+
+TEST(AgentDrain, WaitsWhileDrainingThenEndsWhenDrained) {
+  World w = Idle();
+  absl::StatusOr<Evaluation> first = Evaluate(w);
+  ASSERT_THAT(first, IsOk());
+  w.state = first->state;
+  w.agents = {Agent("i-1", AgentState::kDraining),
+              Agent("i-2", AgentState::kDraining)};
+  absl::StatusOr<Evaluation> waiting = Evaluate(w, T0() + absl::Minutes(2));
+  ASSERT_THAT(waiting, IsOk());
+  EXPECT_EQ(CountKind(waiting->plan, ActionKind::kTerminateInstance), 0);
+  EXPECT_EQ(CountKind(waiting->plan, ActionKind::kDrainInstance), 0);
+  EXPECT_EQ(waiting->plan.running, 0);  // draining ones are not capacity
+  EXPECT_EQ(waiting->plan.draining, 2);
+  EXPECT_THAT(PlanToText(waiting->plan),
+              HasSubstr("note draining: waiting for 2 agent(s) to drain before "
+                        "their instance ends: i-1 (agent S-i-1 draining, 2 min "
+                        "of 5 min)"));
+
+  w.state = waiting->state;
+  w.agents = {Agent("i-1", AgentState::kDrained),
+              Agent("i-2", AgentState::kDraining)};
+  absl::StatusOr<Evaluation> done = Evaluate(w, T0() + absl::Minutes(3));
+  ASSERT_THAT(done, IsOk());
+  const Action* end = Find(done->plan, ActionKind::kTerminateInstance, "i-1");
+  ASSERT_NE(end, nullptr);
+  EXPECT_EQ(end->reasons.back().code, ReasonCode::kDrained);
+  EXPECT_EQ(end->reasons.back().message, "i-1's agent S-i-1 drained in 3 min");
+  EXPECT_EQ(Find(done->plan, ActionKind::kTerminateInstance, "i-2"), nullptr);
+  EXPECT_EQ(done->plan.draining, 1);
+  // The drain is remembered until the instance is gone from the fleet.
+  EXPECT_EQ(done->state.drains.size(), 2u);
+  w.state = done->state;
+  w.instances.erase(w.instances.begin());
+  absl::StatusOr<Evaluation> after = Evaluate(w, T0() + absl::Minutes(4));
+  ASSERT_THAT(after, IsOk());
+  EXPECT_THAT(after->state.drains,
+              ElementsAre(Field(&AgentDrain::instance_id, "i-2")));
+}
+
+TEST(AgentDrain, EndsWhenTheGracePeriodIsUp) {
+  World w = Idle();
+  absl::StatusOr<Evaluation> first = Evaluate(w);
+  ASSERT_THAT(first, IsOk());
+  w.state = first->state;
+  w.agents = {Agent("i-1", AgentState::kDraining),
+              Agent("i-2", AgentState::kActive)};
+  absl::StatusOr<Evaluation> e = Evaluate(w, T0() + absl::Minutes(5));
+  ASSERT_THAT(e, IsOk());
+  const Action* end = Find(e->plan, ActionKind::kTerminateInstance, "i-1");
+  ASSERT_NE(end, nullptr);
+  EXPECT_EQ(end->reasons.back().message,
+            "i-1's agent S-i-1 still draining after 5 min >= grace 5 min "
+            "(billing.drain_time_s): ending it");
+  // An agent that never started draining ends the same way.
+  EXPECT_NE(Find(e->plan, ActionKind::kTerminateInstance, "i-2"), nullptr);
+  EXPECT_EQ(e->plan.draining, 0);
+}
+
+TEST(AgentDrain, AnAgentThatLeftEndsItsInstanceAtOnce) {
+  World w = Idle();
+  absl::StatusOr<Evaluation> first = Evaluate(w);
+  ASSERT_THAT(first, IsOk());
+  w.state = first->state;
+  w.agents = {Agent("i-2", AgentState::kDraining)};
+  absl::StatusOr<Evaluation> e = Evaluate(w, T0() + absl::Minutes(1));
+  ASSERT_THAT(e, IsOk());
+  const Action* end = Find(e->plan, ActionKind::kTerminateInstance, "i-1");
+  ASSERT_NE(end, nullptr);
+  EXPECT_THAT(end->reasons.back().message,
+              HasSubstr("i-1's agent left the cluster after 1 min"));
+}
+
+TEST(AgentDrain, AnInstanceWithoutAgentIsBootingAndEndsWithoutDrain) {
+  World w = Idle();
+  w.agents = {Agent("i-2"), Agent("i-3", AgentState::kDrained)};
+  w.instances.push_back(SpotInstance("i-3", T0() - absl::Minutes(30)));
+  absl::StatusOr<Evaluation> e = Evaluate(w);
+  ASSERT_THAT(e, IsOk());
+  EXPECT_EQ(e->plan.booting, 1);
+  EXPECT_THAT(PlanToText(e->plan), HasSubstr("running 3 (1 booting)"));
+  EXPECT_THAT(PlanToText(e->plan),
+              HasSubstr("note booting: 1 instance(s) whose agent has not "
+                        "joined the cluster yet: i-1 (up 30 min)"));
+  const Action* end = Find(e->plan, ActionKind::kTerminateInstance, "i-1");
+  ASSERT_NE(end, nullptr);
+  EXPECT_THAT(end->reasons.back().message,
+              HasSubstr("i-1 has no agent in the cluster: nothing to drain"));
+  // An agent drained already needs no second drain.
+  const Action* drained = Find(e->plan, ActionKind::kTerminateInstance, "i-3");
+  ASSERT_NE(drained, nullptr);
+  EXPECT_THAT(drained->reasons.back().message,
+              HasSubstr("i-3's agent is drained already"));
+  EXPECT_NE(Find(e->plan, ActionKind::kDrainInstance, "i-2"), nullptr);
+}
+
+TEST(AgentDrain, AnInterruptionNoticeDrainsAtOnceAndNeverEnds) {
+  World w;
+  w.cpus_used = 34;  // 3 instances are right: no scale-in
+  w.instances = {SpotInstance("i-1", T0() - absl::Minutes(30)),
+                 SpotInstance("i-2", T0() - absl::Minutes(30)),
+                 SpotInstance("i-3", T0() - absl::Minutes(30))};
+  w.instances[1].interruption_notice = true;
+  w.instances[1].interruption_time = T0() + absl::Minutes(2);
+  w.agents = {Agent("i-1"), Agent("i-2"), Agent("i-3")};
+  absl::StatusOr<Evaluation> e = Evaluate(w);
+  ASSERT_THAT(e, IsOk());
+  const Action* drain = Find(e->plan, ActionKind::kDrainInstance, "i-2");
+  ASSERT_NE(drain, nullptr);
+  EXPECT_EQ(drain->reasons[0].code, ReasonCode::kInterruption);
+  EXPECT_THAT(drain->reasons[0].message,
+              HasSubstr("i-2 has an interruption notice (ends at 2015-12-13 "
+                        "09:48:40): drain agent S-i-2 now"));
+  ASSERT_EQ(e->state.drains.size(), 1u);
+  EXPECT_TRUE(e->state.drains[0].for_interruption);
+  // Its replacement is requested in the same plan.
+  EXPECT_EQ(CountKind(e->plan, ActionKind::kRequestSpot), 1);
+
+  // Drained, or past any grace period: the provider ends it, not the policy.
+  w.state = e->state;
+  w.agents[1].state = AgentState::kDrained;
+  absl::StatusOr<Evaluation> later = Evaluate(w, T0() + absl::Minutes(10));
+  ASSERT_THAT(later, IsOk());
+  EXPECT_EQ(Find(later->plan, ActionKind::kTerminateInstance, "i-2"), nullptr);
+  EXPECT_EQ(Find(later->plan, ActionKind::kDrainInstance, "i-2"), nullptr);
+}
+
+TEST(AgentDrain, HeldBackDemandIsReportedAndNeverBursts) {
+  World w;
+  w.cpus_used = 20;  // well under the burst point
+  w.held_back = {{.workload = "/etl/pinned",
+                  .reason = HoldReason::kPlacementConstraint,
+                  .instances = 4,
+                  .resources = {.cpus = 8, .mem_mib = 16384},
+                  .detail = "constraint cloud_type:CLUSTER:private"},
+                 {.workload = "/web/crashy",
+                  .reason = HoldReason::kLaunchDelay,
+                  .instances = 1,
+                  .resources = {.cpus = 1},
+                  .detail = "backed off 240 s after failed launches"}};
+  absl::StatusOr<Evaluation> e = Evaluate(w);
+  ASSERT_THAT(e, IsOk());
+  EXPECT_EQ(CountKind(e->plan, ActionKind::kRequestSpot), 0);
+  EXPECT_THAT(
+      PlanToText(e->plan),
+      HasSubstr("note unmet-demand: waiting demand: queued for resources "
+                "nothing (may burst); held back cpus 9, mem 16384 MiB, which "
+                "more capacity would not serve: /etl/pinned x4 (cpus 8, mem "
+                "16384 MiB) by placement-constraint: constraint "
+                "cloud_type:CLUSTER:private; /web/crashy x1 (cpus 1) by "
+                "launch-delay: backed off 240 s after failed launches"));
+
+  // Queued demand still bursts (with a strategy that counts it), and the
+  // note shows the split.
+  w.queued = {.cpus = 24, .mem_mib = 4096};
+  Policy target = DrainingPolicy();
+  target.scaling.strategy = "target";
+  absl::StatusOr<Evaluation> queued = Evaluate(w, T0(), target);
+  ASSERT_THAT(queued, IsOk());
+  EXPECT_GT(CountKind(queued->plan, ActionKind::kRequestSpot), 0);
+  EXPECT_THAT(PlanToText(queued->plan),
+              HasSubstr("queued for resources cpus 24, mem 4096 MiB (may "
+                        "burst)"));
+}
+
+TEST(AgentDrain, NoNoteWithoutHeldBackDemandOrAgents) {
+  World w = Idle();
+  w.reports_agents = false;
+  absl::StatusOr<Evaluation> e = Evaluate(w);
+  ASSERT_THAT(e, IsOk());
+  for (const Reason& note : e->plan.notes) {
+    EXPECT_NE(note.code, ReasonCode::kUnmetDemand);
+    EXPECT_NE(note.code, ReasonCode::kBooting);
+  }
+  EXPECT_THAT(PlanToText(e->plan), Not(HasSubstr("booting")));
+}
+
+}  // namespace
+}  // namespace spotburst
