@@ -85,7 +85,7 @@ absl::StatusOr<std::unique_ptr<ManagedController>> ManagedController::Create(
   sim::SimWorld& w = *managed->world_;
   managed->controller_ = std::make_unique<Controller>(
       *managed->engine_, w.metrics(), w.prices(), w.instances(), w.clock(),
-      ControllerOptions{.dry_run = dry_run});
+      ControllerOptions{.dry_run = dry_run, .drainer = &w.drainer()});
   managed->run_id_ = absl::Uniform<uint64_t>(absl::BitGen());
 
   v1::ControllerStatus& status = managed->status_;

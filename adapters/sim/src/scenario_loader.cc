@@ -161,6 +161,15 @@ absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
       "cloud.fulfilment_delay_max_s", c.fulfilment_delay_max));
   SPOTBURST_RETURN_IF_ERROR(CheckDelayRange(
       source, "cloud.boot_min_s", c.boot_min, "cloud.boot_max_s", c.boot_max));
+  const v1::ClusterScenario& cluster = proto.cluster();
+  s.cluster.reports_agents = cluster.reports_agents();
+  SetSeconds(cluster.has_drain_min_s(), cluster.drain_min_s(),
+             s.cluster.drain_min);
+  SetSeconds(cluster.has_drain_max_s(), cluster.drain_max_s(),
+             s.cluster.drain_max);
+  SPOTBURST_RETURN_IF_ERROR(
+      CheckDelayRange(source, "cluster.drain_min_s", s.cluster.drain_min,
+                      "cluster.drain_max_s", s.cluster.drain_max));
   if (c.request_batch_interval < absl::Seconds(1)) {
     return Invalid(source, "cloud.request_batch_interval_s",
                    "must be at least 1 s");

@@ -75,6 +75,7 @@ SimCloud::SimCloud(CloudConfig config, const PriceHistory& prices,
       fulfilment_stream_(config_.seed, 1),
       boot_stream_(config_.seed, 2),
       interruption_stream_(config_.seed, 3),
+      drain_stream_(config_.seed, 4),
       now_(absl::ToUnixSeconds(clock.Now())),
       batch_seconds_(std::max<int64_t>(
           1, absl::ToInt64Seconds(config_.timing.request_batch_interval))),
@@ -271,7 +272,7 @@ void SimCloud::EndInstance(int instance, int64_t time, EndedBy by,
   live_.erase(std::find(live_.begin(), live_.end(), instance));
   if (record.join_time == absl::InfiniteFuture()) {
     --booting_;
-  } else {
+  } else if (record.drain_start == absl::InfiniteFuture()) {
     --joined_[record.instance.lifecycle == Lifecycle::kSpot ? 0 : 1];
   }
   if (record.instance.lifecycle == Lifecycle::kSpot) --live_spot_;
@@ -296,6 +297,47 @@ void SimCloud::CloseRequest(int request, int64_t time, SpotRequestState state,
   if (record.closed_at == absl::InfiniteFuture()) {
     record.closed_at = absl::FromUnixSeconds(time);
   }
+}
+
+absl::Status SimCloud::Drain(const std::vector<std::string>& instance_ids,
+                             absl::Duration grace) {
+  AdvanceTo(clock_.Now());
+  for (const std::string& id : instance_ids) {
+    if (!instance_by_id_.contains(id)) {
+      return absl::NotFoundError(absl::StrCat("sim Drain: no instance ", id));
+    }
+  }
+  for (const std::string& id : instance_ids) {
+    InstanceRecord& record = instances_[instance_by_id_.at(id)];
+    if (record.ended_by.has_value() ||
+        record.join_time == absl::InfiniteFuture() ||
+        record.drain_start != absl::InfiniteFuture()) {
+      continue;  // no agent, or draining already
+    }
+    record.drain_start = now();
+    const absl::Duration takes = absl::Seconds(drain_stream_.UniformSeconds(
+        config_.cluster.drain_min, config_.cluster.drain_max));
+    record.drained_at = now() + std::min(takes, grace);
+    // Its capacity is gone at once: nothing new lands on a draining agent.
+    --joined_[record.instance.lifecycle == Lifecycle::kSpot ? 0 : 1];
+  }
+  return absl::OkStatus();
+}
+
+std::vector<BurstAgent> SimCloud::Agents() const {
+  std::vector<BurstAgent> agents;
+  const absl::Time at = now();
+  for (int i : live_) {
+    const InstanceRecord& record = instances_[i];
+    if (record.join_time > at) continue;
+    agents.push_back({.instance_id = record.instance.id,
+                      .agent_id = absl::StrCat("sim-agent-", i),
+                      .state = record.drain_start > at ? AgentState::kActive
+                               : record.drained_at > at
+                                   ? AgentState::kDraining
+                                   : AgentState::kDrained});
+  }
+  return agents;
 }
 
 void SimCloud::EndRun(absl::Time t) {

@@ -22,14 +22,18 @@
 //   the time to it drawn at launch). Either way a notice comes first
 //   (marked-for-termination) and the instance ends `interruption_notice`
 //   later. On-demand instances are never interrupted.
+// - Drains (when the cluster reports agents): Drain() takes a joined
+//   instance's agent out of the capacity at once; the agent is drained a
+//   delay drawn from [drain_min, drain_max] later, cut at the grace period.
+//   The instance runs (and is billed) until someone ends it.
 // - Billing: see billing_meter.h.
 // - Idempotency: RequestSpot / LaunchOnDemand with a token already used
 //   return the same ids and change nothing.
 //
 // Random draws come from seeded std::mt19937_64 streams, one per purpose
-// (fulfilment delays, boot delays, interruptions), so the n-th request gets
-// the same delay whatever else differs between two policies' runs.
-// Not thread-safe: the Controller calls it from one thread.
+// (fulfilment delays, boot delays, interruptions, drains), so the n-th request
+// gets the same delay whatever else differs between two policies' runs. Not
+// thread-safe: the Controller calls it from one thread.
 //
 //   SimCloud cloud(config, history, clock);
 //   clock.SetTime(t);
@@ -52,6 +56,8 @@
 #include "billing_meter.h"
 #include "sim_market.h"
 #include "spotburst/clock.h"
+#include "spotburst/cluster_state.h"
+#include "spotburst/drainer.h"
 #include "spotburst/fleet.h"
 #include "spotburst/instance_manager.h"
 #include "spotburst/price_feed.h"
@@ -76,6 +82,8 @@ struct CloudConfig {
   absl::Duration closed_request_retention = absl::Hours(4);
   // [from, to) spans without spot capacity.
   std::vector<std::pair<absl::Time, absl::Time>> spot_capacity_outages;
+  // Agents reported and drained (the scenario's cluster section).
+  ClusterScenario cluster;
 };
 
 struct CloudCounters {
@@ -91,6 +99,8 @@ struct CloudCounters {
 struct InstanceRecord {
   Instance instance;
   absl::Time join_time = absl::InfiniteFuture();    // agent joined
+  absl::Time drain_start = absl::InfiniteFuture();  // agent took no new work
+  absl::Time drained_at = absl::InfiniteFuture();   // and ran none
   absl::Time notice_time = absl::InfiniteFuture();  // interruption notice
   bool notice_for_price = false;  // the price passed the bid (else capacity)
   absl::Time end_time = absl::InfiniteFuture();
@@ -105,7 +115,9 @@ struct RequestRecord {
   int instance = -1;                              // index into instances()
 };
 
-class SimCloud final : public InstanceManager, public PriceFeed {
+class SimCloud final : public InstanceManager,
+                       public PriceFeed,
+                       public Drainer {
  public:
   // `prices` (the market's trace) and `clock` are borrowed and must outlive
   // the cloud. The clock's time when the cloud is made is where it starts.
@@ -127,6 +139,13 @@ class SimCloud final : public InstanceManager, public PriceFeed {
       const OnDemandSpec& spec) override;
   absl::Status CancelRequests(const std::vector<std::string>& ids) override;
   absl::Status Terminate(const std::vector<std::string>& ids) override;
+
+  // Drainer: drains the agents of joined instances (others have none).
+  // NotFound for an id the cloud never made.
+  absl::Status Drain(const std::vector<std::string>& instance_ids,
+                     absl::Duration grace) override;
+  // The agents of live joined instances at the clock's now.
+  std::vector<BurstAgent> Agents() const;
 
   // PriceFeed. Never returns a point after the clock's now.
   absl::StatusOr<PriceHistory> History(const Market& market, absl::Time from,
@@ -198,7 +217,7 @@ class SimCloud final : public InstanceManager, public PriceFeed {
   const Clock& clock_;
   SimMarket market_;
   BillingMeter meter_;
-  Stream fulfilment_stream_, boot_stream_, interruption_stream_;
+  Stream fulfilment_stream_, boot_stream_, interruption_stream_, drain_stream_;
 
   int64_t now_;  // processed up to here
   int64_t batch_seconds_;

@@ -34,10 +34,15 @@ absl::StatusOr<ClusterState> SimCluster::Snapshot() {
   const absl::Time now = clock_.Now();
   cloud_.AdvanceTo(now);
   const ClusterReading reading = ReadAt(now);
-  return ClusterState{.used = reading.used,
-                      .queued = reading.queued,
-                      .baseline = baseline_,
-                      .read_at = now};
+  ClusterState state{.used = reading.used,
+                     .queued = reading.queued,
+                     .baseline = baseline_,
+                     .read_at = now};
+  if (cloud_.config().cluster.reports_agents) {
+    state.reports_agents = true;
+    state.burst_agents = cloud_.Agents();
+  }
+  return state;
 }
 
 }  // namespace spotburst::sim::internal

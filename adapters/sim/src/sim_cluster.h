@@ -1,10 +1,11 @@
 // SimCluster: the simulated private cluster, as a MetricsSource.
 //
 // Capacity is the baseline plus one instance shape per burst instance whose
-// agent has joined (SimCloud says how many). Demand comes from a
-// DemandCurve. Per resource, used = min(demand, capacity) and the rest of
-// the demand is queued (unmet): tasks wait rather than run elsewhere.
-// Not thread-safe; the Controller calls it from one thread.
+// agent has joined and is not draining (SimCloud says how many). With the
+// scenario's cluster.reports_agents it also lists those agents. Demand comes
+// from a DemandCurve. Per resource, used = min(demand, capacity) and the rest
+// of the demand is queued (unmet): tasks wait rather than run elsewhere. Not
+// thread-safe; the Controller calls it from one thread.
 //
 //   SimCluster cluster(demand, cloud, clock, baseline, shape);
 //   SPOTBURST_ASSIGN_OR_RETURN(ClusterState state, cluster.Snapshot());

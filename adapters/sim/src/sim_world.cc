@@ -31,6 +31,7 @@ class SimWorldImpl final : public SimWorld {
   MetricsSource& metrics() override { return cluster_; }
   PriceFeed& prices() override { return cloud_; }
   InstanceManager& instances() override { return cloud_; }
+  Drainer& drainer() override { return cloud_; }
 
   void AdvanceTo(absl::Time t) override {
     // The cloud refuses to go back; so does the clock here, to match.

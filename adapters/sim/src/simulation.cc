@@ -165,6 +165,7 @@ absl::StatusOr<RunSetup> Prepare(
     setup.cloud.spot_capacity_outages.push_back(
         {setup.start + o.at, setup.start + o.at + o.length});
   }
+  setup.cloud.cluster = scenario.cluster;
   setup.baseline = scenario.baseline.value_or(policy.baseline);
   return setup;
 }
@@ -238,7 +239,8 @@ absl::StatusOr<SimulationResult> RunSimulation(
   internal::DemandCurve demand = MakeDemand(scenario, setup);
   internal::SimCluster cluster(demand, cloud, clock, setup.baseline,
                                setup.policy.instance.shape);
-  Controller controller(*engine, cluster, cloud, cloud, clock);
+  Controller controller(*engine, cluster, cloud, cloud, clock,
+                        {.drainer = &cloud});
 
   const absl::Duration step = setup.policy.evaluation_interval;
   const int64_t ticks =

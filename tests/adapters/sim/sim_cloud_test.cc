@@ -442,5 +442,61 @@ TEST_F(SimCloudTest, RejectsWhatItDoesNotSell) {
   EXPECT_THAT(cloud_->requests(), IsEmpty());
 }
 
+TEST_F(SimCloudTest, ADrainTakesTheAgentsCapacityAtOnceAndEndsWithinGrace) {
+  CloudConfig config = Config();
+  config.cluster = {.reports_agents = true,
+                    .drain_min = absl::Seconds(60),
+                    .drain_max = absl::Seconds(60)};
+  Make(config);
+  const std::vector<std::string> ids = Spot(0.2, 2);
+  Go(600);  // fulfilled at the 300 s batch, joined at 480 s
+  const Fleet fleet = List();
+  ASSERT_THAT(fleet.instances, SizeIs(2));
+  const std::string first = fleet.instances[0].id;
+  ASSERT_EQ(cloud_->joined_spot(), 2);
+  ASSERT_THAT(cloud_->Agents(), SizeIs(2));
+  EXPECT_EQ(cloud_->Agents()[0].state, AgentState::kActive);
+
+  ASSERT_THAT(cloud_->Drain({first}, absl::Minutes(5)), IsOk());
+  EXPECT_EQ(cloud_->joined_spot(), 1);  // nothing new lands on it
+  EXPECT_EQ(cloud_->Agents()[0].state, AgentState::kDraining);
+  // Idempotent: a second drain changes nothing.
+  ASSERT_THAT(cloud_->Drain({first}, absl::Minutes(5)), IsOk());
+  EXPECT_EQ(cloud_->joined_spot(), 1);
+  Go(659);
+  EXPECT_EQ(cloud_->Agents()[0].state, AgentState::kDraining);
+  Go(660);
+  EXPECT_EQ(cloud_->Agents()[0].state, AgentState::kDrained);
+  EXPECT_EQ(cloud_->Agents()[1].state, AgentState::kActive);
+
+  // Ending a drained instance does not take its capacity twice.
+  ASSERT_THAT(cloud_->Terminate({first}), IsOk());
+  EXPECT_EQ(cloud_->joined_spot(), 1);
+  EXPECT_THAT(cloud_->Agents(), SizeIs(1));
+
+  // The grace period cuts a drain short.
+  const std::string second = fleet.instances[1].id;
+  ASSERT_THAT(cloud_->Drain({second}, absl::Seconds(20)), IsOk());
+  Go(680);
+  EXPECT_EQ(cloud_->Agents()[0].state, AgentState::kDrained);
+}
+
+TEST_F(SimCloudTest, DrainingWithoutAnAgentIsNoErrorAndAnUnknownIdIs) {
+  CloudConfig config = Config();
+  config.cluster.reports_agents = true;
+  Make(config);
+  Spot(0.2);
+  Go(300);  // launched, still booting
+  const Fleet fleet = List();
+  ASSERT_THAT(fleet.instances, SizeIs(1));
+  EXPECT_THAT(cloud_->Agents(), IsEmpty());
+  EXPECT_THAT(cloud_->Drain({fleet.instances[0].id}, absl::Minutes(5)), IsOk());
+  Go(480);  // it joins as usual, active
+  ASSERT_THAT(cloud_->Agents(), SizeIs(1));
+  EXPECT_EQ(cloud_->Agents()[0].state, AgentState::kActive);
+  EXPECT_THAT(cloud_->Drain({"i-nope"}, absl::Minutes(5)),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("i-nope")));
+}
+
 }  // namespace
 }  // namespace spotburst::sim::internal

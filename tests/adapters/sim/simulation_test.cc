@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -201,6 +202,52 @@ demand:
   EXPECT_EQ(t.failed_ticks, 0);
   EXPECT_THAT(r->timeline[0].actions,
               HasSubstr("; after refused launches: launch-on-demand"));
+}
+
+TEST(RunSimulation, AgentsAreDrainedBeforeTheirInstancesEnd) {
+  auto scenario = ParseScenario(R"(
+start: "2021-04-06T00:00:00Z"
+duration_s: 10800
+market:
+  price_trace: spot_us-east-1_2021-03_2021-05_c4.large.csv
+  availability_zone: us-east-1b
+cluster:
+  reports_agents: true
+  drain_min_s: 120
+  drain_max_s: 120
+demand:
+  phases: [{at_s: 0, tasks: 60, per_task: {cpus: 1}},
+           {at_s: 3600, tasks: 0, per_task: {cpus: 1}}]
+)",
+                                "drain.yaml", kData);
+  ASSERT_THAT(scenario, IsOk());
+  Policy policy = FallbackPolicy();
+  policy.billing.drain_time = absl::Minutes(5);
+  // When each instance's drain began and when the policy ended it.
+  std::map<std::string, absl::Time> drained_at, ended_at;
+  std::map<std::string, std::string> end_reason;
+  auto r = RunSimulation(
+      *scenario, policy, {.on_tick = [&](const TickReport& report) {
+        if (!report.plan) return;
+        for (const Action& a : report.plan->actions) {
+          if (a.kind == ActionKind::kDrainInstance) {
+            drained_at.emplace(a.instance_id, report.time);
+          }
+          if (a.kind == ActionKind::kTerminateInstance) {
+            ended_at.emplace(a.instance_id, report.time);
+            end_reason.emplace(a.instance_id, a.reasons.back().message);
+          }
+        }
+      }});
+  ASSERT_THAT(r, IsOk());
+  ASSERT_FALSE(ended_at.empty());
+  EXPECT_GT(r->totals.instances_ended_by_policy, 0);
+  for (const auto& [id, ended] : ended_at) {
+    ASSERT_TRUE(drained_at.contains(id)) << id << " ended without a drain";
+    // 2 minutes of draining, seen at the next one-minute tick.
+    EXPECT_EQ(ended - drained_at[id], absl::Minutes(2)) << id;
+    EXPECT_THAT(end_reason[id], HasSubstr("drained in 2 min")) << id;
+  }
 }
 
 TEST(RunSimulation, ErrorsNameTheFileAndMarket) {

@@ -52,6 +52,13 @@ struct CloudScenario {
   std::vector<Outage> spot_capacity_outages;
 };
 
+struct ClusterScenario {
+  // Report burst agents and drain them before their instance ends.
+  bool reports_agents = false;
+  absl::Duration drain_min = absl::Minutes(1);
+  absl::Duration drain_max = absl::Minutes(3);
+};
+
 struct DemandPhase {
   absl::Duration at;
   double tasks = 0;
@@ -72,6 +79,7 @@ struct Scenario {
   uint64_t seed = 1;
   MarketScenario market;
   CloudScenario cloud;
+  ClusterScenario cluster;
   DemandScenario demand;
   std::vector<std::string> policies;
   std::optional<Resources> baseline;  // empty: the policy's

@@ -13,7 +13,8 @@
 //                              NewSimWorld(scenario, policy));
 //   SPOTBURST_ASSIGN_OR_RETURN(Engine engine, Engine::Create(world->policy()));
 //   Controller controller(engine, world->metrics(), world->prices(),
-//                         world->instances(), world->clock());
+//                         world->instances(), world->clock(),
+//                         {.drainer = &world->drainer()});
 //   for (absl::Time t = world->start(); t < world->end();
 //        t += world->policy().evaluation_interval) {
 //     world->AdvanceTo(t);
@@ -27,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "spotburst/clock.h"
+#include "spotburst/drainer.h"
 #include "spotburst/instance_manager.h"
 #include "spotburst/metrics_source.h"
 #include "spotburst/policy.h"
@@ -54,6 +56,8 @@ class SimWorld {
   virtual MetricsSource& metrics() = 0;
   virtual PriceFeed& prices() = 0;
   virtual InstanceManager& instances() = 0;
+  // Drains the agents of burst instances (scenario cluster.reports_agents).
+  virtual Drainer& drainer() = 0;
 
   // Sets the clock to `t` and processes everything the cloud has due up to
   // it. Time never goes back: an earlier `t` is ignored.
