@@ -1,5 +1,5 @@
 // NewCurlHttpClient against a loopback server
-// (tests/adapters/ec2/fake_http_server.py): what is sent arrives exactly,
+// (tests/testing/fake_http_server.py): what is sent arrives exactly,
 // what comes back is read whole, connections are reused, and each failure
 // gets its documented code, naming the host and no header value or body.
 #include <stdlib.h>
@@ -13,14 +13,14 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "adapters/ec2/testing/fake_http_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
+#include "testing/fake_http_server.h"
 #include "testing/status_matchers.h"
 
-namespace spotburst::ec2 {
+namespace spotburst::http {
 namespace {
 
 using ::spotburst::testing::FakeHttpServer;
@@ -297,4 +297,4 @@ TEST_F(CurlHttpClientTest, ProxyComesFromTheEnvironment) {
 }
 
 }  // namespace
-}  // namespace spotburst::ec2
+}  // namespace spotburst::http

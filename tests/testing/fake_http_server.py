@@ -1,4 +1,5 @@
-"""A loopback HTTP/1.1 server for the EC2 adapter's tests.
+"""A loopback HTTP/1.1 server for the adapters' tests: the HTTP client's and
+the EC2 instance metadata client's.
 
 Prints "listening on http://127.0.0.1:PORT" once it accepts connections
 (--port 0, the default, takes any free port) and ends when its stdin closes,

@@ -1,10 +1,10 @@
-// The loopback HTTP server of the EC2 adapter's tests
-// (tests/adapters/ec2/fake_http_server.py) as a child process: started on a
+// The loopback HTTP server of the adapters' tests
+// (tests/testing/fake_http_server.py) as a child process: started on a
 // free port, scripted by JSON commands on its stdin, each answered by a
 // JSON line, and ended by closing its stdin. Nothing here waits for a time:
 // reads wait for a line, with a deadline only to fail a hung test.
-#ifndef SPOTBURST_TESTS_ADAPTERS_EC2_TESTING_FAKE_HTTP_SERVER_H_
-#define SPOTBURST_TESTS_ADAPTERS_EC2_TESTING_FAKE_HTTP_SERVER_H_
+#ifndef SPOTBURST_TESTS_TESTING_FAKE_HTTP_SERVER_H_
+#define SPOTBURST_TESTS_TESTING_FAKE_HTTP_SERVER_H_
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -23,9 +23,9 @@ namespace spotburst::testing {
 class FakeHttpServer {
  public:
   FakeHttpServer()
-      : process_({"/usr/bin/python3",
-                  std::string(SPOTBURST_SOURCE_DIR) +
-                      "/tests/adapters/ec2/fake_http_server.py"}) {
+      : process_(
+            {"/usr/bin/python3", std::string(SPOTBURST_SOURCE_DIR) +
+                                     "/tests/testing/fake_http_server.py"}) {
     const std::optional<std::string> line =
         process_.ReadLine(absl::Seconds(30));
     const std::string prefix = "listening on ";
@@ -94,4 +94,4 @@ class RefusingPort {
 
 }  // namespace spotburst::testing
 
-#endif  // SPOTBURST_TESTS_ADAPTERS_EC2_TESTING_FAKE_HTTP_SERVER_H_
+#endif  // SPOTBURST_TESTS_TESTING_FAKE_HTTP_SERVER_H_

@@ -1,9 +1,10 @@
-// HttpClient: one HTTP exchange at a time, for the EC2 Query API and the
-// instance metadata service.
+// HttpClient: one HTTP exchange at a time, for the adapters that talk to a
+// service: EC2's Query API and instance metadata service, the Mesos
+// masters, Marathon.
 //
-// An interface so that the Query client and the credential providers can
-// be tested against scripted answers, and an embedder can bring its own
-// transport; NewCurlHttpClient is the real one
+// An interface so that the adapters' clients can be tested against
+// scripted answers, and an embedder can bring its own transport;
+// NewCurlHttpClient is the real one
 // (libcurl: connection reuse, connect and total timeouts, proxies from the
 // usual environment variables, a cap on the response size).
 //
@@ -13,8 +14,8 @@
 //       http->Send({.method = "POST", .url =
 //       "https://ec2.us-east-1.amazonaws.com/",
 //                   .headers = headers, .body = body}));
-#ifndef SPOTBURST_EC2_HTTP_CLIENT_H_
-#define SPOTBURST_EC2_HTTP_CLIENT_H_
+#ifndef SPOTBURST_HTTP_HTTP_CLIENT_H_
+#define SPOTBURST_HTTP_HTTP_CLIENT_H_
 
 #include <cstddef>
 #include <memory>
@@ -24,7 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace spotburst::ec2 {
+namespace spotburst::http {
 
 struct HttpHeader {
   std::string name;
@@ -79,6 +80,6 @@ struct CurlOptions {
 // are kept and reused between calls).
 std::unique_ptr<HttpClient> NewCurlHttpClient(CurlOptions options);
 
-}  // namespace spotburst::ec2
+}  // namespace spotburst::http
 
-#endif  // SPOTBURST_EC2_HTTP_CLIENT_H_
+#endif  // SPOTBURST_HTTP_HTTP_CLIENT_H_

@@ -25,9 +25,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
 
-namespace spotburst::ec2 {
+namespace spotburst::http {
 namespace {
 
 // Debian's abseil has its own string_view, not std::string_view.
@@ -309,4 +309,4 @@ std::unique_ptr<HttpClient> NewCurlHttpClient(CurlOptions options) {
   return std::make_unique<CurlHttpClient>(std::move(options));
 }
 
-}  // namespace spotburst::ec2
+}  // namespace spotburst::http
