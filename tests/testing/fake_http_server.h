@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -22,10 +23,10 @@ namespace spotburst::testing {
 
 class FakeHttpServer {
  public:
-  FakeHttpServer()
-      : process_(
-            {"/usr/bin/python3", std::string(SPOTBURST_SOURCE_DIR) +
-                                     "/tests/testing/fake_http_server.py"}) {
+  // `arguments` go to the script, e.g. {"--tls-cert", cert, "--tls-key",
+  // key} for HTTPS.
+  explicit FakeHttpServer(const std::vector<std::string>& arguments = {})
+      : process_(Argv(arguments)) {
     const std::optional<std::string> line =
         process_.ReadLine(absl::Seconds(30));
     const std::string prefix = "listening on ";
@@ -34,7 +35,8 @@ class FakeHttpServer {
         << "fake_http_server.py did not start: " << line.value_or("(no line)");
   }
 
-  // "http://127.0.0.1:PORT", without a trailing slash; empty if it failed.
+  // "http://127.0.0.1:PORT" (https:// with TLS), without a trailing slash;
+  // empty if it failed.
   const std::string& url() const { return url_; }
 
   // Sends one command and returns the server's answer.
@@ -55,6 +57,15 @@ class FakeHttpServer {
   nlohmann::json Stats() { return Command({{"stats", true}}); }
 
  private:
+  static std::vector<std::string> Argv(
+      const std::vector<std::string>& arguments) {
+    std::vector<std::string> argv = {"/usr/bin/python3",
+                                     std::string(SPOTBURST_SOURCE_DIR) +
+                                         "/tests/testing/fake_http_server.py"};
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+    return argv;
+  }
+
   ChildProcess process_;
   std::string url_;
 };

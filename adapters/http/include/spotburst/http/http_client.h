@@ -6,7 +6,10 @@
 // scripted answers, and an embedder can bring its own transport;
 // NewCurlHttpClient is the real one
 // (libcurl: connection reuse, connect and total timeouts, proxies from the
-// usual environment variables, a cap on the response size).
+// usual environment variables, a cap on the response size, TLS verified
+// against the system's CA certificates or a CA file of the caller's).
+// Redirects are answers: a client never follows one by itself, so a
+// caller reads the Location of a 307 (a Mesos master's) and decides.
 //
 //   std::unique_ptr<HttpClient> http = NewCurlHttpClient({});
 //   SPOTBURST_ASSIGN_OR_RETURN(
@@ -65,7 +68,8 @@ class HttpClient {
   // response (naming the host, never the body or a header value);
   // DeadlineExceeded when the timeout passes; ResourceExhausted when the
   // response is larger than the client allows; InvalidArgument for a
-  // malformed URL.
+  // malformed URL; FailedPrecondition when the client's CA file cannot be
+  // read.
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
@@ -74,6 +78,10 @@ struct CurlOptions {
   // Default for requests that set no timeout of their own.
   absl::Duration timeout = absl::Seconds(10);
   size_t max_response_bytes = 64 << 20;
+  // HTTPS peers are verified (certificate chain and host name) against
+  // the CA certificates in this PEM file alone, e.g. a private CA of the
+  // Mesos masters; empty: against the system's.
+  std::string ca_file;
 };
 
 // Safe to call from several threads (one exchange at a time; connections
