@@ -24,7 +24,7 @@ add_custom_command(
 add_custom_target(spotburst_check_layering ALL
   DEPENDS ${SPOTBURST_LAYERING_STAMP})
 foreach(target spotburst_sim spotburst_ec2 spotburst_mesos spotburst_sidecar
-    spotburst)
+    spotburst spotburst_http)
   if(TARGET ${target})
     add_dependencies(${target} spotburst_check_layering)
   endif()

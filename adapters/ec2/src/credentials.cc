@@ -165,7 +165,7 @@ void CredentialsChain::Invalidate() {
 }
 
 CredentialsChain DefaultCredentialsChain(const Environment& env,
-                                         HttpClient& http) {
+                                         http::HttpClient& http) {
   std::vector<std::unique_ptr<CredentialsProvider>> providers;
   providers.push_back(EnvironmentProvider(env));
   providers.push_back(SharedFileProvider(env));

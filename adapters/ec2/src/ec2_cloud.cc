@@ -8,7 +8,7 @@
 #include "ec2_instance_manager.h"
 #include "ec2_price_feed.h"
 #include "query_client.h"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
 
 namespace spotburst::ec2 {
 
@@ -47,7 +47,7 @@ absl::Status ValidateEc2Options(const Ec2Options& o) {
 
 struct Ec2Cloud::Parts {
   Ec2Options options;
-  std::unique_ptr<HttpClient> http;
+  std::unique_ptr<http::HttpClient> http;
   std::unique_ptr<CredentialsProvider> default_credentials;
   std::unique_ptr<QueryClient> client;
   std::unique_ptr<Ec2PriceFeed> feed;
@@ -65,7 +65,7 @@ absl::StatusOr<std::unique_ptr<Ec2Cloud>> Ec2Cloud::Create(
   auto parts = std::make_unique<Parts>();
   parts->options = std::move(options);
   const Ec2Options& o = parts->options;
-  parts->http = NewCurlHttpClient({.timeout = o.attempt_timeout});
+  parts->http = http::NewCurlHttpClient({.timeout = o.attempt_timeout});
   if (credentials == nullptr) {
     parts->default_credentials = std::make_unique<CredentialsChain>(
         DefaultCredentialsChain(ProcessEnvironment(), *parts->http));

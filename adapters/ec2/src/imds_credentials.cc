@@ -21,7 +21,7 @@
 #include "credential_value.h"
 #include "nlohmann/json.hpp"
 #include "spotburst/ec2/credentials.h"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
 #include "spotburst/internal/csv_fields.h"
 
 namespace spotburst::ec2 {
@@ -84,7 +84,7 @@ absl::Status StatusForHttp(int status, std::string message) {
 
 class ImdsProvider final : public CredentialsProvider {
  public:
-  ImdsProvider(const Environment& env, HttpClient& http) : http_(http) {
+  ImdsProvider(const Environment& env, http::HttpClient& http) : http_(http) {
     disabled_ =
         absl::EqualsIgnoreCase(Sv(Lookup(env, kDisabledVariable)), "true");
     if (const std::string_view endpoint = Lookup(env, kEndpointVariable);
@@ -169,7 +169,7 @@ class ImdsProvider final : public CredentialsProvider {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (!token_.empty() && now < token_expiry_ - kTokenMargin) return token_;
     token_.clear();
-    absl::StatusOr<HttpResponse> response = http_.Send(
+    absl::StatusOr<http::HttpResponse> response = http_.Send(
         {.method = "PUT",
          .url = absl::StrCat(endpoint_, kTokenPath),
          .headers = {{kTokenTtlHeader, absl::StrCat(kTokenTtlSeconds)}},
@@ -210,7 +210,7 @@ class ImdsProvider final : public CredentialsProvider {
     for (int attempt = 0;; ++attempt) {
       absl::StatusOr<std::string> token = Token(now);
       if (!token.ok()) return token.status();
-      absl::StatusOr<HttpResponse> response =
+      absl::StatusOr<http::HttpResponse> response =
           http_.Send({.method = "GET",
                       .url = absl::StrCat(endpoint_, path),
                       .headers = {{kTokenHeader, *token}},
@@ -299,7 +299,7 @@ class ImdsProvider final : public CredentialsProvider {
     return credentials;
   }
 
-  HttpClient& http_;
+  http::HttpClient& http_;
   bool disabled_ = false;
   std::string endpoint_ = kDefaultEndpoint;
   absl::Duration timeout_ = absl::Seconds(1);
@@ -314,7 +314,7 @@ class ImdsProvider final : public CredentialsProvider {
 }  // namespace
 
 std::unique_ptr<CredentialsProvider> InstanceMetadataProvider(
-    const Environment& env, HttpClient& http) {
+    const Environment& env, http::HttpClient& http) {
   return std::make_unique<ImdsProvider>(env, http);
 }
 

@@ -62,8 +62,9 @@ struct QueryClient::Attempt {
   Retry retry = Retry::kNo;
 };
 
-QueryClient::QueryClient(HttpClient& http, CredentialsProvider& credentials,
-                         Clock& clock, QueryClientOptions options)
+QueryClient::QueryClient(http::HttpClient& http,
+                         CredentialsProvider& credentials, Clock& clock,
+                         QueryClientOptions options)
     : http_(http),
       credentials_(credentials),
       clock_(clock),
@@ -117,20 +118,20 @@ QueryClient::Attempt QueryClient::Try(std::string_view action,
                             .path = "/",
                             .headers = {{"Content-Type", kFormContentType}},
                             .body = body};
-  absl::StatusOr<std::vector<HttpHeader>> added =
+  absl::StatusOr<std::vector<http::HttpHeader>> added =
       signer_.Sign(to_sign, *credentials, now);
   if (!added.ok()) {
     return {.result = absl::Status(added.status().code(),
                                    absl::StrCat("EC2 ", Sv(action), ": ",
                                                 added.status().message()))};
   }
-  absl::StatusOr<std::vector<HttpHeader>> headers =
+  absl::StatusOr<std::vector<http::HttpHeader>> headers =
       HeadersToSend(to_sign, AmzDate(now), credentials->session_token);
   if (!headers.ok()) return {.result = headers.status()};
-  for (HttpHeader& h : *added) {
+  for (http::HttpHeader& h : *added) {
     if (h.name == "Authorization") headers->push_back(std::move(h));
   }
-  absl::StatusOr<HttpResponse> response =
+  absl::StatusOr<http::HttpResponse> response =
       http_.Send({.method = "POST",
                   .url = url_,
                   .headers = *std::move(headers),

@@ -34,7 +34,7 @@
 #include "sigv4.h"
 #include "spotburst/clock.h"
 #include "spotburst/ec2/credentials.h"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
 
 namespace spotburst::ec2 {
 
@@ -67,8 +67,8 @@ class QueryClient {
   // `http`, `credentials` and `clock` are borrowed and must outlive this.
   // InvalidArgument (at the first call) for an endpoint that is not
   // http(s)://host[:port]/.
-  QueryClient(HttpClient& http, CredentialsProvider& credentials, Clock& clock,
-              QueryClientOptions options);
+  QueryClient(http::HttpClient& http, CredentialsProvider& credentials,
+              Clock& clock, QueryClientOptions options);
   QueryClient(const QueryClient&) = delete;
   QueryClient& operator=(const QueryClient&) = delete;
 
@@ -88,7 +88,7 @@ class QueryClient {
   Attempt Try(std::string_view action, const std::string& body);
   absl::Duration Backoff(int retry);
 
-  HttpClient& http_;
+  http::HttpClient& http_;
   CredentialsProvider& credentials_;
   Clock& clock_;
   const QueryClientOptions options_;

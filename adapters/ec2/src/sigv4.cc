@@ -157,9 +157,9 @@ bool IsUnsigned(std::string_view lower_name) {
 // Lower-case name -> the trimmed values joined with ',' in the order sent;
 // sorted by name (std::string compares byte-wise).
 std::map<std::string, std::string> HeadersToSign(
-    const std::vector<HttpHeader>& headers) {
+    const std::vector<http::HttpHeader>& headers) {
   std::map<std::string, std::string> out;
-  for (const HttpHeader& header : headers) {
+  for (const http::HttpHeader& header : headers) {
     std::string name = absl::AsciiStrToLower(header.name);
     if (IsUnsigned(name)) continue;
     auto [it, inserted] = out.try_emplace(std::move(name));
@@ -182,7 +182,7 @@ bool IsTokenChar(unsigned char c) {
              std::string_view::npos;
 }
 
-absl::Status CheckHeader(const HttpHeader& header) {
+absl::Status CheckHeader(const http::HttpHeader& header) {
   const auto quoted = [&] {
     return internal::JsonQuote(internal::Excerpt(header.name, kQuoteBytes));
   };
@@ -239,7 +239,7 @@ std::string AmzDate(absl::Time time) {
   return absl::FormatTime("%Y%m%dT%H%M%SZ", time, absl::UTCTimeZone());
 }
 
-absl::StatusOr<std::vector<HttpHeader>> HeadersToSend(
+absl::StatusOr<std::vector<http::HttpHeader>> HeadersToSend(
     const HttpRequestToSign& request, std::string_view amz_date,
     std::string_view session_token) {
   if (request.method.empty()) {
@@ -252,10 +252,10 @@ absl::StatusOr<std::vector<HttpHeader>> HeadersToSend(
   if (!request.path.empty() && request.path.front() != '/') {
     return absl::InvalidArgumentError("request: path does not start with /");
   }
-  std::vector<HttpHeader> headers;
+  std::vector<http::HttpHeader> headers;
   headers.reserve(request.headers.size() + 3);
   headers.push_back({"Host", request.host});
-  for (const HttpHeader& header : request.headers) {
+  for (const http::HttpHeader& header : request.headers) {
     if (absl::Status s = CheckHeader(header); !s.ok()) return s;
     headers.push_back(header);
   }
@@ -267,7 +267,7 @@ absl::StatusOr<std::vector<HttpHeader>> HeadersToSend(
 }
 
 std::string CanonicalRequest(const HttpRequestToSign& request,
-                             const std::vector<HttpHeader>& headers) {
+                             const std::vector<http::HttpHeader>& headers) {
   std::string out = absl::StrCat(absl::AsciiStrToUpper(request.method), "\n",
                                  CanonicalUri(request.path), "\n",
                                  CanonicalQuery(request.query), "\n");
@@ -279,7 +279,7 @@ std::string CanonicalRequest(const HttpRequestToSign& request,
   return out;
 }
 
-std::string SignedHeaderNames(const std::vector<HttpHeader>& headers) {
+std::string SignedHeaderNames(const std::vector<http::HttpHeader>& headers) {
   std::string out;
   for (const auto& entry : HeadersToSign(headers)) {
     if (!out.empty()) out.push_back(';');
@@ -336,7 +336,7 @@ int64_t Signer::derivations() const {
   return derivations_;
 }
 
-absl::StatusOr<std::vector<HttpHeader>> Signer::Sign(
+absl::StatusOr<std::vector<http::HttpHeader>> Signer::Sign(
     const HttpRequestToSign& request, const AwsCredentials& credentials,
     absl::Time now) {
   const auto bad_credentials = [&](std::string_view what) {
@@ -360,7 +360,7 @@ absl::StatusOr<std::vector<HttpHeader>> Signer::Sign(
     return bad_credentials("session token holds spaces or control characters");
   }
   const std::string amz_date = AmzDate(now);
-  absl::StatusOr<std::vector<HttpHeader>> headers =
+  absl::StatusOr<std::vector<http::HttpHeader>> headers =
       HeadersToSend(request, amz_date, credentials.session_token);
   if (!headers.ok()) return headers.status();
   const std::string scope = CredentialScope(amz_date, region_, service_);
@@ -368,7 +368,7 @@ absl::StatusOr<std::vector<HttpHeader>> Signer::Sign(
       SigningKey(credentials.secret_access_key, amz_date.substr(0, 8)),
       StringToSign(amz_date, scope, CanonicalRequest(request, *headers)));
 
-  std::vector<HttpHeader> add = {{"X-Amz-Date", amz_date}};
+  std::vector<http::HttpHeader> add = {{"X-Amz-Date", amz_date}};
   if (!credentials.session_token.empty()) {
     add.push_back({"X-Amz-Security-Token", credentials.session_token});
   }

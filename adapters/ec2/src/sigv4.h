@@ -9,7 +9,7 @@
 //                             .path = "/",
 //                             .headers = {{"Content-Type", kFormContentType}},
 //                             .body = FormEncode({{"Action", "..."}})};
-//   SPOTBURST_ASSIGN_OR_RETURN(std::vector<HttpHeader> add,
+//   SPOTBURST_ASSIGN_OR_RETURN(std::vector<http::HttpHeader> add,
 //                              signer.Sign(request, credentials, now));
 //
 // The rules are botocore's (SigV4Auth), the peer every AWS service accepts;
@@ -28,7 +28,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "spotburst/ec2/credentials.h"
-#include "spotburst/ec2/http_client.h"  // HttpHeader
+#include "spotburst/http/http_client.h"  // http::HttpHeader
 
 namespace spotburst::ec2 {
 
@@ -47,7 +47,7 @@ struct HttpRequestToSign {
   std::string query;       // as sent, without the "?"; usually empty
   // Every other header sent, in order; a name may repeat. The client must
   // not change them after signing.
-  std::vector<HttpHeader> headers;
+  std::vector<http::HttpHeader> headers;
   std::string body;  // the exact bytes sent
 };
 
@@ -67,17 +67,17 @@ std::string AmzDate(absl::Time time);
 // X-Amz-Date and (when `session_token` is set) X-Amz-Security-Token.
 // InvalidArgument when `request` already carries one of those or an
 // Authorization header, or has no host or method.
-absl::StatusOr<std::vector<HttpHeader>> HeadersToSend(
+absl::StatusOr<std::vector<http::HttpHeader>> HeadersToSend(
     const HttpRequestToSign& request, std::string_view amz_date,
     std::string_view session_token);
 
 // Step 1: the canonical request over `headers` (all headers sent, as
 // HeadersToSend returns them; those a proxy may change are left out).
 std::string CanonicalRequest(const HttpRequestToSign& request,
-                             const std::vector<HttpHeader>& headers);
+                             const std::vector<http::HttpHeader>& headers);
 
 // "content-type;host;x-amz-date": the names CanonicalRequest signed.
-std::string SignedHeaderNames(const std::vector<HttpHeader>& headers);
+std::string SignedHeaderNames(const std::vector<http::HttpHeader>& headers);
 
 // "20150830/us-east-1/ec2/aws4_request".
 std::string CredentialScope(std::string_view amz_date, std::string_view region,
@@ -107,7 +107,7 @@ class Signer {
   // (when the credentials carry a session token; signed, as botocore
   // does) and Authorization. Only the Authorization's signature depends
   // on the secret; the secret itself appears nowhere.
-  absl::StatusOr<std::vector<HttpHeader>> Sign(
+  absl::StatusOr<std::vector<http::HttpHeader>> Sign(
       const HttpRequestToSign& request, const AwsCredentials& credentials,
       absl::Time now);
 

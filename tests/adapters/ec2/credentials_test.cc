@@ -16,7 +16,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst::ec2 {
@@ -47,9 +47,9 @@ absl::Time At(int y, int mo, int d, int h, int mi, int s) {
 }
 
 // No instance metadata service: every call fails as a refused connection.
-class NoServiceHttpClient final : public HttpClient {
+class NoServiceHttpClient final : public http::HttpClient {
  public:
-  absl::StatusOr<HttpResponse> Send(const HttpRequest&) override {
+  absl::StatusOr<http::HttpResponse> Send(const http::HttpRequest&) override {
     return absl::UnavailableError("connection refused");
   }
 };

@@ -1,5 +1,5 @@
 // Test doubles for the EC2 adapter's unit tests: a clock that moves only
-// when slept on, fixed credentials, and an HttpClient that answers from a
+// when slept on, fixed credentials, and an http::HttpClient that answers from a
 // script and records what was sent.
 #ifndef SPOTBURST_TESTS_ADAPTERS_EC2_EC2_FAKES_H_
 #define SPOTBURST_TESTS_ADAPTERS_EC2_EC2_FAKES_H_
@@ -13,7 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "spotburst/clock.h"
 #include "spotburst/ec2/credentials.h"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
 
 namespace spotburst::ec2::testing {
 
@@ -46,22 +46,23 @@ class StaticCredentials final : public CredentialsProvider {
   int invalidations = 0;
 };
 
-class ScriptedHttp final : public HttpClient {
+class ScriptedHttp final : public http::HttpClient {
  public:
-  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
+  absl::StatusOr<http::HttpResponse> Send(
+      const http::HttpRequest& request) override {
     sent.push_back(request);
     if (script.empty()) return absl::InternalError("script ran out");
-    absl::StatusOr<HttpResponse> next = script.front();
+    absl::StatusOr<http::HttpResponse> next = script.front();
     script.pop_front();
     return next;
   }
-  std::deque<absl::StatusOr<HttpResponse>> script;
-  std::vector<HttpRequest> sent;
+  std::deque<absl::StatusOr<http::HttpResponse>> script;
+  std::vector<http::HttpRequest> sent;
 };
 
 // An EC2 answer of `action` with `inner` inside its root element.
-inline HttpResponse Answer(const std::string& action,
-                           const std::string& inner = "") {
+inline http::HttpResponse Answer(const std::string& action,
+                                 const std::string& inner = "") {
   return {.status = 200,
           .body = "<" + action +
                   "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
@@ -69,7 +70,7 @@ inline HttpResponse Answer(const std::string& action,
                   inner + "</" + action + "Response>"};
 }
 
-inline HttpResponse ErrorAnswer(int status, const std::string& code) {
+inline http::HttpResponse ErrorAnswer(int status, const std::string& code) {
   return {.status = status,
           .body = "<Response><Errors><Error><Code>" + code +
                   "</Code><Message>m</Message></Error></Errors>"

@@ -64,7 +64,7 @@ class Ec2LifecycleTest : public ::testing::Test {
                                    {"zone", "us-east-1a"},
                                    {"price", "0.03"},
                                    {"time", "2024-05-02T08:00:00Z"}}}}});
-    http_ = NewCurlHttpClient({});
+    http_ = http::NewCurlHttpClient({});
   }
 
   // The adapter and the controller, as a (re)started daemon builds them.
@@ -129,7 +129,7 @@ class Ec2LifecycleTest : public ::testing::Test {
   FixedMetrics metrics_;
   StaticCredentials credentials_;
   std::unique_ptr<FakeEc2Server> server_;
-  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<http::HttpClient> http_;
   std::unique_ptr<QueryClient> client_;
   std::unique_ptr<Ec2PriceFeed> feed_;
   std::unique_ptr<Ec2InstanceManager> manager_;

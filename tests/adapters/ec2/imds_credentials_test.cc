@@ -1,5 +1,5 @@
 // Instance-role credentials from the instance metadata service, against a
-// loopback server playing IMDSv2 (tests/adapters/ec2/fake_http_server.py):
+// loopback server playing IMDSv2 (tests/testing/fake_http_server.py):
 // token first, then the role and its credentials with the token; cached
 // until 15 minutes before they expire; times come from Get(now) only.
 // Secrets are distinctive strings, and no error may hold one.
@@ -11,12 +11,12 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "adapters/ec2/testing/fake_http_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "spotburst/ec2/credentials.h"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
+#include "testing/fake_http_server.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst::ec2 {
@@ -96,7 +96,7 @@ class ImdsCredentialsTest : public ::testing::Test {
 
   FakeHttpServer server_;
   Environment env_;
-  std::unique_ptr<HttpClient> http_ = NewCurlHttpClient({});
+  std::unique_ptr<http::HttpClient> http_ = http::NewCurlHttpClient({});
   std::unique_ptr<CredentialsProvider> provider_;
 };
 

@@ -22,13 +22,15 @@ using testing::ScriptedHttp;
 using testing::StaticCredentials;
 constexpr const char* kSecret = testing::kTestSecret;
 
-HttpResponse Ok(const std::string& action) { return testing::Answer(action); }
-HttpResponse Error(int status, const std::string& code) {
+http::HttpResponse Ok(const std::string& action) {
+  return testing::Answer(action);
+}
+http::HttpResponse Error(int status, const std::string& code) {
   return testing::ErrorAnswer(status, code);
 }
 
-std::string Header(const HttpRequest& r, const std::string& name) {
-  for (const HttpHeader& h : r.headers) {
+std::string Header(const http::HttpRequest& r, const std::string& name) {
+  for (const http::HttpHeader& h : r.headers) {
     if (h.name == name) return h.value;
   }
   return "";
@@ -54,7 +56,7 @@ TEST_F(QueryClientTest, PostsASignedFormBodyToTheRegionsEndpoint) {
       {{"Filter.1.Name", "tag:pool"}, {"Filter.1.Value.1", "burst a/b"}});
   ASSERT_TRUE(answer.ok()) << answer.status();
   ASSERT_EQ(http_.sent.size(), 1u);
-  const HttpRequest& sent = http_.sent[0];
+  const http::HttpRequest& sent = http_.sent[0];
   EXPECT_EQ(sent.method, "POST");
   EXPECT_EQ(sent.url, "https://ec2.us-east-1.amazonaws.com/");
   EXPECT_EQ(
@@ -77,7 +79,7 @@ TEST_F(QueryClientTest, PostsASignedFormBodyToTheRegionsEndpoint) {
                               *credentials_.Get(clock_.now), clock_.now);
   ASSERT_TRUE(expected.ok());
   EXPECT_EQ(Header(sent, "Authorization"), expected->back().value);
-  for (const HttpHeader& h : sent.headers) {
+  for (const http::HttpHeader& h : sent.headers) {
     EXPECT_THAT(h.value, Not(HasSubstr(kSecret)));
   }
 }
@@ -161,7 +163,7 @@ TEST_F(QueryClientTest, RefusesAnAnswerForAnotherActionOrNotXml) {
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(wrong.status().message(),
               HasSubstr("answer is <TerminateInstancesResponse>"));
-  http_.script = {HttpResponse{.status = 200, .body = "not xml <"}};
+  http_.script = {http::HttpResponse{.status = 200, .body = "not xml <"}};
   EXPECT_EQ(client.Call("RunInstances", {}).status().code(),
             absl::StatusCode::kDataLoss);
 }

@@ -54,7 +54,7 @@ absl::StatusOr<Computed> SignWithSpotburst(const nlohmann::json& line) {
 
   // The steps as Sign runs them, then Sign itself.
   const std::string amz_date = AmzDate(now);
-  absl::StatusOr<std::vector<HttpHeader>> headers =
+  absl::StatusOr<std::vector<http::HttpHeader>> headers =
       HeadersToSend(request, amz_date, credentials.session_token);
   if (!headers.ok()) return headers.status();
   Computed out;
@@ -63,10 +63,10 @@ absl::StatusOr<Computed> SignWithSpotburst(const nlohmann::json& line) {
       StringToSign(amz_date, CredentialScope(amz_date, region, service),
                    out.canonical_request);
   Signer signer(region, service);
-  absl::StatusOr<std::vector<HttpHeader>> added =
+  absl::StatusOr<std::vector<http::HttpHeader>> added =
       signer.Sign(request, credentials, now);
   if (!added.ok()) return added.status();
-  for (const HttpHeader& header : *added) {
+  for (const http::HttpHeader& header : *added) {
     if (header.name == "Authorization") out.authorization = header.value;
   }
   const size_t at = out.authorization.rfind("Signature=");

@@ -58,13 +58,13 @@ struct Steps {
   std::string canonical_request;
   std::string string_to_sign;
   std::string authorization;  // from Signer::Sign
-  std::vector<HttpHeader> added;
+  std::vector<http::HttpHeader> added;
 };
 
 Steps Compute(const HttpRequestToSign& request, std::string_view region,
               std::string_view service, std::string token = "") {
   Steps steps;
-  absl::StatusOr<std::vector<HttpHeader>> headers =
+  absl::StatusOr<std::vector<http::HttpHeader>> headers =
       HeadersToSend(request, kAmzDate, token);
   EXPECT_THAT(headers, IsOk());
   if (!headers.ok()) return steps;
@@ -73,12 +73,12 @@ Steps Compute(const HttpRequestToSign& request, std::string_view region,
       StringToSign(kAmzDate, CredentialScope(kAmzDate, region, service),
                    steps.canonical_request);
   Signer signer{std::string(region), std::string(service)};
-  absl::StatusOr<std::vector<HttpHeader>> added =
+  absl::StatusOr<std::vector<http::HttpHeader>> added =
       signer.Sign(request, SuiteCredentials(token), SuiteTime());
   EXPECT_THAT(added, IsOk());
   if (!added.ok()) return steps;
   steps.added = *added;
-  for (const HttpHeader& header : *added) {
+  for (const http::HttpHeader& header : *added) {
     if (header.name == "Authorization") steps.authorization = header.value;
   }
   return steps;
@@ -112,9 +112,10 @@ TEST(SigV4Test, VectorAGetVanilla) {
             "SignedHeaders=host;x-amz-date, "
             "Signature="
             "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
-  EXPECT_THAT(steps.added,
-              ElementsAre(HttpHeader{"X-Amz-Date", "20150830T123600Z"},
-                          HttpHeader{"Authorization", steps.authorization}));
+  EXPECT_THAT(
+      steps.added,
+      ElementsAre(http::HttpHeader{"X-Amz-Date", "20150830T123600Z"},
+                  http::HttpHeader{"Authorization", steps.authorization}));
 }
 
 TEST(SigV4Test, VectorBQuerySortedByName) {
@@ -169,10 +170,11 @@ TEST(SigV4Test, VectorDSessionTokenIsSigned) {
             "07ec1639c89043aa0e3e2de82b96708f198cceab042d4a97044c66dd9f74e7f8");
   EXPECT_THAT(steps.authorization,
               HasSubstr("SignedHeaders=host;x-amz-date;x-amz-security-token,"));
-  EXPECT_THAT(steps.added,
-              ElementsAre(HttpHeader{"X-Amz-Date", "20150830T123600Z"},
-                          HttpHeader{"X-Amz-Security-Token", token},
-                          HttpHeader{"Authorization", steps.authorization}));
+  EXPECT_THAT(
+      steps.added,
+      ElementsAre(http::HttpHeader{"X-Amz-Date", "20150830T123600Z"},
+                  http::HttpHeader{"X-Amz-Security-Token", token},
+                  http::HttpHeader{"Authorization", steps.authorization}));
 }
 
 TEST(SigV4Test, VectorEIamListUsers) {
@@ -285,7 +287,7 @@ TEST(SigV4Test, SuiteFoldedHeaderIsJoinedButNotSent) {
   // get-header-value-multiline: canonical form only; a line break in a
   // header to send is refused (it would end the header on the wire).
   HttpRequestToSign request = Get();
-  const std::vector<HttpHeader> headers = {
+  const std::vector<http::HttpHeader> headers = {
       {"Host", "example.amazonaws.com"},
       {"My-Header1", "value1\n  value2\n     value3"},
       {"X-Amz-Date", kAmzDate}};
@@ -460,11 +462,11 @@ TEST(SigV4Test, TheSecretAppearsNowhere) {
       .headers = {{"Content-Type", kFormContentType}},
       .body = FormEncode({{"Action", "DescribeRegions"}})};
   Signer signer("us-east-1", "ec2");
-  absl::StatusOr<std::vector<HttpHeader>> added =
+  absl::StatusOr<std::vector<http::HttpHeader>> added =
       signer.Sign(request, credentials, SuiteTime());
   ASSERT_THAT(added, IsOk());
   ASSERT_EQ(added->size(), 3u);
-  for (const HttpHeader& header : *added) {
+  for (const http::HttpHeader& header : *added) {
     EXPECT_THAT(header.value, Not(HasSubstr(secret)));
     EXPECT_THAT(header.value, Not(HasSubstr("SECRETzz")));
     if (header.name != "X-Amz-Security-Token") {
@@ -480,7 +482,7 @@ TEST(SigV4Test, TheSecretAppearsNowhere) {
   // Errors name what is wrong, not the values.
   request.headers.push_back(
       {"X-Bad", std::string("a\r\nX-Injected: ") + token});
-  absl::StatusOr<std::vector<HttpHeader>> refused =
+  absl::StatusOr<std::vector<http::HttpHeader>> refused =
       signer.Sign(request, credentials, SuiteTime());
   EXPECT_THAT(refused,
               StatusIs(absl::StatusCode::kInvalidArgument,

@@ -11,7 +11,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
 #include "testing/child_process.h"
 
 namespace spotburst::ec2::testing {
@@ -28,7 +28,7 @@ class FakeEc2Server {
              "--port", "0", "--region", "us-east-1", "--access-key", access_key,
              "--secret-key", secret_key, "--now",
              absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", now, absl::UTCTimeZone())}),
-        http_(NewCurlHttpClient({})) {
+        http_(http::NewCurlHttpClient({})) {
     const std::optional<std::string> line = process_.ReadLine();
     const std::string prefix = "listening on ";
     if (line && line->rfind(prefix, 0) == 0) {
@@ -44,7 +44,7 @@ class FakeEc2Server {
   // POST /_control/<command>; the answer, or a failed expectation.
   nlohmann::json Control(const std::string& command,
                          const nlohmann::json& body) {
-    absl::StatusOr<HttpResponse> response =
+    absl::StatusOr<http::HttpResponse> response =
         http_->Send({.method = "POST",
                      .url = url_ + "_control/" + command,
                      .headers = {{"Content-Type", "application/json"}},
@@ -57,7 +57,7 @@ class FakeEc2Server {
 
   // GET /_state: instances, spot requests and the call log.
   nlohmann::json State() {
-    absl::StatusOr<HttpResponse> response =
+    absl::StatusOr<http::HttpResponse> response =
         http_->Send({.method = "GET", .url = url_ + "_state"});
     EXPECT_TRUE(response.ok()) << response.status();
     if (!response.ok()) return {};
@@ -66,7 +66,7 @@ class FakeEc2Server {
 
  private:
   spotburst::testing::ChildProcess process_;
-  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<http::HttpClient> http_;
   std::string url_;
 };
 

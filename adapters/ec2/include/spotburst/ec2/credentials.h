@@ -19,7 +19,7 @@
 //      default 1) bounds each of its calls. Its answers are plain HTTP: with
 //      an HTTP proxy in the environment, add 169.254.169.254 to no_proxy.
 //
-//   std::unique_ptr<HttpClient> http = NewCurlHttpClient({});
+//   std::unique_ptr<http::HttpClient> http = http::NewCurlHttpClient({});
 //   CredentialsChain chain = DefaultCredentialsChain(ProcessEnvironment(),
 //                                                    *http);
 //   SPOTBURST_ASSIGN_OR_RETURN(AwsCredentials credentials,
@@ -41,7 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
 
 namespace spotburst::ec2 {
 
@@ -118,7 +118,7 @@ std::unique_ptr<CredentialsProvider> SharedFileProvider(Environment env);
 // them while more than 10 remain) and its session token for its 6 hours;
 // a 401 gets a new token once.
 std::unique_ptr<CredentialsProvider> InstanceMetadataProvider(
-    const Environment& env, HttpClient& http);
+    const Environment& env, http::HttpClient& http);
 
 // Tries providers in order; the first that has credentials wins. An error
 // other than NotFound stops the search: credentials that are set but broken
@@ -139,7 +139,7 @@ class CredentialsChain final : public CredentialsProvider {
 // The environment, then the shared credentials file, then the instance
 // metadata service over `http`, which must outlive the chain.
 CredentialsChain DefaultCredentialsChain(const Environment& env,
-                                         HttpClient& http);
+                                         http::HttpClient& http);
 
 }  // namespace spotburst::ec2
 

@@ -1,8 +1,11 @@
-"""A loopback HTTP/1.1 server for the EC2 adapter's tests.
+"""A loopback HTTP/1.1 server for the adapters' tests: the HTTP client's and
+the EC2 instance metadata client's.
 
 Prints "listening on http://127.0.0.1:PORT" once it accepts connections
 (--port 0, the default, takes any free port) and ends when its stdin closes,
 so a test that crashes leaves nothing behind. Standard library only.
+With --tls-cert and --tls-key (PEM files) it speaks HTTPS instead and
+prints "listening on https://127.0.0.1:PORT".
 
 Paths:
   /echo            200, JSON of the request as received: method, target
@@ -15,6 +18,8 @@ Paths:
                    header X-Fake: a  b
                    (inner spaces kept, outer ones to trim)
   /redirect        302 to /echo
+  /redirect/307    307 to //127.0.0.1:PORT/echo (protocol-relative, as a
+                   Mesos master answers)
   /bytes/N         200 with N bytes
   /stream/N        200 with N bytes, no Content-Length, then closes
   /garbage         answers a line that is not HTTP, then closes
@@ -27,7 +32,9 @@ line on stdout once applied, so a test waits for the answer, not a time:
   {"imds": {...}}      replaces keys of the IMDS script (see IMDS below)
   {"revoke_tokens": true}  every token issued so far stops working
   {"stats": true}      answers {"token_puts": N, "gets": {path: N},
-                       "last_ttl": "...", "connections": N}
+                       "last_ttl": "...", "connections": N,
+                       "requests": {path: N}} (gets: IMDS GETs only;
+                       requests: every request whose headers were read)
 """
 
 import argparse
@@ -35,6 +42,7 @@ import json
 import os
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -47,7 +55,10 @@ connections = 0
 token_puts = 0
 last_ttl = None
 gets = {}
+requests = {}
 tokens = set()
+# The server's TLS context, when it speaks HTTPS.
+tls = None
 imds = {
     # The role name served at CREDENTIALS_PATH; None answers 404.
     "role": "burst-role",
@@ -78,6 +89,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self):
         global connections
+        if tls is not None:
+            # The handshake runs on the connection's own thread; a client
+            # that refuses the certificate ends only its connection.
+            self.request = tls.wrap_socket(self.request, server_side=True)
         super().setup()
         # Headers and body go out in separate writes; without this the
         # body waits for the client's delayed acknowledgement.
@@ -105,6 +120,8 @@ class Handler(BaseHTTPRequestHandler):
             # A proxy's request: the target is the whole URL; route on its
             # path, echo it as received.
             path = "/" + path[len("http://"):].partition("/")[2]
+        with lock:
+            requests[path] = requests.get(path, 0) + 1
         if path.startswith("/latest/"):
             return self.handle_imds(path)
         if path == "/echo":
@@ -125,6 +142,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(status, body, [("X-Fake", "  a  b  ")])
         if path == "/redirect":
             return self.reply(302, b"", [("Location", "/echo")])
+        if path == "/redirect/307":
+            port = self.server.server_address[1]
+            return self.reply(307, b"",
+                              [("Location", "//127.0.0.1:%d/echo" % port)])
         if path.startswith("/bytes/"):
             return self.reply(200, b"x" * int(path[len("/bytes/"):]))
         if path.startswith("/stream/"):
@@ -201,6 +222,11 @@ class Handler(BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, HTTPServer):
     daemon_threads = True
 
+    def handle_error(self, request, client_address):
+        # A refused handshake or a dropped connection: the test sees it on
+        # its side; nothing to print here.
+        pass
+
     def server_bind(self):
         # HTTPServer's looks the host name up, which can stall on a
         # machine without DNS; the name is never used here.
@@ -216,17 +242,26 @@ def answer(command):
             tokens.clear()
         if command.get("stats"):
             return {"token_puts": token_puts, "gets": gets,
-                    "last_ttl": last_ttl, "connections": connections}
+                    "last_ttl": last_ttl, "connections": connections,
+                    "requests": requests}
     return {"ok": True}
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
+    global tls
+    scheme = "http"
+    if args.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+        scheme = "https"
     server = Server(("127.0.0.1", args.port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print("listening on http://127.0.0.1:%d" % server.server_address[1],
+    print("listening on %s://127.0.0.1:%d" % (scheme, server.server_address[1]),
           flush=True)
     for line in sys.stdin:
         if line.strip():

@@ -1,7 +1,9 @@
 // NewCurlHttpClient against a loopback server
-// (tests/adapters/ec2/fake_http_server.py): what is sent arrives exactly,
-// what comes back is read whole, connections are reused, and each failure
-// gets its documented code, naming the host and no header value or body.
+// (tests/testing/fake_http_server.py): what is sent arrives exactly,
+// what comes back is read whole, connections are reused, redirects come
+// back to the caller, HTTPS is verified against the CA file given, and
+// each failure gets its documented code, naming the host and no header
+// value or body.
 #include <stdlib.h>
 
 #include <memory>
@@ -13,19 +15,22 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "adapters/ec2/testing/fake_http_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
+#include "testing/fake_http_server.h"
+#include "testing/run_program.h"
 #include "testing/status_matchers.h"
 
-namespace spotburst::ec2 {
+namespace spotburst::http {
 namespace {
 
 using ::spotburst::testing::FakeHttpServer;
 using ::spotburst::testing::IsOk;
+using ::spotburst::testing::ProgramResult;
 using ::spotburst::testing::RefusingPort;
+using ::spotburst::testing::RunProgram;
 using ::spotburst::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
@@ -103,6 +108,21 @@ TEST_F(CurlHttpClientTest, AnyStatusIsAResponseAndRedirectsAreNotFollowed) {
   ASSERT_THAT(response, IsOk());
   EXPECT_EQ(response->status, 302);
   EXPECT_EQ(Header(*response, "Location"), "/echo");
+}
+
+TEST_F(CurlHttpClientTest, AMastersRedirectComesBackToTheCaller) {
+  // A Mesos master's 307 with a protocol-relative Location: the caller
+  // reads the leader from it; the client goes nowhere by itself.
+  absl::StatusOr<HttpResponse> response =
+      http_->Send({.url = Url("/redirect/307")});
+  ASSERT_THAT(response, IsOk());
+  EXPECT_EQ(response->status, 307);
+  EXPECT_EQ(
+      Header(*response, "Location"),
+      "//" + server_.url().substr(std::string("http://").size()) + "/echo");
+  const nlohmann::json requests = server_.Stats()["requests"];
+  EXPECT_EQ(requests["/redirect/307"], 1);
+  EXPECT_FALSE(requests.contains("/echo")) << requests.dump();
 }
 
 TEST_F(CurlHttpClientTest, PostBodyBytesArriveExactly) {
@@ -296,5 +316,110 @@ TEST_F(CurlHttpClientTest, ProxyComesFromTheEnvironment) {
   EXPECT_EQ(echo["target"], "http://spotburst-proxied.invalid/echo");
 }
 
+// Test certificates, made once with openssl: a CA, a server certificate
+// it signed for 127.0.0.1, and another CA that signed nothing here.
+struct Certificates {
+  std::string ca;
+  std::string other_ca;
+  std::string server_cert;
+  std::string server_key;
+};
+
+void Openssl(const std::string& arguments) {
+  const ProgramResult result = RunProgram("/usr/bin/openssl " + arguments);
+  ASSERT_EQ(result.exit_code, 0) << arguments << "\n" << result.output;
+}
+
+class CurlHttpClientTlsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string dir = ::testing::TempDir() + "/curl_tls_XXXXXX";
+    ASSERT_NE(mkdtemp(dir.data()), nullptr);
+    certificates_ = new Certificates{.ca = dir + "/ca.crt",
+                                     .other_ca = dir + "/other_ca.crt",
+                                     .server_cert = dir + "/server.crt",
+                                     .server_key = dir + "/server.key"};
+    // EC keys: quick to make.
+    const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1";
+    for (const auto& [name, cert] :
+         {std::pair{"ca", certificates_->ca},
+          std::pair{"other_ca", certificates_->other_ca}}) {
+      Openssl("req -x509 -nodes -days 1" + key + " -subj /CN=spotburst-test-" +
+              name + " -keyout " + dir + "/" + name + ".key -out " + cert);
+    }
+    Openssl("req -new -nodes" + key +
+            " -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1"
+            " -keyout " +
+            certificates_->server_key + " -out " + dir + "/server.csr");
+    Openssl("x509 -req -days 1 -copy_extensions copy -in " + dir +
+            "/server.csr -CA " + certificates_->ca + " -CAkey " + dir +
+            "/ca.key -CAcreateserial -out " + certificates_->server_cert);
+  }
+  static void TearDownTestSuite() {
+    delete certificates_;
+    certificates_ = nullptr;
+  }
+
+  void SetUp() override {
+    for (const char* variable : {"https_proxy", "HTTPS_PROXY", "all_proxy",
+                                 "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
+      unsetenv(variable);
+    }
+    ASSERT_NE(certificates_, nullptr);
+    server_ = std::make_unique<FakeHttpServer>(
+        std::vector<std::string>{"--tls-cert", certificates_->server_cert,
+                                 "--tls-key", certificates_->server_key});
+    ASSERT_TRUE(server_->url().starts_with("https://")) << server_->url();
+  }
+
+  static Certificates* certificates_;
+  std::unique_ptr<FakeHttpServer> server_;
+};
+
+Certificates* CurlHttpClientTlsTest::certificates_ = nullptr;
+
+TEST_F(CurlHttpClientTlsTest, TrustsAServerSignedByTheCaFile) {
+  std::unique_ptr<HttpClient> http =
+      NewCurlHttpClient({.ca_file = certificates_->ca});
+  const nlohmann::json echo = Echoed(http->Send(
+      {.method = "POST", .url = server_->url() + "/echo", .body = "over tls"}));
+  EXPECT_EQ(echo["body_hex"], absl::BytesToHexString("over tls"));
+  // And again on the same connection.
+  const nlohmann::json again =
+      Echoed(http->Send({.url = server_->url() + "/echo"}));
+  EXPECT_EQ(echo["connection"], again["connection"]);
+}
+
+TEST_F(CurlHttpClientTlsTest, RefusesAServerNoTrustedCaSigned) {
+  // The system's certificates do not know the test CA, and another CA
+  // file does not either: no exchange, and the server got no request.
+  for (const std::string ca_file : {std::string(), certificates_->other_ca}) {
+    SCOPED_TRACE(ca_file.empty() ? "system CAs" : ca_file);
+    std::unique_ptr<HttpClient> http = NewCurlHttpClient({.ca_file = ca_file});
+    EXPECT_THAT(http->Send({.url = server_->url() + "/echo"}),
+                StatusIs(absl::StatusCode::kUnavailable,
+                         HasSubstr("HTTP GET " + server_->url() + ":")));
+  }
+  EXPECT_FALSE(server_->Stats()["requests"].contains("/echo"));
+}
+
+TEST_F(CurlHttpClientTlsTest, RefusesACertificateForAnotherHost) {
+  // The certificate names 127.0.0.1, not localhost.
+  std::unique_ptr<HttpClient> http =
+      NewCurlHttpClient({.ca_file = certificates_->ca});
+  std::string url = server_->url();
+  url.replace(url.find("127.0.0.1"), 9, "localhost");
+  EXPECT_THAT(http->Send({.url = url + "/echo"}),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr(url)));
+}
+
+TEST_F(CurlHttpClientTlsTest, AnUnreadableCaFileIsTheCallersToFix) {
+  const std::string missing = ::testing::TempDir() + "/no-such-ca.pem";
+  std::unique_ptr<HttpClient> http = NewCurlHttpClient({.ca_file = missing});
+  EXPECT_THAT(http->Send({.url = server_->url() + "/echo"}),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("HTTP GET " + server_->url())));
+}
+
 }  // namespace
-}  // namespace spotburst::ec2
+}  // namespace spotburst::http

@@ -25,9 +25,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "spotburst/ec2/http_client.h"
+#include "spotburst/http/http_client.h"
 
-namespace spotburst::ec2 {
+namespace spotburst::http {
 namespace {
 
 // Debian's abseil has its own string_view, not std::string_view.
@@ -173,6 +173,9 @@ absl::Status CurlError(CURLcode code, const char* detail,
       return absl::InvalidArgumentError(message);
     case CURLE_OUT_OF_MEMORY:
       return absl::ResourceExhaustedError(message);
+    case CURLE_SSL_CACERT_BADFILE:
+      // The client's configuration, not the peer: retrying will not help.
+      return absl::FailedPreconditionError(message);
     default:
       // Resolving, connecting, TLS, a connection broken mid-response, an
       // answer that is not HTTP: no whole response from the peer.
@@ -249,6 +252,8 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    // A redirect is the caller's to read (a Mesos master's 307 names the
+    // leader), never followed here.
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     // HTTP/1.1 as botocore speaks it to AWS: the Host header goes as
     // signed, not turned into HTTP/2's :authority.
@@ -266,6 +271,15 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
                      static_cast<curl_off_t>(std::min<size_t>(
                          options_.max_response_bytes, INT64_MAX)));
+    // Verified always (libcurl's defaults, stated); a CA file of the
+    // caller's replaces the system's certificates rather than adding to
+    // them.
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_file.empty()) {
+      curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+      curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+    }
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
@@ -309,4 +323,4 @@ std::unique_ptr<HttpClient> NewCurlHttpClient(CurlOptions options) {
   return std::make_unique<CurlHttpClient>(std::move(options));
 }
 
-}  // namespace spotburst::ec2
+}  // namespace spotburst::http

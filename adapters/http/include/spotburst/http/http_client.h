@@ -1,11 +1,15 @@
-// HttpClient: one HTTP exchange at a time, for the EC2 Query API and the
-// instance metadata service.
+// HttpClient: one HTTP exchange at a time, for the adapters that talk to a
+// service: EC2's Query API and instance metadata service, the Mesos
+// masters, Marathon.
 //
-// An interface so that the Query client and the credential providers can
-// be tested against scripted answers, and an embedder can bring its own
-// transport; NewCurlHttpClient is the real one
+// An interface so that the adapters' clients can be tested against
+// scripted answers, and an embedder can bring its own transport;
+// NewCurlHttpClient is the real one
 // (libcurl: connection reuse, connect and total timeouts, proxies from the
-// usual environment variables, a cap on the response size).
+// usual environment variables, a cap on the response size, TLS verified
+// against the system's CA certificates or a CA file of the caller's).
+// Redirects are answers: a client never follows one by itself, so a
+// caller reads the Location of a 307 (a Mesos master's) and decides.
 //
 //   std::unique_ptr<HttpClient> http = NewCurlHttpClient({});
 //   SPOTBURST_ASSIGN_OR_RETURN(
@@ -13,8 +17,8 @@
 //       http->Send({.method = "POST", .url =
 //       "https://ec2.us-east-1.amazonaws.com/",
 //                   .headers = headers, .body = body}));
-#ifndef SPOTBURST_EC2_HTTP_CLIENT_H_
-#define SPOTBURST_EC2_HTTP_CLIENT_H_
+#ifndef SPOTBURST_HTTP_HTTP_CLIENT_H_
+#define SPOTBURST_HTTP_HTTP_CLIENT_H_
 
 #include <cstddef>
 #include <memory>
@@ -24,7 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace spotburst::ec2 {
+namespace spotburst::http {
 
 struct HttpHeader {
   std::string name;
@@ -64,7 +68,8 @@ class HttpClient {
   // response (naming the host, never the body or a header value);
   // DeadlineExceeded when the timeout passes; ResourceExhausted when the
   // response is larger than the client allows; InvalidArgument for a
-  // malformed URL.
+  // malformed URL; FailedPrecondition when the client's CA file cannot be
+  // read.
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
@@ -73,12 +78,16 @@ struct CurlOptions {
   // Default for requests that set no timeout of their own.
   absl::Duration timeout = absl::Seconds(10);
   size_t max_response_bytes = 64 << 20;
+  // HTTPS peers are verified (certificate chain and host name) against
+  // the CA certificates in this PEM file alone, e.g. a private CA of the
+  // Mesos masters; empty: against the system's.
+  std::string ca_file;
 };
 
 // Safe to call from several threads (one exchange at a time; connections
 // are kept and reused between calls).
 std::unique_ptr<HttpClient> NewCurlHttpClient(CurlOptions options);
 
-}  // namespace spotburst::ec2
+}  // namespace spotburst::http
 
-#endif  // SPOTBURST_EC2_HTTP_CLIENT_H_
+#endif  // SPOTBURST_HTTP_HTTP_CLIENT_H_

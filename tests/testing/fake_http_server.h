@@ -1,10 +1,10 @@
-// The loopback HTTP server of the EC2 adapter's tests
-// (tests/adapters/ec2/fake_http_server.py) as a child process: started on a
+// The loopback HTTP server of the adapters' tests
+// (tests/testing/fake_http_server.py) as a child process: started on a
 // free port, scripted by JSON commands on its stdin, each answered by a
 // JSON line, and ended by closing its stdin. Nothing here waits for a time:
 // reads wait for a line, with a deadline only to fail a hung test.
-#ifndef SPOTBURST_TESTS_ADAPTERS_EC2_TESTING_FAKE_HTTP_SERVER_H_
-#define SPOTBURST_TESTS_ADAPTERS_EC2_TESTING_FAKE_HTTP_SERVER_H_
+#ifndef SPOTBURST_TESTS_TESTING_FAKE_HTTP_SERVER_H_
+#define SPOTBURST_TESTS_TESTING_FAKE_HTTP_SERVER_H_
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -22,10 +23,10 @@ namespace spotburst::testing {
 
 class FakeHttpServer {
  public:
-  FakeHttpServer()
-      : process_({"/usr/bin/python3",
-                  std::string(SPOTBURST_SOURCE_DIR) +
-                      "/tests/adapters/ec2/fake_http_server.py"}) {
+  // `arguments` go to the script, e.g. {"--tls-cert", cert, "--tls-key",
+  // key} for HTTPS.
+  explicit FakeHttpServer(const std::vector<std::string>& arguments = {})
+      : process_(Argv(arguments)) {
     const std::optional<std::string> line =
         process_.ReadLine(absl::Seconds(30));
     const std::string prefix = "listening on ";
@@ -34,7 +35,8 @@ class FakeHttpServer {
         << "fake_http_server.py did not start: " << line.value_or("(no line)");
   }
 
-  // "http://127.0.0.1:PORT", without a trailing slash; empty if it failed.
+  // "http://127.0.0.1:PORT" (https:// with TLS), without a trailing slash;
+  // empty if it failed.
   const std::string& url() const { return url_; }
 
   // Sends one command and returns the server's answer.
@@ -55,6 +57,15 @@ class FakeHttpServer {
   nlohmann::json Stats() { return Command({{"stats", true}}); }
 
  private:
+  static std::vector<std::string> Argv(
+      const std::vector<std::string>& arguments) {
+    std::vector<std::string> argv = {"/usr/bin/python3",
+                                     std::string(SPOTBURST_SOURCE_DIR) +
+                                         "/tests/testing/fake_http_server.py"};
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+    return argv;
+  }
+
   ChildProcess process_;
   std::string url_;
 };
@@ -94,4 +105,4 @@ class RefusingPort {
 
 }  // namespace spotburst::testing
 
-#endif  // SPOTBURST_TESTS_ADAPTERS_EC2_TESTING_FAKE_HTTP_SERVER_H_
+#endif  // SPOTBURST_TESTS_TESTING_FAKE_HTTP_SERVER_H_
