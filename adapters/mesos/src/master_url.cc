@@ -148,4 +148,10 @@ absl::StatusOr<std::string> LeaderUrlFromLocation(std::string_view location,
   return std::string(used_scheme) + "://" + host_port;
 }
 
+std::string NormalizeHostPort(std::string_view authority, int default_port) {
+  return HostPort(authority, default_port);
+}
+
+std::string QuoteForMessage(std::string_view text) { return Quote(text); }
+
 }  // namespace spotburst::mesos

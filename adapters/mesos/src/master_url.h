@@ -22,6 +22,15 @@ absl::StatusOr<std::string> NormalizeMasterUrl(std::string_view text,
 absl::StatusOr<std::string> LeaderUrlFromLocation(std::string_view location,
                                                   std::string_view scheme);
 
+// "host", "host:port", "[v6]" or "[v6]:port" -> "host:port", with
+// `default_port` when none is given; empty when `authority` is none of
+// these (bad characters, a port outside 1-65535).
+std::string NormalizeHostPort(std::string_view authority, int default_port);
+
+// `text` in double quotes for an error message, cut after 80 characters so
+// that a message never carries unbounded input.
+std::string QuoteForMessage(std::string_view text);
+
 }  // namespace spotburst::mesos
 
 #endif  // SPOTBURST_ADAPTERS_MESOS_SRC_MASTER_URL_H_
