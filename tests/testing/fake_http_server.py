@@ -81,6 +81,9 @@ imds = {
     "reject_tokens": False,
     # Every IMDS request is read and never answered.
     "hang": False,
+    # Other metadata, by path under /latest/meta-data/, e.g.
+    # {"instance-id": "i-0abc", "placement/availability-zone": "us-east-1b"}.
+    "metadata": {},
 }
 
 
@@ -202,6 +205,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(405)
         if not valid:
             return self.reply(401)
+        key = path[len("/latest/meta-data/"):]
+        if path.startswith("/latest/meta-data/") and key in script["metadata"]:
+            return self.reply(200, script["metadata"][key].encode())
         if path == CREDENTIALS_PATH:
             if script["role"] is None:
                 return self.reply(404)
