@@ -48,7 +48,9 @@ simdjson::error_code ReadAttributes(od::value value, Attributes& out,
     json_type kind;
     if (simdjson::error_code error = attribute.type().get(kind)) return error;
     std::string text;
-    const std::string field = absl::StrCat("attributes.", json::Quote(name));
+    json::Field field("attributes");
+    field.leaf = name;
+    field.quote_leaf = true;
     if (kind == json_type::number) {
       double number = 0;
       json::Problem number_problem;
@@ -67,7 +69,7 @@ simdjson::error_code ReadAttributes(od::value value, Attributes& out,
         return error;
       }
     } else {
-      problem.Set(absl::StrCat(field, ": is ", Sv(json::KindName(kind)),
+      problem.Set(absl::StrCat(field.Text(), ": is ", Sv(json::KindName(kind)),
                                ", not a string or a number"));
       continue;
     }

@@ -19,8 +19,8 @@ namespace {
 // Debian's Abseil has its own string_view.
 absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
 
-std::string Prefixed(std::string_view field, std::string_view text) {
-  return absl::StrCat(Sv(field), ": ", Sv(text));
+std::string Prefixed(const Field& field, std::string_view text) {
+  return absl::StrCat(field.Text(), ": ", Sv(text));
 }
 
 // Whether the error leaves the document readable: a value of another type
@@ -90,6 +90,27 @@ absl::Status CheckEnd(std::string_view endpoint, Document& document) {
                               at - document.padded.data(), ")"));
 }
 
+Field Field::Then(std::string_view name) const {
+  Field next = *this;
+  if (next.leaf.empty()) {
+    next.leaf = name;
+  } else {
+    next.leaf2 = name;  // two levels are all the parsers need
+  }
+  return next;
+}
+
+std::string Field::Text() const {
+  std::string text(base);
+  if (index >= 0) absl::StrAppend(&text, "[", index, "]");
+  if (!leaf.empty()) {
+    absl::StrAppend(&text, text.empty() ? "" : ".",
+                    quote_leaf ? Quote(leaf) : std::string(leaf));
+  }
+  if (!leaf2.empty()) absl::StrAppend(&text, ".", Sv(leaf2));
+  return text;
+}
+
 std::string_view KindName(od::json_type type) {
   switch (type) {
     case od::json_type::array:
@@ -115,7 +136,7 @@ simdjson::error_code TypeOf(od::value& value, od::json_type& type) {
   return value.type().get(type);
 }
 
-simdjson::error_code WrongKind(od::json_type type, std::string_view field,
+simdjson::error_code WrongKind(od::json_type type, const Field& field,
                                std::string_view wanted, Problem& problem) {
   problem.Set(Prefixed(
       field, absl::StrCat("is ", Sv(KindName(type)), ", not ", Sv(wanted))));
@@ -124,7 +145,7 @@ simdjson::error_code WrongKind(od::json_type type, std::string_view field,
 
 }  // namespace
 
-simdjson::error_code ReadQuantity(od::value value, std::string_view field,
+simdjson::error_code ReadQuantity(od::value value, const Field& field,
                                   double& out, Problem& problem) {
   od::json_type type;
   if (simdjson::error_code error = TypeOf(value, type)) return error;
@@ -148,7 +169,7 @@ simdjson::error_code ReadQuantity(od::value value, std::string_view field,
   return simdjson::SUCCESS;
 }
 
-simdjson::error_code ReadString(od::value value, std::string_view field,
+simdjson::error_code ReadString(od::value value, const Field& field,
                                 std::string& out, Problem& problem) {
   od::json_type type;
   if (simdjson::error_code error = TypeOf(value, type)) return error;
@@ -161,8 +182,8 @@ simdjson::error_code ReadString(od::value value, std::string_view field,
   return simdjson::SUCCESS;
 }
 
-simdjson::error_code ReadBool(od::value value, std::string_view field,
-                              bool& out, Problem& problem) {
+simdjson::error_code ReadBool(od::value value, const Field& field, bool& out,
+                              Problem& problem) {
   od::json_type type;
   if (simdjson::error_code error = TypeOf(value, type)) return error;
   if (type != od::json_type::boolean) {
@@ -171,9 +192,8 @@ simdjson::error_code ReadBool(od::value value, std::string_view field,
   return value.get_bool().get(out);
 }
 
-simdjson::error_code ReadResourcesObject(od::value value,
-                                         std::string_view field, Resources& out,
-                                         Problem& problem) {
+simdjson::error_code ReadResourcesObject(od::value value, const Field& field,
+                                         Resources& out, Problem& problem) {
   od::json_type type;
   if (simdjson::error_code error = TypeOf(value, type)) return error;
   if (type != od::json_type::object) {
@@ -203,15 +223,14 @@ simdjson::error_code ReadResourcesObject(od::value value,
       continue;  // ports, *_revocable, custom resources
     }
     if (simdjson::error_code error =
-            ReadQuantity(f.value(), absl::StrCat(Sv(field), ".", Sv(name)),
-                         *target, problem)) {
+            ReadQuantity(f.value(), field.Then(name), *target, problem)) {
       return error;
     }
   }
   for (const auto& [present, name] :
        {std::pair{cpus, "cpus"}, {mem, "mem"}, {disk, "disk"}}) {
     if (!present) {
-      problem.Set(Prefixed(absl::StrCat(Sv(field), ".", name), "is missing"));
+      problem.Set(Prefixed(field.Then(name), "is missing"));
     }
   }
   out = resources;
@@ -232,7 +251,7 @@ std::string MesosScalarText(double value) {
   return text;
 }
 
-simdjson::error_code ReadDrainInfo(od::value value, std::string_view field,
+simdjson::error_code ReadDrainInfo(od::value value, const Field& field,
                                    DrainPhase& out, Problem& problem) {
   od::json_type type;
   if (simdjson::error_code error = TypeOf(value, type)) return error;
@@ -243,7 +262,7 @@ simdjson::error_code ReadDrainInfo(od::value value, std::string_view field,
   if (simdjson::error_code error = value.get_object().get(object)) {
     return error;
   }
-  const std::string state_field = absl::StrCat(Sv(field), ".state");
+  const Field state_field = field.Then("state");
   bool found = false;
   for (auto member : object) {
     od::field f;

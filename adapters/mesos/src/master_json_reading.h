@@ -12,6 +12,7 @@
 #include <simdjson.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -65,28 +66,49 @@ absl::Status CheckEnd(std::string_view endpoint, Document& document);
 // "a string", "an object", ...: what a value is, for messages.
 std::string_view KindName(od::json_type type);
 
+// Where a value sits, put into words only when there is a problem to
+// report (the hot path reads tens of thousands of values and reports
+// none): "<base>[<index>].<leaf>.<leaf2>", each part when set, e.g.
+// "total_resources[2].scalar.value". The views must outlive the Field.
+struct Field {
+  Field(std::string_view base) : base(base) {}    // NOLINT: a plain name
+  Field(const char* base) : base(base) {}         // NOLINT
+  Field(const std::string& base) : base(base) {}  // NOLINT
+  Field(std::string_view base, int64_t index, std::string_view leaf = {})
+      : base(base), index(index), leaf(leaf) {}
+
+  // This field's `name` member, e.g. "resources" -> "resources.cpus".
+  Field Then(std::string_view name) const;
+  std::string Text() const;
+
+  std::string_view base;
+  int64_t index = -1;       // none when < 0
+  std::string_view leaf;    // after a "."
+  std::string_view leaf2;   // after another "."
+  bool quote_leaf = false;  // `leaf` is from the body: quoted, cut short
+};
+
 // A finite number >= 0 at `field`.
-simdjson::error_code ReadQuantity(od::value value, std::string_view field,
+simdjson::error_code ReadQuantity(od::value value, const Field& field,
                                   double& out, Problem& problem);
 // A string at `field`, copied.
-simdjson::error_code ReadString(od::value value, std::string_view field,
+simdjson::error_code ReadString(od::value value, const Field& field,
                                 std::string& out, Problem& problem);
 // true or false at `field`.
-simdjson::error_code ReadBool(od::value value, std::string_view field,
-                              bool& out, Problem& problem);
+simdjson::error_code ReadBool(od::value value, const Field& field, bool& out,
+                              Problem& problem);
 
 // A /master/slaves resources object ({"cpus": 16, "mem": 61952, ...}) at
 // `field`: cpus, mem and disk required, gpus optional, the rest skipped.
-simdjson::error_code ReadResourcesObject(od::value value,
-                                         std::string_view field, Resources& out,
-                                         Problem& problem);
+simdjson::error_code ReadResourcesObject(od::value value, const Field& field,
+                                         Resources& out, Problem& problem);
 
 // A scalar as Mesos prints it: rounded to 3 decimals, then up to 15
 // significant digits ("12", "2.5", "0.333").
 std::string MesosScalarText(double value);
 
 // "drain_info.state" -> the phase; "UNKNOWN" is no drain.
-simdjson::error_code ReadDrainInfo(od::value value, std::string_view field,
+simdjson::error_code ReadDrainInfo(od::value value, const Field& field,
                                    DrainPhase& out, Problem& problem);
 
 }  // namespace spotburst::mesos::json

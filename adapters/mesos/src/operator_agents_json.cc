@@ -37,14 +37,14 @@ absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
   } while (false)
 
 // The object at `field`, or false with the problem noted.
-simdjson::error_code AsObject(od::value& value, std::string_view field,
+simdjson::error_code AsObject(od::value& value, const json::Field& field,
                               od::object& out, bool& ok,
                               json::Problem& problem) {
   ok = false;
   json_type type;
   SPOTBURST_JSON_TRY(value.type().get(type));
   if (type != json_type::object) {
-    problem.Set(absl::StrCat(Sv(field), ": is ", Sv(json::KindName(type)),
+    problem.Set(absl::StrCat(field.Text(), ": is ", Sv(json::KindName(type)),
                              ", not an object"));
     return simdjson::SUCCESS;
   }
@@ -53,13 +53,13 @@ simdjson::error_code AsObject(od::value& value, std::string_view field,
   return simdjson::SUCCESS;
 }
 
-simdjson::error_code AsArray(od::value& value, std::string_view field,
+simdjson::error_code AsArray(od::value& value, const json::Field& field,
                              od::array& out, bool& ok, json::Problem& problem) {
   ok = false;
   json_type type;
   SPOTBURST_JSON_TRY(value.type().get(type));
   if (type != json_type::array) {
-    problem.Set(absl::StrCat(Sv(field), ": is ", Sv(json::KindName(type)),
+    problem.Set(absl::StrCat(field.Text(), ": is ", Sv(json::KindName(type)),
                              ", not an array"));
     return simdjson::SUCCESS;
   }
@@ -68,30 +68,31 @@ simdjson::error_code AsArray(od::value& value, std::string_view field,
   return simdjson::SUCCESS;
 }
 
-// {"value": "..."} at `field` (an AgentID).
-simdjson::error_code ReadWrappedString(od::value value, std::string_view field,
+// {"value": "..."} at `field` (an AgentID, a Value.Text).
+simdjson::error_code ReadWrappedString(od::value value,
+                                       const json::Field& field,
                                        std::string& out,
                                        json::Problem& problem) {
   od::object object;
   bool ok = false;
   SPOTBURST_JSON_TRY(AsObject(value, field, object, ok, problem));
   if (!ok) return simdjson::SUCCESS;
-  const std::string value_field = absl::StrCat(Sv(field), ".value");
   bool seen = false;
   for (auto member : object) {
     od::field f;
     SPOTBURST_JSON_TRY(std::move(member).get(f));
     if (f.key() != "value") continue;
     seen = true;
-    SPOTBURST_JSON_TRY(json::ReadString(f.value(), value_field, out, problem));
+    SPOTBURST_JSON_TRY(
+        json::ReadString(f.value(), field.Then("value"), out, problem));
   }
-  if (!seen) problem.Set(absl::StrCat(value_field, ": is missing"));
+  if (!seen) problem.Set(field.Then("value").Text() + ": is missing");
   return simdjson::SUCCESS;
 }
 
 // {"value": 2.5} at `field` (a Value.Scalar).
 simdjson::error_code ReadWrappedQuantity(od::value value,
-                                         std::string_view field, double& out,
+                                         const json::Field& field, double& out,
                                          bool& seen, json::Problem& problem) {
   od::object object;
   bool ok = false;
@@ -102,27 +103,28 @@ simdjson::error_code ReadWrappedQuantity(od::value value,
     SPOTBURST_JSON_TRY(std::move(member).get(f));
     if (f.key() != "value") continue;
     seen = true;
-    SPOTBURST_JSON_TRY(json::ReadQuantity(
-        f.value(), absl::StrCat(Sv(field), ".value"), out, problem));
+    SPOTBURST_JSON_TRY(
+        json::ReadQuantity(f.value(), field.Then("value"), out, problem));
   }
   return simdjson::SUCCESS;
 }
 
 // {"range": [{"begin": 31000, "end": 32000}, ...]} -> "[31000-32000, ...]".
-simdjson::error_code ReadRanges(od::value value, std::string_view field,
+simdjson::error_code ReadRanges(od::value value, const json::Field& field,
                                 std::string& out, json::Problem& problem) {
   od::object object;
   bool ok = false;
   SPOTBURST_JSON_TRY(AsObject(value, field, object, ok, problem));
   if (!ok) return simdjson::SUCCESS;
-  out = "[";
+  out.clear();
+  out.push_back('[');
   bool first = true;
+  const json::Field ranges_field = field.Then("range");
   for (auto member : object) {
     od::field f;
     SPOTBURST_JSON_TRY(std::move(member).get(f));
     if (f.key() != "range") continue;
     od::array ranges;
-    const std::string ranges_field = absl::StrCat(Sv(field), ".range");
     od::value list = f.value();
     SPOTBURST_JSON_TRY(AsArray(list, ranges_field, ranges, ok, problem));
     if (!ok) continue;
@@ -141,33 +143,34 @@ simdjson::error_code ReadRanges(od::value value, std::string_view field,
                                               : nullptr;
         if (target == nullptr) continue;
         if (b.value().get_uint64().get(*target) != simdjson::SUCCESS) {
-          problem.Set(absl::StrCat(ranges_field,
-                                   ": a bound is not a whole number >= 0"));
+          problem.Set(ranges_field.Text() +
+                      ": a bound is not a whole number >= 0");
         }
       }
       absl::StrAppend(&out, first ? "" : ", ", begin, "-", end);
       first = false;
     }
   }
-  out += "]";
+  out.push_back(']');
   return simdjson::SUCCESS;
 }
 
 // {"item": ["a", "b"]} -> "{a, b}".
-simdjson::error_code ReadSet(od::value value, std::string_view field,
+simdjson::error_code ReadSet(od::value value, const json::Field& field,
                              std::string& out, json::Problem& problem) {
   od::object object;
   bool ok = false;
   SPOTBURST_JSON_TRY(AsObject(value, field, object, ok, problem));
   if (!ok) return simdjson::SUCCESS;
-  out = "{";
+  out.clear();
+  out.push_back('{');
   bool first = true;
+  const json::Field items_field = field.Then("item");
   for (auto member : object) {
     od::field f;
     SPOTBURST_JSON_TRY(std::move(member).get(f));
     if (f.key() != "item") continue;
     od::array items;
-    const std::string items_field = absl::StrCat(Sv(field), ".item");
     od::value list = f.value();
     SPOTBURST_JSON_TRY(AsArray(list, items_field, items, ok, problem));
     if (!ok) continue;
@@ -180,15 +183,16 @@ simdjson::error_code ReadSet(od::value value, std::string_view field,
       first = false;
     }
   }
-  out += "}";
+  out.push_back('}');
   return simdjson::SUCCESS;
 }
 
-// One Attribute: {"name": "rack", "type": "SCALAR", "scalar": {"value": 12}}.
-simdjson::error_code ReadAttribute(od::value value, std::string_view prefix,
+// One Attribute: {"name": "rack", "type": "SCALAR", "scalar": {"value": 12}}
+// at `list`[`index`].
+simdjson::error_code ReadAttribute(od::value value, std::string_view list,
                                    size_t index, Attributes& out,
                                    json::Problem& problem) {
-  const std::string field = absl::StrCat(Sv(prefix), "attributes[", index, "]");
+  const json::Field field(list, static_cast<int64_t>(index));
   od::object object;
   bool ok = false;
   SPOTBURST_JSON_TRY(AsObject(value, field, object, ok, problem));
@@ -201,37 +205,42 @@ simdjson::error_code ReadAttribute(od::value value, std::string_view prefix,
     SPOTBURST_JSON_TRY(std::move(member).get(f));
     const simdjson::ondemand::raw_json_string key = f.key();
     if (key == "name") {
-      SPOTBURST_JSON_TRY(json::ReadString(f.value(), field + ".name", name,
+      SPOTBURST_JSON_TRY(json::ReadString(f.value(), field.Then("name"), name,
                                           attribute_problem));
     } else if (key == "type") {
-      SPOTBURST_JSON_TRY(json::ReadString(f.value(), field + ".type", type,
+      SPOTBURST_JSON_TRY(json::ReadString(f.value(), field.Then("type"), type,
                                           attribute_problem));
     } else if (key == "text") {
       seen_value = true;
-      SPOTBURST_JSON_TRY(ReadWrappedString(f.value(), field + ".text", text,
+      SPOTBURST_JSON_TRY(ReadWrappedString(f.value(), field.Then("text"), text,
                                            attribute_problem));
     } else if (key == "scalar") {
       double number = 0;
       bool seen = false;
-      SPOTBURST_JSON_TRY(ReadWrappedQuantity(f.value(), field + ".scalar",
+      SPOTBURST_JSON_TRY(ReadWrappedQuantity(f.value(), field.Then("scalar"),
                                              number, seen, attribute_problem));
-      if (!seen) attribute_problem.Set(field + ".scalar.value: is missing");
+      if (!seen) {
+        attribute_problem.Set(field.Then("scalar").Then("value").Text() +
+                              ": is missing");
+      }
       seen_value = true;
       text = json::MesosScalarText(number);
     } else if (key == "ranges") {
       seen_value = true;
       SPOTBURST_JSON_TRY(
-          ReadRanges(f.value(), field + ".ranges", text, attribute_problem));
+          ReadRanges(f.value(), field.Then("ranges"), text, attribute_problem));
     } else if (key == "set") {
       seen_value = true;
       SPOTBURST_JSON_TRY(
-          ReadSet(f.value(), field + ".set", text, attribute_problem));
+          ReadSet(f.value(), field.Then("set"), text, attribute_problem));
     }
   }
-  if (name.empty()) attribute_problem.Set(field + ".name: is missing");
+  if (name.empty()) {
+    attribute_problem.Set(field.Then("name").Text() + ": is missing");
+  }
   if (!seen_value) {
-    attribute_problem.Set(
-        absl::StrCat(field, ": no text, scalar, ranges or set value"));
+    attribute_problem.Set(field.Text() +
+                          ": no text, scalar, ranges or set value");
   }
   if (attribute_problem.found()) {
     problem.Set(attribute_problem.text());
@@ -241,35 +250,35 @@ simdjson::error_code ReadAttribute(od::value value, std::string_view prefix,
   return simdjson::SUCCESS;
 }
 
-simdjson::error_code ReadAttributes(od::value value, std::string_view prefix,
+// The attributes list at `list` ("attributes" or "agent_info.attributes").
+simdjson::error_code ReadAttributes(od::value value, std::string_view list,
                                     Attributes& out, json::Problem& problem) {
   od::array array;
   bool ok = false;
-  SPOTBURST_JSON_TRY(AsArray(value, absl::StrCat(Sv(prefix), "attributes"),
-                             array, ok, problem));
+  SPOTBURST_JSON_TRY(AsArray(value, list, array, ok, problem));
   if (!ok) return simdjson::SUCCESS;
   size_t index = 0;
   for (auto element : array) {
     od::value attribute;
     SPOTBURST_JSON_TRY(std::move(element).get(attribute));
-    SPOTBURST_JSON_TRY(ReadAttribute(attribute, prefix, index++, out, problem));
+    SPOTBURST_JSON_TRY(ReadAttribute(attribute, list, index++, out, problem));
   }
   return simdjson::SUCCESS;
 }
 
-// A list of Resource objects at `field`, summed per name: cpus, mem, disk,
+// A list of Resource objects at `list`, summed per name: cpus, mem, disk,
 // gpus; revocable ones and other names skipped.
-simdjson::error_code ReadResourceList(od::value value, std::string_view field,
+simdjson::error_code ReadResourceList(od::value value, std::string_view list,
                                       Resources& out, json::Problem& problem) {
   od::array array;
   bool ok = false;
-  SPOTBURST_JSON_TRY(AsArray(value, field, array, ok, problem));
+  SPOTBURST_JSON_TRY(AsArray(value, list, array, ok, problem));
   if (!ok) return simdjson::SUCCESS;
-  size_t index = 0;
+  int64_t index = 0;
   for (auto element : array) {
     od::value item;
     SPOTBURST_JSON_TRY(std::move(element).get(item));
-    const std::string where = absl::StrCat(Sv(field), "[", index++, "]");
+    const json::Field where(list, index++);
     od::object resource;
     SPOTBURST_JSON_TRY(AsObject(item, where, resource, ok, problem));
     if (!ok) continue;
@@ -282,10 +291,10 @@ simdjson::error_code ReadResourceList(od::value value, std::string_view field,
       SPOTBURST_JSON_TRY(std::move(member).get(f));
       const simdjson::ondemand::raw_json_string key = f.key();
       if (key == "name") {
-        SPOTBURST_JSON_TRY(json::ReadString(f.value(), where + ".name", name,
+        SPOTBURST_JSON_TRY(json::ReadString(f.value(), where.Then("name"), name,
                                             resource_problem));
       } else if (key == "scalar") {
-        SPOTBURST_JSON_TRY(ReadWrappedQuantity(f.value(), where + ".scalar",
+        SPOTBURST_JSON_TRY(ReadWrappedQuantity(f.value(), where.Then("scalar"),
                                                amount, seen_scalar,
                                                resource_problem));
       } else if (key == "revocable") {
@@ -297,10 +306,12 @@ simdjson::error_code ReadResourceList(od::value value, std::string_view field,
                      : name == "disk" ? &out.disk_mib
                      : name == "gpus" ? &out.gpus
                                       : nullptr;
-    if (name.empty()) resource_problem.Set(where + ".name: is missing");
+    if (name.empty()) {
+      resource_problem.Set(where.Then("name").Text() + ": is missing");
+    }
     if (target != nullptr && !seen_scalar) {
-      resource_problem.Set(
-          absl::StrCat(where, " (", name, "): scalar.value: is missing"));
+      resource_problem.Set(absl::StrCat(where.Text(), " (", name,
+                                        "): scalar.value: is missing"));
     }
     if (resource_problem.found()) {
       problem.Set(resource_problem.text());
@@ -311,20 +322,20 @@ simdjson::error_code ReadResourceList(od::value value, std::string_view field,
   return simdjson::SUCCESS;
 }
 
-// What an AgentInfo gives: id, hostname, attributes. `at` names it in
-// messages: "agent_info" inside an agent, "" for a recovered agent.
-simdjson::error_code ReadAgentInfo(od::value value, std::string_view at,
+// What an AgentInfo gives: id, hostname, attributes. `nested`: inside an
+// agent, as "agent_info"; else a recovered agent, the AgentInfo itself.
+simdjson::error_code ReadAgentInfo(od::value value, bool nested,
                                    std::string& id, std::string& hostname,
                                    Attributes& attributes,
                                    json::Problem& problem) {
-  const std::string prefix = at.empty() ? "" : absl::StrCat(Sv(at), ".");
+  const std::string_view id_field = nested ? "agent_info.id" : "id";
+  const std::string_view hostname_field =
+      nested ? "agent_info.hostname" : "hostname";
   json_type type;
   SPOTBURST_JSON_TRY(value.type().get(type));
   if (type != json_type::object) {
-    std::string text =
-        absl::StrCat("is ", Sv(json::KindName(type)), ", not an object");
-    if (!at.empty()) text = absl::StrCat(Sv(at), ": ", text);
-    problem.Set(std::move(text));
+    problem.Set(absl::StrCat(nested ? "agent_info: " : "", "is ",
+                             Sv(json::KindName(type)), ", not an object"));
     return simdjson::SUCCESS;
   }
   od::object object;
@@ -336,21 +347,24 @@ simdjson::error_code ReadAgentInfo(od::value value, std::string_view at,
     const simdjson::ondemand::raw_json_string key = f.key();
     if (key == "id") {
       seen_id = true;
-      SPOTBURST_JSON_TRY(
-          ReadWrappedString(f.value(), prefix + "id", id, problem));
+      SPOTBURST_JSON_TRY(ReadWrappedString(f.value(), id_field, id, problem));
     } else if (key == "hostname") {
       seen_hostname = true;
       SPOTBURST_JSON_TRY(
-          json::ReadString(f.value(), prefix + "hostname", hostname, problem));
+          json::ReadString(f.value(), hostname_field, hostname, problem));
     } else if (key == "attributes") {
-      SPOTBURST_JSON_TRY(
-          ReadAttributes(f.value(), prefix, attributes, problem));
+      SPOTBURST_JSON_TRY(ReadAttributes(
+          f.value(), nested ? "agent_info.attributes" : "attributes",
+          attributes, problem));
     }
   }
-  if (!seen_id) problem.Set(prefix + "id: is missing");
-  if (!seen_hostname) problem.Set(prefix + "hostname: is missing");
-  if (!problem.found() && id.empty())
-    problem.Set(prefix + "id.value: is empty");
+  if (!seen_id) problem.Set(absl::StrCat(Sv(id_field), ": is missing"));
+  if (!seen_hostname) {
+    problem.Set(absl::StrCat(Sv(hostname_field), ": is missing"));
+  }
+  if (!problem.found() && id.empty()) {
+    problem.Set(absl::StrCat(Sv(id_field), ".value: is empty"));
+  }
   return simdjson::SUCCESS;
 }
 
@@ -390,8 +404,8 @@ absl::Status ReadAgent(od::value value, size_t index, Agent& agent) {
     simdjson::error_code error = simdjson::SUCCESS;
     if (key == "agent_info") {
       seen_info = true;
-      error = ReadAgentInfo(f.value(), "agent_info", agent.id, agent.hostname,
-                            agent.attributes, problem);
+      error = ReadAgentInfo(f.value(), /*nested=*/true, agent.id,
+                            agent.hostname, agent.attributes, problem);
     } else if (key == "total_resources") {
       seen_total = true;
       error =
@@ -427,8 +441,9 @@ absl::Status ReadAgent(od::value value, size_t index, Agent& agent) {
 absl::Status ReadRecovered(od::value value, size_t index,
                            RecoveredAgent& agent) {
   json::Problem problem;
-  if (const simdjson::error_code error = ReadAgentInfo(
-          value, "", agent.id, agent.hostname, agent.attributes, problem)) {
+  if (const simdjson::error_code error =
+          ReadAgentInfo(value, /*nested=*/false, agent.id, agent.hostname,
+                        agent.attributes, problem)) {
     return json::SyntaxError(
         kEndpoint, AgentWhere("recovered_agents", index, agent.id), error);
   }
