@@ -4,6 +4,7 @@
 #include "spotburst/policy.h"
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <string>
 
@@ -76,6 +77,9 @@ TEST(ExamplePolicy, TheEc2PolicyCarriesAWholeLaunchSpecification) {
             std::vector<std::string>{"sg-0123456789abcdef0"});
   EXPECT_EQ(spec.iam_instance_profile, "burst-agent");
   EXPECT_EQ(spec.tags.at("team"), "batch");
+  // The burst agent's boot script ships with it.
+  EXPECT_EQ(spec.user_data_file, "examples/mesos/burst-agent-user-data.sh");
+  EXPECT_TRUE(std::filesystem::is_regular_file(RepoPath(spec.user_data_file)));
 }
 
 INSTANTIATE_TEST_SUITE_P(All, ExamplePolicy,
