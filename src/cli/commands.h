@@ -17,6 +17,7 @@ int RunStrategies(const std::vector<std::string>& args);
 int RunReplay(const std::vector<std::string>& args);
 int RunSimulate(const std::vector<std::string>& args);
 int RunCompare(const std::vector<std::string>& args);
+int RunCluster(const std::vector<std::string>& args);
 
 }  // namespace spotburst::cli
 

@@ -42,6 +42,9 @@ ABSL_FLAG(std::string, progress, "auto",
           "it is a terminal), on or off");
 ABSL_FLAG(bool, baselines, true,
           "compare: add the no-burst and on-demand-only baselines");
+ABSL_FLAG(std::string, mesos, "",
+          "cluster: how to reach the Mesos cluster (YAML or JSON, "
+          "proto/spotburst/v1/mesos.proto)");
 
 namespace spotburst::cli {
 namespace {
@@ -130,6 +133,16 @@ std::vector<CommandDoc> MakeCommands() {
          "directory for the CSV timelines and SVG charts; empty: "
          "out/<scenario name>"},
         kProgress}},
+      {"cluster",
+       "cluster --mesos FILE [--format text|json]",
+       "reads a Mesos cluster once, as spotburst's Mesos adapter sees it: "
+       "private capacity, usage, burst agents, and the demand that waits "
+       "(queued for resources, or held back); acts on nothing",
+       {{"mesos", "FILE",
+         "the cluster: masters or ZooKeeper, Marathon, the private selector, "
+         "burst attributes, credentials (YAML or JSON)"},
+        {"format", "text|json",
+         "text for people; json: the cluster part of an evaluation state"}}},
       {"compare",
        "compare --scenario FILE [--policy FILE[,FILE...]] [POLICY...] "
        "[--service_level 0..1] [--baselines=false] [--progress auto|on|off]",

@@ -26,6 +26,7 @@ ABSL_DECLARE_FLAG(std::string, out);
 ABSL_DECLARE_FLAG(double, service_level);
 ABSL_DECLARE_FLAG(std::string, progress);
 ABSL_DECLARE_FLAG(bool, baselines);
+ABSL_DECLARE_FLAG(std::string, mesos);
 
 namespace spotburst::cli {
 

@@ -7,6 +7,7 @@
 //   spotburst replay LOG... [--policy NEW]
 //   spotburst simulate --scenario FILE [--policy P[,P...]] [--out DIR]
 //   spotburst compare --scenario FILE [--policy P[,P...]]
+//   spotburst cluster --mesos FILE [--format text|json]
 //   spotburst --help, spotburst COMMAND --help, spotburst --version
 //
 // The commands and their flags are listed in cli/flags.cc.
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return spotburst::cli::RunReplay(args);
   if (command == "simulate") return spotburst::cli::RunSimulate(args);
   if (command == "compare") return spotburst::cli::RunCompare(args);
+  if (command == "cluster") return spotburst::cli::RunCluster(args);
   std::cerr << "spotburst: unknown command \"" << command.substr(0, 40)
             << "\"\n\n"
             << spotburst::cli::ProgramUsage();
