@@ -228,7 +228,13 @@ class ZooKeeperClient {
             session, this, 0, &ZooKeeperClient::DropLog)) {
     if (handle_ == nullptr) return;
     absl::MutexLock lock(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(&connected_), absl::Seconds(60));
+    // Until connected, or refused for good (a session joined had expired).
+    auto settled = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return state_ == ZOO_CONNECTED_STATE ||
+             state_ == ZOO_EXPIRED_SESSION_STATE ||
+             state_ == ZOO_AUTH_FAILED_STATE;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&settled), absl::Seconds(60));
   }
   ZooKeeperClient(const ZooKeeperClient&) = delete;
   ZooKeeperClient& operator=(const ZooKeeperClient&) = delete;
@@ -238,7 +244,7 @@ class ZooKeeperClient {
 
   bool connected() {
     absl::MutexLock lock(&mu_);
-    return connected_;
+    return state_ == ZOO_CONNECTED_STATE;
   }
   zhandle_t* handle() { return handle_; }
 
@@ -282,13 +288,13 @@ class ZooKeeperClient {
     auto* client = static_cast<ZooKeeperClient*>(context);
     if (type != ZOO_SESSION_EVENT) return;
     absl::MutexLock lock(&client->mu_);
-    client->connected_ = state == ZOO_CONNECTED_STATE;
+    client->state_ = state;
   }
   static void DropLog(const char*) {}
   static void IgnoreAuthResult(int, const void*) {}
 
   absl::Mutex mu_;
-  bool connected_ ABSL_GUARDED_BY(mu_) = false;
+  int state_ ABSL_GUARDED_BY(mu_) = 0;
   zhandle_t* handle_;
 };
 
