@@ -214,14 +214,13 @@ TEST_F(ZooKeeperLeaderDetectorTest, RecoversFromAnExpiredSession) {
 
   // Meanwhile its session ends, the standard way: another client joins it,
   // then closes it (with the detector cut off, it cannot take the session
-  // back in between).
+  // back in between). On a slow machine it may have expired already.
   {
     clientid_t id{};
     id.client_id = before->id;
     ASSERT_EQ(before->password.size(), sizeof(id.passwd));
     before->password.copy(id.passwd, sizeof(id.passwd));
     ZooKeeperClient intruder(hosts(), &id);
-    ASSERT_TRUE(intruder.connected());
   }
 
   // Back in touch, it learns of the expiry and opens a new session.

@@ -111,12 +111,17 @@ class TcpProxy {
         fds.push_back({.fd = a, .events = POLLIN, .revents = 0});
         fds.push_back({.fd = b, .events = POLLIN, .revents = 0});
       }
-      if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) break;
+      if (poll(fds.data(), fds.size(), -1) < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
       if (fds[0].revents != 0) {
         char drain[64];
         (void)!read(wake_[0], drain, sizeof(drain));
         continue;  // the state may have changed
       }
+      // A pair accepted now was not polled.
+      const size_t polled = pairs.size();
       if (fds[1].revents != 0) {
         const int client = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
         if (client >= 0) {
@@ -132,8 +137,9 @@ class TcpProxy {
           }
         }
       }
-      std::vector<std::pair<int, int>> open;
-      for (size_t i = 0; i < pairs.size(); ++i) {
+      std::vector<std::pair<int, int>> open(pairs.begin() + polled,
+                                            pairs.end());
+      for (size_t i = 0; i < polled; ++i) {
         const pollfd& from_client = fds[2 + 2 * i];
         const pollfd& from_server = fds[3 + 2 * i];
         const auto [client, server] = pairs[i];

@@ -45,9 +45,9 @@ class ZooKeeperServer {
   // Starts the server and waits until it answers; see error() when it
   // did not.
   ZooKeeperServer() {
-    for (const char* file : {kJava, kZooKeeperJar}) {
-      if (access(file, R_OK) != 0) {
-        error_ = std::string(file) +
+    for (const std::string& file : ClassPath()) {
+      if (access(file.c_str(), R_OK) != 0) {
+        error_ = file +
                  " is missing: install the Debian package `zookeeper` "
                  "(with its Java runtime), as scripts/debian-packages.txt "
                  "lists";
@@ -105,12 +105,11 @@ class ZooKeeperServer {
           << "admin.enableServer=false\n"
           << "4lw.commands.whitelist=ruok\n";
     }
-    // Just the jars the standalone server needs, with the no-op logger:
-    // the whole of /usr/share/java has several SLF4J bindings.
-    const std::string classpath =
-        std::string(kZooKeeperJar) +
-        ":/usr/share/java/zookeeper-jute.jar:/usr/share/java/slf4j-api.jar:"
-        "/usr/share/java/slf4j-nop.jar";
+    std::string classpath;
+    for (const std::string& jar : ClassPath()) {
+      if (jar == kJava) continue;
+      classpath += (classpath.empty() ? "" : ":") + jar;
+    }
     // $1 java, $2 classpath, $3 zoo.cfg, $4 log. "exited" when the server
     // ends by itself (the port was taken); the reader of our stdin ends it
     // once the test closes that.
@@ -148,6 +147,13 @@ class ZooKeeperServer {
       }
     }
     error_ = "the ZooKeeper server did not answer within 90s: " + Tail(log);
+  }
+
+  // Java, then just the jars the standalone server needs, with the no-op
+  // logger: the whole of /usr/share/java has several SLF4J bindings.
+  static std::vector<std::string> ClassPath() {
+    return {kJava, kZooKeeperJar, "/usr/share/java/zookeeper-jute.jar",
+            "/usr/share/java/slf4j-api.jar", "/usr/share/java/slf4j-nop.jar"};
   }
 
   static int FreePort() {
@@ -222,7 +228,13 @@ class ZooKeeperClient {
             session, this, 0, &ZooKeeperClient::DropLog)) {
     if (handle_ == nullptr) return;
     absl::MutexLock lock(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(&connected_), absl::Seconds(60));
+    // Until connected, or refused for good (a session joined had expired).
+    auto settled = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return state_ == ZOO_CONNECTED_STATE ||
+             state_ == ZOO_EXPIRED_SESSION_STATE ||
+             state_ == ZOO_AUTH_FAILED_STATE;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&settled), absl::Seconds(60));
   }
   ZooKeeperClient(const ZooKeeperClient&) = delete;
   ZooKeeperClient& operator=(const ZooKeeperClient&) = delete;
@@ -232,14 +244,15 @@ class ZooKeeperClient {
 
   bool connected() {
     absl::MutexLock lock(&mu_);
-    return connected_;
+    return state_ == ZOO_CONNECTED_STATE;
   }
   zhandle_t* handle() { return handle_; }
 
   // Digest credentials "user:password" for what follows.
   int AddDigestAuth(const std::string& credentials) {
     return zoo_add_auth(handle_, "digest", credentials.data(),
-                        static_cast<int>(credentials.size()), nullptr, nullptr);
+                        static_cast<int>(credentials.size()),
+                        &ZooKeeperClient::IgnoreAuthResult, nullptr);
   }
 
   // Creates `path` with `data` and `flags` (ZOO_EPHEMERAL, ZOO_SEQUENCE);
@@ -275,12 +288,13 @@ class ZooKeeperClient {
     auto* client = static_cast<ZooKeeperClient*>(context);
     if (type != ZOO_SESSION_EVENT) return;
     absl::MutexLock lock(&client->mu_);
-    client->connected_ = state == ZOO_CONNECTED_STATE;
+    client->state_ = state;
   }
   static void DropLog(const char*) {}
+  static void IgnoreAuthResult(int, const void*) {}
 
   absl::Mutex mu_;
-  bool connected_ ABSL_GUARDED_BY(mu_) = false;
+  int state_ ABSL_GUARDED_BY(mu_) = 0;
   zhandle_t* handle_;
 };
 
