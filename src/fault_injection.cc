@@ -195,4 +195,22 @@ absl::Status FaultyInstanceManager::Terminate(
   return Change("Terminate", [&] { return inner_.Terminate(ids); });
 }
 
+absl::Status FaultyDrainer::Drain(const std::vector<std::string>& instance_ids,
+                                  absl::Duration grace) {
+  const Fault fault = faults_.Draw("Drain");
+  switch (fault) {
+    case Fault::kNone:
+      return inner_.Drain(instance_ids, grace);
+    case Fault::kFail:
+      return Injected(fault, "Drain");
+    case Fault::kTimeout:
+      if (faults_.Uniform(2) == 0) (void)inner_.Drain(instance_ids, grace);
+      return Injected(fault, "Drain");
+    case Fault::kWrong:
+      break;
+  }
+  // A status has nothing to garble: the drain is made, as asked.
+  return inner_.Drain(instance_ids, grace);
+}
+
 }  // namespace spotburst

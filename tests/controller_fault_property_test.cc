@@ -10,8 +10,11 @@
 //   - never a bid above the maximum bid;
 //   - never a launch after a cancel or terminate failed in the same tick;
 //   - never an action after a read that failed or answered wrongly;
-//   - never a termination of an instance under an interruption notice.
+//   - never a termination of an instance under an interruption notice;
+//   - where the cluster reports agents, never a termination of an instance
+//     whose agent is active, or draining for less than the grace period.
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -45,10 +48,15 @@ class StepClock final : public Clock {
 // below their bid; spot instances are interrupted when it rises above.
 class TruthWorld final : public MetricsSource,
                          public PriceFeed,
-                         public InstanceManager {
+                         public InstanceManager,
+                         public Drainer {
  public:
-  TruthWorld(uint64_t seed, const StepClock& clock)
-      : random_(seed), clock_(clock) {
+  // With `drain_grace` set, the cluster reports the agents of burst
+  // instances (joined a minute after launch) and drains them; a drain takes
+  // up to four minutes.
+  TruthWorld(uint64_t seed, const StepClock& clock,
+             std::optional<absl::Duration> drain_grace = std::nullopt)
+      : random_(seed), clock_(clock), drain_grace_(drain_grace) {
     prices_.push_back({clock_.Now() - absl::Hours(3), 0.03});
   }
 
@@ -127,8 +135,37 @@ class TruthWorld final : public MetricsSource,
 
   // MetricsSource
   absl::StatusOr<ClusterState> Snapshot() override {
-    return ClusterState{.used = {.cpus = cpus_used_, .mem_mib = 4096},
-                        .read_at = clock_.Now()};
+    ClusterState state{.used = {.cpus = cpus_used_, .mem_mib = 4096},
+                       .read_at = clock_.Now()};
+    if (drain_grace_) {
+      state.reports_agents = true;
+      for (const auto& [id, i] : instances_) {
+        if (!Joined(i)) continue;
+        const DrainRecord& d = drains_[id];
+        state.burst_agents.push_back(
+            {.instance_id = id,
+             .agent_id = "agent-" + id,
+             .state = d.started == absl::InfiniteFuture() ? AgentState::kActive
+                      : clock_.Now() < d.done ? AgentState::kDraining
+                                              : AgentState::kDrained});
+      }
+    }
+    return state;
+  }
+
+  // Drainer
+  absl::Status Drain(const std::vector<std::string>& ids,
+                     absl::Duration) override {
+    for (const std::string& id : ids) {
+      auto it = instances_.find(id);
+      if (it == instances_.end() || !Joined(it->second)) continue;
+      DrainRecord& d = drains_[id];
+      if (d.started != absl::InfiniteFuture()) continue;
+      d.started = clock_.Now();
+      d.done = d.started + absl::Seconds(Uniform(0, 240));
+      ++drains_started_;
+    }
+    return absl::OkStatus();
   }
 
   // PriceFeed
@@ -224,6 +261,14 @@ class TruthWorld final : public MetricsSource,
       auto it = instances_.find(id);
       if (it == instances_.end()) continue;
       if (it->second.interruption_notice) ++interrupted_terminated_;
+      if (drain_grace_ && Joined(it->second)) {
+        const DrainRecord& d = drains_[id];
+        const bool drained = clock_.Now() >= d.done;
+        const bool grace_up = d.started != absl::InfiniteFuture() &&
+                              clock_.Now() - d.started >= *drain_grace_;
+        if (!drained && !grace_up) ++undrained_terminated_;
+        if (d.started != absl::InfiniteFuture()) ++ended_after_drain_;
+      }
       if (auto r = requests_.find(it->second.spot_request_id);
           r != requests_.end())
         requests_.erase(r);
@@ -239,10 +284,22 @@ class TruthWorld final : public MetricsSource,
   std::string NewId(const char* prefix) {
     return absl::StrCat(prefix, next_id_++);
   }
+  bool Joined(const Instance& i) const {
+    return clock_.Now() >= i.launch_time + absl::Minutes(1);
+  }
+  struct DrainRecord {
+    absl::Time started = absl::InfiniteFuture();
+    absl::Time done = absl::InfiniteFuture();
+  };
 
  public:
   // Terminations of instances under an interruption notice.
   int interrupted_terminated_ = 0;
+  // Terminations of instances whose agent was neither drained nor draining
+  // for the grace period; and of ones drained first.
+  int undrained_terminated_ = 0;
+  int ended_after_drain_ = 0;
+  int drains_started_ = 0;
   int Interrupted() const {
     int n = 0;
     for (const auto& [id, i] : instances_) n += i.interruption_notice;
@@ -260,6 +317,8 @@ class TruthWorld final : public MetricsSource,
   std::map<std::string, SpotRequest> requests_;
   std::map<std::string, std::vector<std::string>> by_token_;
   int next_id_ = 0;
+  std::optional<absl::Duration> drain_grace_;
+  std::map<std::string, DrainRecord> drains_;
 };
 
 // What the Controller asked of the adapters in one tick, in order, what
@@ -365,6 +424,21 @@ class RecordingInstances final : public InstanceManager {
   Recorder& log_;
 };
 
+class RecordingDrainer final : public Drainer {
+ public:
+  RecordingDrainer(Drainer& inner, Recorder& log) : inner_(inner), log_(log) {}
+  absl::Status Drain(const std::vector<std::string>& ids,
+                     absl::Duration grace) override {
+    auto r = inner_.Drain(ids, grace);
+    log_.Add("Drain", r.ok());
+    return r;
+  }
+
+ private:
+  Drainer& inner_;
+  Recorder& log_;
+};
+
 Policy RandomPolicy(std::mt19937_64& random) {
   auto uniform = [&](double lo, double hi) {
     return std::uniform_real_distribution<double>(lo, hi)(random);
@@ -396,9 +470,14 @@ TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
   std::mt19937_64 random(7);
   int ticks_acted = 0, ticks_refused = 0, launches_skipped = 0,
       peak_counted = 0, follow_ups = 0, follow_ups_acted = 0,
-      peak_interrupted = 0;
+      peak_interrupted = 0, drains_started = 0, ended_after_drain = 0;
   for (int schedule = 0; schedule < kSchedules; ++schedule) {
-    const Policy policy = RandomPolicy(random);
+    Policy policy = RandomPolicy(random);
+    // Half the clusters report their agents, with a grace period of up to
+    // five minutes (none: drained agents only, or straight after a drain).
+    const bool agents = random() % 2 == 0;
+    const absl::Duration grace = absl::Minutes(random() % 6);
+    policy.billing.drain_time = grace;
     auto engine = Engine::Create(policy);
     ASSERT_TRUE(engine.ok()) << engine.status();
     auto rate = [&] {
@@ -406,7 +485,8 @@ TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
     };
     const FaultRates rates{.fail = rate(), .timeout = rate(), .wrong = rate()};
     StepClock clock;
-    TruthWorld world(random(), clock);
+    TruthWorld world(random(), clock,
+                     agents ? std::optional(grace) : std::nullopt);
     FaultInjector faults(random(), rates);
     FaultyMetricsSource faulty_metrics(world, faults);
     FaultyPriceFeed faulty_prices(world, faults);
@@ -415,7 +495,10 @@ TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
     RecordingMetrics metrics(faulty_metrics, log);
     RecordingPrices prices(faulty_prices, log);
     RecordingInstances instances(faulty_instances, log);
-    Controller controller(*engine, metrics, prices, instances, clock);
+    FaultyDrainer faulty_drainer(world, faults);
+    RecordingDrainer drainer(faulty_drainer, log);
+    Controller controller(*engine, metrics, prices, instances, clock,
+                          {.drainer = &drainer});
     for (int tick = 0; tick < kTicks; ++tick) {
       SCOPED_TRACE(absl::StrCat("schedule ", schedule, " tick ", tick));
       world.Step();
@@ -444,6 +527,9 @@ TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
       if (changes > 0) ++ticks_acted;
       ASSERT_EQ(world.interrupted_terminated_, 0)
           << "the policy ended an instance under an interruption notice";
+      ASSERT_EQ(world.undrained_terminated_, 0)
+          << "an instance ended before its agent was drained or its grace "
+             "period was up";
       if (!report.follow_ups.empty()) {
         ++follow_ups;
         if (report.follow_ups[0].applied > 0) ++follow_ups_acted;
@@ -458,6 +544,8 @@ TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
       peak_counted = std::max(peak_counted, world.Counted());
       clock.now += policy.evaluation_interval;
     }
+    drains_started += world.drains_started_;
+    ended_after_drain += world.ended_after_drain_;
   }
   // The schedules reached what they are meant to test.
   EXPECT_GT(ticks_acted, kSchedules);
@@ -467,6 +555,8 @@ TEST(ControllerUnderFaults, SafetyRulesHoldOverTenThousandFaultSchedules) {
   EXPECT_GT(follow_ups, 1000);
   EXPECT_GT(follow_ups_acted, 100);
   EXPECT_GT(peak_interrupted, 0);
+  EXPECT_GT(drains_started, 1000);
+  EXPECT_GT(ended_after_drain, 500);
 }
 
 }  // namespace

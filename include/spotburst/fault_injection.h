@@ -33,6 +33,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "spotburst/drainer.h"
 #include "spotburst/instance_manager.h"
 #include "spotburst/metrics_source.h"
 #include "spotburst/price_feed.h"
@@ -112,6 +113,21 @@ class FaultyInstanceManager final : public InstanceManager {
   auto Change(const char* name, Call call) -> decltype(call());
 
   InstanceManager& inner_;
+  FaultInjector& faults_;
+};
+
+// A drain that fails (not started) or times out (started or not). Its
+// answer is a status alone, which has nothing to garble: a "wrong" draw
+// makes the drain as asked.
+class FaultyDrainer final : public Drainer {
+ public:
+  FaultyDrainer(Drainer& inner, FaultInjector& faults)
+      : inner_(inner), faults_(faults) {}
+  absl::Status Drain(const std::vector<std::string>& instance_ids,
+                     absl::Duration grace) override;
+
+ private:
+  Drainer& inner_;
   FaultInjector& faults_;
 };
 

@@ -36,6 +36,42 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
         std::pair{&input.cluster.baseline, "cluster.baseline"}}) {
     if (absl::Status s = CheckResources(*resources, path); !s.ok()) return s;
   }
+  for (size_t i = 0; i < input.cluster.held_back.size(); ++i) {
+    const HeldBackDemand& d = input.cluster.held_back[i];
+    if (d.instances < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "cluster.held_back[%d].instances: %d must be >= 0", i, d.instances));
+    }
+    const std::string path =
+        absl::StrFormat("cluster.held_back[%d].resources", i);
+    if (absl::Status s = CheckResources(d.resources, path.c_str()); !s.ok()) {
+      return s;
+    }
+  }
+  // An agent listed twice for one instance would be read either way.
+  absl::flat_hash_map<std::string_view, size_t> agent_of;
+  for (size_t i = 0; i < input.cluster.burst_agents.size(); ++i) {
+    const BurstAgent& a = input.cluster.burst_agents[i];
+    if (a.instance_id.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("cluster.burst_agents[%d].instance_id: required", i));
+    }
+    auto [it, added] = agent_of.emplace(a.instance_id, i);
+    if (!added) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "cluster.burst_agents[%d].instance_id: %s already has "
+          "cluster.burst_agents[%d]",
+          i, a.instance_id.substr(0, 64), it->second));
+    }
+    for (const auto& [resources, name] :
+         {std::pair{&a.total, "total"}, std::pair{&a.used, "used"}}) {
+      const std::string path =
+          absl::StrFormat("cluster.burst_agents[%d].%s", i, name);
+      if (absl::Status s = CheckResources(*resources, path.c_str()); !s.ok()) {
+        return s;
+      }
+    }
+  }
   for (size_t i = 0; i < input.fleet.requests.size(); ++i) {
     const double bid = input.fleet.requests[i].bid_usd_per_hour;
     if (!std::isfinite(bid) || bid < 0) {

@@ -51,9 +51,10 @@ PlanBuilder::PlanBuilder(const Policy& policy, const FleetView& fleet,
       now_(now),
       counted_(counted),
       fleet_usd_per_hour_(fleet.worst_case_usd_per_hour),
-      // Interrupted instances still count toward max_instances while they
-      // live.
-      live_after_(counted + static_cast<int>(fleet.interrupted.size())) {}
+      // Interrupted and draining instances still count toward
+      // max_instances while they live.
+      live_after_(counted + static_cast<int>(fleet.interrupted.size()) +
+                  static_cast<int>(fleet.draining.size())) {}
 
 void PlanBuilder::SetLaunchLimits(std::optional<Reason> spot_blocked,
                                   OnDemandPlacement on_demand) {
@@ -309,11 +310,10 @@ bool PlanBuilder::EndOrDrain(Action action) {
     if (fleet_.reports_agents) {
       action.reasons.push_back(
           {.code = ReasonCode::kDrained,
-           .message = absl::StrFormat(
-               agent == nullptr ? "%s has no agent in the cluster: nothing "
-                                  "to drain"
-                                : "%s's agent is drained already",
-               action.instance_id)});
+           .message = action.instance_id +
+                      (agent == nullptr
+                           ? " has no agent in the cluster: nothing to drain"
+                           : "'s agent is drained already")});
     }
     terminations_.push_back(std::move(action));
     return true;

@@ -289,5 +289,45 @@ TEST(AgentDrain, NoNoteWithoutHeldBackDemandOrAgents) {
   EXPECT_THAT(PlanToText(e->plan), Not(HasSubstr("booting")));
 }
 
+TEST(AgentDrain, DrainingInstancesCountTowardMaxInstances) {
+  World w = Idle();
+  absl::StatusOr<Evaluation> first = Evaluate(w);
+  ASSERT_THAT(first, IsOk());
+  // Demand comes back while both drain: room for 1 more under max 3.
+  Policy policy = DrainingPolicy();
+  policy.scaling.strategy = "target";  // straight to the count needed
+  policy.scaling.max_instances = 3;
+  w.state = first->state;
+  w.cpus_used = 60;
+  w.agents = {Agent("i-1", AgentState::kDraining),
+              Agent("i-2", AgentState::kDraining)};
+  absl::StatusOr<Evaluation> e = Evaluate(w, T0() + absl::Minutes(1), policy);
+  ASSERT_THAT(e, IsOk());
+  EXPECT_EQ(CountKind(e->plan, ActionKind::kRequestSpot), 1);
+  EXPECT_THAT(PlanToText(e->plan), HasSubstr("room for 1 under max 3"));
+}
+
+TEST(AgentDrain, BadAgentsOrHeldBackDemandAreRefusedNamingTheField) {
+  World w = Idle();
+  w.agents.push_back(Agent("i-1"));
+  EXPECT_THAT(
+      Evaluate(w).status(),
+      testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                        HasSubstr("cluster.burst_agents[2].instance_id: "
+                                  "i-1 already has "
+                                  "cluster.burst_agents[0]")));
+  w = Idle();
+  w.agents[1].used.cpus = -1;
+  EXPECT_THAT(
+      Evaluate(w).status(),
+      testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                        HasSubstr("cluster.burst_agents[1].used.cpus")));
+  w = Idle();
+  w.held_back = {{.workload = "/x", .instances = -2}};
+  EXPECT_THAT(Evaluate(w).status(),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                HasSubstr("cluster.held_back[0].instances")));
+}
+
 }  // namespace
 }  // namespace spotburst
