@@ -21,6 +21,16 @@ constexpr size_t kQuoteBytes = 40;
 // Longer patterns are refused rather than compiled: std::regex is
 // recursive, and constraints never need long ones.
 constexpr size_t kMaxPatternBytes = 256;
+// Patterns come from whoever deploys an app, so matching must not take
+// exponential time: libstdc++'s polynomial mode matches with a Thompson
+// NFA (time linear in the text, back-references refused), and caps the
+// NFA's size itself (error_space).
+#ifdef __GLIBCXX__
+constexpr std::regex::flag_type kRegexFlags =
+    std::regex::ECMAScript | std::regex_constants::__polynomial;
+#else
+constexpr std::regex::flag_type kRegexFlags = std::regex::ECMAScript;
+#endif
 // Roles listed in a detail.
 constexpr size_t kMaxRolesShown = 3;
 
@@ -92,9 +102,12 @@ RegexResult FullMatch(const std::string& pattern, const std::string& text) {
                                      kMaxPatternBytes)};
   }
   try {
-    const std::regex regex(pattern, std::regex::ECMAScript);
+    const std::regex regex(pattern, kRegexFlags);
     return {.matches = std::regex_match(text, regex)};
-  } catch (const std::regex_error&) {
+  } catch (const std::regex_error& e) {
+    if (e.code() == std::regex_constants::error_space) {
+      return {.error = "the regex " + Cut(pattern) + " is too large"};
+    }
     return {.error = "invalid regex " + Cut(pattern)};
   }
 }

@@ -260,6 +260,28 @@ TEST(SplitUnmetDemandTest, AnInvalidRegexIsUnsatisfiable) {
   }
 }
 
+TEST(SplitUnmetDemandTest, ARegexThatWouldBlowUpIsUnsatisfiable) {
+  EXPECT_TRUE(Satisfiable(R"(["cloud_type", "LIKE", "bu{1,3}rst"])"));
+  // A million states: refused, not built.
+  const UnmetDemand demand =
+      Split(WithConstraint(R"(["cloud_type", "UNLIKE", "(a{999}){999}"])"));
+  ASSERT_THAT(demand.held_back, SizeIs(1));
+  EXPECT_THAT(demand.held_back[0].detail, HasSubstr("is too large"));
+  // Back-references need backtracking: refused.
+  EXPECT_FALSE(Satisfiable(R"(["cloud_type", "LIKE", "(b)\\1*urst"])"));
+  // A pattern that backtracks exponentially on a long value: with a
+  // backtracking matcher this never ends.
+  BurstAgentProfile long_value = BurstAgent();
+  long_value.attributes["os"] = std::string(40, 'b');
+  EXPECT_FALSE(Satisfiable(R"(["os", "LIKE", "((a|b)*)*c"])", long_value));
+  EXPECT_TRUE(Satisfiable(R"(["os", "UNLIKE", "((a|b)*)*c"])", long_value));
+  const UnmetDemand too_long = Split(WithConstraint(
+      R"(["cloud_type", "LIKE", ")" + std::string(300, 'b') + R"("])"));
+  ASSERT_THAT(too_long.held_back, SizeIs(1));
+  EXPECT_THAT(too_long.held_back[0].detail,
+              HasSubstr("the regex is longer than 256 bytes"));
+}
+
 TEST(SplitUnmetDemandTest, EveryHeldBackWorkloadIsItsOwnEntry) {
   const UnmetDemand demand = Split(R"({"queue": [
       {"app": {"id": "/a", "cpus": 1, "constraints": [["rack", "IS", "1"]]},
