@@ -2,6 +2,7 @@
 // for the rules).
 #include "unmet_demand.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
@@ -70,12 +71,16 @@ FieldOnAgent Resolve(const std::string& field, const BurstAgentProfile& agent) {
   return {FieldOnAgent::kMissing, ""};
 }
 
-// A non-negative finite number written as Mesos writes scalars, or nullopt.
+// A scalar attribute value (Mesos' are non-negative numbers), or nullopt.
+// Bounded so that thousandths fit in a long long.
 std::optional<double> Scalar(const std::string& text) {
-  if (text.empty() || text.size() > 32) return std::nullopt;
+  if (text.empty() || text.size() > 32 ||
+      std::isspace(static_cast<unsigned char>(text[0]))) {
+    return std::nullopt;
+  }
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !std::isfinite(value)) {
+  if (end != text.c_str() + text.size() || !(value >= 0 && value <= 1e15)) {
     return std::nullopt;
   }
   return value;

@@ -216,6 +216,11 @@ TEST(SplitUnmetDemandTest, IsComparesTextAndScalarsToThreeDecimals) {
   EXPECT_TRUE(Satisfiable(R"(["rack", "IS", "12"])"));
   EXPECT_TRUE(Satisfiable(R"(["rack", "IS", "12.0004"])"));
   EXPECT_FALSE(Satisfiable(R"(["rack", "IS", "12.001"])"));
+  // Beyond what thousandths can count, numbers compare as text only.
+  BurstAgentProfile huge = BurstAgent();
+  huge.attributes["rack"] = "1e300";
+  EXPECT_FALSE(Satisfiable(R"(["rack", "IS", "2e300"])", huge));
+  EXPECT_TRUE(Satisfiable(R"(["rack", "IS", "1e300"])", huge));
   EXPECT_TRUE(Satisfiable(R"(["@region", "IS", "us-east-1"])"));
 }
 
