@@ -31,7 +31,6 @@ std::string Quoted(std::string_view text) {
 
 bool IsValueError(simdjson::error_code error) {
   return error == simdjson::INCORRECT_TYPE || error == simdjson::NUMBER_ERROR ||
-
          error == simdjson::NUMBER_OUT_OF_RANGE;
 }
 
@@ -217,36 +216,34 @@ std::string Member(std::string_view path, std::string_view key) {
 }
 
 // {"cpus": .., "mem": .., "disk": .., "gpus": ..}, added to `*sum`.
-// Other keys are left alone.
-absl::Status ReadResourceFields(const ItemReader& reader, std::string_view path,
-                                std::string_view key, od::value& value,
-                                Resources* sum) {
+// Sets the resource `key` names in `*resources` (a key given twice: the
+// last counts); other keys are left alone.
+absl::Status ReadResourceField(const ItemReader& reader, std::string_view path,
+                               std::string_view key, od::value& value,
+                               Resources* resources) {
   double* target = nullptr;
-  if (key == "cpus") target = &sum->cpus;
-  if (key == "mem") target = &sum->mem_mib;
-  if (key == "disk") target = &sum->disk_mib;
-  if (key == "gpus") target = &sum->gpus;
+  if (key == "cpus") target = &resources->cpus;
+  if (key == "mem") target = &resources->mem_mib;
+  if (key == "disk") target = &resources->disk_mib;
+  if (key == "gpus") target = &resources->gpus;
   if (target == nullptr) return absl::OkStatus();
-  double number = 0;
-  if (absl::Status status =
-          reader.Number(Member(path, key), value, kMaxResource, &number);
-      !status.ok()) {
-    return status;
-  }
-  *target += number;
-  return absl::OkStatus();
+  return reader.Number(Member(path, key), value, kMaxResource, target);
 }
 
+// {"cpus": .., "mem": .., "disk": .., "gpus": ..}, added to `*sum`.
 absl::Status ReadResources(const ItemReader& reader, std::string_view path,
                            od::value& value, Resources* sum) {
   od::object object;
   if (absl::Status status = reader.Object(path, value, &object); !status.ok()) {
     return status;
   }
-  return ForEachField(
+  Resources resources;
+  absl::Status status = ForEachField(
       reader, path, object, [&](const std::string& key, od::value& field) {
-        return ReadResourceFields(reader, path, key, field, sum);
+        return ReadResourceField(reader, path, key, field, &resources);
       });
+  *sum += resources;
+  return status;
 }
 
 absl::Status ReadStrings(const ItemReader& reader, std::string_view path,
@@ -377,8 +374,8 @@ absl::Status ReadApp(const ItemReader& reader, od::value& value,
           return ReadStrings(reader, path, field,
                              &*item->accepted_resource_roles);
         }
-        return ReadResourceFields(reader, "app", key, field,
-                                  &item->per_instance);
+        return ReadResourceField(reader, "app", key, field,
+                                 &item->per_instance);
       });
 }
 
@@ -550,24 +547,39 @@ absl::Status ReadOffersSummary(const ItemReader& reader, od::value& value,
       });
 }
 
+// Errors after which simdjson's iterator may still be used (a lookup that
+// found nothing, a value of another type). After any other error the
+// document is abandoned: touching it again dereferences a null parser.
+bool IsRecoverable(simdjson::error_code error) {
+  return error == simdjson::SUCCESS || error == simdjson::NO_SUCH_FIELD ||
+         error == simdjson::INCORRECT_TYPE;
+}
+
+struct Workload {
+  std::string kind;  // "app" or "pod"; empty when neither was found
+  std::string id;    // empty when not found
+  // The error that ended the search, when the item cannot be read further.
+  simdjson::error_code fatal = simdjson::SUCCESS;
+};
+
 // The app's or pod's id, looked up before the item is read so that every
-// error can name it; empty when it cannot be found.
-std::pair<std::string, std::string> PeekWorkload(od::object& item) {
+// error can name it. Leaves `item` to be reset, unless `fatal` is set.
+Workload PeekWorkload(od::object& item) {
   for (std::string_view kind : {"app", "pod"}) {
     od::value workload;
-    if (item.find_field_unordered(kind).get(workload) == simdjson::SUCCESS) {
-      std::string_view id;
-      od::object object;
-      if (workload.get_object().get(object) == simdjson::SUCCESS &&
-          object.find_field_unordered("id").get_string().get(id) ==
-              simdjson::SUCCESS) {
-        return {std::string(kind), std::string(id)};
-      }
-      return {std::string(kind), ""};
+    if (auto error = item.find_field_unordered(kind).get(workload)) {
+      if (!IsRecoverable(error)) return {.fatal = error};
+      if (auto reset = item.reset().error()) return {.fatal = reset};
+      continue;
     }
-    if (item.reset().error() != simdjson::SUCCESS) break;
+    od::object object;
+    std::string_view id;
+    auto error = workload.get_object().get(object);
+    if (!error) error = object.find_field_unordered("id").get_string().get(id);
+    if (!IsRecoverable(error)) return {.fatal = error};
+    return {.kind = std::string(kind), .id = std::string(id)};
   }
-  return {"", ""};
+  return {};
 }
 
 absl::StatusOr<MarathonQueueItem> ReadItem(size_t index, od::value& value) {
@@ -577,8 +589,9 @@ absl::StatusOr<MarathonQueueItem> ReadItem(size_t index, od::value& value) {
       !status.ok()) {
     return status;
   }
-  auto [kind, id] = PeekWorkload(object);
-  if (!kind.empty() && !id.empty()) reader.SetWorkload(kind, id);
+  const Workload workload = PeekWorkload(object);
+  if (workload.fatal) return reader.Malformed("item", workload.fatal);
+  if (!workload.id.empty()) reader.SetWorkload(workload.kind, workload.id);
   if (auto error = object.reset().error()) {
     return reader.Malformed("item", error);
   }

@@ -2,6 +2,7 @@
 // for the rules).
 #include "unmet_demand.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
@@ -21,6 +22,16 @@ constexpr size_t kQuoteBytes = 40;
 // Longer patterns are refused rather than compiled: std::regex is
 // recursive, and constraints never need long ones.
 constexpr size_t kMaxPatternBytes = 256;
+// Patterns come from whoever deploys an app, so matching must not take
+// exponential time: libstdc++'s polynomial mode matches with a Thompson
+// NFA (time linear in the text, back-references refused), and caps the
+// NFA's size itself (error_space).
+#ifdef __GLIBCXX__
+constexpr std::regex::flag_type kRegexFlags =
+    std::regex::ECMAScript | std::regex_constants::__polynomial;
+#else
+constexpr std::regex::flag_type kRegexFlags = std::regex::ECMAScript;
+#endif
 // Roles listed in a detail.
 constexpr size_t kMaxRolesShown = 3;
 
@@ -60,12 +71,16 @@ FieldOnAgent Resolve(const std::string& field, const BurstAgentProfile& agent) {
   return {FieldOnAgent::kMissing, ""};
 }
 
-// A non-negative finite number written as Mesos writes scalars, or nullopt.
+// A scalar attribute value (Mesos' are non-negative numbers), or nullopt.
+// Bounded so that thousandths fit in a long long.
 std::optional<double> Scalar(const std::string& text) {
-  if (text.empty() || text.size() > 32) return std::nullopt;
+  if (text.empty() || text.size() > 32 ||
+      std::isspace(static_cast<unsigned char>(text[0]))) {
+    return std::nullopt;
+  }
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !std::isfinite(value)) {
+  if (end != text.c_str() + text.size() || !(value >= 0 && value <= 1e15)) {
     return std::nullopt;
   }
   return value;
@@ -92,9 +107,12 @@ RegexResult FullMatch(const std::string& pattern, const std::string& text) {
                                      kMaxPatternBytes)};
   }
   try {
-    const std::regex regex(pattern, std::regex::ECMAScript);
+    const std::regex regex(pattern, kRegexFlags);
     return {.matches = std::regex_match(text, regex)};
-  } catch (const std::regex_error&) {
+  } catch (const std::regex_error& e) {
+    if (e.code() == std::regex_constants::error_space) {
+      return {.error = "the regex " + Cut(pattern) + " is too large"};
+    }
     return {.error = "invalid regex " + Cut(pattern)};
   }
 }

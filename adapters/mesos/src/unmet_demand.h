@@ -32,9 +32,11 @@
 //     which a new agent is not: never satisfied.
 // Regexes are std::regex ECMAScript, matched as a whole; Marathon uses
 // Java's regexes, which agree on the patterns constraints use (literals,
-// alternation, classes, quantifiers); an invalid pattern (or one longer
-// than 256 bytes) makes the constraint unsatisfiable, with a detail that
-// says so. An unknown operator is not satisfied either.
+// alternation, classes, quantifiers). Matching never backtracks (see
+// unmet_demand.cc), so back-references are refused. An invalid pattern, or
+// one longer than 256 bytes or too large to build, makes the constraint
+// unsatisfiable, with a detail that says so. An unknown operator is not
+// satisfied either.
 #ifndef SPOTBURST_ADAPTERS_MESOS_SRC_UNMET_DEMAND_H_
 #define SPOTBURST_ADAPTERS_MESOS_SRC_UNMET_DEMAND_H_
 

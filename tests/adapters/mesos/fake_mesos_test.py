@@ -369,6 +369,11 @@ class FakeMesosTest(unittest.TestCase):
                              (503, b"busy"))
         self.assertEqual(self.fake.call(self.leader,
                                         {"type": "GET_AGENTS"})[0], 200)
+        # A status fault answers instead of the master: no drain happens.
+        self.fake.control("fault", {"server": "master", "path": "/api/v1",
+                                    "status": 503})
+        self.assertEqual(self.drain(self.ids[1])[0], 503)
+        self.assertFalse(self.slave(1)["deactivated"])
 
     def test_call_log_keeps_the_order(self):
         self.drain(self.ids[1])

@@ -112,12 +112,13 @@ TEST(ParseMarathonQueueTest, ReadsAPodWithItsContainersAndExecutorSummed) {
 
 TEST(ParseMarathonQueueTest, IgnoresUnknownFieldsAndTakesDefaults) {
   auto queue = ParseMarathonQueue(R"({"extra": {"a": [1, {"b": null}]},
-      "queue": [{"app": {"id": "/a", "cpus": 1, "labels": {"x": "y"},
+      "queue": [{"app": {"id": "/a", "cpus": 5, "cpus": 1, "labels": {"x": "y"},
                          "container": {"docker": {"image": "i"}}},
                  "count": 2, "lastUnusedOffers": [{"offer": {}}],
                  "unknown": [true, false]}]})");
   ASSERT_THAT(queue, IsOk());
   ASSERT_THAT(*queue, SizeIs(1));
+  // A key given twice: the last counts.
   EXPECT_EQ((*queue)[0].per_instance, Resources{.cpus = 1});
   EXPECT_TRUE((*queue)[0].delay_overdue);  // no delay: not backed off
   EXPECT_EQ((*queue)[0].delay_time_left_s, 0);
@@ -224,6 +225,20 @@ TEST(ParseMarathonQueueTest, RefusesWhatIsNotAQueue) {
   EXPECT_THAT(
       ParseMarathonQueue(""),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("/v2/queue")));
+}
+
+TEST(ParseMarathonQueueTest, AMissingCommaInAnItemIsMalformed) {
+  // Looking ahead for the app's id met the error; the item was then read
+  // again from a document simdjson had given up on, and crashed.
+  EXPECT_THAT(
+      ParseMarathonQueue(R"({"queue": [{"x": {"a": 1}, "count": 1 "y"}]})"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("/v2/queue: queue[0]: item: malformed JSON")));
+  EXPECT_THAT(
+      ParseMarathonQueue(
+          R"({"queue": [{"app": {"cpus": 1 "id": "/a"}, "count": 1}]})"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("queue[0]: item: malformed JSON")));
 }
 
 TEST(ParseMarathonQueueTest, RefusesEveryTruncation) {

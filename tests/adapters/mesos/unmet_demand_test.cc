@@ -216,6 +216,11 @@ TEST(SplitUnmetDemandTest, IsComparesTextAndScalarsToThreeDecimals) {
   EXPECT_TRUE(Satisfiable(R"(["rack", "IS", "12"])"));
   EXPECT_TRUE(Satisfiable(R"(["rack", "IS", "12.0004"])"));
   EXPECT_FALSE(Satisfiable(R"(["rack", "IS", "12.001"])"));
+  // Beyond what thousandths can count, numbers compare as text only.
+  BurstAgentProfile huge = BurstAgent();
+  huge.attributes["rack"] = "1e300";
+  EXPECT_FALSE(Satisfiable(R"(["rack", "IS", "2e300"])", huge));
+  EXPECT_TRUE(Satisfiable(R"(["rack", "IS", "1e300"])", huge));
   EXPECT_TRUE(Satisfiable(R"(["@region", "IS", "us-east-1"])"));
 }
 
@@ -258,6 +263,28 @@ TEST(SplitUnmetDemandTest, AnInvalidRegexIsUnsatisfiable) {
     EXPECT_EQ(demand.held_back[0].reason, HoldReason::kPlacementConstraint);
     EXPECT_THAT(demand.held_back[0].detail, HasSubstr("invalid regex (burst"));
   }
+}
+
+TEST(SplitUnmetDemandTest, ARegexThatWouldBlowUpIsUnsatisfiable) {
+  EXPECT_TRUE(Satisfiable(R"(["cloud_type", "LIKE", "bu{1,3}rst"])"));
+  // A million states: refused, not built.
+  const UnmetDemand demand =
+      Split(WithConstraint(R"(["cloud_type", "UNLIKE", "(a{999}){999}"])"));
+  ASSERT_THAT(demand.held_back, SizeIs(1));
+  EXPECT_THAT(demand.held_back[0].detail, HasSubstr("is too large"));
+  // Back-references need backtracking: refused.
+  EXPECT_FALSE(Satisfiable(R"(["cloud_type", "LIKE", "(b)\\1*urst"])"));
+  // A pattern that backtracks exponentially on a long value: with a
+  // backtracking matcher this never ends.
+  BurstAgentProfile long_value = BurstAgent();
+  long_value.attributes["os"] = std::string(40, 'b');
+  EXPECT_FALSE(Satisfiable(R"(["os", "LIKE", "((a|b)*)*c"])", long_value));
+  EXPECT_TRUE(Satisfiable(R"(["os", "UNLIKE", "((a|b)*)*c"])", long_value));
+  const UnmetDemand too_long = Split(WithConstraint(
+      R"(["cloud_type", "LIKE", ")" + std::string(300, 'b') + R"("])"));
+  ASSERT_THAT(too_long.held_back, SizeIs(1));
+  EXPECT_THAT(too_long.held_back[0].detail,
+              HasSubstr("the regex is longer than 256 bytes"));
 }
 
 TEST(SplitUnmetDemandTest, EveryHeldBackWorkloadIsItsOwnEntry) {

@@ -29,22 +29,22 @@ class App:
     def serve(self, name, index, method, path, headers, body):
         """(status, headers, body) for a master (index) or Marathon."""
         with self.lock:
-            if index is None:
+            fault = self.faults.take("marathon" if index is None else
+                                     "master", method, path)
+            if fault and fault["mode"] == "status":
+                # Answered instead of the endpoint: nothing is applied.
+                status, out_headers = fault["status"], dict(endpoints.TEXT)
+                data = fault["body"].encode()
+            elif index is None:
                 status, out_headers, data = endpoints.marathon(
                     self, method, path, headers, body)
             else:
                 status, out_headers, data = endpoints.master(
                     self, index, method, path, headers, body)
-            fault = self.faults.take("marathon" if index is None else
-                                     "master", method, path)
-            if fault:
-                if fault["mode"] == "status":
-                    status, out_headers = fault["status"], dict(endpoints.TEXT)
-                    data = fault["body"].encode()
-                elif fault["mode"] == "truncate":
-                    data = data[:len(data) // 2]
-                else:  # garble: same bytes, backwards
-                    data = data[::-1]
+            if fault and fault["mode"] == "truncate":
+                data = data[:len(data) // 2]
+            elif fault and fault["mode"] == "garble":
+                data = data[::-1]  # the same bytes, backwards
             self.calls.append({
                 "server": name, "method": method, "path": path,
                 "body": body[:MAX_LOGGED_BODY].decode("utf-8", "replace"),

@@ -4,9 +4,9 @@
 // queue, drains, faults, and the state with the call log).
 //
 //   FakeMesosServer mesos;
-//   mesos.Control("agents", {{"agents", {{{"attributes",
-//                                          {{"cloud_type", "burst"}}}}}}});
-//   adapter reads mesos.master_urls(), mesos.marathon_url() ...
+//   nlohmann::json agent = {{"attributes", {{"cloud_type", "burst"}}}};
+//   mesos.Control("agents", {{"agents", nlohmann::json::array({agent})}});
+//   ... the adapter reads mesos.master_urls(), mesos.marathon_url() ...
 //   EXPECT_EQ(mesos.State()["calls"][0]["path"], "/api/v1");
 #ifndef SPOTBURST_TESTS_ADAPTERS_MESOS_TESTING_FAKE_MESOS_SERVER_H_
 #define SPOTBURST_TESTS_ADAPTERS_MESOS_TESTING_FAKE_MESOS_SERVER_H_
