@@ -101,10 +101,32 @@ struct RegexResult {
   std::optional<std::string> error;
 };
 
+// Whether a count ("{m,n}") or back-reference (\N) in `pattern` has more
+// than 9 digits: libstdc++ reads them into a long without a check, so a
+// longer one overflows (undefined behaviour) before any error is raised.
+bool HasHugeNumber(const std::string& pattern) {
+  size_t digits = 0;
+  bool counting = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (counting && std::isdigit(static_cast<unsigned char>(c))) {
+      if (++digits > 9) return true;
+      continue;
+    }
+    counting = c == '{' || c == ',' || c == '\\';
+    digits = 0;
+  }
+  return false;
+}
+
 RegexResult FullMatch(const std::string& pattern, const std::string& text) {
   if (pattern.size() > kMaxPatternBytes) {
     return {.error = absl::StrFormat("the regex is longer than %d bytes",
                                      kMaxPatternBytes)};
+  }
+  if (HasHugeNumber(pattern)) {
+    return {.error =
+                "the regex " + Cut(pattern) + " has a number over 9 digits"};
   }
   try {
     const std::regex regex(pattern, kRegexFlags);

@@ -272,6 +272,13 @@ TEST(SplitUnmetDemandTest, ARegexThatWouldBlowUpIsUnsatisfiable) {
       Split(WithConstraint(R"(["cloud_type", "UNLIKE", "(a{999}){999}"])"));
   ASSERT_THAT(demand.held_back, SizeIs(1));
   EXPECT_THAT(demand.held_back[0].detail, HasSubstr("is too large"));
+  // A count beyond a long: refused before the regex library overflows.
+  const UnmetDemand huge_count = Split(WithConstraint(
+      R"(["cloud_type", "LIKE", "b{1,33333333333333333333}urst"])"));
+  ASSERT_THAT(huge_count.held_back, SizeIs(1));
+  EXPECT_THAT(huge_count.held_back[0].detail,
+              HasSubstr("has a number over 9 digits"));
+  EXPECT_TRUE(Satisfiable(R"(["cloud_type", "UNLIKE", "x12345678901234"])"));
   // Back-references need backtracking: refused.
   EXPECT_FALSE(Satisfiable(R"(["cloud_type", "LIKE", "(b)\\1*urst"])"));
   // A pattern that backtracks exponentially on a long value: with a
