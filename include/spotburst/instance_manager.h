@@ -1,7 +1,7 @@
 // InstanceManager: the cloud side, which lists and changes the burst fleet.
 //
-// Implemented by adapters: today the simulated cloud (adapters/sim); an EC2
-// adapter is planned. Everything it manages is tagged, so List() finds the
+// Implemented by adapters: the simulated cloud (adapters/sim) and EC2
+// (adapters/ec2). Everything it manages is tagged, so List() finds the
 // fleet again after a restart. Requests carry the plan's idempotency token:
 // a retried call with the same token must not create a second request.
 // Methods may block; the Controller calls them from one thread.

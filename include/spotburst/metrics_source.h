@@ -1,8 +1,8 @@
 // MetricsSource: reads the private cluster's usage (e.g. a Mesos master).
 //
-// Implemented by adapters: today the simulated cluster (adapters/sim); a
-// Mesos adapter is planned. Snapshot() may do I/O and block; a failed read
-// returns an error and the caller then takes no destructive action in that
+// Implemented by adapters: the simulated cluster (adapters/sim) and a real
+// Mesos cluster (adapters/mesos). Snapshot() may do I/O and block; a failed
+// read returns an error and the caller then takes no destructive action in that
 // tick. Implementations say whether they may be called concurrently; the
 // Controller calls them from one thread.
 //

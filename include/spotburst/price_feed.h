@@ -3,7 +3,7 @@
 // History returns the price points of one market in [from, to] in time
 // order, including the point in force at `from` when there is one, ready to
 // feed a PriceWindow. Implemented by adapters (today the recorded traces of
-// adapters/sim; an EC2 feed is planned); may do I/O and block.
+// adapters/sim; EC2's, adapters/ec2); may do I/O and block.
 //
 //   SPOTBURST_ASSIGN_OR_RETURN(PriceHistory h,
 //                              feed.History(market, now - window, now));
