@@ -39,6 +39,33 @@ void ForgetEndedDrains(const Fleet& fleet, std::vector<AgentDrain>& drains) {
                drains.end());
 }
 
+std::vector<std::string> AdoptClusterDrains(const Fleet& fleet,
+                                            const ClusterState& cluster,
+                                            absl::Time now,
+                                            std::vector<AgentDrain>& drains) {
+  std::vector<std::string> adopted;
+  if (!cluster.reports_agents) return adopted;
+  absl::flat_hash_set<std::string_view> not_active;
+  for (const BurstAgent& agent : cluster.burst_agents) {
+    if (agent.state != AgentState::kActive)
+      not_active.insert(agent.instance_id);
+  }
+  if (not_active.empty()) return adopted;
+  absl::flat_hash_set<std::string_view> known;
+  for (const AgentDrain& d : drains) known.insert(d.instance_id);
+  for (const Instance& instance : fleet.instances) {
+    if (instance.interruption_notice || known.contains(instance.id) ||
+        !not_active.contains(instance.id)) {
+      continue;
+    }
+    adopted.push_back(instance.id);
+  }
+  for (const std::string& id : adopted) {
+    drains.push_back({.instance_id = id, .started = now});
+  }
+  return adopted;
+}
+
 void RememberDrains(std::vector<AgentDrain>& started,
                     std::vector<AgentDrain>& drains) {
   if (started.empty()) return;

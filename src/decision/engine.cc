@@ -24,6 +24,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "decision/engine_steps.h"
 #include "decision/fleet_view.h"
 #include "decision/launch_backoff.h"
@@ -82,6 +83,8 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
       BidResult bid, ComputeBid(*bidding_, p.bidding, *market, on_demand, now));
 
   internal::ForgetEndedDrains(input.fleet, state.drains);
+  const std::vector<std::string> adopted = internal::AdoptClusterDrains(
+      input.fleet, input.cluster, now, state.drains);
   const FleetView fleet =
       internal::ViewFleet(input.fleet, input.cluster, state.drains);
   Plan plan;
@@ -105,6 +108,17 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   }
   if (std::optional<Reason> note = internal::InterruptionNote(fleet)) {
     plan.notes.push_back(*std::move(note));
+  }
+  if (!adopted.empty()) {
+    plan.notes.push_back(
+        {.code = ReasonCode::kDraining,
+         .message = absl::StrCat(
+             "the cluster drains the agent(s) of ",
+             absl::StrJoin(adopted, ", "),
+             " without a drain in the engine state (a restart, or an "
+             "operator's drain): no capacity now, ended once drained or "
+             "after the grace period"),
+         .figures = {{"adopted", static_cast<double>(adopted.size())}}});
   }
   if (std::optional<Reason> note = internal::BootingNote(fleet, now)) {
     plan.notes.push_back(*std::move(note));

@@ -58,6 +58,17 @@ std::optional<Reason> InterruptionNote(const FleetView& fleet);
 // Drops the drains of instances no longer in the fleet (ended).
 void ForgetEndedDrains(const Fleet& fleet, std::vector<AgentDrain>& drains);
 
+// Takes on the drains the cluster shows but the state does not know (a
+// controller restarted between a drain and the end, or an operator's own
+// drain): such an agent takes no new work, so its instance is no capacity
+// and ends once drained or after the grace period from `now`. Returns the
+// ids taken on. Instances under an interruption notice are left to the
+// provider.
+std::vector<std::string> AdoptClusterDrains(const Fleet& fleet,
+                                            const ClusterState& cluster,
+                                            absl::Time now,
+                                            std::vector<AgentDrain>& drains);
+
 // Adds the drains a plan started, keeping the start of any already there.
 void RememberDrains(std::vector<AgentDrain>& started,
                     std::vector<AgentDrain>& drains);

@@ -382,8 +382,12 @@ void PlanBuilder::FinishDrains() {
       why = absl::StrFormat("%s's agent left the cluster after %s of draining",
                             instance->id, MinutesText(took));
     } else if (agent->state == AgentState::kDrained) {
-      why = absl::StrFormat("%s's agent %s drained in %s", instance->id,
-                            agent->agent_id, MinutesText(took));
+      // Taken on drained (AdoptClusterDrains): no time to tell.
+      why = took < absl::Minutes(1)
+                ? absl::StrFormat("%s's agent %s is drained", instance->id,
+                                  agent->agent_id)
+                : absl::StrFormat("%s's agent %s drained in %s", instance->id,
+                                  agent->agent_id, MinutesText(took));
     } else if (took >= grace) {
       why = absl::StrFormat(
           "%s's agent %s still %s after %s >= grace %s "

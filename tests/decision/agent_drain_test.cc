@@ -192,7 +192,8 @@ TEST(AgentDrain, AnInstanceWithoutAgentIsBootingAndEndsWithoutDrain) {
   absl::StatusOr<Evaluation> e = Evaluate(w);
   ASSERT_THAT(e, IsOk());
   EXPECT_EQ(e->plan.booting, 1);
-  EXPECT_THAT(PlanToText(e->plan), HasSubstr("running 3 (1 booting)"));
+  // i-3's drained agent takes no work: not counted.
+  EXPECT_THAT(PlanToText(e->plan), HasSubstr("running 2 (1 booting)"));
   EXPECT_THAT(PlanToText(e->plan),
               HasSubstr("note booting: 1 instance(s) whose agent has not "
                         "joined the cluster yet: i-1 (up 30 min)"));
@@ -203,8 +204,8 @@ TEST(AgentDrain, AnInstanceWithoutAgentIsBootingAndEndsWithoutDrain) {
   // An agent drained already needs no second drain.
   const Action* drained = Find(e->plan, ActionKind::kTerminateInstance, "i-3");
   ASSERT_NE(drained, nullptr);
-  EXPECT_THAT(drained->reasons.back().message,
-              HasSubstr("i-3's agent is drained already"));
+  EXPECT_EQ(drained->reasons.back().message, "i-3's agent S-i-3 is drained");
+  EXPECT_EQ(Find(e->plan, ActionKind::kDrainInstance, "i-3"), nullptr);
   EXPECT_NE(Find(e->plan, ActionKind::kDrainInstance, "i-2"), nullptr);
 }
 
@@ -287,6 +288,31 @@ TEST(AgentDrain, NoNoteWithoutHeldBackDemandOrAgents) {
     EXPECT_NE(note.code, ReasonCode::kBooting);
   }
   EXPECT_THAT(PlanToText(e->plan), Not(HasSubstr("booting")));
+}
+
+TEST(AgentDrain, ADrainTheStateDoesNotKnowIsTakenOn) {
+  // A controller restarted with no state: the cluster still drains i-1's
+  // agent (an earlier drain), and i-2's is drained already.
+  World w;
+  w.cpus_used = 34;  // enough for the 3 instances: no scale-in wanted
+  w.instances = {SpotInstance("i-1", T0() - absl::Minutes(30)),
+                 SpotInstance("i-2", T0() - absl::Minutes(30)),
+                 SpotInstance("i-3", T0() - absl::Minutes(30))};
+  w.agents = {Agent("i-1", AgentState::kDraining),
+              Agent("i-2", AgentState::kDrained), Agent("i-3")};
+  absl::StatusOr<Evaluation> e = Evaluate(w);
+  ASSERT_THAT(e, IsOk());
+  EXPECT_EQ(e->plan.running, 1);  // neither takes work
+  EXPECT_THAT(PlanToText(e->plan),
+              HasSubstr("the cluster drains the agent(s) of i-1, i-2 without "
+                        "a drain in the engine state"));
+  EXPECT_NE(Find(e->plan, ActionKind::kTerminateInstance, "i-2"), nullptr);
+  EXPECT_EQ(Find(e->plan, ActionKind::kTerminateInstance, "i-1"), nullptr);
+  EXPECT_EQ(e->plan.draining, 1);
+  ASSERT_EQ(e->state.drains.size(), 2u);
+  EXPECT_EQ(e->state.drains[0].started, T0());
+  // The lost capacity is replaced.
+  EXPECT_GT(CountKind(e->plan, ActionKind::kRequestSpot), 0);
 }
 
 TEST(AgentDrain, DrainingInstancesCountTowardMaxInstances) {
