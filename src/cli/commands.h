@@ -18,6 +18,12 @@ int RunReplay(const std::vector<std::string>& args);
 int RunSimulate(const std::vector<std::string>& args);
 int RunCompare(const std::vector<std::string>& args);
 int RunCluster(const std::vector<std::string>& args);
+// Operating a running spotburstd (ControllerService over gRPC); in a build
+// without the sidecar they say they are unavailable.
+int RunStatus(const std::vector<std::string>& args);
+int RunPause(const std::vector<std::string>& args);
+int RunResume(const std::vector<std::string>& args);
+int RunWatch(const std::vector<std::string>& args);
 
 }  // namespace spotburst::cli
 

@@ -3,6 +3,8 @@
 #include "cli/flags.h"
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 
 ABSL_FLAG(std::string, policy, "",
           "policy file (YAML or JSON); simulate and compare: several, "
@@ -46,8 +48,50 @@ ABSL_FLAG(std::string, mesos, "",
           "cluster: how to reach the Mesos cluster (YAML or JSON, "
           "proto/spotburst/v1/mesos.proto)");
 
+ABSL_FLAG(std::string, target, "127.0.0.1:50551",
+          "status, pause, resume, watch: spotburstd's address, HOST:PORT");
+ABSL_FLAG(std::string, tls_ca, "",
+          "status, pause, resume, watch: CA of the daemon's certificate (PEM); "
+          "turns TLS on");
+ABSL_FLAG(std::string, tls_cert, "",
+          "status, pause, resume, watch: client certificate (PEM), mutual TLS");
+ABSL_FLAG(std::string, tls_key, "",
+          "status, pause, resume, watch: client private key (PEM), mutual TLS");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "status, pause, resume, watch: name to check the daemon's "
+          "certificate against (default: the target's host)");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10),
+          "status, pause, resume: deadline of the call");
+ABSL_FLAG(std::string, reason, "",
+          "pause, resume: why, for the daemon's status and log");
+ABSL_FLAG(bool, last, false, "watch: start with the most recent decision");
+
 namespace spotburst::cli {
 namespace {
+
+// The flags every daemon command takes, after its own.
+std::vector<FlagDoc> DaemonFlags(std::vector<FlagDoc> own) {
+  own.insert(
+      own.end(),
+      {{"target", "HOST:PORT", "spotburstd's address"},
+       {"tls_ca", "FILE",
+        "CA of the daemon's certificate (PEM); turns TLS on (without any "
+        "--tls_ flag: plaintext, as on loopback)"},
+       {"tls_cert", "FILE",
+        "client certificate (PEM) for mutual TLS, with --tls_key"},
+       {"tls_key", "FILE", "the client certificate's private key (PEM)"},
+       {"tls_server_name", "NAME",
+        "name to check the daemon's certificate against; empty: the "
+        "target's host"}});
+  return own;
+}
+
+const FlagDoc kTimeout{"timeout", "DURATION",
+                       "how long to wait for the daemon's answer, e.g. 10s or "
+                       "500ms"};
+constexpr char kDaemonOptions[] =
+    "[--target HOST:PORT] [--tls_ca FILE] [--tls_cert FILE --tls_key FILE] "
+    "[--tls_server_name NAME]";
 
 const FlagDoc kProgress{
     "progress", "auto|on|off",
@@ -158,6 +202,39 @@ std::vector<CommandDoc> MakeCommands() {
         {"baselines", "true|false",
          "add the no-burst and on-demand-only baselines"},
         kProgress}},
+      {"status",
+       absl::StrCat("status ", kDaemonOptions,
+                    " [--timeout DURATION] [--format text|json]"),
+       "what a running spotburstd's control loop sees and last did: mode, "
+       "paused, dry run, policy, the last tick and plan, the fleet, recent "
+       "errors",
+       DaemonFlags({kTimeout,
+                    {"format", "text|json",
+                     "text for people; json: the ControllerStatus message"}})},
+      {"pause",
+       absl::StrCat("pause ", kDaemonOptions,
+                    " [--reason TEXT] [--timeout DURATION]"),
+       "pauses spotburstd's control loop: it keeps planning but applies "
+       "nothing until resumed; returns once every later tick obeys",
+       DaemonFlags({{"reason", "TEXT",
+                     "why, for the daemon's status and log (at most 256 "
+                     "characters)"},
+                    kTimeout})},
+      {"resume",
+       absl::StrCat("resume ", kDaemonOptions,
+                    " [--reason TEXT] [--timeout DURATION]"),
+       "resumes a paused control loop: later ticks apply their plans again",
+       DaemonFlags(
+           {{"reason", "TEXT", "why, for the daemon's log"}, kTimeout})},
+      {"watch",
+       absl::StrCat("watch ", kDaemonOptions, " [--last] [--format text|json]"),
+       "prints each decision spotburstd's control loop makes, as it makes "
+       "it, until interrupted (Ctrl-C) or the daemon stops",
+       DaemonFlags(
+           {{"last", "true|false", "start with the most recent decision"},
+            {"format", "text|json",
+             "text: one line per decision; json: each "
+             "WatchDecisionsResponse as one line"}})},
   };
 }
 

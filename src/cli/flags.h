@@ -27,6 +27,14 @@ ABSL_DECLARE_FLAG(double, service_level);
 ABSL_DECLARE_FLAG(std::string, progress);
 ABSL_DECLARE_FLAG(bool, baselines);
 ABSL_DECLARE_FLAG(std::string, mesos);
+ABSL_DECLARE_FLAG(std::string, target);
+ABSL_DECLARE_FLAG(std::string, tls_ca);
+ABSL_DECLARE_FLAG(std::string, tls_cert);
+ABSL_DECLARE_FLAG(std::string, tls_key);
+ABSL_DECLARE_FLAG(std::string, tls_server_name);
+ABSL_DECLARE_FLAG(absl::Duration, timeout);
+ABSL_DECLARE_FLAG(std::string, reason);
+ABSL_DECLARE_FLAG(bool, last);
 
 namespace spotburst::cli {
 

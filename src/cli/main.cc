@@ -8,6 +8,7 @@
 //   spotburst simulate --scenario FILE [--policy P[,P...]] [--out DIR]
 //   spotburst compare --scenario FILE [--policy P[,P...]]
 //   spotburst cluster --mesos FILE [--format text|json]
+//   spotburst status|pause|resume|watch [--target HOST:PORT] [--tls_...]
 //   spotburst --help, spotburst COMMAND --help, spotburst --version
 //
 // The commands and their flags are listed in cli/flags.cc.
@@ -51,6 +52,10 @@ int main(int argc, char** argv) {
   if (command == "simulate") return spotburst::cli::RunSimulate(args);
   if (command == "compare") return spotburst::cli::RunCompare(args);
   if (command == "cluster") return spotburst::cli::RunCluster(args);
+  if (command == "status") return spotburst::cli::RunStatus(args);
+  if (command == "pause") return spotburst::cli::RunPause(args);
+  if (command == "resume") return spotburst::cli::RunResume(args);
+  if (command == "watch") return spotburst::cli::RunWatch(args);
   std::cerr << "spotburst: unknown command \"" << command.substr(0, 40)
             << "\"\n\n"
             << spotburst::cli::ProgramUsage();
