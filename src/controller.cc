@@ -211,6 +211,7 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
     absl::Status s = instances_.CancelRequests(cancels);
     if (s.ok()) {
       report.applied += cancels.size();
+      report.applied_by_kind[ActionKind::kCancelRequest] += cancels.size();
     } else {
       report.apply_errors.push_back(s);
       shrink_failed = true;
@@ -226,6 +227,7 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
                                       engine_.policy().billing.drain_time);
     if (s.ok()) {
       report.applied += drains.size();
+      report.applied_by_kind[ActionKind::kDrainInstance] += drains.size();
     } else {
       report.apply_errors.push_back(s);
       shrink_failed = true;
@@ -236,6 +238,8 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
     absl::Status s = instances_.Terminate(terminations);
     if (s.ok()) {
       report.applied += terminations.size();
+      report.applied_by_kind[ActionKind::kTerminateInstance] +=
+          terminations.size();
     } else {
       report.apply_errors.push_back(s);
       shrink_failed = true;
@@ -273,6 +277,7 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
     }
     if (s.ok()) {
       ++report.applied;
+      ++report.applied_by_kind[a.kind];
       continue;
     }
     if (const FailureCause cause = FailureCauseOf(s); BlocksLaunches(cause)) {

@@ -79,6 +79,9 @@ struct TickReport {
   EngineState next_state;
   // Actions handed to the InstanceManager, and the ones that failed.
   int applied = 0;
+  // `applied` by the kind of action (a launch counts once, whatever its
+  // count).
+  std::map<ActionKind, int> applied_by_kind;
   std::vector<absl::Status> apply_errors;
   // Launches not attempted because a cancel or termination failed.
   int launches_skipped = 0;

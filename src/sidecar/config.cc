@@ -31,6 +31,9 @@ absl::Status ApplyConfigText(std::string_view text, std::string_view source,
   SPOTBURST_RETURN_IF_ERROR(internal::ParseYamlToProto(text, source, config));
 
   if (!config.listen().empty()) options.listen = config.listen();
+  if (!config.metrics_listen().empty()) {
+    options.metrics_listen = config.metrics_listen();
+  }
   const v1::TlsConfig& tls = config.tls();
   if (!tls.cert_file().empty()) {
     options.tls.cert_file = Resolve(base_dir, tls.cert_file());

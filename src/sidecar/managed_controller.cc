@@ -161,6 +161,7 @@ void ManagedController::Loop() {
       const absl::Time started = absl::Now();
       world_->AdvanceTo(simulated);
       const TickReport report = controller_->Tick();
+      if (tick_observer_) tick_observer_(report, absl::Now() - started);
       Record(report, started, absl::Now() - started, simulated + step);
       // A follow-up after refused launches is a decision of its own.
       for (const TickReport& follow_up : report.follow_ups) {

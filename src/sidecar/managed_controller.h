@@ -20,6 +20,7 @@
 #define SPOTBURST_SIDECAR_MANAGED_CONTROLLER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -76,6 +77,14 @@ class ManagedController {
   ManagedController& operator=(const ManagedController&) = delete;
   ~ManagedController();  // Stop()
 
+  // Called on the loop thread after every tick, before the tick is recorded
+  // and streamed, with its report (follow-ups included) and how long it
+  // took. Set before Start.
+  void SetTickObserver(
+      std::function<void(const TickReport&, absl::Duration)> observer) {
+    tick_observer_ = std::move(observer);
+  }
+
   // Starts the loop thread: the first tick is at once (with
   // wait_for_watcher, once a stream has subscribed). Call once.
   void Start();
@@ -113,6 +122,7 @@ class ManagedController {
   std::unique_ptr<sim::SimWorld> world_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Controller> controller_;
+  std::function<void(const TickReport&, absl::Duration)> tick_observer_;
   // Random per run, so decision ids from two daemons never collide.
   uint64_t run_id_ = 0;
 

@@ -83,6 +83,13 @@ absl::Status SidecarOptions::Validate() const {
       !address.ok()) {
     return address.status();
   }
+  if (!metrics_listen.empty()) {
+    if (absl::StatusOr<ListenAddress> address =
+            ParseMetricsListen(metrics_listen);
+        !address.ok()) {
+      return address.status();
+    }
+  }
   if (absl::Status valid = limits.Validate(); !valid.ok()) return valid;
   if (grpc_memory_bytes < (int64_t{16} << 20) ||
       grpc_memory_bytes > (int64_t{64} << 30)) {
@@ -153,6 +160,23 @@ absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
   }
   server->controller_service_ = std::make_unique<ControllerServiceImpl>(
       server->managed_.get(), &server->hub_);
+  if (!opts.metrics_listen.empty()) {
+    server->metrics_ = std::make_unique<SidecarMetrics>(
+        /*leader=*/server->managed_ != nullptr);
+    if (server->managed_ != nullptr) {
+      server->managed_->SetTickObserver(
+          [metrics = server->metrics_.get()](const TickReport& report,
+                                             absl::Duration took) {
+            metrics->ObserveTick(report, took);
+          });
+    }
+    SPOTBURST_ASSIGN_OR_RETURN(
+        server->metrics_http_,
+        MetricsHttpServer::Start(*ParseMetricsListen(opts.metrics_listen),
+                                 [metrics = server->metrics_.get()] {
+                                   return metrics->RenderText();
+                                 }));
+  }
 
   SetUpGrpcOnce();
   const ListenAddress address = *ParseListenAddress(opts.listen);

@@ -36,8 +36,10 @@
 #include "sidecar/decision_log.h"
 #include "sidecar/managed_controller.h"
 #include "sidecar/memory_trimmer.h"
+#include "sidecar/metrics_http.h"
 #include "sidecar/policy_service.h"
 #include "sidecar/policy_store.h"
+#include "sidecar/sidecar_metrics.h"
 #include "sidecar/unknown_method.h"
 
 namespace spotburst::sidecar {
@@ -53,6 +55,9 @@ struct TlsFiles {
 struct SidecarOptions {
   // host:port; port 0 picks a free port (see SidecarServer::port()).
   std::string listen = "127.0.0.1:50551";
+  // Prometheus metrics over HTTP (GET /metrics): host:port, or a port alone
+  // on 127.0.0.1; port 0 picks a free port (see metrics_port()). Empty: off.
+  std::string metrics_listen;
   TlsFiles tls;
   // Policies to load at startup: name -> file.
   std::map<std::string, std::string> policy_files;
@@ -95,6 +100,10 @@ class SidecarServer {
 
   // The port bound (the chosen one when options.listen asked for port 0).
   int port() const { return port_; }
+  // The metrics port bound; 0 when metrics_listen is off.
+  int metrics_port() const {
+    return metrics_http_ != nullptr ? metrics_http_->port() : 0;
+  }
   const SidecarOptions& options() const { return options_; }
   const PolicyStore& policies() const { return *policies_; }
   // Null when there is no decision log.
@@ -118,6 +127,9 @@ class SidecarServer {
   std::unique_ptr<DecisionLog> decision_log_;
   std::unique_ptr<PolicyServiceImpl> policy_service_;
   DecisionHub hub_;
+  // Before managed_, which feeds them, and the HTTP server, which reads them.
+  std::unique_ptr<SidecarMetrics> metrics_;
+  std::unique_ptr<MetricsHttpServer> metrics_http_;
   std::unique_ptr<ManagedController> managed_;
   std::unique_ptr<ControllerServiceImpl> controller_service_;
   std::unique_ptr<UnknownMethodService> unknown_method_service_;

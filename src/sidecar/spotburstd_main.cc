@@ -45,6 +45,10 @@ ABSL_FLAG(std::string, config, "",
 ABSL_FLAG(std::optional<std::string>, listen, std::nullopt,
           "address to listen on, host:port (default 127.0.0.1:50551; port 0 "
           "picks a free port)");
+ABSL_FLAG(std::optional<std::string>, metrics_listen, std::nullopt,
+          "serve Prometheus metrics over HTTP (GET /metrics) on this "
+          "address, host:port or a port alone on 127.0.0.1 (default off; "
+          "port 0 picks a free port)");
 ABSL_FLAG(std::vector<std::string>, policy, {},
           "policies to load, NAME=FILE[,NAME=FILE...]; requests select one "
           "with policy_name");
@@ -89,6 +93,7 @@ constexpr char kUsage[] = R"(spotburstd: the spotburst sidecar (gRPC).
 
 usage:
   spotburstd [--config FILE] [--listen HOST:PORT] [--policy NAME=FILE,...]
+             [--metrics_listen HOST:PORT]
              [--tls_cert FILE --tls_key FILE [--tls_client_ca FILE]]
              [--decision_log FILE] [--max_request_bytes BYTES] [--dry_run]
              [--shutdown_grace DURATION] [--version]
@@ -169,6 +174,7 @@ absl::StatusOr<SidecarOptions> OptionsFromFlags() {
     if (absl::Status s = ApplyConfigFile(path, options); !s.ok()) return s;
   }
   if (auto v = absl::GetFlag(FLAGS_listen)) options.listen = *v;
+  if (auto v = absl::GetFlag(FLAGS_metrics_listen)) options.metrics_listen = *v;
   for (const std::string& entry : absl::GetFlag(FLAGS_policy)) {
     std::vector<std::string> parts =
         absl::StrSplit(entry, absl::MaxSplits('=', 1));
@@ -298,6 +304,13 @@ int Run() {
                                  {"revision", status.policy_revision()},
                                  {"adapters", status.adapters()},
                                  {"dry_run", OnOff(opts.dry_run)}});
+  }
+  if (!opts.metrics_listen.empty()) {
+    const ListenAddress metrics = *ParseMetricsListen(opts.metrics_listen);
+    LogEvent("metrics_listening",
+             {{"address",
+               absl::StrCat(metrics.host, ":", (*server)->metrics_port())},
+              {"path", "/metrics"}});
   }
   // Before "listening", which tools and tests wait for. The address was
   // validated by Start.
