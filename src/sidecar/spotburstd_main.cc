@@ -307,10 +307,18 @@ int Run() {
   }
   if (!opts.metrics_listen.empty()) {
     const ListenAddress metrics = *ParseMetricsListen(opts.metrics_listen);
-    LogEvent("metrics_listening",
-             {{"address",
-               absl::StrCat(metrics.host, ":", (*server)->metrics_port())},
-              {"path", "/metrics"}});
+    const std::string bound =
+        absl::StrCat(metrics.host, ":", (*server)->metrics_port());
+    if (!metrics.loopback()) {
+      LogEvent("warning",
+               {{"message",
+                 "metrics served beyond loopback without TLS or "
+                 "authentication: anyone who can reach this address reads "
+                 "the fleet, its cost and the plans' figures; serve them on "
+                 "127.0.0.1, or behind a proxy that adds both"},
+                {"address", bound}});
+    }
+    LogEvent("metrics_listening", {{"address", bound}, {"path", "/metrics"}});
   }
   // Before "listening", which tools and tests wait for. The address was
   // validated by Start.

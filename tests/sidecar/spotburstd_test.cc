@@ -339,6 +339,19 @@ TEST(Spotburstd, ListeningBeyondLoopbackWithoutTlsWarnsAndServes) {
               ::testing::Not(HasSubstr("event=warning")));
 }
 
+TEST(Spotburstd, MetricsBeyondLoopbackWarn) {
+  Daemon open({"--listen=127.0.0.1:0", "--metrics_listen=0.0.0.0:0"});
+  ASSERT_GT(open.port(), 0) << open.child().err();
+  EXPECT_THAT(open.child().err(),
+              HasSubstr("event=warning message=\"metrics served beyond "
+                        "loopback without TLS or authentication"));
+  Daemon loopback({"--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0"});
+  ASSERT_GT(loopback.port(), 0) << loopback.child().err();
+  EXPECT_THAT(loopback.child().err(), HasSubstr("event=metrics_listening"));
+  EXPECT_THAT(loopback.child().err(),
+              ::testing::Not(HasSubstr("event=warning")));
+}
+
 // A client sending garbage learns what is wrong, and the log gets at most
 // a line a second of it, with a count of the lines held back.
 TEST(Spotburstd, GarbageRequestsAreAnsweredAndLoggedAtAGentleRate) {
