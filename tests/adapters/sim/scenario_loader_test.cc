@@ -152,14 +152,13 @@ TEST(ScenarioLoader, BadValuesAreNamed) {
   EXPECT_THAT(Parse(base + "cloud: {boot_min_s: 300, boot_max_s: 200}\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("cloud.boot_min_s")));
-  EXPECT_THAT(
-      Parse(base + "cluster: {drain_min_s: 300, drain_max_s: 200}\n"),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("cluster.drain_min_s: 300 s is more than "
-                         "cluster.drain_max_s")));
-  EXPECT_THAT(Parse(base + "cluster: {reports_agent: true}\n"),
+  EXPECT_THAT(Parse(base + "cluster: {drain_min_s: 300, drain_max_s: 200}\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("reports_agent")));
+                       HasSubstr("cluster.drain_min_s: 300 s is more than "
+                                 "cluster.drain_max_s")));
+  EXPECT_THAT(
+      Parse(base + "cluster: {reports_agent: true}\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reports_agent")));
   EXPECT_THAT(
       Parse(base + "cloud: {spot_capacity_outages: [{at_s: 60}]}\n"),
       StatusIs(absl::StatusCode::kInvalidArgument,
