@@ -80,6 +80,18 @@ ClusterAgents AgentTracker::Update(const AgentList& list,
   return out;
 }
 
+const Agent* FindAgentOfInstance(const AgentList& list,
+                                 std::string_view attribute,
+                                 std::string_view instance_id) {
+  for (const Agent& agent : list.agents) {
+    const auto it = agent.attributes.find(attribute);
+    if (it != agent.attributes.end() && it->second == instance_id) {
+      return &agent;
+    }
+  }
+  return nullptr;
+}
+
 const Agent* AgentTracker::AgentOfInstance(
     const std::string& instance_id) const {
   const Known* best = nullptr;

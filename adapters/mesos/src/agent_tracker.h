@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "master_json.h"
@@ -57,6 +58,11 @@ class AgentTracker {
   AgentRules rules_;
   std::map<std::string, Known> known_;  // by agent id
 };
+
+// The agent in `list` that carries `attribute` = `instance_id`, or null.
+const Agent* FindAgentOfInstance(const AgentList& list,
+                                 std::string_view attribute,
+                                 std::string_view instance_id);
 
 // An agent's state as the engine sees it: drain_info first; a deactivated
 // agent without one (DEACTIVATE_AGENT) is drained once its tasks hold

@@ -263,6 +263,16 @@ absl::Status ReadStrings(const ItemReader& reader, std::string_view path,
   });
 }
 
+// acceptedResourceRoles of an app or a pod's placement; null is absent.
+absl::Status ReadAcceptedRoles(const ItemReader& reader, std::string_view path,
+                               od::value& value, MarathonQueueItem* item) {
+  absl::StatusOr<bool> is_null = reader.IsNull(path, value);
+  if (!is_null.ok()) return is_null.status();
+  if (*is_null) return absl::OkStatus();
+  item->accepted_resource_roles.emplace();
+  return ReadStrings(reader, path, value, &*item->accepted_resource_roles);
+}
+
 absl::Status CheckConstraint(const ItemReader& reader, std::string_view path,
                              const MarathonConstraint& constraint) {
   if (constraint.field.empty()) return reader.Error(path, "the field is empty");
@@ -367,12 +377,7 @@ absl::Status ReadApp(const ItemReader& reader, od::value& value,
           return ReadAppConstraints(reader, path, field, &item->constraints);
         }
         if (key == "acceptedResourceRoles") {
-          absl::StatusOr<bool> is_null = reader.IsNull(path, field);
-          if (!is_null.ok()) return is_null.status();
-          if (*is_null) return absl::OkStatus();
-          item->accepted_resource_roles.emplace();
-          return ReadStrings(reader, path, field,
-                             &*item->accepted_resource_roles);
+          return ReadAcceptedRoles(reader, path, field, item);
         }
         return ReadResourceField(reader, "app", key, field,
                                  &item->per_instance);
@@ -406,12 +411,7 @@ absl::Status ReadPodScheduling(const ItemReader& reader, od::value& value,
                                           &item->constraints);
               }
               if (key == "acceptedResourceRoles") {
-                absl::StatusOr<bool> is_null = reader.IsNull(path, field);
-                if (!is_null.ok()) return is_null.status();
-                if (*is_null) return absl::OkStatus();
-                item->accepted_resource_roles.emplace();
-                return ReadStrings(reader, path, field,
-                                   &*item->accepted_resource_roles);
+                return ReadAcceptedRoles(reader, path, field, item);
               }
               return absl::OkStatus();
             });

@@ -235,12 +235,13 @@ class MesosCluster::Impl {
                      absl::Duration grace) {
     SPOTBURST_ASSIGN_OR_RETURN(const std::string leader, Leader());
     // A fresh list: an agent that joined or started draining since the
-    // last Snapshot is seen as it is now.
-    SPOTBURST_ASSIGN_OR_RETURN(AgentList agents, ReadAgents(leader));
-    tracker_.Update(agents, undrainable_);
+    // last Snapshot is seen as it is now. It is not a poll: the tracker's
+    // missing-agent counts move with Snapshot alone.
+    SPOTBURST_ASSIGN_OR_RETURN(const AgentList agents, ReadAgents(leader));
     std::vector<std::string> errors;
     for (const std::string& instance_id : instance_ids) {
-      const Agent* agent = tracker_.AgentOfInstance(instance_id);
+      const Agent* agent = FindAgentOfInstance(
+          agents, options_.instance_id_attribute, instance_id);
       if (agent == nullptr) continue;  // never joined, or gone: nothing to do
       if (agent->deactivated || agent->drain != DrainPhase::kNone) continue;
       absl::Status drained = DrainAgent(leader, instance_id, agent->id, grace);
