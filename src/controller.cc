@@ -5,6 +5,7 @@
 #include <cmath>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "spotburst/status_macros.h"
 
@@ -161,6 +162,9 @@ void Controller::Evaluate(TickReport& report) {
   }
   state_ = std::move(evaluation->state);
   if (!options_.dry_run && !report.paused) {
+    if (absl::Status may = MayApply(); !may.ok()) report.standby = may;
+  }
+  if (!options_.dry_run && !report.paused && !report.standby) {
     Apply(evaluation->plan, report);
   } else {
     // Drains not applied are not under way (see ForgetDrains).
@@ -179,6 +183,7 @@ TickReport Controller::FollowUp(const TickReport& first) {
   report.time = first.time;
   report.dry_run = first.dry_run;
   report.paused = first.paused;
+  report.standby = first.standby;
   report.follow_up = true;
   // The first apply changed the fleet; the follow-up acts on what is there.
   absl::StatusOr<Fleet> fleet = instances_.List();
@@ -207,7 +212,19 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
       terminations.push_back(a.instance_id);
   }
   bool shrink_failed = false;
-  if (!cancels.empty()) {
+  // A refusal of may_apply between groups: nothing after it is applied.
+  bool stopped = false;
+  auto may_go_on = [&]() {
+    if (stopped) return false;
+    if (absl::Status may = MayApply(); !may.ok()) {
+      report.apply_errors.push_back(absl::Status(
+          may.code(), absl::StrCat("controller: stopped applying the plan: ",
+                                   may.message())));
+      stopped = true;
+    }
+    return !stopped;
+  };
+  if (!cancels.empty() && may_go_on()) {
     absl::Status s = instances_.CancelRequests(cancels);
     if (s.ok()) {
       report.applied += cancels.size();
@@ -217,7 +234,8 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
       shrink_failed = true;
     }
   }
-  if (!drains.empty()) {
+  if (!drains.empty() && !may_go_on()) ForgetDrains(drains);
+  if (!drains.empty() && !stopped) {
     absl::Status s =
         options_.drainer == nullptr
             ? absl::FailedPreconditionError(
@@ -234,7 +252,7 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
       ForgetDrains(drains);
     }
   }
-  if (!terminations.empty()) {
+  if (!terminations.empty() && may_go_on()) {
     absl::Status s = instances_.Terminate(terminations);
     if (s.ok()) {
       report.applied += terminations.size();
@@ -251,7 +269,7 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
         a.kind != ActionKind::kLaunchOnDemand) {
       continue;
     }
-    if (shrink_failed) {
+    if (shrink_failed || !may_go_on()) {
       report.launches_skipped += a.count;
       continue;
     }
@@ -296,6 +314,10 @@ void Controller::Apply(const Plan& plan, TickReport& report) {
     }
     report.apply_errors.push_back(std::move(s));
   }
+}
+
+absl::Status Controller::MayApply() const {
+  return options_.may_apply ? options_.may_apply() : absl::OkStatus();
 }
 
 void Controller::ForgetDrains(const std::vector<std::string>& instance_ids) {

@@ -156,5 +156,49 @@ TEST_F(ControllerDrainTest, WithoutADrainerTheInstanceIsLeftRunning) {
   EXPECT_THAT(instances_.terminated, IsEmpty());
 }
 
+// may_apply (the HA lease): a refusal before the tick applies nothing and
+// is reported as standby; drains not begun are forgotten.
+TEST_F(ControllerDrainTest, AStandbyEvaluatesButAppliesNothing) {
+  Controller controller =
+      Make({.drainer = &drainer_, .may_apply = [] {
+              return absl::FailedPreconditionError("standby: host-b leads");
+            }});
+  TickReport report = controller.Tick();
+  ASSERT_THAT(report.status, IsOk());
+  EXPECT_EQ(report.plan->actions.size(), 2u);
+  ASSERT_TRUE(report.standby.has_value());
+  EXPECT_THAT(*report.standby, StatusIs(absl::StatusCode::kFailedPrecondition,
+                                        HasSubstr("host-b leads")));
+  EXPECT_EQ(report.applied, 0);
+  EXPECT_THAT(report.apply_errors, IsEmpty());
+  EXPECT_THAT(calls_, IsEmpty());
+  EXPECT_THAT(report.next_state.drains, IsEmpty());
+}
+
+// A lease lost between groups of actions: what came before stands, nothing
+// after it is applied.
+TEST_F(ControllerDrainTest, ALeaseLostMidPlanStopsApplyingThere) {
+  Controller controller = Make({.drainer = &drainer_});
+  controller.Tick();  // both drains begin
+  SetAgents({Agent("i-1", AgentState::kDrained),
+             Agent("i-2", AgentState::kDraining)});
+  clock_.now += absl::Minutes(1);
+  int asked = 0;
+  Controller gated =
+      Make({.drainer = &drainer_, .may_apply = [&asked]() -> absl::Status {
+              // Leading for the tick's first question, lost by the second.
+              return ++asked == 1 ? absl::OkStatus()
+                                  : absl::UnavailableError("session lost");
+            }});
+  gated.set_engine_state(controller.engine_state());
+  TickReport report = gated.Tick();
+  EXPECT_FALSE(report.standby.has_value());
+  EXPECT_THAT(calls_, ElementsAre("drain i-1", "drain i-2"));  // no terminate
+  ASSERT_EQ(report.apply_errors.size(), 1u);
+  EXPECT_THAT(report.apply_errors[0],
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("stopped applying the plan: session lost")));
+}
+
 }  // namespace
 }  // namespace spotburst

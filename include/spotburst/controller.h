@@ -14,6 +14,9 @@
 //     the policy's billing.drain_time as the grace period; a failed drain
 //     is forgotten, so the next tick asks again (its grace period starts
 //     when a drain is really under way);
+//   - ControllerOptions.may_apply is asked before applying and between
+//     groups of actions; a refusal stops the apply there (an HA standby,
+//     or a leader that lost its lease);
 //   - launches carry the plan's idempotency token, so a retried tick never
 //     doubles a request;
 //   - a launch refused for capacity or quota (launch_failure.h) goes to the
@@ -64,6 +67,12 @@ struct ControllerOptions {
   // agents: without one, every planned drain is an apply error naming the
   // missing Drainer, and the instance is left running.
   Drainer* drainer = nullptr;
+  // Asked before the tick applies anything and again before each group of
+  // actions (cancels, drains, terminations, each launch); an error stops
+  // applying at once. Highly available deployments answer "this replica
+  // leads, on a live session" here, so that a replica which lost its lease
+  // stops mid-plan (fencing). Unset: always OK.
+  std::function<absl::Status()> may_apply;
 };
 
 // What one tick did.
@@ -88,6 +97,9 @@ struct TickReport {
   bool dry_run = false;
   // Paused: the tick evaluated but applied nothing.
   bool paused = false;
+  // ControllerOptions.may_apply refused before anything was applied: the
+  // tick evaluated but applied nothing, and `standby` says why.
+  std::optional<absl::Status> standby;
   // Launches refused for capacity or quota in this report's apply.
   std::vector<LaunchFailure> launch_failures;
   // The evaluation that followed those failures in the same tick (at most
@@ -130,6 +142,7 @@ class Controller {
   // Lists the fleet again and evaluates with the failures `first` met.
   TickReport FollowUp(const TickReport& first);
   void Notify(const TickReport& report);
+  absl::Status MayApply() const;
   // Drops failed drains from the engine state (see Apply).
   void ForgetDrains(const std::vector<std::string>& instance_ids);
 
