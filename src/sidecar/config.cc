@@ -5,8 +5,12 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "spotburst/ec2/ec2_config.h"
+#include "spotburst/ec2/ec2_config.h"
 #include "spotburst/internal/file_util.h"
 #include "spotburst/internal/yaml_proto.h"
+#include "spotburst/mesos/mesos_config.h"
+#include "spotburst/mesos/mesos_config.h"
 #include "spotburst/status_macros.h"
 #include "spotburst/v1/sidecar_config.pb.h"
 
@@ -100,9 +104,41 @@ absl::Status ApplyConfigText(std::string_view text, std::string_view source,
         break;
       }
       case v1::ManagedConfig::ADAPTERS_NOT_SET:
+        break;
+    }
+    if (managed.has_mesos()) {
+      v1::MesosConfig mesos = managed.mesos();
+      for (std::string* path :
+           {mesos.mutable_ca_file(), mesos.mutable_credentials_file(),
+            mesos.mutable_marathon_credentials_file()}) {
+        if (!path->empty()) *path = Resolve(base_dir, *path);
+      }
+      absl::StatusOr<mesos::MesosOptions> mesos_options =
+          mesos::MesosOptionsFromConfig(mesos);
+      if (!mesos_options.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(std::string(source), ": managed.",
+                         mesos_options.status().message()));
+      }
+      managed_options.mesos = *std::move(mesos_options);
+    }
+    if (managed.has_ec2()) {
+      // Checked here, to name the key at load; built with the policy's
+      // name when the loop starts.
+      absl::StatusOr<ec2::Ec2Options> ec2_options =
+          ec2::Ec2OptionsFromConfig(managed.ec2(), "");
+      if (!ec2_options.ok()) {
         return absl::InvalidArgumentError(absl::StrCat(
-            std::string(source),
-            ": managed: adapters required (set managed.simulated)"));
+            std::string(source), ": managed.", ec2_options.status().message()));
+      }
+      managed_options.ec2 = managed.ec2();
+    }
+    if (!managed.state_file().empty()) {
+      managed_options.state_file = Resolve(base_dir, managed.state_file());
+    }
+    if (absl::Status valid = managed_options.Validate(); !valid.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(std::string(source), ": ", valid.message()));
     }
     if (managed.dry_run()) options.dry_run = true;
   }

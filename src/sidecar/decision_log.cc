@@ -465,6 +465,8 @@ v1::Decision ToDecisionProto(DecisionEntry& entry) {
   decision.set_dry_run(entry.dry_run);
   decision.set_applied(entry.applied);
   decision.set_paused(entry.paused);
+  decision.set_standby(entry.standby);
+  decision.set_made_by(entry.made_by);
   return decision;
 }
 

@@ -91,6 +91,8 @@ struct DecisionEntry {
   bool dry_run = false;
   bool applied = false;
   bool paused = false;
+  bool standby = false;
+  std::string made_by;
 };
 
 // The log line's message, as WatchDecisions streams it too. Moves the state

@@ -1,6 +1,8 @@
 // The managed loop: pace, tick, record, publish.
 #include "sidecar/managed_controller.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -9,7 +11,6 @@
 #include "absl/strings/str_format.h"
 #include "spotburst/internal/policy_proto.h"
 #include "spotburst/internal/state_proto.h"
-#include "spotburst/sim/scenario.h"
 
 namespace spotburst::sidecar {
 namespace {
@@ -19,6 +20,12 @@ constexpr int kMaxRecentErrors = 20;
 
 void SetTime(google::protobuf::Timestamp* field, absl::Time time) {
   if (auto proto = internal::TimeToProto(time)) *field = *proto;
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown host";
+  return name;
 }
 
 std::string Rfc3339(absl::Time t) {
@@ -32,10 +39,27 @@ absl::Status ManagedOptions::Validate() const {
     return absl::InvalidArgumentError(
         "managed.policy: required (a name from policies)");
   }
+  if (live() && !scenario_file.empty()) {
+    return absl::InvalidArgumentError(
+        "managed: set either simulated, or mesos and ec2, not both");
+  }
+  if (live()) {
+    if (!mesos) {
+      return absl::InvalidArgumentError(
+          "managed.mesos: required with managed.ec2 (the cluster the "
+          "instances join)");
+    }
+    if (!ec2) {
+      return absl::InvalidArgumentError(
+          "managed.ec2: required with managed.mesos (where the cluster "
+          "bursts)");
+    }
+    return absl::OkStatus();
+  }
   if (scenario_file.empty()) {
     return absl::InvalidArgumentError(
-        "managed.simulated.scenario: required (the simulated adapters are "
-        "the only kind today)");
+        "managed: adapters required (set managed.simulated, or managed.mesos "
+        "and managed.ec2)");
   }
   if (!(simulated_seconds_per_second >= 0.001 &&
         simulated_seconds_per_second <= 1e9)) {
@@ -50,23 +74,14 @@ absl::Status ManagedOptions::Validate() const {
 absl::StatusOr<std::unique_ptr<ManagedController>> ManagedController::Create(
     const ManagedOptions& options, const ResolvedPolicy& policy,
     const StrategyRegistry& registry, bool dry_run, DecisionLog* log,
-    DecisionHub& hub) {
+    DecisionHub& hub, std::unique_ptr<StateStore> store) {
   if (absl::Status valid = options.Validate(); !valid.ok()) return valid;
   std::unique_ptr<ManagedController> managed(
       new ManagedController(options, log, hub, dry_run));
-  absl::StatusOr<sim::Scenario> scenario =
-      sim::LoadScenarioFile(options.scenario_file);
-  if (!scenario.ok()) {
-    return absl::Status(scenario.status().code(),
-                        absl::StrCat("managed.simulated.scenario: ",
-                                     scenario.status().message()));
-  }
-  absl::StatusOr<std::unique_ptr<sim::SimWorld>> world =
-      sim::NewSimWorld(*scenario, policy.engine.policy());
-  if (!world.ok()) {
-    return absl::Status(world.status().code(),
-                        absl::StrCat("managed: ", world.status().message()));
-  }
+  absl::StatusOr<std::unique_ptr<ManagedWorld>> world =
+      options.live() ? NewLiveWorld(options, policy.engine.policy())
+                     : NewSimulatedWorld(options, policy.engine.policy());
+  if (!world.ok()) return world.status();
   managed->world_ = *std::move(world);
   // The world may fill in the scenario's zone: the engine, the revision and
   // the recorded policy are all the policy as run, so that replaying the
@@ -82,21 +97,33 @@ absl::StatusOr<std::unique_ptr<ManagedController>> ManagedController::Create(
       internal::PolicyToProto(managed->engine_->policy()));
   managed->revision_ = PolicyRevision(*managed->effective_);
   managed->policy_name_ = options.policy_name;
-  sim::SimWorld& w = *managed->world_;
+  ManagedWorld& w = *managed->world_;
   managed->controller_ = std::make_unique<Controller>(
       *managed->engine_, w.metrics(), w.prices(), w.instances(), w.clock(),
-      ControllerOptions{.dry_run = dry_run, .drainer = &w.drainer()});
+      ControllerOptions{.dry_run = dry_run,
+                        .availability_zones = w.availability_zones(),
+                        .drainer = &w.drainer()});
   managed->run_id_ = absl::Uniform<uint64_t>(absl::BitGen());
+  managed->identity_ = HostName();
+  managed->store_ = std::move(store);
 
   v1::ControllerStatus& status = managed->status_;
   status.set_mode(v1::CONTROLLER_MODE_MANAGED);
   status.set_dry_run(dry_run);
   status.set_policy_name(options.policy_name);
   status.set_policy_revision(managed->revision_);
-  status.set_adapters(absl::StrFormat(
-      "simulated scenario %s at %g simulated s/s", options.scenario_file,
-      options.simulated_seconds_per_second));
+  status.set_adapters(w.Describe());
   SetTime(status.mutable_next_tick_at(), w.start());
+  if (managed->store_ != nullptr) {
+    status.set_state_store(managed->store_->Describe());
+    absl::MutexLock lock(&managed->tick_mu_);
+    if (absl::Status restored = managed->Restore(); !restored.ok()) {
+      return restored;
+    }
+  }
+  for (const std::string& warning : w.warnings()) {
+    LogEvent("managed_warning", {{"message", warning}});
+  }
   if (options.wait_for_watcher) {
     hub.SetSubscribeHook([m = managed.get()] {
       absl::MutexLock lock(&m->start_mu_);
@@ -107,6 +134,65 @@ absl::StatusOr<std::unique_ptr<ManagedController>> ManagedController::Create(
     managed->may_start_ = true;
   }
   return managed;
+}
+
+absl::Status ManagedController::Restore() {
+  absl::StatusOr<std::optional<v1::ControllerCheckpoint>> loaded =
+      store_->Load();
+  if (!loaded.ok()) {
+    return absl::Status(loaded.status().code(),
+                        absl::StrCat("managed: restoring the engine's state: ",
+                                     loaded.status().message()));
+  }
+  if (!loaded->has_value()) {
+    LogEvent("state_empty", {{"store", store_->Describe()}});
+    return absl::OkStatus();
+  }
+  const v1::ControllerCheckpoint& checkpoint = **loaded;
+  absl::StatusOr<EngineState> state =
+      internal::FromProto(checkpoint.engine_state());
+  if (!state.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "managed: restoring the engine's state from ", store_->Describe(),
+        ": engine_state.", state.status().message()));
+  }
+  controller_->set_engine_state(*std::move(state));
+  const absl::Time saved =
+      internal::TimeFromProto(checkpoint.saved_at(), checkpoint.has_saved_at());
+  const std::string saved_at =
+      saved == absl::InfinitePast() ? "unknown" : Rfc3339(saved);
+  LogEvent("state_restored",
+           {{"store", store_->Describe()},
+            {"saved_at", saved_at},
+            {"saved_by", checkpoint.saved_by()},
+            {"policy", checkpoint.policy_name()},
+            {"drains", absl::StrCat(checkpoint.engine_state().drains_size())}});
+  absl::MutexLock lock(&mu_);
+  SetTime(status_.mutable_state_restored_at(), absl::Now());
+  return absl::OkStatus();
+}
+
+void ManagedController::Save(absl::Time started) {
+  v1::ControllerCheckpoint checkpoint;
+  *checkpoint.mutable_engine_state() =
+      internal::ToProto(controller_->engine_state());
+  checkpoint.set_policy_name(policy_name_);
+  checkpoint.set_policy_revision(revision_);
+  SetTime(checkpoint.mutable_saved_at(), absl::Now());
+  checkpoint.set_saved_by(identity_);
+  absl::Status saved = store_->Save(checkpoint);
+  absl::MutexLock lock(&mu_);
+  if (saved.ok()) {
+    SetTime(status_.mutable_state_saved_at(), absl::Now());
+    return;
+  }
+  AddError(started, "state", saved);
+  int64_t suppressed = 0;
+  if (save_failure_log_.Allow(absl::Now(), suppressed)) {
+    LogEvent("state_save_failed", {{"store", store_->Describe()},
+                                   {"message", std::string(saved.message())},
+                                   {"suppressed", absl::StrCat(suppressed)}});
+  }
 }
 
 ManagedController::~ManagedController() {
@@ -130,21 +216,32 @@ void ManagedController::Stop() {
       absl::MutexLock lock(&start_mu_);
       may_start_ = true;
     }
+    {
+      absl::MutexLock lock(&wake_mu_);
+      wake_ = true;
+    }
     if (thread_.joinable()) thread_.join();
   });
 }
 
+bool ManagedController::WaitUntil(absl::Time deadline) {
+  absl::MutexLock lock(&wake_mu_);
+  wake_mu_.AwaitWithDeadline(absl::Condition(&wake_), deadline);
+  wake_ = false;
+  return stop_.HasBeenNotified();
+}
+
 void ManagedController::Loop() {
   const absl::Duration step = engine_->policy().evaluation_interval;
-  const absl::Duration real_step = step / options_.simulated_seconds_per_second;
+  const absl::Duration real_step = step / world_->speed();
   {
     absl::MutexLock lock(&start_mu_);
     start_mu_.Await(absl::Condition(&may_start_));
   }
-  absl::Time simulated = world_->start();
+  absl::Time world_time = world_->start();
   absl::Time next_real = absl::Now();
   while (!stop_.HasBeenNotified()) {
-    if (simulated >= world_->end()) {
+    if (world_time >= world_->end()) {
       {
         absl::MutexLock lock(&mu_);
         status_.set_finished(true);
@@ -159,20 +256,23 @@ void ManagedController::Loop() {
     {
       absl::MutexLock lock(&tick_mu_);
       const absl::Time started = absl::Now();
-      world_->AdvanceTo(simulated);
+      world_->AdvanceTo(world_time);
       const TickReport report = controller_->Tick();
+      // Behind schedule (a slow tick): carry on from now rather than tick
+      // in a burst to catch up.
+      next_real = std::max(next_real + real_step, absl::Now());
+      const absl::Time next_tick =
+          world_->live() ? next_real : world_time + step;
       if (tick_observer_) tick_observer_(report, absl::Now() - started);
-      Record(report, started, absl::Now() - started, simulated + step);
+      Record(report, started, absl::Now() - started, next_tick);
       // A follow-up after refused launches is a decision of its own.
       for (const TickReport& follow_up : report.follow_ups) {
-        Record(follow_up, started, absl::Now() - started, simulated + step);
+        Record(follow_up, started, absl::Now() - started, next_tick);
       }
+      if (store_ != nullptr && !dry_run_ && !report.standby) Save(started);
     }
-    simulated += step;
-    // Behind schedule (a slow tick): carry on from now rather than tick in
-    // a burst to catch up.
-    next_real = std::max(next_real + real_step, absl::Now());
-    if (stop_.WaitForNotificationWithDeadline(next_real)) return;
+    world_time += step;
+    if (WaitUntil(next_real)) return;
   }
 }
 
@@ -240,8 +340,11 @@ void ManagedController::Record(const TickReport& report, absl::Time started,
                       .plan = *std::move(plan),
                       .source = v1::DECISION_SOURCE_CONTROLLER,
                       .dry_run = report.dry_run,
-                      .applied = !report.dry_run && !report.paused,
-                      .paused = report.paused};
+                      .applied = !report.dry_run && !report.paused &&
+                                 !report.standby.has_value(),
+                      .paused = report.paused,
+                      .standby = report.standby.has_value(),
+                      .made_by = ha_identity_};
   if (log_ != nullptr) log_->Record(entry);  // a copy: the hub needs it too
   auto full = std::make_shared<v1::Decision>(ToDecisionProto(entry));
   auto slim = std::make_shared<v1::Decision>(*full);

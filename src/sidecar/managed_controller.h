@@ -1,15 +1,20 @@
 // ManagedController: spotburstd's managed mode. Runs the library's
-// Controller on its own thread over the configured adapters (today the
-// simulated cloud and cluster of adapters/sim), records every plan in the
-// decision log and hands it to the DecisionHub for WatchDecisions, and
-// keeps the status ControllerService.GetStatus reports.
+// Controller on its own thread over the configured world (managed_world.h:
+// a real Mesos cluster and EC2 region, or the simulated ones of
+// adapters/sim), records every plan in the decision log and hands it to the
+// DecisionHub for WatchDecisions, and keeps the status
+// ControllerService.GetStatus reports.
 //
-// Simulated time moves by the policy's evaluation interval per tick; ticks
-// are paced on the real clock by simulated_seconds_per_second, so the
-// daemon behaves like a live controller. The wait between ticks is
+// Live, a tick runs every evaluation interval on the real clock. Simulated,
+// time moves by the interval per tick and ticks are paced on the real clock
+// by simulated_seconds_per_second; when the scenario's duration is over the
+// loop stops ticking (status `finished`). The wait between ticks is
 // interruptible: Stop() never waits out an interval, only the tick in
-// flight. When the scenario's duration is over the loop stops ticking
-// (status `finished`); the object stays usable. Thread-safe.
+// flight.
+//
+// Restart safety: with a StateStore, the engine's state is restored from it
+// before the first tick and saved after every tick that may have applied;
+// the fleet itself is found again by its tags on every tick. Thread-safe.
 //
 //   SPOTBURST_ASSIGN_OR_RETURN(auto managed, ManagedController::Create(
 //       options, *policy, store.registry(), dry_run, log, hub));
@@ -23,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -35,11 +41,14 @@
 #include "sidecar/decision_hub.h"
 #include "sidecar/decision_log.h"
 #include "sidecar/event_log.h"
+#include "sidecar/managed_world.h"
 #include "sidecar/policy_store.h"
+#include "sidecar/state_store.h"
 #include "spotburst/controller.h"
 #include "spotburst/engine.h"
-#include "spotburst/sim/sim_world.h"
+#include "spotburst/mesos/mesos_cluster.h"
 #include "spotburst/v1/controller_service.pb.h"
+#include "spotburst/v1/ec2.pb.h"
 
 namespace spotburst::sidecar {
 
@@ -47,8 +56,13 @@ namespace spotburst::sidecar {
 struct ManagedOptions {
   // A name from SidecarOptions::policy_files. Required.
   std::string policy_name;
-  // Simulated adapters: the scenario file. Required (the only kind today).
+  // The world: either a scenario file (simulated), or `mesos` and `ec2`
+  // (live).
   std::string scenario_file;
+  std::optional<mesos::MesosOptions> mesos;
+  std::optional<v1::Ec2Config> ec2;
+  // Restart safety: the state file (managed.state_file); empty: none.
+  std::string state_file;
   // Simulated seconds per real second, (0.001 .. 1e9]. 60: one tick per
   // second with a 60 s evaluation interval.
   double simulated_seconds_per_second = 60;
@@ -59,19 +73,22 @@ struct ManagedOptions {
 
   // InvalidArgument naming the key ("managed.policy: required").
   absl::Status Validate() const;
+  bool live() const { return mesos.has_value() || ec2.has_value(); }
 };
 
 class ManagedController {
  public:
-  // Loads the scenario and builds the world, engine and Controller; ticks
-  // nothing until Start. `log` may be null; it, `registry` and `hub` are
-  // borrowed and must outlive this. Errors start with "managed.":
-  // InvalidArgument or NotFound for a scenario that does not load or does not
-  // fit the policy.
+  // Builds the world, engine and Controller, and restores the engine's
+  // state from `store` (may be null: none); ticks nothing until Start.
+  // `log` may be null; it, `registry` and `hub` are borrowed and must
+  // outlive this. Errors start with "managed.": InvalidArgument or NotFound
+  // for a scenario that does not load or does not fit the policy, or for a
+  // stored state that does not load (the daemon must not start without the
+  // drains and cooldowns it had).
   static absl::StatusOr<std::unique_ptr<ManagedController>> Create(
       const ManagedOptions& options, const ResolvedPolicy& policy,
       const StrategyRegistry& registry, bool dry_run, DecisionLog* log,
-      DecisionHub& hub);
+      DecisionHub& hub, std::unique_ptr<StateStore> store = nullptr);
 
   ManagedController(const ManagedController&) = delete;
   ManagedController& operator=(const ManagedController&) = delete;
@@ -109,6 +126,13 @@ class ManagedController {
               absl::Time next_tick) ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   void AddError(absl::Time time, const char* component,
                 const absl::Status& error) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The stored checkpoint into the controller (Create; HA: on election).
+  absl::Status Restore() ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
+  // The controller's state into the store, after a tick that may have
+  // applied. A failure is reported, not fatal: the fleet is in the cloud.
+  void Save(absl::Time started) ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
+  // Sleeps until `deadline`, Stop or Wake; true on Stop.
+  bool WaitUntil(absl::Time deadline);
 
   const ManagedOptions options_;
   DecisionLog* const log_;
@@ -119,7 +143,8 @@ class ManagedController {
   std::shared_ptr<const v1::Policy> effective_;
   // Set once in Create; the world and controller are used only by the
   // loop thread, and by SetPaused under tick_mu_.
-  std::unique_ptr<sim::SimWorld> world_;
+  std::unique_ptr<ManagedWorld> world_;
+  std::unique_ptr<StateStore> store_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Controller> controller_;
   std::function<void(const TickReport&, absl::Duration)> tick_observer_;
@@ -131,6 +156,11 @@ class ManagedController {
   absl::Mutex tick_mu_;
   int64_t ticks_ ABSL_GUARDED_BY(tick_mu_) = 0;
   LogRateLimiter failure_log_{absl::Seconds(1)};
+  LogRateLimiter save_failure_log_{absl::Seconds(1)};
+  // Who saves checkpoints: the HA identity, else the host name.
+  std::string identity_;
+  // The HA identity recorded with each decision; empty without HA.
+  std::string ha_identity_;
 
   mutable absl::Mutex mu_;
   v1::ControllerStatus status_ ABSL_GUARDED_BY(mu_);
@@ -139,6 +169,10 @@ class ManagedController {
   absl::Mutex start_mu_;
   bool may_start_ ABSL_GUARDED_BY(start_mu_) = false;
   absl::Notification stop_;
+  // Set by Stop (and by events that want a tick now); the loop's sleep
+  // waits on it.
+  absl::Mutex wake_mu_;
+  bool wake_ ABSL_GUARDED_BY(wake_mu_) = false;
   std::thread thread_;
   std::once_flag stop_once_;
 };
