@@ -1,4 +1,7 @@
 // The managed: section of spotburstd's configuration file.
+#include <string>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sidecar/config.h"
@@ -55,6 +58,78 @@ TEST(ManagedConfig, NamesTheBadKey) {
   absl::Status unknown = ApplyConfigText("managed: {policy: a, cloud: {}}\n",
                                          "c.yaml", "", options);
   EXPECT_THAT(unknown.message(), HasSubstr("managed.cloud"));
+}
+
+constexpr char kLive[] =
+    "policies: {prod: p.yaml}\n"
+    "managed:\n"
+    "  policy: prod\n"
+    "  mesos:\n"
+    "    zookeeper: zk://10.0.0.1:2181/mesos\n"
+    "    marathon: http://10.0.0.2:8080\n"
+    "    private_selector: {cloud_type: private}\n"
+    "    credentials_file: secrets/mesos.credentials\n"
+    "  ec2:\n"
+    "    region: us-east-1\n"
+    "    pool: mesos-a\n"
+    "    endpoint: http://127.0.0.1:8080/\n"
+    "    on_demand_usd_per_hour: {c4.large: 0.1}\n"
+    "    availability_zones: [us-east-1b, us-east-1c]\n"
+    "  state_file: state/spotburst.json\n";
+
+TEST(ManagedConfig, ReadsALiveWorld) {
+  SidecarOptions options;
+  ASSERT_TRUE(ApplyConfigText(kLive, "spotburstd.yaml", "/etc/sb", options)
+                  .ok());
+  ASSERT_TRUE(options.managed.has_value());
+  const ManagedOptions& managed = *options.managed;
+  EXPECT_TRUE(managed.live());
+  ASSERT_TRUE(managed.mesos.has_value());
+  EXPECT_EQ(managed.mesos->zookeeper, "zk://10.0.0.1:2181/mesos");
+  EXPECT_EQ(managed.mesos->marathon, "http://10.0.0.2:8080");
+  EXPECT_EQ(managed.mesos->private_selector.at("cloud_type"), "private");
+  // Relative paths start at the configuration file's directory.
+  EXPECT_EQ(managed.mesos->credentials_file,
+            "/etc/sb/secrets/mesos.credentials");
+  ASSERT_TRUE(managed.ec2.has_value());
+  EXPECT_EQ(managed.ec2->region(), "us-east-1");
+  EXPECT_EQ(managed.ec2->pool(), "mesos-a");
+  EXPECT_EQ(managed.ec2->availability_zones_size(), 2);
+  EXPECT_EQ(managed.state_file, "/etc/sb/state/spotburst.json");
+}
+
+TEST(ManagedConfig, ALiveWorldNamesTheBadKey) {
+  struct Case {
+    std::string config;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {"managed: {policy: a, mesos: {zookeeper: zk://h:2181/m}}\n",
+       "managed.ec2: required with managed.mesos"},
+      {"managed: {policy: a, ec2: {region: r, pool: p}}\n",
+       "managed.mesos: required with managed.ec2"},
+      {"managed: {policy: a, simulated: {scenario: s.yaml}, "
+       "mesos: {zookeeper: zk://h:2181/m}, ec2: {region: r, pool: p}}\n",
+       "managed: set either simulated, or mesos and ec2, not both"},
+      {"managed: {policy: a, mesos: {zookeeper: zk://h:2181/m}, "
+       "ec2: {pool: p}}\n",
+       "managed.ec2.region: required"},
+      {"managed: {policy: a, mesos: {zookeeper: zk://h:2181/m}, "
+       "ec2: {region: r, pool: p, pool_tag_key: \"aws:x\"}}\n",
+       "managed.ec2.pool_tag_key"},
+      {"managed: {policy: a, mesos: {masters: [http://m:5050], "
+       "zookeeper: zk://h:2181/m}, ec2: {region: r, pool: p}}\n",
+       "managed.mesos: give exactly one of masters"},
+      {"managed: {policy: a, mesos: {zookeeper: zk://h:2181/m}, "
+       "ec2: {region: r, pool: p, retry_budget_s: 0}}\n",
+       "managed.ec2.retry_budget_s"},
+  };
+  for (const Case& c : cases) {
+    SidecarOptions options;
+    absl::Status status = ApplyConfigText(c.config, "c.yaml", "", options);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.config;
+    EXPECT_THAT(status.message(), HasSubstr(c.error)) << c.config;
+  }
 }
 
 }  // namespace
