@@ -32,6 +32,36 @@ std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
 
+// "request-spot 2, drain-instance 1": kinds in plan order, with counts.
+std::string ActionSummary(const Plan& plan) {
+  std::vector<std::pair<ActionKind, int>> counts;
+  for (const Action& action : plan.actions) {
+    const int n = std::max(1, action.count);
+    auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) {
+      return c.first == action.kind;
+    });
+    if (it == counts.end()) {
+      counts.emplace_back(action.kind, n);
+    } else {
+      it->second += n;
+    }
+  }
+  std::string summary;
+  for (const auto& [kind, n] : counts) {
+    absl::StrAppend(&summary, summary.empty() ? "" : ", ",
+                    std::string(ActionKindName(kind)), " ", n);
+  }
+  return summary;
+}
+
+// What became of the plan's actions.
+const char* DecisionMode(const TickReport& report) {
+  if (report.dry_run) return "dry-run";
+  if (report.paused) return "paused";
+  if (report.standby) return "standby";
+  return "applied";
+}
+
 }  // namespace
 
 absl::Status ManagedOptions::Validate() const {
@@ -301,9 +331,22 @@ void ManagedController::Record(const TickReport& report, absl::Time started,
   int64_t suppressed = 0;
   if (!outcome.ok() && failure_log_.Allow(absl::Now(), suppressed)) {
     LogEvent("tick_failed", {{"tick", absl::StrCat(ticks_)},
+                             {"decision_id", decision_id},
                              {"code", absl::StatusCodeToString(outcome.code())},
                              {"message", std::string(outcome.message())},
                              {"suppressed", absl::StrCat(suppressed)}});
+  }
+
+  // One line per decision that acts (or would): the decision id links it
+  // to the decision log and the stream. Quiet ticks are not logged.
+  if (report.plan && !report.plan->actions.empty()) {
+    LogEvent("decision", {{"decision_id", decision_id},
+                          {"actions", ActionSummary(*report.plan)},
+                          {"mode", DecisionMode(report)},
+                          {"applied", absl::StrCat(report.applied)},
+                          {"failed", absl::StrCat(report.apply_errors.size())},
+                          {"running", absl::StrCat(report.plan->running)},
+                          {"desired", absl::StrCat(report.plan->desired)}});
   }
 
   std::optional<v1::Plan> plan;
