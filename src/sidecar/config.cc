@@ -5,11 +5,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "spotburst/ec2/ec2_config.h"
+#include "sidecar/event_log.h"
 #include "spotburst/ec2/ec2_config.h"
 #include "spotburst/internal/file_util.h"
 #include "spotburst/internal/yaml_proto.h"
-#include "spotburst/mesos/mesos_config.h"
 #include "spotburst/mesos/mesos_config.h"
 #include "spotburst/status_macros.h"
 #include "spotburst/v1/sidecar_config.pb.h"
@@ -37,6 +36,14 @@ absl::Status ApplyConfigText(std::string_view text, std::string_view source,
   if (!config.listen().empty()) options.listen = config.listen();
   if (!config.metrics_listen().empty()) {
     options.metrics_listen = config.metrics_listen();
+  }
+  if (!config.log_format().empty()) {
+    absl::StatusOr<LogFormat> format = ParseLogFormat(config.log_format());
+    if (!format.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          std::string(source), ": log_format: ", format.status().message()));
+    }
+    options.log_format = *format;
   }
   const v1::TlsConfig& tls = config.tls();
   if (!tls.cert_file().empty()) {

@@ -34,6 +34,7 @@
 #include "sidecar/controller_service.h"
 #include "sidecar/decision_hub.h"
 #include "sidecar/decision_log.h"
+#include "sidecar/event_log.h"
 #include "sidecar/managed_controller.h"
 #include "sidecar/memory_trimmer.h"
 #include "sidecar/metrics_http.h"
@@ -80,6 +81,9 @@ struct SidecarOptions {
   std::optional<ManagedOptions> managed;
   // How long calls in flight get to finish on shutdown (0 .. 10 min).
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // The format of the event lines on stderr. The daemon's main applies it
+  // (SetLogFormat) as soon as it is known; Start leaves it alone.
+  LogFormat log_format = LogFormat::kKeyValue;
 
   // InvalidArgument naming the option, the value and the accepted range.
   absl::Status Validate() const;

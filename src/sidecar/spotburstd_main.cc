@@ -7,7 +7,8 @@
 //
 // Flags override the config file. With a `managed:` section in the config
 // file the daemon also runs the control loop (managed mode). Logs one
-// key=value line per event on stderr. SIGTERM or SIGINT: finish the tick in
+// key=value line per event on stderr, or one JSON object per line with
+// --log_format=json. SIGTERM or SIGINT: finish the tick in
 // flight, stop taking calls, let calls in flight finish (up to the shutdown
 // grace), write out the decision log, exit 0.
 #include <pthread.h>
@@ -83,6 +84,9 @@ ABSL_FLAG(bool, wait_for_watcher, false,
           "managed mode: hold the first tick until a WatchDecisions stream "
           "is open, so that a watcher started with the daemon sees every "
           "decision");
+ABSL_FLAG(std::optional<std::string>, log_format, std::nullopt,
+          "event lines on stderr: text (key=value) or json (one object per "
+          "line) (default text)");
 ABSL_FLAG(std::optional<absl::Duration>, shutdown_grace, std::nullopt,
           "how long calls in flight get to finish on SIGTERM (default 10s)");
 
@@ -96,7 +100,7 @@ usage:
              [--metrics_listen HOST:PORT]
              [--tls_cert FILE --tls_key FILE [--tls_client_ca FILE]]
              [--decision_log FILE] [--max_request_bytes BYTES] [--dry_run]
-             [--shutdown_grace DURATION] [--version]
+             [--log_format text|json] [--shutdown_grace DURATION] [--version]
 
 Serves spotburst.v1.PolicyService, spotburst.v1.ControllerService,
 grpc.health.v1.Health and server reflection. With a managed: section in the
@@ -163,6 +167,17 @@ std::optional<int> AnswerHelpOrVersion(int argc, char** argv) {
 
 absl::StatusOr<SidecarOptions> OptionsFromFlags() {
   SidecarOptions options;
+  std::optional<LogFormat> log_format;
+  if (auto v = absl::GetFlag(FLAGS_log_format)) {
+    absl::StatusOr<LogFormat> format = ParseLogFormat(*v);
+    if (!format.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--log_format: ", format.status().message()));
+    }
+    log_format = *format;
+    // At once: the config file's own errors are logged in it too.
+    SetLogFormat(*format);
+  }
   if (const std::string config = absl::GetFlag(FLAGS_config); !config.empty()) {
     // A relative path is read from here, else from the installation (so
     // --config examples/sidecar/managed-sim.yaml works from anywhere).
@@ -173,6 +188,8 @@ absl::StatusOr<SidecarOptions> OptionsFromFlags() {
     }
     if (absl::Status s = ApplyConfigFile(path, options); !s.ok()) return s;
   }
+  if (log_format.has_value()) options.log_format = *log_format;
+  SetLogFormat(options.log_format);
   if (auto v = absl::GetFlag(FLAGS_listen)) options.listen = *v;
   if (auto v = absl::GetFlag(FLAGS_metrics_listen)) options.metrics_listen = *v;
   for (const std::string& entry : absl::GetFlag(FLAGS_policy)) {

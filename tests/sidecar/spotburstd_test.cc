@@ -10,7 +10,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "sidecar/config.h"
+#include "sidecar/event_log.h"
 #include "sidecar_testing.h"
 
 namespace spotburst::testing {
@@ -19,24 +23,31 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Starts spotburstd and reads its log until it says where it listens.
+// Starts spotburstd and reads its log until it says where it listens (in
+// either log format).
 class Daemon {
  public:
   explicit Daemon(std::vector<std::string> args) {
     args.insert(args.begin(), SPOTBURSTD_PATH);
     child_ = std::make_unique<ChildProcess>(args);
+    auto has = [&](const char* text) {
+      return child_->err().find(text) != std::string::npos;
+    };
     child_->ReadUntil(
         [&] {
-          return child_->err().find("event=listening") != std::string::npos ||
-                 child_->err().find("event=startup_failed") !=
-                     std::string::npos;
+          return has("event=listening") || has("event=startup_failed") ||
+                 has(R"("event":"listening")") ||
+                 has(R"("event":"startup_failed")");
         },
         absl::Now() + absl::Seconds(30));
     // event=listening address=HOST:PORT ...
+    // {..."event":"listening","address":"HOST:PORT",...}
     const std::string& err = child_->err();
-    const size_t line = err.find("event=listening address=");
-    if (line != std::string::npos) {
-      const size_t end = err.find(' ', line + 24);
+    for (const std::string start :
+         {"event=listening address=", R"("event":"listening","address":")"}) {
+      const size_t line = err.find(start);
+      if (line == std::string::npos) continue;
+      const size_t end = err.find_first_of(" \"", line + start.size());
       const size_t colon = err.rfind(':', end);
       port_ = std::atoi(err.c_str() + colon + 1);
     }
@@ -426,6 +437,72 @@ TEST(Spotburstd, SigintStopsItToo) {
   ASSERT_GT(daemon.port(), 0) << daemon.child().err();
   daemon.child().Signal(SIGINT);
   EXPECT_EQ(daemon.child().Wait(absl::Seconds(15)), 0) << daemon.child().err();
+}
+
+// The events of a daemon that started and stopped on SIGTERM, read from
+// its JSON lines; every line must be a JSON object with a time and an event.
+void ExpectJsonLines(const std::string& err) {
+  std::vector<std::string> events;
+  for (absl::string_view line : absl::StrSplit(err, '\n', absl::SkipEmpty())) {
+    google::protobuf::Struct object;
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(
+            google::protobuf::StringPiece(line.data(), line.size()), &object)
+            .ok())
+        << line;
+    const auto& fields = object.fields();
+    ASSERT_TRUE(fields.contains("time")) << line;
+    ASSERT_TRUE(fields.contains("event")) << line;
+    events.push_back(fields.at("event").string_value());
+  }
+  EXPECT_THAT(events, ::testing::ElementsAre("listening", "shutdown_started",
+                                             "stopped"));
+}
+
+TEST(Spotburstd, LogFormatJsonWritesEveryLineAsAJsonObject) {
+  const std::string dir = MakeTempDir();
+  WriteAll(dir + "/spotburstd.yaml", "log_format: json\n");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--listen=127.0.0.1:0", "--log_format=json"},
+        std::vector<std::string>{"--listen=127.0.0.1:0",
+                                 "--config=" + dir + "/spotburstd.yaml"}}) {
+    Daemon daemon(args);
+    ASSERT_GT(daemon.port(), 0) << daemon.child().err();
+    daemon.child().Signal(SIGTERM);
+    EXPECT_EQ(daemon.child().Wait(absl::Seconds(15)), 0)
+        << daemon.child().err();
+    ExpectJsonLines(daemon.child().err());
+  }
+  // The flag overrides the file.
+  Daemon text({"--listen=127.0.0.1:0", "--config=" + dir + "/spotburstd.yaml",
+               "--log_format=text"});
+  ASSERT_GT(text.port(), 0) << text.child().err();
+  EXPECT_THAT(text.child().err(), HasSubstr("event=listening address="));
+}
+
+TEST(Spotburstd, ABadLogFormatStopsStartupNamingTheFlag) {
+  RunResult result = RunProgram({SPOTBURSTD_PATH, "--log_format=xml"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err,
+              HasSubstr("event=startup_failed error=\"--log_format: must be "
+                        "text or json, not \\\"xml\\\"\""));
+}
+
+TEST(SidecarConfig, LogFormatIsTextOrJson) {
+  sidecar::SidecarOptions options;
+  ASSERT_TRUE(
+      sidecar::ApplyConfigText("log_format: json\n", "c.yaml", "", options)
+          .ok());
+  EXPECT_EQ(options.log_format, sidecar::LogFormat::kJson);
+  ASSERT_TRUE(
+      sidecar::ApplyConfigText("log_format: text\n", "c.yaml", "", options)
+          .ok());
+  EXPECT_EQ(options.log_format, sidecar::LogFormat::kKeyValue);
+  const absl::Status bad =
+      sidecar::ApplyConfigText("log_format: JSON\n", "c.yaml", "", options);
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.message(),
+            "c.yaml: log_format: must be text or json, not \"JSON\"");
 }
 
 TEST(Spotburstd, BadConfigStopsStartupNamingTheLineAndKey) {
