@@ -223,7 +223,7 @@ class BurstEnvironment {
     SyncResult result;
     std::map<std::string, std::string> running;  // id -> zone
     for (const nlohmann::json& i : Instances("running")) {
-      running.emplace(i["id"].get<std::string>(), i["zone"].get<std::string>());
+      running.emplace(StringOr(i, "id"), StringOr(i, "zone"));
     }
     std::set<std::string> with_agent;
     for (const FakeBurstAgent& agent : Agents()) {
@@ -262,12 +262,12 @@ class BurstEnvironment {
     std::vector<nlohmann::json> out;
     const nlohmann::json now = ec2_.State();
     for (const nlohmann::json& i : now.value("instances", nlohmann::json())) {
-      const nlohmann::json& tags = i["tags"];
+      const nlohmann::json tags = i.value("tags", nlohmann::json::object());
       if (!tags.is_object() ||
           tags.value(options_.pool_tag_key, std::string()) != options_.pool) {
         continue;
       }
-      if (state.empty() || i["state"].get<std::string>() == state) {
+      if (state.empty() || StringOr(i, "state") == state) {
         out.push_back(i);
       }
     }
@@ -279,16 +279,17 @@ class BurstEnvironment {
     std::vector<FakeBurstAgent> out;
     const nlohmann::json now = mesos_.State();
     for (const nlohmann::json& a : now.value("agents", nlohmann::json())) {
-      const nlohmann::json& attributes = a["attributes"];
+      const nlohmann::json attributes =
+          a.value("attributes", nlohmann::json::object());
       if (!attributes.is_object() || !attributes.contains("instance_id")) {
         continue;
       }
-      FakeBurstAgent agent{
-          .instance_id = attributes["instance_id"].get<std::string>(),
-          .agent_id = a["id"].get<std::string>(),
-          .deactivated = a.value("deactivated", false)};
-      if (a["drain"].is_object()) {
-        agent.drain_state = a["drain"].value("state", std::string());
+      FakeBurstAgent agent{.instance_id = StringOr(attributes, "instance_id"),
+                           .agent_id = StringOr(a, "id"),
+                           .deactivated = a.value("deactivated", false)};
+      const auto drain = a.find("drain");
+      if (drain != a.end() && drain->is_object()) {
+        agent.drain_state = drain->value("state", std::string());
       }
       out.push_back(std::move(agent));
     }
@@ -327,10 +328,13 @@ class BurstEnvironment {
       const nlohmann::json body =
           nlohmann::json::parse(StringOr(c, "body"), nullptr, false);
       if (path == "/api/v1" && body.is_object() && body.contains("type")) {
-        call.name = body["type"].get<std::string>();
+        call.name = StringOr(body, "type");
+        // {"type": "DRAIN_AGENT", "drain_agent": {"agent_id": {"value": ..}}}
         for (const auto& [key, value] : body.items()) {
-          if (value.is_object() && value.contains("agent_id")) {
-            call.agent_id = value["agent_id"].value("value", std::string());
+          if (!value.is_object()) continue;
+          const auto agent = value.find("agent_id");
+          if (agent != value.end() && agent->is_object()) {
+            call.agent_id = StringOr(*agent, "value");
           }
         }
       } else {
