@@ -373,7 +373,8 @@ void PlanBuilder::DrainInterrupted() {
 
 void PlanBuilder::FinishDrains() {
   const absl::Duration grace = policy_.billing.drain_time;
-  std::vector<std::string> waiting;
+  const bool per_second = policy_.billing.model == BillingModel::kPerSecond;
+  std::vector<std::string> waiting, held;
   for (const auto& [instance, drain] : fleet_.draining) {
     const BurstAgent* agent = AgentOf(fleet_, instance->id);
     const absl::Duration took = now_ - drain->started;
@@ -398,6 +399,19 @@ void PlanBuilder::FinishDrains() {
       waiting.push_back(absl::StrFormat(
           "%s (agent %s %s, %s of %s)", instance->id, agent->agent_id,
           AgentStateName(agent->state), MinutesText(took), MinutesText(grace)));
+      continue;
+    }
+    // Per-second billing charges the minimum however soon an instance ends:
+    // a drain over sooner ends it at the minimum, not before (billing.h).
+    const absl::Time billed_minimum =
+        instance->launch_time + policy_.billing.minimum_billed;
+    if (per_second && now_ < billed_minimum) {
+      held.push_back(
+          absl::StrFormat("%s (billed %s < minimum %s; ends at %s)", why,
+                          absl::FormatDuration(now_ - instance->launch_time),
+                          absl::FormatDuration(policy_.billing.minimum_billed),
+                          absl::FormatTime("%Y-%m-%d %H:%M:%S", billed_minimum,
+                                           absl::UTCTimeZone())));
       continue;
     }
     Action end{
@@ -425,6 +439,16 @@ void PlanBuilder::FinishDrains() {
                                  "ends: ",
                                  absl::StrJoin(waiting, ", ")),
          .figures = {{"draining", static_cast<double>(waiting.size())}}});
+  }
+  if (!held.empty()) {
+    draining_after_ += static_cast<int>(held.size());
+    notes_.push_back(
+        {.code = ReasonCode::kBillingPostponed,
+         .message = absl::StrCat("holding ", held.size(),
+                                 " drained instance(s) until their minimum "
+                                 "billed time: ",
+                                 absl::StrJoin(held, "; ")),
+         .figures = {{"held", static_cast<double>(held.size())}}});
   }
 }
 

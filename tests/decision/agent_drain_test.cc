@@ -152,6 +152,41 @@ TEST(AgentDrain, WaitsWhileDrainingThenEndsWhenDrained) {
               ElementsAre(Field(&AgentDrain::instance_id, "i-2")));
 }
 
+TEST(AgentDrain, PerSecondADrainOverEarlyEndsAtTheMinimumBilledTime) {
+  // Billed at least 6 min; the 1-min drain starts 5 min in, and the idle
+  // agent is drained at once.
+  Policy policy = DrainingPolicy();
+  policy.billing.model = BillingModel::kPerSecond;
+  policy.billing.minimum_billed = absl::Minutes(6);
+  policy.billing.drain_time = absl::Minutes(1);
+  World w{.instances = {SpotInstance("i-1", T0() - absl::Minutes(5))},
+          .agents = {Agent("i-1")}};
+  absl::StatusOr<Evaluation> first = Evaluate(w, T0(), policy);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_EQ(CountKind(first->plan, ActionKind::kDrainInstance), 1);
+
+  w.state = first->state;
+  w.agents = {Agent("i-1", AgentState::kDrained)};
+  absl::StatusOr<Evaluation> early =
+      Evaluate(w, T0() + absl::Seconds(30), policy);
+  ASSERT_THAT(early, IsOk());
+  EXPECT_EQ(CountKind(early->plan, ActionKind::kTerminateInstance), 0);
+  EXPECT_EQ(early->plan.draining, 1);
+  EXPECT_EQ(early->plan.running, 0);
+  EXPECT_THAT(PlanToText(early->plan),
+              HasSubstr("holding 1 drained instance(s) until their minimum "
+                        "billed time: i-1's agent S-i-1 is drained (billed "
+                        "5m30s < minimum 6m; ends at 2015-12-13 09:47:40)"));
+
+  w.state = early->state;
+  absl::StatusOr<Evaluation> due = Evaluate(w, T0() + absl::Minutes(1), policy);
+  ASSERT_THAT(due, IsOk());
+  const Action* end = Find(due->plan, ActionKind::kTerminateInstance, "i-1");
+  ASSERT_NE(end, nullptr);
+  EXPECT_EQ(end->into_billing_period, absl::Minutes(6));
+  EXPECT_EQ(due->plan.draining, 0);
+}
+
 TEST(AgentDrain, EndsWhenTheGracePeriodIsUp) {
   World w = Idle();
   absl::StatusOr<Evaluation> first = Evaluate(w);

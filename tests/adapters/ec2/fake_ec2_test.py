@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 import unittest
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
@@ -545,6 +546,21 @@ class InstancesTest(FakeTestCase):
         self.assertError(self.fake.call("DescribeInstances",
                                         {"InstanceId.1": iid}),
                          400, "InvalidInstanceID.NotFound")
+
+    def test_call_log_names_the_instances_and_the_hosts_monotonic_time(self):
+        before = time.monotonic_ns()
+        iid = self.fake.ok("RunInstances", run_params()).findtext(
+            "instancesSet/item/instanceId")
+        self.fake.ok("TerminateInstances", {"InstanceId.1": iid})
+        after = time.monotonic_ns()
+        calls = self.fake.state()["calls"]
+        self.assertEqual([(c["action"], c.get("instance_ids")) for c in calls],
+                         [("RunInstances", None),
+                          ("TerminateInstances", [iid])])
+        # One clock for every process on the host: another fake's calls and
+        # these can be put in one order.
+        stamps = [c["monotonic_ns"] for c in calls]
+        self.assertTrue(before <= stamps[0] <= stamps[1] <= after, stamps)
 
     def test_terminate_with_an_unknown_id_terminates_nothing(self):
         iid = self.fake.ok("RunInstances", run_params()).findtext(

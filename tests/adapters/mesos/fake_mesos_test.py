@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 import unittest
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -384,6 +385,17 @@ class FakeMesosTest(unittest.TestCase):
                          [("master0", "POST", "/api/v1", 200),
                           ("marathon", "GET", "/v2/queue", 200)])
         self.assertEqual(json.loads(calls[0]["body"])["type"], "DRAIN_AGENT")
+
+    def test_calls_carry_the_hosts_monotonic_time(self):
+        # One clock for every process on the host: another fake's calls and
+        # these can be put in one order.
+        before = time.monotonic_ns()
+        self.drain(self.ids[1])
+        self.fake.send(self.fake.marathon, "GET", "/v2/queue")
+        after = time.monotonic_ns()
+        stamps = [c["monotonic_ns"] for c in self.fake.state()["calls"]]
+        self.assertEqual(len(stamps), 2)
+        self.assertTrue(before <= stamps[0] <= stamps[1] <= after, stamps)
 
     def test_control_changes_agents(self):
         added = self.fake.control("add_agent", {"agent": {

@@ -41,6 +41,9 @@ class App:
         request_id = str(uuid.uuid4())
         entry = {"action": None, "client_token": None, "status": 200}
         with self.lock:
+            # CLOCK_MONOTONIC is one clock for every process on the host, so
+            # calls to this fake and to others can be put in one order.
+            entry["monotonic_ns"] = time.monotonic_ns()
             try:
                 form = body if method == "POST" else path.partition(
                     "?")[2].encode()
@@ -48,6 +51,9 @@ class App:
                     values = parse_form(form)
                     entry["action"] = values.get("Action")
                     entry["client_token"] = values.get("ClientToken")
+                    instance_ids = Params(values).strings("InstanceId")
+                    if instance_ids:
+                        entry["instance_ids"] = instance_ids
                 except Ec2Error as e:
                     values, bad_form = None, e
                 self.verifier.verify(method, path, headers, body,

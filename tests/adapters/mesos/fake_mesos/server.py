@@ -9,6 +9,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 from . import control, endpoints, model
 from .model import quote
@@ -29,6 +30,9 @@ class App:
     def serve(self, name, index, method, path, headers, body):
         """(status, headers, body) for a master (index) or Marathon."""
         with self.lock:
+            # CLOCK_MONOTONIC is one clock for every process on the host, so
+            # calls to this fake and to others can be put in one order.
+            received_ns = time.monotonic_ns()
             fault = self.faults.take("marathon" if index is None else
                                      "master", method, path)
             if fault and fault["mode"] == "status":
@@ -48,7 +52,7 @@ class App:
             self.calls.append({
                 "server": name, "method": method, "path": path,
                 "body": body[:MAX_LOGGED_BODY].decode("utf-8", "replace"),
-                "status": status})
+                "status": status, "monotonic_ns": received_ns})
         return status, out_headers, data
 
 
