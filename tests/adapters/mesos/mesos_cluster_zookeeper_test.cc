@@ -17,10 +17,10 @@ namespace {
 
 using ::spotburst::testing::IsOk;
 using ::spotburst::testing::StatusIs;
+using ::spotburst::testing::ZooKeeperClient;
+using ::spotburst::testing::ZooKeeperServer;
 using testing::FakeMesosServer;
 using ::testing::HasSubstr;
-using testing::ZooKeeperClient;
-using testing::ZooKeeperServer;
 
 TEST(MesosClusterZooKeeperTest, ReadsTheElectedMasterAndFollowsAFailover) {
   ZooKeeperServer zookeeper;

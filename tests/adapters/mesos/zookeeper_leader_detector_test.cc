@@ -19,11 +19,11 @@
 namespace spotburst::mesos {
 namespace {
 
-using ::spotburst::mesos::testing::TcpProxy;
-using ::spotburst::mesos::testing::ZooKeeperClient;
-using ::spotburst::mesos::testing::ZooKeeperServer;
 using ::spotburst::testing::IsOkAndHolds;
 using ::spotburst::testing::StatusIs;
+using ::spotburst::testing::TcpProxy;
+using ::spotburst::testing::ZooKeeperClient;
+using ::spotburst::testing::ZooKeeperServer;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;

@@ -1,7 +1,7 @@
 // A loopback TCP proxy whose link a test can cut and restore: a network
 // partition between a client and its server, on demand.
-#ifndef SPOTBURST_TESTS_ADAPTERS_MESOS_TESTING_TCP_PROXY_H_
-#define SPOTBURST_TESTS_ADAPTERS_MESOS_TESTING_TCP_PROXY_H_
+#ifndef SPOTBURST_TESTS_TESTING_TCP_PROXY_H_
+#define SPOTBURST_TESTS_TESTING_TCP_PROXY_H_
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 
 #include "absl/synchronization/mutex.h"
 
-namespace spotburst::mesos::testing {
+namespace spotburst::testing {
 
 class TcpProxy {
  public:
@@ -182,6 +182,6 @@ class TcpProxy {
   std::thread thread_;
 };
 
-}  // namespace spotburst::mesos::testing
+}  // namespace spotburst::testing
 
-#endif  // SPOTBURST_TESTS_ADAPTERS_MESOS_TESTING_TCP_PROXY_H_
+#endif  // SPOTBURST_TESTS_TESTING_TCP_PROXY_H_

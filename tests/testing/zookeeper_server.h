@@ -1,11 +1,12 @@
 // A real ZooKeeper server (Debian's `zookeeper` package, on its Java
-// runtime) on a free loopback port, for the tests of the leader detection,
+// runtime) on a free loopback port, for the tests of what uses ZooKeeper
+// (the Mesos masters' leader detection, spotburstd's leader election),
 // and a client to arrange nodes in it as Mesos masters do.
 //
 // The server runs under a small shell that ends it when its stdin closes
 // (see testing/child_process.h), so a test that dies leaves none running.
-#ifndef SPOTBURST_TESTS_ADAPTERS_MESOS_TESTING_ZOOKEEPER_SERVER_H_
-#define SPOTBURST_TESTS_ADAPTERS_MESOS_TESTING_ZOOKEEPER_SERVER_H_
+#ifndef SPOTBURST_TESTS_TESTING_ZOOKEEPER_SERVER_H_
+#define SPOTBURST_TESTS_TESTING_ZOOKEEPER_SERVER_H_
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -35,7 +36,7 @@
 #include "absl/time/time.h"
 #include "testing/child_process.h"
 
-namespace spotburst::mesos::testing {
+namespace spotburst::testing {
 
 inline constexpr char kJava[] = "/usr/bin/java";
 inline constexpr char kZooKeeperJar[] = "/usr/share/java/zookeeper.jar";
@@ -123,9 +124,8 @@ class ZooKeeperServer {
         "exec 3<&-\n"
         "wait \"$server\"\n"
         "echo exited\n";
-    auto process = std::make_unique<spotburst::testing::ChildProcess>(
-        std::vector<std::string>{"/bin/sh", "-c", script, "zookeeper", kJava,
-                                 classpath, config, log});
+    auto process = std::make_unique<ChildProcess>(std::vector<std::string>{
+        "/bin/sh", "-c", script, "zookeeper", kJava, classpath, config, log});
     if (!process->started()) {
       error_ = "cannot start /bin/sh";
       return;
@@ -208,7 +208,7 @@ class ZooKeeperServer {
   }
 
   std::string dir_;
-  std::unique_ptr<spotburst::testing::ChildProcess> process_;
+  std::unique_ptr<ChildProcess> process_;
   int port_ = 0;
   std::string error_ = "not started";
 };
@@ -298,6 +298,6 @@ class ZooKeeperClient {
   zhandle_t* handle_;
 };
 
-}  // namespace spotburst::mesos::testing
+}  // namespace spotburst::testing
 
-#endif  // SPOTBURST_TESTS_ADAPTERS_MESOS_TESTING_ZOOKEEPER_SERVER_H_
+#endif  // SPOTBURST_TESTS_TESTING_ZOOKEEPER_SERVER_H_
