@@ -140,6 +140,16 @@ absl::Status ApplyConfigText(std::string_view text, std::string_view source,
       }
       managed_options.ec2 = managed.ec2();
     }
+    if (managed.has_ha()) {
+      const v1::HaConfig& ha = managed.ha();
+      LeaderElectionOptions& election = managed_options.ha.emplace();
+      election.zookeeper = ha.zookeeper();
+      election.path = ha.path();
+      election.identity = ha.identity();
+      if (ha.has_session_timeout_s()) {
+        election.session_timeout = absl::Seconds(ha.session_timeout_s());
+      }
+    }
     if (!managed.state_file().empty()) {
       managed_options.state_file = Resolve(base_dir, managed.state_file());
     }

@@ -69,6 +69,16 @@ absl::Status ManagedOptions::Validate() const {
     return absl::InvalidArgumentError(
         "managed.policy: required (a name from policies)");
   }
+  if (ha && !state_file.empty()) {
+    return absl::InvalidArgumentError(
+        "managed.state_file: not with managed.ha, which keeps the state in "
+        "ZooKeeper");
+  }
+  if (ha) {
+    if (absl::Status valid = ValidateLeaderElectionOptions(*ha); !valid.ok()) {
+      return valid;
+    }
+  }
   if (live() && !scenario_file.empty()) {
     return absl::InvalidArgumentError(
         "managed: set either simulated, or mesos and ec2, not both");
@@ -128,14 +138,36 @@ absl::StatusOr<std::unique_ptr<ManagedController>> ManagedController::Create(
   managed->revision_ = PolicyRevision(*managed->effective_);
   managed->policy_name_ = options.policy_name;
   ManagedWorld& w = *managed->world_;
-  managed->controller_ = std::make_unique<Controller>(
-      *managed->engine_, w.metrics(), w.prices(), w.instances(), w.clock(),
-      ControllerOptions{.dry_run = dry_run,
-                        .availability_zones = w.availability_zones(),
-                        .drainer = &w.drainer()});
+  ControllerOptions controller_options{
+      .dry_run = dry_run,
+      .availability_zones = w.availability_zones(),
+      .drainer = &w.drainer()};
   managed->run_id_ = absl::Uniform<uint64_t>(absl::BitGen());
   managed->identity_ = HostName();
   managed->store_ = std::move(store);
+  if (options.ha) {
+    if (managed->store_ != nullptr) {
+      return absl::InvalidArgumentError(
+          "managed: a state store and managed.ha together");
+    }
+    absl::StatusOr<std::unique_ptr<LeaderElection>> election =
+        LeaderElection::Create(*options.ha);
+    if (!election.ok()) {
+      return absl::Status(
+          election.status().code(),
+          absl::StrCat("managed.ha: ", election.status().message()));
+    }
+    managed->election_ = *std::move(election);
+    managed->store_ = managed->election_->NewStateStore();
+    managed->identity_ = options.ha->identity;
+    managed->ha_identity_ = options.ha->identity;
+    controller_options.may_apply = [m = managed.get()] {
+      return m->MayApply();
+    };
+  }
+  managed->controller_ = std::make_unique<Controller>(
+      *managed->engine_, w.metrics(), w.prices(), w.instances(), w.clock(),
+      std::move(controller_options));
 
   v1::ControllerStatus& status = managed->status_;
   status.set_mode(v1::CONTROLLER_MODE_MANAGED);
@@ -146,6 +178,9 @@ absl::StatusOr<std::unique_ptr<ManagedController>> ManagedController::Create(
   SetTime(status.mutable_next_tick_at(), w.start());
   if (managed->store_ != nullptr) {
     status.set_state_store(managed->store_->Describe());
+  }
+  // With HA, the state is taken over when elected (RestoreOnElection).
+  if (managed->store_ != nullptr && managed->election_ == nullptr) {
     absl::MutexLock lock(&managed->tick_mu_);
     if (absl::Status restored = managed->Restore(); !restored.ok()) {
       return restored;
@@ -236,6 +271,12 @@ void ManagedController::Start() {
   if (options_.wait_for_watcher) {
     LogEvent("managed_waiting", {{"for", "a WatchDecisions stream"}});
   }
+  if (election_ != nullptr) {
+    if (leadership_observer_) leadership_observer_(false);
+    election_watcher_ = std::thread([this] { WatchElection(); });
+  } else if (leadership_observer_) {
+    leadership_observer_(true);
+  }
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -246,12 +287,64 @@ void ManagedController::Stop() {
       absl::MutexLock lock(&start_mu_);
       may_start_ = true;
     }
-    {
-      absl::MutexLock lock(&wake_mu_);
-      wake_ = true;
-    }
+    Wake();
     if (thread_.joinable()) thread_.join();
+    if (election_watcher_.joinable()) election_watcher_.join();
   });
+}
+
+void ManagedController::Wake() {
+  absl::MutexLock lock(&wake_mu_);
+  wake_ = true;
+}
+
+absl::Status ManagedController::MayApply() const {
+  if (election_ == nullptr) return absl::OkStatus();
+  const LeadershipView view = election_->View();
+  if (!view.leading) {
+    return absl::FailedPreconditionError(
+        view.leader_identity.empty()
+            ? std::string("standby: no leader is known (ZooKeeper is not "
+                          "reachable, or the election is under way)")
+            : absl::StrCat("standby: ", view.leader_identity, " leads"));
+  }
+  if (restored_term_.load() != view.term) {
+    return absl::FailedPreconditionError(
+        "standby: elected, the stored state is not restored yet");
+  }
+  return absl::OkStatus();
+}
+
+void ManagedController::RestoreOnElection() {
+  const LeadershipView view = election_->View();
+  if (!view.leading || restored_term_.load() == view.term) return;
+  // The previous leader's state: its drains and cooldowns carry on here.
+  if (absl::Status restored = Restore(); !restored.ok()) {
+    absl::MutexLock lock(&mu_);
+    AddError(absl::Now(), "state", restored);
+    LogEvent("state_restore_failed",
+             {{"store", store_->Describe()},
+              {"message", std::string(restored.message())}});
+    return;  // may_apply keeps refusing; the next tick tries again
+  }
+  restored_term_.store(view.term);
+}
+
+void ManagedController::WatchElection() {
+  bool leading = false;
+  while (!stop_.HasBeenNotified()) {
+    const LeadershipView view = election_->View();
+    if (view.leading != leading) {
+      leading = view.leading;
+      LogEvent(leading ? "leading" : "standing_by",
+               {{"identity", ha_identity_},
+                {"leader", view.leader_identity},
+                {"term", absl::StrCat(view.term)}});
+      if (leadership_observer_) leadership_observer_(leading);
+      if (leading) Wake();  // take over now, not at the next interval
+    }
+    election_->WaitForChange(absl::Milliseconds(500));
+  }
 }
 
 bool ManagedController::WaitUntil(absl::Time deadline) {
@@ -287,6 +380,7 @@ void ManagedController::Loop() {
       absl::MutexLock lock(&tick_mu_);
       const absl::Time started = absl::Now();
       world_->AdvanceTo(world_time);
+      if (election_ != nullptr && !dry_run_) RestoreOnElection();
       const TickReport report = controller_->Tick();
       // Behind schedule (a slow tick): carry on from now rather than tick
       // in a burst to catch up.
@@ -414,6 +508,15 @@ v1::ControllerStatus ManagedController::Status() const {
   absl::MutexLock lock(&mu_);
   v1::ControllerStatus status = status_;
   status.set_paused(controller_->paused());
+  if (election_ != nullptr) {
+    const LeadershipView view = election_->View();
+    v1::HaStatus& ha = *status.mutable_ha();
+    ha.set_role(view.leading ? "leader" : "standby");
+    ha.set_identity(ha_identity_);
+    ha.set_leader(view.leader_identity);
+    ha.set_connected(view.connected);
+    if (view.leading) SetTime(ha.mutable_leading_since(), view.leading_since);
+  }
   return status;
 }
 

@@ -24,6 +24,7 @@
 #ifndef SPOTBURST_SIDECAR_MANAGED_CONTROLLER_H_
 #define SPOTBURST_SIDECAR_MANAGED_CONTROLLER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -41,6 +42,7 @@
 #include "sidecar/decision_hub.h"
 #include "sidecar/decision_log.h"
 #include "sidecar/event_log.h"
+#include "sidecar/leader_election.h"
 #include "sidecar/managed_world.h"
 #include "sidecar/policy_store.h"
 #include "sidecar/state_store.h"
@@ -63,6 +65,10 @@ struct ManagedOptions {
   std::optional<v1::Ec2Config> ec2;
   // Restart safety: the state file (managed.state_file); empty: none.
   std::string state_file;
+  // High availability (managed.ha): only the elected daemon applies, and
+  // the state lives in ZooKeeper. An empty identity is filled in by the
+  // server (host name and port).
+  std::optional<LeaderElectionOptions> ha;
   // Simulated seconds per real second, (0.001 .. 1e9]. 60: one tick per
   // second with a 60 s evaluation interval.
   double simulated_seconds_per_second = 60;
@@ -93,6 +99,13 @@ class ManagedController {
   ManagedController(const ManagedController&) = delete;
   ManagedController& operator=(const ManagedController&) = delete;
   ~ManagedController();  // Stop()
+
+  // Called with true or false whenever this daemon starts or stops
+  // applying plans (always true without HA), and once at Start. Set before
+  // Start; called on the loop's or the election watcher's thread.
+  void SetLeadershipObserver(std::function<void(bool)> observer) {
+    leadership_observer_ = std::move(observer);
+  }
 
   // Called on the loop thread after every tick, before the tick is recorded
   // and streamed, with its report (follow-ups included) and how long it
@@ -133,6 +146,15 @@ class ManagedController {
   void Save(absl::Time started) ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   // Sleeps until `deadline`, Stop or Wake; true on Stop.
   bool WaitUntil(absl::Time deadline);
+  void Wake();
+  // HA: follows the election, logs and reports changes, and wakes the loop
+  // when this daemon is elected so that it takes over at once.
+  void WatchElection();
+  // ControllerOptions.may_apply: leading, on a live session, with the
+  // state of this term restored.
+  absl::Status MayApply() const;
+  // HA: before a tick, takes over the stored state once per term.
+  void RestoreOnElection() ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
 
   const ManagedOptions options_;
   DecisionLog* const log_;
@@ -144,7 +166,14 @@ class ManagedController {
   // Set once in Create; the world and controller are used only by the
   // loop thread, and by SetPaused under tick_mu_.
   std::unique_ptr<ManagedWorld> world_;
+  // Declared before the store it makes, which it outlives.
+  std::unique_ptr<LeaderElection> election_;
   std::unique_ptr<StateStore> store_;
+  // HA: the term whose stored state the controller holds; may_apply
+  // refuses until it is the current one.
+  std::atomic<int64_t> restored_term_{0};
+  std::function<void(bool)> leadership_observer_;
+  std::thread election_watcher_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Controller> controller_;
   std::function<void(const TickReport&, absl::Duration)> tick_observer_;

@@ -1,6 +1,8 @@
 // Server startup and shutdown: credentials, services, health, reflection.
 #include "sidecar/server.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <string>
 #include <utility>
@@ -17,12 +19,27 @@
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "sidecar/file_state_store.h"
 #include "sidecar/listen_address.h"
 #include "spotburst/internal/file_util.h"
 #include "spotburst/status_macros.h"
 
 namespace spotburst::sidecar {
 namespace {
+
+// HA's identity when the configuration names none: "host-a:50551" (with a
+// port picked at start, "host-a/pid 1234", since the port is not known
+// yet).
+std::string DefaultIdentity(const std::string& listen) {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  const std::string name = host[0] != '\0' ? host : "unknown-host";
+  absl::StatusOr<ListenAddress> address = ParseListenAddress(listen);
+  if (address.ok() && address->port != 0) {
+    return absl::StrCat(name, ":", address->port);
+  }
+  return absl::StrCat(name, "/pid ", getpid());
+}
 
 // PEM files are a few kilobytes.
 constexpr size_t kMaxPemBytes = 1 << 20;
@@ -152,11 +169,28 @@ absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
     SPOTBURST_ASSIGN_OR_RETURN(
         std::shared_ptr<const ResolvedPolicy> policy,
         server->policies_->FromName(opts.managed->policy_name));
+    ManagedOptions managed = *opts.managed;
+    // A dry run acts on nothing, so it neither reads nor writes the state,
+    // nor stands for election: a rehearsal beside the real daemon never
+    // takes its lock or its leadership.
+    std::unique_ptr<StateStore> store;
+    if (opts.dry_run) {
+      managed.ha.reset();
+      managed.state_file.clear();
+    } else if (!managed.state_file.empty()) {
+      absl::StatusOr<std::unique_ptr<FileStateStore>> file =
+          FileStateStore::Open(managed.state_file);
+      if (!file.ok()) return file.status();
+      store = *std::move(file);
+    }
+    if (managed.ha && managed.ha->identity.empty()) {
+      managed.ha->identity = DefaultIdentity(opts.listen);
+    }
     SPOTBURST_ASSIGN_OR_RETURN(
         server->managed_,
-        ManagedController::Create(*opts.managed, *policy,
-                                  server->policies_->registry(), opts.dry_run,
-                                  server->decision_log_.get(), server->hub_));
+        ManagedController::Create(
+            managed, *policy, server->policies_->registry(), opts.dry_run,
+            server->decision_log_.get(), server->hub_, std::move(store)));
   }
   server->controller_service_ = std::make_unique<ControllerServiceImpl>(
       server->managed_.get(), &server->hub_);
@@ -164,6 +198,10 @@ absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
     server->metrics_ = std::make_unique<SidecarMetrics>(
         /*leader=*/server->managed_ != nullptr);
     if (server->managed_ != nullptr) {
+      server->managed_->SetLeadershipObserver(
+          [metrics = server->metrics_.get()](bool leading) {
+            metrics->SetLeader(leading);
+          });
       server->managed_->SetTickObserver(
           [metrics = server->metrics_.get()](const TickReport& report,
                                              absl::Duration took) {

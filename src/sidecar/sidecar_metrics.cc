@@ -81,7 +81,8 @@ std::string_view FailureCauseLabel(const absl::Status& error, bool read) {
 SidecarMetrics::SidecarMetrics(bool leader)
     : leader_(registry_.AddGauge(
           "spotburst_leader",
-          "1 while this daemon applies plans (managed mode), else 0.")),
+          "1 while this daemon applies plans (managed mode; with HA, while it "
+          "leads), else 0.")),
       desired_(registry_.AddGauge("spotburst_desired_instances",
                                   "Burst instances the last plan wants.")),
       running_(registry_.AddGauge(
@@ -145,6 +146,10 @@ SidecarMetrics::SidecarMetrics(bool leader)
     apply_failures_.Add({cause}, 0);
     read_failures_.Add({cause}, 0);
   }
+}
+
+void SidecarMetrics::SetLeader(bool leading) {
+  leader_.Set({}, leading ? 1 : 0);
 }
 
 void SidecarMetrics::ObserveTick(const TickReport& report,

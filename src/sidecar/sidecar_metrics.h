@@ -37,6 +37,8 @@ class SidecarMetrics {
   // One Controller tick: its report (follow-ups included) and how long it
   // took. The gauges describe the tick's last plan.
   void ObserveTick(const TickReport& report, absl::Duration took);
+  // spotburst_leader: whether this daemon applies plans now (HA).
+  void SetLeader(bool leading);
 
   std::string RenderText() const { return registry_.RenderText(); }
 
