@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import unittest
 import xml.etree.ElementTree as ET
@@ -817,6 +818,25 @@ class FaultsTest(FakeTestCase):
                           for c in calls],
                          [("burst-0917-a", 200, True),
                           ("burst-0917-a", 200, None)])
+
+    def test_held_reply_is_applied_and_answered_on_release(self):
+        self.fake.control("hold_reply", {"next_calls": 1,
+                                         "action": "RunInstances"})
+        body = form("RunInstances", run_params(1, ClientToken="held-1"))
+        answered = []
+        sender = threading.Thread(target=lambda: answered.append(
+            self.fake.send("POST", "/", body, self.fake.signed_headers(body))))
+        sender.start()
+        # Applied and logged while the reply waits; other calls go on.
+        deadline = time.monotonic() + 30
+        while not any(c.get("held") for c in self.fake.state()["calls"]):
+            self.assertLess(time.monotonic(), deadline)
+        self.assertEqual(len(self.fake.state()["instances"]), 1)
+        self.fake.ok("DescribeInstances")
+        self.assertEqual(answered, [])
+        self.fake.control("release")
+        sender.join(30)
+        self.assertEqual(answered[0][0], 200)
 
     def test_failed_calls_are_answered_while_a_drop_waits(self):
         self.fake.control("drop_reply", {"next_calls": 1})

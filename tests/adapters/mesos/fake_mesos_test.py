@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import unittest
 
@@ -284,6 +285,23 @@ class FakeMesosTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertFalse(self.slave(1)["deactivated"])
         self.assertNotIn("drain_info", self.slave(1))
+
+    def test_a_held_drain_is_applied_and_answered_on_release(self):
+        self.fake.control("fault", {"server": "master", "path": "/api/v1",
+                                    "mode": "hold"})
+        answered = []
+        sender = threading.Thread(target=lambda: answered.append(
+            self.drain(self.ids[1])))
+        sender.start()
+        deadline = time.monotonic() + 30
+        while not any(c.get("held") for c in self.fake.state()["calls"]):
+            self.assertLess(time.monotonic(), deadline)
+        # Applied while the reply waits; other requests are answered.
+        self.assertEqual(self.slave(1)["drain_info"]["state"], "DRAINING")
+        self.assertEqual(answered, [])
+        self.fake.control("release")
+        sender.join(30)
+        self.assertEqual(answered[0][0], 200)
 
     def test_an_idle_draining_agent_is_drained(self):
         self.drain(self.ids[1])

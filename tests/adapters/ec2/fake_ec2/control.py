@@ -10,7 +10,7 @@ from .errors import quote
 from .params import MAX_PRICE, parse_time
 from .xmlout import timestamp
 
-FAULTS = ("throttle", "server_errors", "drop_reply")
+FAULTS = ("throttle", "server_errors", "drop_reply", "hold_reply")
 _KIND_NAMES = {str: "string", int: "whole number", float: "number",
                bool: "boolean (true or false)", list: "list"}
 
@@ -150,6 +150,10 @@ def run(app, command, body):
             raise ControlError("next_calls: must be >= 0")
         app.faults.rules[command] = [calls,
                                      _field(body, "action", str, False)]
+        if command == "hold_reply":
+            app.released.clear()
+    elif command == "release":
+        app.released.set()
     elif command == "interrupt":
         instance_id = _field(body, "instance_id", str)
         action = _field(body, "action", str, False, "terminate")
@@ -174,6 +178,7 @@ def run(app, command, body):
         app.actions.reset()
         app.faults.rules.clear()
         app.calls.clear()
+        app.released.set()
     else:
         raise KeyError(command)
     return {"ok": True, "now": timestamp(world.now)}

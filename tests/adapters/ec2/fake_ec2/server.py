@@ -25,6 +25,10 @@ CATALOGUE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                          "..", "..", "..", "..", "data", "instance_types.csv")
 
 
+# The longest a held reply waits for "release".
+HOLD_LIMIT_S = 600
+
+
 class App:
     def __init__(self, args):
         now = parse_time("--now", args.now) if args.now else time.time()
@@ -35,6 +39,10 @@ class App:
         self.faults = control.Faults()
         self.calls = []
         self.lock = threading.Lock()
+        # Cleared while a "hold_reply" fault is set: held replies wait for
+        # it.
+        self.released = threading.Event()
+        self.released.set()
 
     def ec2_call(self, method, path, headers, body):
         """(status, XML body, log entry); XML None: drop the reply."""
@@ -71,6 +79,8 @@ class App:
                 if self.faults.take("drop_reply", action):
                     entry["dropped"] = True
                     xml = None
+                elif self.faults.take("hold_reply", action):
+                    entry["held"] = True
                 status = 200
             except Ec2Error as e:
                 status = e.status
@@ -178,7 +188,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # connection close, as when a reply is lost on the way.
             self.close_connection = True
             return
-        self._send(status, "text/xml;charset=UTF-8", xml)
+        if entry.get("held"):
+            # Applied; the reply waits for "release", as a reply still on
+            # its way when the client dies.
+            self.app.released.wait(HOLD_LIMIT_S)
+        try:
+            self._send(status, "text/xml;charset=UTF-8", xml)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away
 
 
 def parse_args(argv):

@@ -9,7 +9,7 @@ import time
 from . import model
 from .model import SCALARS, quote
 
-FAULT_MODES = ("status", "truncate", "garble")
+FAULT_MODES = ("status", "truncate", "garble", "hold")
 SERVERS = ("master", "marathon")
 _PORTS = re.compile(r"^\[\d+-\d+(,\d+-\d+)*\]$")
 _ATTRIBUTE_TEXT = re.compile(r"^[a-zA-Z0-9_/.-]+$")
@@ -202,10 +202,15 @@ def run(app, command, body):
         calls = _field(body, "next_calls", int, required=False, default=1)
         if calls < 0:
             raise ControlError("next_calls: must be >= 0")
+        if mode == "hold":
+            app.released.clear()
         app.faults.rules.insert(0, [server, method, path, spec, calls])
+    elif command == "release":
+        app.released.set()
     elif command == "reset":
         world.reset()
         app.faults.rules.clear()
+        app.released.set()
         app.calls.clear()
     else:
         raise KeyError(command)

@@ -19,6 +19,10 @@ MAX_BODY = 1 << 20
 MAX_LOGGED_BODY = 4096
 
 
+# The longest a held reply waits for "release".
+HOLD_LIMIT_S = 600
+
+
 class App:
     def __init__(self, args, master_ports, marathon_port):
         self.world = model.World(master_ports, marathon_port, args.version)
@@ -26,6 +30,9 @@ class App:
         self.faults = control.Faults()
         self.calls = []
         self.lock = threading.Lock()
+        # Cleared while a "hold" fault is set: held replies wait for it.
+        self.released = threading.Event()
+        self.released.set()
 
     def serve(self, name, index, method, path, headers, body):
         """(status, headers, body) for a master (index) or Marathon."""
@@ -49,10 +56,17 @@ class App:
                 data = data[:len(data) // 2]
             elif fault and fault["mode"] == "garble":
                 data = data[::-1]  # the same bytes, backwards
-            self.calls.append({
+            call = {
                 "server": name, "method": method, "path": path,
                 "body": body[:MAX_LOGGED_BODY].decode("utf-8", "replace"),
-                "status": status, "monotonic_ns": received_ns})
+                "status": status, "monotonic_ns": received_ns}
+            if fault and fault["mode"] == "hold":
+                call["held"] = True
+            self.calls.append(call)
+        if fault and fault["mode"] == "hold":
+            # Applied; the reply waits (outside the lock) for "release", as
+            # a reply still on its way when the client dies.
+            self.released.wait(HOLD_LIMIT_S)
         return status, out_headers, data
 
 
@@ -113,8 +127,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path.startswith("/_control/") and self.command == "POST":
             self._control(self.path[len("/_control/"):], body)
             return
-        self._send(*self.app.serve(self.name, self.index, self.command,
-                                   self.path, self.headers, body))
+        reply = self.app.serve(self.name, self.index, self.command, self.path,
+                               self.headers, body)
+        try:
+            self._send(*reply)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away (held reply)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 
