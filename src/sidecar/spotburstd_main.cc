@@ -292,6 +292,9 @@ int Run() {
   // Past a file size limit (ulimit -f) a write then fails with EFBIG, which
   // the decision log reports, instead of killing the daemon.
   signal(SIGXFSZ, SIG_IGN);
+  // A reader of stderr that goes away (a log shipper restarted) makes
+  // writes fail with EPIPE instead of killing the daemon mid-tick.
+  signal(SIGPIPE, SIG_IGN);
   gpr_set_log_function(LogGrpcMessage);
   google::protobuf::SetLogHandler(LogProtobufMessage);
 

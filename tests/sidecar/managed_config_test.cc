@@ -79,8 +79,8 @@ constexpr char kLive[] =
 
 TEST(ManagedConfig, ReadsALiveWorld) {
   SidecarOptions options;
-  ASSERT_TRUE(ApplyConfigText(kLive, "spotburstd.yaml", "/etc/sb", options)
-                  .ok());
+  ASSERT_TRUE(
+      ApplyConfigText(kLive, "spotburstd.yaml", "/etc/sb", options).ok());
   ASSERT_TRUE(options.managed.has_value());
   const ManagedOptions& managed = *options.managed;
   EXPECT_TRUE(managed.live());

@@ -274,9 +274,10 @@ TEST(MetricsHttp, DaemonInManagedModeServesThePlanOfItsTick) {
                Repo("examples/scenarios/experiment1-revised.yaml") +
                "\n"
                "    simulated_seconds_per_second: 0.01\n");
-  ChildProcess daemon({SPOTBURSTD_PATH, "--config=" + dir + "/managed.yaml",
-                       "--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0",
-                       "--wait_for_watcher"});
+  CapturedProcess daemon({SPOTBURSTD_PATH, "--config=" + dir + "/managed.yaml",
+                          "--listen=127.0.0.1:0",
+                          "--metrics_listen=127.0.0.1:0",
+                          "--wait_for_watcher"});
   ASSERT_TRUE(daemon.ReadUntil(
       [&] {
         return absl::StrContains(daemon.err(), "event=listening") ||

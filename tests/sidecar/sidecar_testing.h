@@ -136,10 +136,11 @@ inline grpc::Status RawCall(int port, const std::string& method,
   return status;
 }
 
-// A child process with stdout and stderr on pipes.
-class ChildProcess {
+// A program run by a test, its stdout and stderr read from pipes (unlike
+// testing/child_process.h, whose helpers talk over stdin and stdout).
+class CapturedProcess {
  public:
-  explicit ChildProcess(const std::vector<std::string>& argv) {
+  explicit CapturedProcess(const std::vector<std::string>& argv) {
     // Built before fork: the child may only make async-signal-safe calls.
     std::vector<char*> args;
     for (const std::string& a : argv) {
@@ -160,9 +161,9 @@ class ChildProcess {
     out_fd_ = out[0];
     err_fd_ = err[0];
   }
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-  ~ChildProcess() {
+  CapturedProcess(const CapturedProcess&) = delete;
+  CapturedProcess& operator=(const CapturedProcess&) = delete;
+  ~CapturedProcess() {
     if (pid_ > 0 && !exit_code_) {
       kill(pid_, SIGKILL);
       waitpid(pid_, nullptr, 0);
@@ -233,7 +234,7 @@ struct RunResult {
 
 // Runs a program to completion (at most a minute).
 inline RunResult RunProgram(const std::vector<std::string>& argv) {
-  ChildProcess child(argv);
+  CapturedProcess child(argv);
   std::optional<int> code = child.Wait();
   return {code.value_or(-1), child.out(), child.err()};
 }

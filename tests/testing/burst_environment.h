@@ -75,6 +75,8 @@ struct FakeCall {
   std::vector<std::string> instance_ids;
   // A v1 operator call on one agent (DRAIN_AGENT, ...): that agent.
   std::string agent_id;
+  // Applied, its reply held until "release" (the fakes' hold faults).
+  bool held = false;
 };
 
 // A burst agent as the masters hold it.
@@ -313,7 +315,8 @@ class BurstEnvironment {
                     .name = StringOr(c, "action"),
                     .status = c.value("status", 0),
                     .monotonic_ns = c.value("monotonic_ns", int64_t{0}),
-                    .client_token = StringOr(c, "client_token")};
+                    .client_token = StringOr(c, "client_token"),
+                    .held = c.value("held", false)};
       if (c.contains("instance_ids")) {
         call.instance_ids = c["instance_ids"].get<std::vector<std::string>>();
       }
@@ -323,7 +326,8 @@ class BurstEnvironment {
     for (const nlohmann::json& c : mesos.value("calls", nlohmann::json())) {
       FakeCall call{.endpoint = StringOr(c, "server"),
                     .status = c.value("status", 0),
-                    .monotonic_ns = c.value("monotonic_ns", int64_t{0})};
+                    .monotonic_ns = c.value("monotonic_ns", int64_t{0}),
+                    .held = c.value("held", false)};
       const std::string path = StringOr(c, "path");
       const nlohmann::json body =
           nlohmann::json::parse(StringOr(c, "body"), nullptr, false);
