@@ -279,6 +279,31 @@ TEST_F(LeaderElectionTest, APartitionedLeaderStopsBeforeTheStandbyLeads) {
                                     HasSubstr("identity=host-b:50551"))));
 }
 
+TEST_F(LeaderElectionTest, ALeaderBackBeforeItsSessionExpiresLeadsAgain) {
+  // Long enough that the session outlives the cut.
+  const absl::Duration session = absl::Seconds(10);
+  TcpProxy link(server_->port());
+  ASSERT_TRUE(link.ok());
+  std::unique_ptr<LeaderElection> a = NewElection(
+      "host-a:50551", session, absl::StrCat("127.0.0.1:", link.port()));
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(WaitForView(*a, Leading).leading);
+  std::unique_ptr<LeaderElection> b = NewElection("host-b:50551", session);
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(WaitForView(*b, Following("host-a:50551")).connected);
+
+  link.Cut();
+  ASSERT_FALSE(WaitForView(*a, NotLeading).leading);
+  link.Restore();
+  // Same session, same node: it leads again, in a new term.
+  const LeadershipView back = WaitForView(*a, Leading);
+  ASSERT_TRUE(back.leading);
+  EXPECT_EQ(back.term, 2);
+  EXPECT_THAT(ElectionNodes(), SizeIs(2));
+  EXPECT_FALSE(b->IsLeader());
+  EXPECT_EQ(b->View().leader_identity, "host-a:50551");
+}
+
 TEST_F(LeaderElectionTest, OnlyTheLeaderSavesAndADeposedOneCannot) {
   TcpProxy link(server_->port());
   ASSERT_TRUE(link.ok());
