@@ -156,9 +156,10 @@ absl::StatusOr<std::shared_ptr<ZooKeeperConnection>> ZooKeeperConnection::Open(
       core->options.zookeeper.c_str(), OnZooKeeperEvent, timeout_ms,
       /*clientid=*/nullptr, connection.get(), /*flags=*/0, DropLog);
   if (connection->handle_ == nullptr) {
+    const int error = errno;
     return absl::UnavailableError(
         absl::StrFormat("ZooKeeper at %s: cannot start a client: %s",
-                        core->options.zookeeper, std::strerror(errno)));
+                        core->options.zookeeper, ErrnoText(error)));
   }
   return connection;
 }

@@ -402,6 +402,33 @@ TEST_F(LeaderElectionTest, ACorruptStateNamesTheNodeAndTheField) {
                AllOf(HasSubstr(node), HasSubstr("engine_state.backoffs[0]"))));
 }
 
+TEST_F(LeaderElectionTest, UnreachableZooKeeperNeverLeadsAndLoadSaysSo) {
+  TcpProxy link(server_->port());
+  ASSERT_TRUE(link.ok());
+  link.Cut();
+  std::unique_ptr<LeaderElection> a = NewElection(
+      "host-a:50551", kShortSession, absl::StrCat("127.0.0.1:", link.port()));
+  ASSERT_NE(a, nullptr);
+  std::unique_ptr<StateStore> store = a->NewStateStore();
+  // Load waits a session timeout for a connection, then says why.
+  EXPECT_THAT(
+      store->Load().status(),
+      StatusIs(absl::StatusCode::kUnavailable,
+               AllOf(HasSubstr(path_ + "/state"), HasSubstr("not connected"))));
+  const LeadershipView view = a->View();
+  EXPECT_FALSE(view.leading);
+  EXPECT_FALSE(view.connected);
+  EXPECT_EQ(view.leader_identity, "");
+  EXPECT_THAT(
+      store->Save(Checkpoint("host-a:50551", "i-1")),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               AllOf(HasSubstr("not the leader"), HasSubstr("not connected"))));
+
+  // Reachable again, it leads (it is alone).
+  link.Restore();
+  EXPECT_TRUE(WaitForView(*a, Leading).leading);
+}
+
 TEST(LeaderElectionOptionsTest, ErrorsNameTheKey) {
   const LeaderElectionOptions good = {.zookeeper = "10.0.0.1:2181,zk-2:2181",
                                       .path = "/spotburst/mesos-a",
