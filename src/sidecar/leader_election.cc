@@ -97,7 +97,14 @@ absl::Status ZooKeeperError(int rc, absl::string_view what) {
   if (rc == ZNOAUTH || rc == ZAUTHFAILED) {
     return absl::PermissionDeniedError(message);
   }
-  return absl::UnavailableError(message);
+  // The session's troubles, which its events report as well.
+  if (rc == ZCONNECTIONLOSS || rc == ZOPERATIONTIMEOUT ||
+      rc == ZSESSIONEXPIRED || rc == ZSESSIONMOVED || rc == ZINVALIDSTATE ||
+      rc == ZCLOSING) {
+    return absl::UnavailableError(message);
+  }
+  // The tree is not as expected (e.g. an ephemeral node on the path).
+  return absl::FailedPreconditionError(message);
 }
 
 int GetNodeData(zhandle_t* handle, const std::string& node, size_t max_bytes,
@@ -149,9 +156,10 @@ absl::StatusOr<std::shared_ptr<ZooKeeperConnection>> ZooKeeperConnection::Open(
       core->options.zookeeper.c_str(), OnZooKeeperEvent, timeout_ms,
       /*clientid=*/nullptr, connection.get(), /*flags=*/0, DropLog);
   if (connection->handle_ == nullptr) {
+    const int error = errno;
     return absl::UnavailableError(
         absl::StrFormat("ZooKeeper at %s: cannot start a client: %s",
-                        core->options.zookeeper, std::strerror(errno)));
+                        core->options.zookeeper, ErrnoText(error)));
   }
   return connection;
 }
@@ -441,10 +449,11 @@ void LeaderElection::Run() {
     absl::MutexLock lock(&core.mu);
     if (connection->generation() != core.generation) continue;
     if (!listing.ok()) {
-      // Lost connections come back as session events; other errors are
-      // tried again after a while.
+      // Lost connections come back as session events, and are not logged;
+      // other errors are, and tried again after a while.
       int64_t suppressed = 0;
-      if (error_log.Allow(absl::Now(), suppressed)) {
+      if (!absl::IsUnavailable(listing.status()) &&
+          error_log.Allow(absl::Now(), suppressed)) {
         LogEvent("leader_election_error",
                  {{"error", std::string(listing.status().message())},
                   {"suppressed", absl::StrCat(suppressed)}});

@@ -80,8 +80,8 @@ class LeaderElection {
   static absl::StatusOr<std::unique_ptr<LeaderElection>> Create(
       LeaderElectionOptions options);
 
-  // Closes the session: its node goes at once, so a standby takes over
-  // without waiting for the session to expire. No callback runs after it.
+  // Closes the session (once a Save under way is done with it): its node
+  // goes at once, so a standby takes over without waiting for an expiry.
   ~LeaderElection();
 
   LeaderElection(const LeaderElection&) = delete;

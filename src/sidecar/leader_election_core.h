@@ -90,7 +90,9 @@ struct LeaderElection::Core {
   std::function<void()> before_save_write ABSL_GUARDED_BY(mu);
 };
 
-// A ZooKeeper error as a status: "<what>: <ZooKeeper's message>".
+// A ZooKeeper error as a status, "<what>: <ZooKeeper's message>":
+// Unavailable for the session's troubles (connection loss, expiry),
+// PermissionDenied for ACLs, FailedPrecondition for the rest.
 absl::Status ZooKeeperError(int rc, absl::string_view what);
 
 // The data of `node`, at most `max_bytes`: ZNONODE and the others as the

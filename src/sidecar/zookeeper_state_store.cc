@@ -189,6 +189,12 @@ absl::Status ZooKeeperStateStore::Write(zhandle_t* handle,
     if (results[0].err == ZOK && results[1].err == ZNODEEXISTS && create) {
       continue;  // set it
     }
+    if (rc == ZCONNECTIONLOSS) {
+      return absl::UnavailableError(
+          absl::StrCat(Node(), ": writing: ", zerror(rc),
+                       " (the write may or may not have been made; the next "
+                       "save replaces it)"));
+    }
     return ZooKeeperError(rc, absl::StrCat(Node(), ": writing"));
   }
   return absl::UnavailableError(

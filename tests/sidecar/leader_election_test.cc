@@ -279,6 +279,31 @@ TEST_F(LeaderElectionTest, APartitionedLeaderStopsBeforeTheStandbyLeads) {
                                     HasSubstr("identity=host-b:50551"))));
 }
 
+TEST_F(LeaderElectionTest, ALeaderBackBeforeItsSessionExpiresLeadsAgain) {
+  // Long enough that the session outlives the cut.
+  const absl::Duration session = absl::Seconds(10);
+  TcpProxy link(server_->port());
+  ASSERT_TRUE(link.ok());
+  std::unique_ptr<LeaderElection> a = NewElection(
+      "host-a:50551", session, absl::StrCat("127.0.0.1:", link.port()));
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(WaitForView(*a, Leading).leading);
+  std::unique_ptr<LeaderElection> b = NewElection("host-b:50551", session);
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(WaitForView(*b, Following("host-a:50551")).connected);
+
+  link.Cut();
+  ASSERT_FALSE(WaitForView(*a, NotLeading).leading);
+  link.Restore();
+  // Same session, same node: it leads again, in a new term.
+  const LeadershipView back = WaitForView(*a, Leading);
+  ASSERT_TRUE(back.leading);
+  EXPECT_EQ(back.term, 2);
+  EXPECT_THAT(ElectionNodes(), SizeIs(2));
+  EXPECT_FALSE(b->IsLeader());
+  EXPECT_EQ(b->View().leader_identity, "host-a:50551");
+}
+
 TEST_F(LeaderElectionTest, OnlyTheLeaderSavesAndADeposedOneCannot) {
   TcpProxy link(server_->port());
   ASSERT_TRUE(link.ok());
@@ -375,6 +400,56 @@ TEST_F(LeaderElectionTest, ACorruptStateNamesTheNodeAndTheField) {
       store->Load().status(),
       StatusIs(absl::StatusCode::kInvalidArgument,
                AllOf(HasSubstr(node), HasSubstr("engine_state.backoffs[0]"))));
+}
+
+TEST_F(LeaderElectionTest, UnreachableZooKeeperNeverLeadsAndLoadSaysSo) {
+  TcpProxy link(server_->port());
+  ASSERT_TRUE(link.ok());
+  link.Cut();
+  std::unique_ptr<LeaderElection> a = NewElection(
+      "host-a:50551", kShortSession, absl::StrCat("127.0.0.1:", link.port()));
+  ASSERT_NE(a, nullptr);
+  std::unique_ptr<StateStore> store = a->NewStateStore();
+  // Load waits a session timeout for a connection, then says why.
+  EXPECT_THAT(
+      store->Load().status(),
+      StatusIs(absl::StatusCode::kUnavailable,
+               AllOf(HasSubstr(path_ + "/state"), HasSubstr("not connected"))));
+  const LeadershipView view = a->View();
+  EXPECT_FALSE(view.leading);
+  EXPECT_FALSE(view.connected);
+  EXPECT_EQ(view.leader_identity, "");
+  EXPECT_THAT(
+      store->Save(Checkpoint("host-a:50551", "i-1")),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               AllOf(HasSubstr("not the leader"), HasSubstr("not connected"))));
+
+  // Reachable again, it leads (it is alone).
+  link.Restore();
+  EXPECT_TRUE(WaitForView(*a, Leading).leading);
+}
+
+TEST_F(LeaderElectionTest, DestroyedWhileEventsArrive) {
+  std::unique_ptr<LeaderElection> a = NewElection("host-a:50551");
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(WaitForView(*a, Leading).leading);
+  for (int i = 0; i < 5; ++i) {
+    std::unique_ptr<LeaderElection> b = NewElection("host-b:50551");
+    ASSERT_NE(b, nullptr);
+    ASSERT_TRUE(WaitForView(*b, Following("host-a:50551")).connected);
+    std::unique_ptr<StateStore> store = b->NewStateStore();
+    // The watch fires while the standby goes, and its store stays behind;
+    // AddressSanitizer would catch a callback into freed memory.
+    ASSERT_FALSE(admin_
+                     ->Create(path_ + "/election/n_", "host-c:50551",
+                              ZOO_EPHEMERAL | ZOO_SEQUENCE)
+                     .empty());
+    b.reset();
+    EXPECT_THAT(
+        store->Load().status(),
+        StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("closed")));
+  }
+  EXPECT_TRUE(a->IsLeader());
 }
 
 TEST(LeaderElectionOptionsTest, ErrorsNameTheKey) {
