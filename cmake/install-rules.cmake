@@ -36,8 +36,9 @@ install(FILES
 # What the programs read at run time and what clients build from, under
 # share/spotburst in the source tree's layout, so that the examples' relative
 # paths still hold: the instance catalogue and the price and workload traces
-# (data/), the example policies, scenarios, states and daemon configuration
-# (examples/), and the protos (proto/) for generating clients.
+# (data/), the example policies, scenarios, states, daemon configurations,
+# the deployment kit and the burst agents' boot script (examples/), and the
+# protos (proto/) for generating clients.
 set(SPOTBURST_SHARE_DIR ${CMAKE_INSTALL_DATADIR}/spotburst)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/
   DESTINATION ${SPOTBURST_SHARE_DIR}/data)
@@ -46,6 +47,8 @@ install(DIRECTORY
     ${PROJECT_SOURCE_DIR}/examples/scenarios
     ${PROJECT_SOURCE_DIR}/examples/states
     ${PROJECT_SOURCE_DIR}/examples/sidecar
+    ${PROJECT_SOURCE_DIR}/examples/deploy
+    ${PROJECT_SOURCE_DIR}/examples/mesos
   DESTINATION ${SPOTBURST_SHARE_DIR}/examples)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/proto/
   DESTINATION ${SPOTBURST_SHARE_DIR}/proto

@@ -106,7 +106,9 @@ TEST_F(InstallTest, ProtosCatalogueAndExamplesAreInstalledUnderShare) {
        {"data/instance_types.csv", "examples/sidecar/managed-sim.yaml",
         "examples/policies/experiment1-revised.yaml",
         "examples/scenarios/experiment1-revised.yaml",
-        "examples/states/scale-up.json"}) {
+        "examples/states/scale-up.json", "examples/deploy/spotburstd.yaml",
+        "examples/deploy/spotburstd.service", "examples/deploy/iam-policy.json",
+        "examples/mesos/burst-agent-user-data.sh"}) {
     EXPECT_EQ(ReadAll(Installed(std::string("share/spotburst/") + file)),
               ReadAll(Repo(file)))
         << file;
