@@ -75,7 +75,12 @@ absl::Status ManagedOptions::Validate() const {
         "ZooKeeper");
   }
   if (ha) {
-    if (absl::Status valid = ValidateLeaderElectionOptions(*ha); !valid.ok()) {
+    // An empty identity is filled in when the daemon starts (host name and
+    // port); everything else is checked now.
+    LeaderElectionOptions checked = *ha;
+    if (checked.identity.empty()) checked.identity = "default";
+    if (absl::Status valid = ValidateLeaderElectionOptions(checked);
+        !valid.ok()) {
       return valid;
     }
   }

@@ -132,5 +132,37 @@ TEST(ManagedConfig, ALiveWorldNamesTheBadKey) {
   }
 }
 
+TEST(ManagedConfig, ReadsHighAvailability) {
+  SidecarOptions options;
+  ASSERT_TRUE(
+      ApplyConfigText("managed:\n"
+                      "  policy: a\n"
+                      "  mesos: {zookeeper: zk://h:2181/m}\n"
+                      "  ec2: {region: r, pool: p}\n"
+                      "  ha: {zookeeper: \"10.0.0.1:2181,10.0.0.2:2181\", "
+                      "path: /spotburst/mesos-a, session_timeout_s: 4}\n",
+                      "c.yaml", "", options)
+          .ok());
+  ASSERT_TRUE(options.managed->ha.has_value());
+  EXPECT_EQ(options.managed->ha->zookeeper, "10.0.0.1:2181,10.0.0.2:2181");
+  EXPECT_EQ(options.managed->ha->path, "/spotburst/mesos-a");
+  EXPECT_EQ(options.managed->ha->session_timeout, absl::Seconds(4));
+  // Filled in at start: the host name and the port.
+  EXPECT_EQ(options.managed->ha->identity, "");
+
+  absl::Status with_file = ApplyConfigText(
+      "managed: {policy: a, mesos: {zookeeper: zk://h:2181/m}, "
+      "ec2: {region: r, pool: p}, state_file: s.json, "
+      "ha: {zookeeper: \"h:2181\", path: /sb}}\n",
+      "c.yaml", "", options);
+  EXPECT_THAT(with_file.message(),
+              HasSubstr("managed.state_file: not with managed.ha"));
+  absl::Status bad_path = ApplyConfigText(
+      "managed: {policy: a, mesos: {zookeeper: zk://h:2181/m}, "
+      "ec2: {region: r, pool: p}, ha: {zookeeper: \"h:2181\", path: sb}}\n",
+      "c.yaml", "", options);
+  EXPECT_THAT(bad_path.message(), HasSubstr("managed.ha.path"));
+}
+
 }  // namespace
 }  // namespace spotburst::sidecar
