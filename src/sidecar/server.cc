@@ -50,6 +50,10 @@ constexpr int kMaxConcurrentStreams = 256;
 constexpr absl::Duration kTrimInterval = absl::Seconds(5);
 constexpr char kPolicyServiceName[] = "spotburst.v1.PolicyService";
 constexpr char kControllerServiceName[] = "spotburst.v1.ControllerService";
+// Health name that serves only while this daemon applies plans (managed
+// mode, and with HA only the leader): for a check that must find the
+// acting replica.
+constexpr char kLeaderHealthName[] = "spotburst.v1.ControllerService.leader";
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const TlsFiles& tls) {
@@ -198,10 +202,6 @@ absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
     server->metrics_ = std::make_unique<SidecarMetrics>(
         /*leader=*/server->managed_ != nullptr);
     if (server->managed_ != nullptr) {
-      server->managed_->SetLeadershipObserver(
-          [metrics = server->metrics_.get()](bool leading) {
-            metrics->SetLeader(leading);
-          });
       server->managed_->SetTickObserver(
           [metrics = server->metrics_.get()](const TickReport& report,
                                              absl::Duration took) {
@@ -263,7 +263,16 @@ absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
   health->SetServingStatus("", true);
   health->SetServingStatus(kPolicyServiceName, true);
   health->SetServingStatus(kControllerServiceName, server->managed_ != nullptr);
-  if (server->managed_ != nullptr) server->managed_->Start();
+  if (server->managed_ != nullptr) {
+    // kLeaderHealthName serves only while this daemon applies plans: with
+    // HA, a standby answers NOT_SERVING there.
+    server->managed_->SetLeadershipObserver(
+        [health, metrics = server->metrics_.get()](bool leading) {
+          health->SetServingStatus(kLeaderHealthName, leading);
+          if (metrics != nullptr) metrics->SetLeader(leading);
+        });
+    server->managed_->Start();
+  }
   return server;
 }
 

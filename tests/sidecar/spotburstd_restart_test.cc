@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "sidecar_testing.h"
 #include "spotburst/internal/policy_proto.h"
@@ -257,6 +258,22 @@ TEST_F(SpotburstdRestartTest, KilledWithADrainUnansweredFinishesIt) {
   }
   EXPECT_EQ(static_cast<int>(terminated.size()), kBurst);
   EXPECT_THAT(daemon->err(), ::testing::HasSubstr("event=state_restored"));
+  // What a person at a terminal sees.
+  const testing::RunResult status =
+      testing::RunProgram({SPOTBURST_CLI_PATH, "status",
+                           absl::StrCat("--target=127.0.0.1:", port_)});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, ::testing::ContainsRegex(
+                              "state: state file .*/state.json, restored "));
+  // Without HA the daemon always acts: its leader health name serves.
+  auto health = grpc::health::v1::Health::NewStub(testing::PlainChannel(port_));
+  grpc::ClientContext context;
+  testing::SetDeadline(context);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("spotburst.v1.ControllerService.leader");
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
 TEST_F(SpotburstdRestartTest, KilledWithATerminationUnansweredEndsNoMore) {

@@ -113,6 +113,7 @@ std::string DecisionLine(const v1::Decision& decision) {
   const v1::Plan& plan = decision.plan();
   const char* outcome = decision.paused()    ? "paused"
                         : decision.dry_run() ? "dry run"
+                        : decision.standby() ? "standby"
                         : decision.applied() ? "applied"
                                              : "not applied";
   return absl::StrCat(TimeText(plan.evaluated_at()), " ",
@@ -143,6 +144,30 @@ std::string StatusText(const std::string& target,
     }
   }
   absl::StrAppend(&out, "\ndry run: ", YesNo(status.dry_run()), "\n");
+  if (status.has_ha()) {
+    const v1::HaStatus& ha = status.ha();
+    absl::StrAppend(&out, "high availability: ", ha.role(), " as ",
+                    ha.identity());
+    if (ha.role() == "leader") {
+      absl::StrAppend(&out, ", since ", TimeText(ha.leading_since()));
+    } else {
+      absl::StrAppend(
+          &out, "; leader: ", ha.leader().empty() ? "unknown" : ha.leader());
+    }
+    absl::StrAppend(&out, ha.connected() ? "" : " (ZooKeeper unreachable)",
+                    "\n");
+  }
+  if (!status.state_store().empty()) {
+    absl::StrAppend(&out, "state: ", status.state_store());
+    if (status.has_state_restored_at()) {
+      absl::StrAppend(&out, ", restored ",
+                      TimeText(status.state_restored_at()));
+    }
+    if (status.has_state_saved_at()) {
+      absl::StrAppend(&out, ", saved ", TimeText(status.state_saved_at()));
+    }
+    absl::StrAppend(&out, "\n");
+  }
   absl::StrAppend(&out, "policy: ", status.policy_name(), " (revision ",
                   status.policy_revision(), ")\n");
   absl::StrAppend(&out, "ticks: ", status.ticks(), " (", status.failed_ticks(),
