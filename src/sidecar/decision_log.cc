@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "sidecar/durable_file.h"
 #include "sidecar/event_log.h"
 #include "spotburst/internal/state_proto.h"
 
@@ -35,11 +36,6 @@ std::string Rotated(const std::string& path, int index) {
   return absl::StrCat(path, ".", index);
 }
 
-std::string Directory(const std::string& path) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  return dir.empty() ? "." : dir;
-}
-
 // The memory a queued line holds.
 int64_t LineMemory(const std::string& line) {
   return static_cast<int64_t>(line.capacity() + sizeof(std::string));
@@ -47,31 +43,6 @@ int64_t LineMemory(const std::string& line) {
 
 std::string ErrnoMessage(int error_number) {
   return std::generic_category().message(error_number);
-}
-
-// 0, or the errno of the write that failed; `done` says how much was
-// written either way.
-int WriteFully(int fd, const char* data, size_t size, size_t& done) {
-  done = 0;
-  while (done < size) {
-    const ssize_t n = ::write(fd, data + done, size - done);
-    if (n > 0) {
-      done += static_cast<size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      return n < 0 ? errno : EIO;
-    }
-  }
-  return 0;
-}
-
-// A new or renamed file lasts a crash only once its directory is synced.
-void SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 // 0, or the errno; a short read is EIO.
@@ -161,7 +132,7 @@ absl::StatusOr<std::unique_ptr<DecisionLog>> DecisionLog::OpenForTest(
 
 absl::Status DecisionLog::OpenFile() {
   const std::string& path = options_.path;
-  const std::string dir = Directory(path);
+  const std::string dir = DirectoryOf(path);
   const std::string lock_path = absl::StrCat(dir, "/", kLockFileName);
   lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd_ < 0) {
@@ -533,7 +504,7 @@ int DecisionLog::Rotate() {
   needs_newline_ = false;
   fd_ = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) return errno;
-  SyncDirectory(Directory(path));
+  SyncDirectory(DirectoryOf(path));
   absl::MutexLock lock(&mu_);
   ++stats_.rotations;
   return 0;

@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
+#include "sidecar/durable_file.h"
 #include "sidecar/event_log.h"
 #include "spotburst/internal/file_util.h"
 #include "spotburst/internal/state_proto.h"
@@ -30,45 +31,14 @@ constexpr char kOption[] = "managed.state_file";
 // Protobuf's parse errors may quote the file; errors quote this much.
 constexpr size_t kMaxErrorBytes = 512;
 
-std::string Directory(const std::string& path) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  return dir.empty() ? "." : dir;
-}
-
 std::string TmpPrefix(const std::string& path) {
   return absl::StrCat(std::filesystem::path(path).filename().string(), ".tmp-");
-}
-
-// 0, or the errno of the write that failed.
-int WriteFully(int fd, absl::string_view data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n > 0) {
-      done += static_cast<size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      return n < 0 ? errno : EIO;
-    }
-  }
-  return 0;
-}
-
-// 0, or the errno: a renamed file lasts a crash only once its directory is
-// synced.
-int SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  const int error = ::fsync(fd) == 0 ? 0 : errno;
-  ::close(fd);
-  return error;
 }
 
 // Removes the "<name>.tmp-*" files a save cut short left in the directory.
 // Called with the lock held, so no other process is writing one.
 void RemoveLeftovers(const std::string& path) {
-  const std::string dir = Directory(path);
+  const std::string dir = DirectoryOf(path);
   const std::string prefix = TmpPrefix(path);
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return;
@@ -127,7 +97,7 @@ absl::StatusOr<std::unique_ptr<FileStateStore>> FileStateStore::Open(
   if (path.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(kOption, ": required"));
   }
-  const std::string dir = Directory(path);
+  const std::string dir = DirectoryOf(path);
   struct stat dir_stat;
   if (::stat(dir.c_str(), &dir_stat) != 0 || !S_ISDIR(dir_stat.st_mode)) {
     return absl::InvalidArgumentError(
@@ -251,7 +221,9 @@ absl::Status FileStateStore::Save(const v1::ControllerCheckpoint& checkpoint) {
     return absl::UnavailableError(
         absl::StrCat(Describe(), ": ", step, ": ", ErrnoText(error)));
   };
-  if (const int error = WriteFully(fd, text); error != 0) {
+  size_t written = 0;
+  if (const int error = WriteFully(fd, text.data(), text.size(), written);
+      error != 0) {
     ::close(fd);
     return fail(absl::StrCat("cannot write ", tmp), error);
   }
@@ -268,10 +240,10 @@ absl::Status FileStateStore::Save(const v1::ControllerCheckpoint& checkpoint) {
     const int error = errno;
     return fail(absl::StrCat("cannot rename ", tmp, " to ", path_), error);
   }
-  if (const int error = SyncDirectory(Directory(path_)); error != 0) {
+  if (const int error = SyncDirectory(DirectoryOf(path_)); error != 0) {
     return absl::UnavailableError(
         absl::StrCat(Describe(), ": saved, but cannot sync its directory ",
-                     Directory(path_), ": ", ErrnoText(error)));
+                     DirectoryOf(path_), ": ", ErrnoText(error)));
   }
   return absl::OkStatus();
 }
