@@ -247,18 +247,6 @@ TEST(MetricsHttp, ConfigKeyAndBadValueNamed) {
   EXPECT_THAT(std::string(valid.message()), StartsWith("metrics_listen: port"));
 }
 
-// The daemon's "event=NAME address=HOST:PORT" line: the port, 0 if none.
-int LoggedPort(const std::string& err, const std::string& event) {
-  const std::string key = absl::StrCat("event=", event, " address=");
-  const size_t line = err.find(key);
-  if (line == std::string::npos) return 0;
-  const size_t end = err.find_first_of(" \n", line + key.size());
-  const size_t colon = err.rfind(':', end);
-  int port = 0;
-  return absl::SimpleAtoi(err.substr(colon + 1, end - colon - 1), &port) ? port
-                                                                         : 0;
-}
-
 TEST(MetricsHttp, DaemonInManagedModeServesThePlanOfItsTick) {
   const std::string dir = MakeTempDir();
   // One tick at once (for the watcher), the next not for 100 minutes.

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -134,6 +135,18 @@ inline grpc::Status RawCall(int port, const std::string& method,
                  });
   done.WaitForNotification();
   return status;
+}
+
+// The daemon's "event=NAME address=HOST:PORT" line: the port, 0 if none.
+inline int LoggedPort(const std::string& err, const std::string& event) {
+  const std::string key = absl::StrCat("event=", event, " address=");
+  const size_t line = err.find(key);
+  if (line == std::string::npos) return 0;
+  const size_t end = err.find_first_of(" \n", line + key.size());
+  const size_t colon = err.rfind(':', end);
+  int port = 0;
+  return absl::SimpleAtoi(err.substr(colon + 1, end - colon - 1), &port) ? port
+                                                                         : 0;
 }
 
 // A program run by a test, its stdout and stderr read from pipes (unlike

@@ -38,19 +38,6 @@ using ::spotburst::testing::FakeCall;
 constexpr char kZone[] = "us-east-1b";
 constexpr int kBurst = 4;  // instances the queue below asks for
 
-// The daemon's "event=listening address=HOST:PORT" line: the port, 0 if
-// none.
-int ListeningPort(const std::string& err) {
-  const std::string key = "event=listening address=";
-  const size_t line = err.find(key);
-  if (line == std::string::npos) return 0;
-  const size_t end = err.find_first_of(" \n", line + key.size());
-  const size_t colon = err.rfind(':', end);
-  int port = 0;
-  return absl::SimpleAtoi(err.substr(colon + 1, end - colon - 1), &port) ? port
-                                                                         : 0;
-}
-
 class SpotburstdRestartTest : public ::testing::Test {
  protected:
   SpotburstdRestartTest()
@@ -123,7 +110,7 @@ class SpotburstdRestartTest : public ::testing::Test {
                  absl::StrContains(daemon->err(), "event=startup_failed");
         },
         absl::Now() + absl::Seconds(30)));
-    port_ = ListeningPort(daemon->err());
+    port_ = testing::LoggedPort(daemon->err(), "listening");
     EXPECT_GT(port_, 0) << Log(daemon);
     return daemon;
   }
