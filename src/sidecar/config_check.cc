@@ -78,10 +78,14 @@ absl::StatusOr<std::string> CheckStartup(const SidecarOptions& options) {
     if (options.managed->live())
       SPOTBURST_RETURN_IF_ERROR(CheckUserData(*policy));
     // Built as the daemon builds it, and dropped before its first tick.
+    // Without the election: joining it would contact ZooKeeper (its keys
+    // were checked with the options).
+    ManagedOptions managed_options = *options.managed;
+    managed_options.ha.reset();
     DecisionHub hub;
     SPOTBURST_ASSIGN_OR_RETURN(
         std::unique_ptr<ManagedController> managed,
-        ManagedController::Create(*options.managed, *policy,
+        ManagedController::Create(managed_options, *policy,
                                   policies->registry(), options.dry_run,
                                   /*log=*/nullptr, hub));
     const v1::ControllerStatus status = managed->Status();
@@ -91,6 +95,10 @@ absl::StatusOr<std::string> CheckStartup(const SidecarOptions& options) {
                         options.dry_run ? ", dry run" : ", applying plans");
     if (!options.managed->state_file.empty()) {
       absl::StrAppend(&mode, ", state file ", options.managed->state_file);
+    }
+    if (options.managed->ha.has_value()) {
+      absl::StrAppend(&mode, ", HA through ZooKeeper at ",
+                      options.managed->ha->path);
     }
   }
   const std::vector<std::string> names = policies->names();

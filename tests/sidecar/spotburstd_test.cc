@@ -554,6 +554,27 @@ TEST(CheckConfig, TheDeployExampleIsOkAndNothingListensOrIsWritten) {
   EXPECT_TRUE(std::filesystem::is_empty(dir)) << "the decision log was opened";
 }
 
+// With HA the check joins no election: it contacts nothing (here no
+// ZooKeeper answers at all) and the identity may be left to the daemon.
+TEST(CheckConfig, HighAvailabilityIsCheckedWithoutContactingZooKeeper) {
+  const std::string dir = MakeTempDir();
+  WriteAll(
+      dir + "/ha.yaml",
+      "policies: {ec2-burst: " + Repo("examples/policies/ec2-burst.yaml") +
+          "}\n"
+          "managed:\n"
+          "  policy: ec2-burst\n"
+          "  mesos: {zookeeper: zk://127.0.0.1:1/mesos}\n"
+          "  ec2: {region: us-east-1, pool: mesos-a}\n"
+          "  ha: {zookeeper: \"127.0.0.1:1\", path: /spotburst/mesos-a}\n");
+  RunResult r =
+      CheckConfigFrom(SPOTBURST_SOURCE_DIR, {"--config=" + dir + "/ha.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out,
+              HasSubstr(", HA through ZooKeeper at /spotburst/mesos-a;"));
+  EXPECT_THAT(r.err, Not(HasSubstr("leader")));
+}
+
 TEST(CheckConfig, TheSimulatedAndTheStatelessExamplesAreOk) {
   RunResult managed = CheckConfigFrom(
       "/", {"--config=" + Repo("examples/sidecar/managed-sim.yaml")});
