@@ -155,7 +155,7 @@ TEST(CliDaemon, PauseAndResumeReachTheLoopAndShowInTheStatus) {
 }
 
 // Counts whole lines of the child's output.
-size_t LineCount(const ChildProcess& child) {
+size_t LineCount(const CapturedProcess& child) {
   return std::count(child.out().begin(), child.out().end(), '\n');
 }
 
@@ -163,7 +163,7 @@ TEST(CliDaemon, WatchPrintsEachDecisionAndEndsCleanlyOnSigint) {
   // A 60 s tick every 100 ms: the run outlasts the test.
   auto server = StartServer(Managed(600));
   ASSERT_NE(server, nullptr);
-  ChildProcess watch({SPOTBURST_CLI_PATH, "watch", Target(server->port())});
+  CapturedProcess watch({SPOTBURST_CLI_PATH, "watch", Target(server->port())});
   ASSERT_TRUE(watch.ReadUntil([&] { return LineCount(watch) >= 2; },
                               absl::Now() + absl::Seconds(10)))
       << watch.out() << watch.err();
@@ -187,8 +187,8 @@ TEST(CliDaemon, WatchLastAsJsonStartsWithTheLastDecision) {
   auto server = StartServer(Managed(1e6));
   ASSERT_NE(server, nullptr);
   const v1::ControllerStatus status = FinishedStatus(server->port());
-  ChildProcess watch({SPOTBURST_CLI_PATH, "watch", Target(server->port()),
-                      "--last", "--format=json"});
+  CapturedProcess watch({SPOTBURST_CLI_PATH, "watch", Target(server->port()),
+                         "--last", "--format=json"});
   ASSERT_TRUE(watch.ReadUntil([&] { return LineCount(watch) >= 1; },
                               absl::Now() + absl::Seconds(10)))
       << watch.err();
@@ -209,7 +209,7 @@ TEST(CliDaemon, WatchLastAsJsonStartsWithTheLastDecision) {
 TEST(CliDaemon, WatchEndsWhenTheDaemonShutsDown) {
   auto server = StartServer(Managed(600));
   ASSERT_NE(server, nullptr);
-  ChildProcess watch({SPOTBURST_CLI_PATH, "watch", Target(server->port())});
+  CapturedProcess watch({SPOTBURST_CLI_PATH, "watch", Target(server->port())});
   ASSERT_TRUE(watch.ReadUntil([&] { return LineCount(watch) >= 1; },
                               absl::Now() + absl::Seconds(10)));
   server->Shutdown(absl::Now() + absl::Seconds(5));

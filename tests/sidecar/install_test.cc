@@ -117,9 +117,9 @@ TEST_F(InstallTest, InstalledDaemonRunsTheExampleConfigFromAnyDirectory) {
   // The path the README gives, relative to a checkout: from / the installed
   // daemon reads its installation's copy (and the scenario, policy and
   // trace it names, by their relative paths).
-  ChildProcess daemon(FromRoot({Installed("bin/spotburstd"),
-                                "--config=examples/sidecar/managed-sim.yaml",
-                                "--listen=127.0.0.1:0"}));
+  CapturedProcess daemon(FromRoot({Installed("bin/spotburstd"),
+                                   "--config=examples/sidecar/managed-sim.yaml",
+                                   "--listen=127.0.0.1:0"}));
   daemon.ReadUntil(
       [&] {
         return absl::StrContains(daemon.err(), "event=listening") ||

@@ -29,7 +29,7 @@ class Daemon {
  public:
   explicit Daemon(std::vector<std::string> args) {
     args.insert(args.begin(), SPOTBURSTD_PATH);
-    child_ = std::make_unique<ChildProcess>(args);
+    child_ = std::make_unique<CapturedProcess>(args);
     auto has = [&](const char* text) {
       return child_->err().find(text) != std::string::npos;
     };
@@ -53,10 +53,10 @@ class Daemon {
     }
   }
   int port() const { return port_; }
-  ChildProcess& child() { return *child_; }
+  CapturedProcess& child() { return *child_; }
 
  private:
-  std::unique_ptr<ChildProcess> child_;
+  std::unique_ptr<CapturedProcess> child_;
   int port_ = 0;
 };
 
@@ -287,7 +287,7 @@ TEST(WatchPy, SaysSoAndExitsZeroWhenTheDaemonStopsMidRun) {
   Daemon daemon({"--config=" + Repo("examples/sidecar/managed-sim.yaml"),
                  "--listen=127.0.0.1:0", "--wait_for_watcher"});
   ASSERT_GT(daemon.port(), 0) << daemon.child().err();
-  ChildProcess watch(WatchPy(daemon.port(), {}));
+  CapturedProcess watch(WatchPy(daemon.port(), {}));
   ASSERT_TRUE(watch.ReadUntil(
       [&] { return absl::StrContains(watch.out(), " running="); },
       absl::Now() + absl::Seconds(30)))
