@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -557,6 +558,43 @@ TEST_F(SpotburstdHaTest, ALeaderCutOffFromZooKeeperStandsByAndLaunchesNothing) {
   EXPECT_EQ(env_->Count("RunInstances"), 1);
   EXPECT_LE(most_live_, most_desired_);
   EXPECT_EQ(a->Stop(), 0) << a->Log();
+  EXPECT_EQ(b->Stop(), 0) << b->Log();
+}
+
+TEST_F(SpotburstdHaTest, ALeaderStoppedWithSigtermHandsOverAtOnce) {
+  std::unique_ptr<SpotburstdDaemon> a =
+      StartDaemon("daemon-a", zookeeper_->hosts());
+  ASSERT_TRUE(a->listening());
+  ASSERT_TRUE(a->WaitForLine("event=leading", kEventDeadline)) << a->Log();
+  std::unique_ptr<SpotburstdDaemon> b =
+      StartDaemon("daemon-b", zookeeper_->hosts());
+  ASSERT_TRUE(b->listening());
+  // A client stays connected to the leader while it shuts down.
+  const std::unique_ptr<DecisionWatch> watch_a = a->Watch(feed_, "a");
+  const std::unique_ptr<DecisionWatch> watch_b = b->Watch(feed_, "b");
+  ASSERT_TRUE(Drive([&](const Seen* last) {
+    return last != nullptr && last->daemon == "b" &&
+           Following(b->Status(), "daemon-a");
+  })) << b->Log();
+
+  // A clean exit leaves the election as soon as the loop has stopped,
+  // before the daemon drains its calls: the standby leads within a tick,
+  // not a session timeout later.
+  const absl::Time stopped = absl::Now();
+  std::optional<int> exit_code;
+  std::thread stop([&] { exit_code = a->Stop(); });
+  ASSERT_TRUE(Drive([&](const Seen* last) {
+    return last->daemon == "b" && !last->decision.standby();
+  })) << b->Log();
+  const absl::Duration handover = seen_.back().received - stopped;
+  std::cout << "handover after SIGTERM: " << handover << "\n";
+  EXPECT_LE(handover, kInterval + absl::Seconds(1));
+  stop.join();
+  EXPECT_EQ(exit_code, 0) << a->Log();
+  const std::string log = a->Log();
+  const size_t closed = log.find("event=leadership_lost reason=closed");
+  ASSERT_NE(closed, std::string::npos) << log;
+  EXPECT_LT(closed, log.find("event=stopped")) << log;
   EXPECT_EQ(b->Stop(), 0) << b->Log();
 }
 
