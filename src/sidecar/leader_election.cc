@@ -219,7 +219,13 @@ LeaderElection::LeaderElection(std::shared_ptr<Core> core)
   worker_ = std::thread([this] { Run(); });
 }
 
-LeaderElection::~LeaderElection() {
+LeaderElection::~LeaderElection() { Close(); }
+
+void LeaderElection::Close() {
+  std::call_once(close_once_, [this] { CloseOnce(); });
+}
+
+void LeaderElection::CloseOnce() {
   {
     absl::MutexLock lock(&core_->mu);
     core_->closed = true;

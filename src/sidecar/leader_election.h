@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -80,9 +81,15 @@ class LeaderElection {
   static absl::StatusOr<std::unique_ptr<LeaderElection>> Create(
       LeaderElectionOptions options);
 
-  // Closes the session (once a Save under way is done with it): its node
-  // goes at once, so a standby takes over without waiting for an expiry.
+  // Close().
   ~LeaderElection();
+
+  // Leaves the election: closes the session (once a Save under way is done
+  // with it), so its node goes at once and a standby takes over without
+  // waiting for the session to expire. From
+  // then on View() shows this daemon neither leading nor connected, the
+  // state store refuses, and no callback runs. Idempotent.
+  void Close();
 
   LeaderElection(const LeaderElection&) = delete;
   LeaderElection& operator=(const LeaderElection&) = delete;
@@ -120,9 +127,11 @@ class LeaderElection {
 
   // The worker: opens sessions, joins the election, follows its changes.
   void Run();
+  void CloseOnce();
 
   const std::shared_ptr<Core> core_;
   std::thread worker_;
+  std::once_flag close_once_;
 };
 
 }  // namespace spotburst::sidecar

@@ -294,6 +294,9 @@ void ManagedController::Stop() {
     }
     Wake();
     if (thread_.joinable()) thread_.join();
+    // Nothing is applied any more: hand the lead over now, not once the
+    // daemon has drained its calls and is destroyed.
+    if (election_ != nullptr) election_->Close();
     if (election_watcher_.joinable()) election_watcher_.join();
   });
 }

@@ -118,7 +118,8 @@ class ManagedController {
   // Starts the loop thread: the first tick is at once (with
   // wait_for_watcher, once a stream has subscribed). Call once.
   void Start();
-  // Wakes the loop, lets the tick in flight finish and joins the thread.
+  // Wakes the loop, lets the tick in flight finish and joins the thread;
+  // with HA, then leaves the election, so a standby leads at once.
   // Idempotent.
   void Stop();
 

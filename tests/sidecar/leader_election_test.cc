@@ -233,6 +233,33 @@ TEST_F(LeaderElectionTest, ALeaderThatExitsHandsOverWithoutAnExpiry) {
       StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("closed")));
 }
 
+TEST_F(LeaderElectionTest, ALeaderThatClosesHandsOverWhileItIsStillAlive) {
+  const absl::Duration session = absl::Seconds(10);
+  std::unique_ptr<LeaderElection> a = NewElection("host-a:50551", session);
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(WaitForView(*a, Leading).leading);
+  std::unique_ptr<LeaderElection> b = NewElection("host-b:50551", session);
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(WaitForView(*b, Following("host-a:50551")).connected);
+  std::unique_ptr<StateStore> store_of_a = a->NewStateStore();
+
+  // A daemon that has stopped its loop but still serves its last calls.
+  a->Close();
+  a->Close();
+  const LeadershipView closed = a->View();
+  EXPECT_FALSE(closed.leading);
+  EXPECT_FALSE(closed.connected);
+  const LeadershipView view =
+      WaitForView(*b, Leading, session - absl::Seconds(2));
+  ASSERT_TRUE(view.leading) << "the standby waited for an expiry";
+  EXPECT_THAT(ElectionNodes(), SizeIs(1));
+  EXPECT_THAT(store_of_a->Save(Checkpoint("host-a:50551", "i-1")),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("not the leader")));
+  a.reset();
+  EXPECT_TRUE(b->View().leading);
+}
+
 TEST_F(LeaderElectionTest, APartitionedLeaderStopsBeforeTheStandbyLeads) {
   TcpProxy link(server_->port());
   ASSERT_TRUE(link.ok());

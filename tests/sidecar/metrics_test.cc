@@ -1,10 +1,5 @@
 // spotburstd's Prometheus metrics: the tick -> metric mapping, the HTTP
 // endpoint, and a real daemon in managed mode scraped after its first tick.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <map>
 #include <string>
 #include <vector>
@@ -27,62 +22,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-struct HttpResponse {
-  int code = 0;
-  std::string head;  // status line and headers
-  std::string body;
-};
-
-// One HTTP/1.0 request to 127.0.0.1:`port`; the server closes the
-// connection after its answer.
-HttpResponse Http(int port, const std::string& method,
-                  const std::string& path) {
-  HttpResponse response;
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval timeout{.tv_sec = 10, .tv_usec = 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
-      0) {
-    close(fd);
-    return response;
-  }
-  const std::string request =
-      absl::StrCat(method, " ", path, " HTTP/1.0\r\nHost: localhost\r\n\r\n");
-  EXPECT_EQ(write(fd, request.data(), request.size()),
-            static_cast<ssize_t>(request.size()));
-  std::string raw;
-  char buffer[4096];
-  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) {
-    raw.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  const size_t blank = raw.find("\r\n\r\n");
-  if (blank == std::string::npos) return response;
-  response.head = raw.substr(0, blank);
-  response.body = raw.substr(blank + 4);
-  std::vector<std::string> status =
-      absl::StrSplit(raw, absl::MaxSplits(' ', 2));
-  if (status.size() > 1) (void)absl::SimpleAtoi(status[1], &response.code);
-  return response;
-}
-
-// Sample lines by name and labels ("a{b=\"c\"}") -> value.
-std::map<std::string, double> Samples(const std::string& text) {
-  std::map<std::string, double> samples;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    if (line.empty() || line[0] == '#') continue;
-    const size_t space = line.rfind(' ');
-    double value = 0;
-    EXPECT_TRUE(absl::SimpleAtod(line.substr(space + 1), &value)) << line;
-    samples[std::string(line.substr(0, space))] = value;
-  }
-  return samples;
-}
 
 TEST(SidecarMetrics, FailureCausesFromTheAttachedCauseElseTheCode) {
   using sidecar::FailureCauseLabel;
@@ -151,7 +90,7 @@ TEST(SidecarMetrics, CountsTicksFailuresAndActionsAndShowsTheLastPlan) {
   follow_up.applied_by_kind[ActionKind::kLaunchOnDemand] = 1;
   metrics.ObserveTick(tick, absl::Milliseconds(40));
 
-  const std::map<std::string, double> s = Samples(metrics.RenderText());
+  const std::map<std::string, double> s = MetricSamples(metrics.RenderText());
   const std::string market = "c4.large/a/Linux/UNIX";
   EXPECT_EQ(s.at("spotburst_ticks_total{outcome=\"read_failed\"}"), 1);
   EXPECT_EQ(s.at("spotburst_ticks_total{outcome=\"apply_failed\"}"), 1);
@@ -279,7 +218,7 @@ TEST(MetricsHttp, DaemonInManagedModeServesThePlanOfItsTick) {
 
   // Before the first tick: the daemon leads, nothing has ticked.
   std::map<std::string, double> before =
-      Samples(Http(metrics_port, "GET", "/metrics").body);
+      MetricSamples(Http(metrics_port, "GET", "/metrics").body);
   EXPECT_EQ(before["spotburst_leader"], 1);
   EXPECT_EQ(before["spotburst_ticks_total{outcome=\"ok\"}"], 0);
 
@@ -308,7 +247,7 @@ TEST(MetricsHttp, DaemonInManagedModeServesThePlanOfItsTick) {
   HttpResponse scrape = Http(metrics_port, "GET", "/metrics");
   ASSERT_EQ(scrape.code, 200) << scrape.head;
   EXPECT_THAT(scrape.head, HasSubstr("text/plain; version=0.0.4"));
-  std::map<std::string, double> s = Samples(scrape.body);
+  std::map<std::string, double> s = MetricSamples(scrape.body);
   EXPECT_EQ(s["spotburst_ticks_total{outcome=\"ok\"}"], 1);
   EXPECT_EQ(s["spotburst_tick_duration_seconds_count"], 1);
   EXPECT_EQ(s["spotburst_desired_instances"], plan.desired);

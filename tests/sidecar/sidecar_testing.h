@@ -4,16 +4,20 @@
 #ifndef SPOTBURST_TESTS_SIDECAR_SIDECAR_TESTING_H_
 #define SPOTBURST_TESTS_SIDECAR_SIDECAR_TESTING_H_
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -22,6 +26,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -149,24 +154,40 @@ inline int LoggedPort(const std::string& err, const std::string& event) {
                                                                          : 0;
 }
 
-// A program run by a test, its stdout and stderr read from pipes (unlike
-// testing/child_process.h, whose helpers talk over stdin and stdout).
+// A child process with stdout and stderr on pipes, read into strings.
+// (Not testing/child_process.h's ChildProcess, a helper server ended by
+// closing its stdin: a test may use both.)
 class CapturedProcess {
  public:
-  explicit CapturedProcess(const std::vector<std::string>& argv) {
+  // `env`: variables set for the child (NAME -> value) on top of this
+  // process's environment.
+  explicit CapturedProcess(const std::vector<std::string>& argv,
+                           const std::map<std::string, std::string>& env = {}) {
     // Built before fork: the child may only make async-signal-safe calls.
     std::vector<char*> args;
     for (const std::string& a : argv) {
       args.push_back(const_cast<char*>(a.c_str()));
     }
     args.push_back(nullptr);
+    std::vector<std::string> variables;
+    for (char** v = environ; *v != nullptr; ++v) {
+      const std::string variable = *v;
+      if (!env.contains(variable.substr(0, variable.find('=')))) {
+        variables.push_back(variable);
+      }
+    }
+    for (const auto& [name, value] : env)
+      variables.push_back(name + "=" + value);
+    std::vector<char*> envp;
+    for (std::string& v : variables) envp.push_back(v.data());
+    envp.push_back(nullptr);
     int out[2], err[2];
     if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
       dup2(out[1], 1);  // dup2 clears close-on-exec on 1 and 2
       dup2(err[1], 2);
-      execv(args[0], args.data());
+      execve(args[0], args.data(), envp.data());
       _exit(127);
     }
     close(out[1]);
@@ -217,7 +238,10 @@ class CapturedProcess {
     return exit_code_;
   }
 
-  void Signal(int signal_number) { kill(pid_, signal_number); }
+  // Never kill(-1): a child that did not start has no pid.
+  void Signal(int signal_number) {
+    if (pid_ > 0) kill(pid_, signal_number);
+  }
   const std::string& out() const { return out_; }
   const std::string& err() const { return err_; }
 
@@ -239,6 +263,62 @@ class CapturedProcess {
   std::string out_, err_;
   std::optional<int> exit_code_;
 };
+
+struct HttpResponse {
+  int code = 0;
+  std::string head;  // status line and headers
+  std::string body;
+};
+
+// One HTTP/1.0 request to 127.0.0.1:`port`; the server closes the
+// connection after its answer.
+inline HttpResponse Http(int port, const std::string& method,
+                         const std::string& path) {
+  HttpResponse response;
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{.tv_sec = 10, .tv_usec = 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
+      0) {
+    close(fd);
+    return response;
+  }
+  const std::string request =
+      absl::StrCat(method, " ", path, " HTTP/1.0\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(write(fd, request.data(), request.size()),
+            static_cast<ssize_t>(request.size()));
+  std::string raw;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) {
+    raw.append(buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  const size_t blank = raw.find("\r\n\r\n");
+  if (blank == std::string::npos) return response;
+  response.head = raw.substr(0, blank);
+  response.body = raw.substr(blank + 4);
+  std::vector<std::string> status =
+      absl::StrSplit(raw, absl::MaxSplits(' ', 2));
+  if (status.size() > 1) (void)absl::SimpleAtoi(status[1], &response.code);
+  return response;
+}
+
+// Prometheus text: sample lines by name and labels ("a{b=\"c\"}") -> value.
+inline std::map<std::string, double> MetricSamples(const std::string& text) {
+  std::map<std::string, double> samples;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t space = line.rfind(' ');
+    double value = 0;
+    EXPECT_TRUE(absl::SimpleAtod(line.substr(space + 1), &value)) << line;
+    samples[std::string(line.substr(0, space))] = value;
+  }
+  return samples;
+}
 
 struct RunResult {
   int exit_code = -1;

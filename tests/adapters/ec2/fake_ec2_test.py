@@ -532,9 +532,12 @@ class InstancesTest(FakeTestCase):
         item = root.find("instancesSet/item")
         self.assertEqual(item.findtext("previousState/name"), "running")
         self.assertEqual(item.findtext("currentState/code"), "32")
+        self.assertIsNone(self.fake.state()["instances"][0]["ended_at"])
         self.fake.advance(1)
-        self.assertEqual(self.fake.state()["instances"][0]["state"],
-                         "terminated")
+        state = self.fake.state()
+        self.assertEqual(state["instances"][0]["state"], "terminated")
+        # Ended (and billed until) on EC2's clock: when it became terminated.
+        self.assertEqual(state["instances"][0]["ended_at"], state["now"])
         # Terminating it again succeeds.
         again = self.fake.ok("TerminateInstances", {"InstanceId.1": iid})
         self.assertEqual(again.findtext("instancesSet/item/currentState/name"),

@@ -194,6 +194,7 @@ def state(app):
         "reservation_id": i.reservation_id,
         "spot_request_id": i.spot_request_id,
         "interruption_at": timestamp(i.interrupt_at),
+        "ended_at": timestamp(i.ended_at),
     } for i in sorted(world.instances.values(), key=lambda i: i.seq)]
     requests = [{
         "id": r.id, "state": r.state, "status": r.status,
