@@ -6,15 +6,12 @@
 // (EC2's hold_reply, Mesos' hold fault): the call is done but unanswered
 // when the daemon dies, the worst moment for a controller to lose its
 // memory.
-#include <signal.h>
-#include <stdlib.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -22,18 +19,19 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "sidecar_testing.h"
+#include "sidecar/sidecar_testing.h"
 #include "spotburst/internal/policy_proto.h"
 #include "spotburst/policy.h"
 #include "spotburst/v1/controller_service.grpc.pb.h"
 #include "testing/burst_environment.h"
+#include "testing/spotburstd_daemon.h"
 
 namespace spotburst {
 namespace {
 
 using ::spotburst::testing::BurstEnvironment;
-using ::spotburst::testing::CapturedProcess;
 using ::spotburst::testing::FakeCall;
+using ::spotburst::testing::SpotburstdDaemon;
 
 constexpr char kZone[] = "us-east-1b";
 constexpr int kBurst = 4;  // instances the queue below asks for
@@ -72,70 +70,47 @@ class SpotburstdRestartTest : public ::testing::Test {
     for (const std::string& url : env_.master_urls()) {
       absl::StrAppend(&masters, masters.empty() ? "" : ", ", url);
     }
-    testing::WriteAll(
-        dir_ + "/spotburstd.yaml",
-        absl::StrCat("listen: 127.0.0.1:0\n"
-                     "policies: {burst: policy.json}\n"
-                     "managed:\n"
-                     "  policy: burst\n"
-                     "  mesos:\n"
-                     "    masters: [",
-                     masters,
-                     "]\n"
-                     "    marathon: ",
-                     env_.marathon_url(),
-                     "\n"
-                     "    private_selector: {cloud_type: private}\n"
-                     "    burst_attributes: {cloud_type: burst}\n"
-                     "  ec2:\n"
-                     "    region: us-east-1\n"
-                     "    pool: ",
-                     env_.options().pool, "\n    endpoint: ", env_.ec2_url(),
-                     "\n"
-                     "  state_file: state.json\n"));
-    for (const auto& [key, value] : env_.AwsEnvironment()) {
-      setenv(key.c_str(), value.c_str(), 1);
-    }
+    config_ = absl::StrCat(
+        "policies: {burst: policy.json}\n"
+        "managed:\n"
+        "  policy: burst\n"
+        "  mesos:\n"
+        "    masters: [",
+        masters,
+        "]\n"
+        "    marathon: ",
+        env_.marathon_url(),
+        "\n"
+        "    private_selector: {cloud_type: private}\n"
+        "    burst_attributes: {cloud_type: burst}\n"
+        "  ec2:\n"
+        "    region: us-east-1\n"
+        "    pool: ",
+        env_.options().pool, "\n    endpoint: ", env_.ec2_url(),
+        "\n"
+        "  state_file: state.json\n");
     env_.ec2().Control("boot_time", {{"seconds", 0}});
     env_.SetSpotPrice("c4.large", kZone, 0.0312,
                       env_.options().start - absl::Hours(1));
   }
 
-  std::unique_ptr<CapturedProcess> Start() {
-    auto daemon = std::make_unique<CapturedProcess>(std::vector<std::string>{
-        SPOTBURSTD_PATH, "--config=" + dir_ + "/spotburstd.yaml"});
-    EXPECT_TRUE(daemon->ReadUntil(
-        [&] {
-          return absl::StrContains(daemon->err(), "event=listening") ||
-                 absl::StrContains(daemon->err(), "event=startup_failed");
-        },
-        absl::Now() + absl::Seconds(30)));
-    port_ = testing::LoggedPort(daemon->err(), "listening");
-    EXPECT_GT(port_, 0) << Log(daemon);
-    return daemon;
+  // A daemon over the state file of the ones before it.
+  void Start() {
+    const ec2::Environment aws = env_.AwsEnvironment();
+    daemon_ = std::make_unique<SpotburstdDaemon>(
+        SpotburstdDaemon::Options{.config = config_,
+                                  .env = {aws.begin(), aws.end()},
+                                  .dir = dir_,
+                                  .metrics_listen = ""});
+    ASSERT_TRUE(daemon_->listening()) << daemon_->Log();
   }
-
-  // Everything the daemon has written to stderr so far (for failures).
-  static std::string Log(std::unique_ptr<CapturedProcess>& daemon) {
-    daemon->ReadUntil([] { return false; }, absl::Now() + absl::Seconds(1));
-    return daemon->err();
-  }
-
   // SIGKILL: no shutdown, no last save.
-  static void Kill(std::unique_ptr<CapturedProcess>& daemon) {
-    daemon->Signal(SIGKILL);
-    daemon->Wait();
-    daemon.reset();
+  void Kill() {
+    daemon_->Kill();
+    daemon_.reset();
   }
-
-  v1::ControllerStatus Status() {
-    auto stub = v1::ControllerService::NewStub(testing::PlainChannel(port_));
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
-    v1::ControllerStatus status;
-    EXPECT_TRUE(stub->GetStatus(&context, {}, &status).ok());
-    return status;
-  }
+  v1::ControllerStatus Status() { return daemon_->Status(); }
+  std::string Log() { return daemon_ ? daemon_->Log() : ""; }
 
   // What time and the instances' boot do between ticks: EC2's clock
   // follows the real one, running instances join as agents.
@@ -187,53 +162,54 @@ class SpotburstdRestartTest : public ::testing::Test {
   }
 
   // Grows the fleet to kBurst running instances with agents.
-  void GrowToFull(std::unique_ptr<CapturedProcess>& daemon) {
+  void GrowToFull() {
     Grow();
     ASSERT_TRUE(Until([&] {
       return static_cast<int>(env_.Instances("running").size()) == kBurst &&
              static_cast<int>(env_.Agents().size()) == kBurst;
-    })) << Log(daemon);
+    })) << Log();
   }
 
   BurstEnvironment env_;
   std::string dir_;
-  int port_ = 0;
+  std::string config_;
+  std::unique_ptr<SpotburstdDaemon> daemon_;
 };
 
 TEST_F(SpotburstdRestartTest, KilledWithALaunchUnansweredLaunchesOnce) {
   env_.ec2().Control("hold_reply",
                      {{"next_calls", 1}, {"action", "RunInstances"}});
-  auto daemon = Start();
+  Start();
   Grow();
-  ASSERT_TRUE(Until([&] { return Held("RunInstances"); })) << Log(daemon);
-  Kill(daemon);
+  ASSERT_TRUE(Until([&] { return Held("RunInstances"); })) << Log();
+  Kill();
   env_.ec2().Control("release", nlohmann::json::object());
   ASSERT_EQ(Instances(), kBurst);
 
-  daemon = Start();
-  ASSERT_TRUE(Ticks(3)) << Log(daemon);
-  EXPECT_EQ(Instances(), kBurst) << Log(daemon);
+  Start();
+  ASSERT_TRUE(Ticks(3)) << Log();
+  EXPECT_EQ(Instances(), kBurst) << Log();
   EXPECT_EQ(env_.Count("RunInstances"), 1);
   EXPECT_EQ(Status().last_plan().running() + Status().last_plan().pending(),
             kBurst);
 }
 
 TEST_F(SpotburstdRestartTest, KilledWithADrainUnansweredFinishesIt) {
-  auto daemon = Start();
-  GrowToFull(daemon);
+  Start();
+  GrowToFull();
   env_.mesos().Control(
       "fault", {{"server", "master"}, {"path", "/api/v1"}, {"mode", "hold"}});
   Shrink();
-  ASSERT_TRUE(Until([&] { return Held("DRAIN_AGENT"); })) << Log(daemon);
-  Kill(daemon);
+  ASSERT_TRUE(Until([&] { return Held("DRAIN_AGENT"); })) << Log();
+  Kill();
   env_.mesos().Control("release", nlohmann::json::object());
 
   // The drain began before the daemon died: the new one finds it on the
   // masters and ends the instance once its agent is drained.
-  daemon = Start();
+  Start();
   ASSERT_TRUE(Until([&] { return env_.Instances("running").empty(); },
                     /*finish_drains=*/true))
-      << Log(daemon);
+      << Log();
   EXPECT_EQ(env_.Count("RunInstances"), 1);
   // Every instance ended was drained first.
   std::vector<std::string> terminated;
@@ -244,16 +220,16 @@ TEST_F(SpotburstdRestartTest, KilledWithADrainUnansweredFinishesIt) {
     }
   }
   EXPECT_EQ(static_cast<int>(terminated.size()), kBurst);
-  EXPECT_THAT(daemon->err(), ::testing::HasSubstr("event=state_restored"));
+  EXPECT_THAT(Log(), ::testing::HasSubstr("event=state_restored"));
   // What a person at a terminal sees.
-  const testing::RunResult status =
-      testing::RunProgram({SPOTBURST_CLI_PATH, "status",
-                           absl::StrCat("--target=127.0.0.1:", port_)});
+  const testing::RunResult status = testing::RunProgram(
+      {SPOTBURST_CLI_PATH, "status",
+       absl::StrCat("--target=127.0.0.1:", daemon_->port())});
   EXPECT_EQ(status.exit_code, 0) << status.err;
   EXPECT_THAT(status.out, ::testing::ContainsRegex(
                               "state: state file .*/state.json, restored "));
   // Without HA the daemon always acts: its leader health name serves.
-  auto health = grpc::health::v1::Health::NewStub(testing::PlainChannel(port_));
+  auto health = grpc::health::v1::Health::NewStub(daemon_->channel());
   grpc::ClientContext context;
   testing::SetDeadline(context);
   grpc::health::v1::HealthCheckRequest request;
@@ -264,21 +240,21 @@ TEST_F(SpotburstdRestartTest, KilledWithADrainUnansweredFinishesIt) {
 }
 
 TEST_F(SpotburstdRestartTest, KilledWithATerminationUnansweredEndsNoMore) {
-  auto daemon = Start();
-  GrowToFull(daemon);
+  Start();
+  GrowToFull();
   env_.ec2().Control("hold_reply",
                      {{"next_calls", 1}, {"action", "TerminateInstances"}});
   Shrink();
   ASSERT_TRUE(Until([&] { return Held("TerminateInstances"); },
                     /*finish_drains=*/true))
-      << Log(daemon);
-  Kill(daemon);
+      << Log();
+  Kill();
   env_.ec2().Control("release", nlohmann::json::object());
 
-  daemon = Start();
+  Start();
   ASSERT_TRUE(Until([&] { return env_.Instances("running").empty(); },
                     /*finish_drains=*/true))
-      << Log(daemon);
+      << Log();
   ASSERT_TRUE(Ticks(2, /*finish_drains=*/true));
   EXPECT_EQ(env_.Count("RunInstances"), 1);
   EXPECT_EQ(Status().last_plan().running(), 0);
@@ -286,14 +262,14 @@ TEST_F(SpotburstdRestartTest, KilledWithATerminationUnansweredEndsNoMore) {
 }
 
 TEST_F(SpotburstdRestartTest, KilledWhileReadingDoesNothingTwice) {
-  auto daemon = Start();
-  GrowToFull(daemon);
+  Start();
+  GrowToFull();
   env_.ec2().Control("hold_reply",
                      {{"next_calls", 1}, {"action", "DescribeInstances"}});
-  ASSERT_TRUE(Until([&] { return Held("DescribeInstances"); })) << Log(daemon);
-  Kill(daemon);
+  ASSERT_TRUE(Until([&] { return Held("DescribeInstances"); })) << Log();
+  Kill();
   env_.ec2().Control("release", nlohmann::json::object());
-  daemon = Start();
+  Start();
   ASSERT_TRUE(Ticks(3));
   EXPECT_EQ(Instances(), kBurst);
   EXPECT_EQ(env_.Count("RunInstances"), 1);
