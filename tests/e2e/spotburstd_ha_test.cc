@@ -25,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "spotburst/internal/state_proto.h"
@@ -299,6 +300,20 @@ class SpotburstdHaTest : public ::testing::Test {
 
 ZooKeeperServer* SpotburstdHaTest::zookeeper_ = nullptr;
 
+// The daemon's health name that serves only while it applies plans.
+grpc::health::v1::HealthCheckResponse::ServingStatus LeaderHealth(
+    const SpotburstdDaemon& daemon) {
+  auto health = grpc::health::v1::Health::NewStub(daemon.channel());
+  grpc::ClientContext context;
+  SetDeadline(context);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("spotburst.v1.ControllerService.leader");
+  grpc::health::v1::HealthCheckResponse response;
+  const grpc::Status called = health->Check(&context, request, &response);
+  EXPECT_TRUE(called.ok()) << called.error_message();
+  return response.status();
+}
+
 TEST_F(SpotburstdHaTest, TheStandbyTakesOverFromAKilledLeaderAndEndsItsFleet) {
   std::unique_ptr<SpotburstdDaemon> a =
       StartDaemon("daemon-a", zookeeper_->hosts());
@@ -321,6 +336,17 @@ TEST_F(SpotburstdHaTest, TheStandbyTakesOverFromAKilledLeaderAndEndsItsFleet) {
   EXPECT_EQ(leading.ha().leader(), "daemon-a");
   EXPECT_EQ(a->Metrics()["spotburst_leader"], 1);
   EXPECT_EQ(b->Metrics()["spotburst_leader"], 0);
+  EXPECT_EQ(LeaderHealth(*a), grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_EQ(LeaderHealth(*b),
+            grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  // What a person at a terminal sees on the standby.
+  const RunResult status =
+      RunProgram({SPOTBURST_CLI_PATH, "status",
+                  absl::StrCat("--target=127.0.0.1:", b->port())});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out,
+              ::testing::HasSubstr("high availability: standby as daemon-b; "
+                                   "leader: daemon-a\n"));
 
   // The leader held, the queue grows: the standby plans the burst, and
   // applies nothing.
