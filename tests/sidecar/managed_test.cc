@@ -12,6 +12,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "sidecar/config.h"
 #include "sidecar_testing.h"
 #include "spotburst/v1/controller_service.grpc.pb.h"
 
@@ -20,6 +21,7 @@ namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kScenarioFile[] = "examples/scenarios/experiment1-revised.yaml";
 // 60 s ticks every 5 ms of real time: the hour-long scenario in 0.3 s.
@@ -295,6 +297,48 @@ TEST(Managed, StartupRefusesAPolicyNotLoaded) {
   EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(server.status().message(),
               HasSubstr("managed.policy: no policy named \"prod\""));
+}
+
+// A live world's ZooKeeper URL may carry credentials (zk://user:secret@...;
+// Marathon's may not): the status names the endpoints' kind, never their
+// addresses, and errors never quote the secret.
+TEST(Managed, ALiveWorldsStatusNamesNoAddressNorSecret) {
+  sidecar::SidecarOptions options;
+  options.listen = "127.0.0.1:0";
+  options.policy_files["burst"] = Repo("examples/policies/ec2-burst.yaml");
+  ASSERT_TRUE(sidecar::ApplyConfigText(
+                  "managed:\n"
+                  "  policy: burst\n"
+                  "  mesos:\n"
+                  "    zookeeper: zk://ops:s3cret-zk@127.0.0.1:1/mesos\n"
+                  "    marathon: http://127.0.0.1:1\n"
+                  "  ec2: {region: us-east-1, pool: mesos-a, "
+                  "endpoint: \"http://127.0.0.1:1/\"}\n",
+                  "c.yaml", "", options)
+                  .ok());
+  // Nothing answers there: the loop only fails its reads.
+  options.dry_run = true;
+  auto server = sidecar::SidecarServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = Stub((*server)->port());
+  const v1::ControllerStatus status = StatusWhen(
+      *stub, [](const v1::ControllerStatus& s) { return s.ticks() >= 1; });
+  EXPECT_EQ(status.adapters(),
+            "mesos via ZooKeeper and Marathon; ec2 us-east-1 pool mesos-a "
+            "(endpoint override)");
+  std::string text;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(status, &text).ok());
+  EXPECT_THAT(text, Not(HasSubstr("s3cret")));
+  EXPECT_GE(status.failed_ticks(), 1);
+
+  sidecar::SidecarOptions refused;
+  const absl::Status marathon = sidecar::ApplyConfigText(
+      "managed: {policy: burst, mesos: {zookeeper: zk://127.0.0.1:1/mesos, "
+      "marathon: \"http://ops:s3cret-marathon@127.0.0.1:1\"}, "
+      "ec2: {region: us-east-1, pool: mesos-a}}\n",
+      "c.yaml", "", refused);
+  EXPECT_THAT(marathon.message(), HasSubstr("managed.mesos.marathon"));
+  EXPECT_THAT(marathon.message(), Not(HasSubstr("s3cret")));
 }
 
 }  // namespace
