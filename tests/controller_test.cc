@@ -101,6 +101,24 @@ TEST_F(ControllerTest, PausedEvaluatesButAppliesNothing) {
   EXPECT_EQ(instances_.spot.size(), 1u);
 }
 
+// A paused tick that would have scaled up starts no cooldown: resumed, the
+// controller launches at once.
+TEST_F(ControllerTest, APausedPlanStartsNoCooldown) {
+  Policy policy = PrototypePolicy();
+  policy.scaling.scale_up_cooldown = absl::Minutes(10);
+  Engine engine = *Engine::Create(policy);
+  Controller controller(engine, metrics_, prices_, instances_, clock_);
+  controller.set_paused(true);
+  TickReport paused = controller.Tick();
+  ASSERT_TRUE(paused.plan.has_value());
+  ASSERT_FALSE(paused.plan->actions.empty());
+  EXPECT_EQ(paused.next_state.last_scale_up, absl::InfinitePast());
+  controller.set_paused(false);
+  clock_.now += absl::Minutes(1);
+  controller.Tick();
+  EXPECT_EQ(instances_.spot.size(), 1u);
+}
+
 TEST_F(ControllerTest, ReportCarriesTheInputAndStatesForReplay) {
   Controller controller = Make();
   TickReport report = controller.Tick();

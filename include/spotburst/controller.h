@@ -127,7 +127,9 @@ class Controller {
   void AddObserver(std::function<void(const TickReport&)> observer);
 
   // While paused, ticks still gather and evaluate (status and decisions stay
-  // fresh) but apply nothing. Safe to call from any thread.
+  // fresh) but apply nothing, and a plan not applied starts no scale-up or
+  // scale-down cooldown (nor does a standby's, see may_apply). Safe to call
+  // from any thread.
   void set_paused(bool paused) { paused_.store(paused); }
   bool paused() const { return paused_.load(); }
 
