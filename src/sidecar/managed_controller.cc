@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/random/random.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "spotburst/internal/policy_proto.h"
@@ -158,9 +159,12 @@ absl::StatusOr<std::unique_ptr<ManagedController>> ManagedController::Create(
     absl::StatusOr<std::unique_ptr<LeaderElection>> election =
         LeaderElection::Create(*options.ha);
     if (!election.ok()) {
-      return absl::Status(
-          election.status().code(),
-          absl::StrCat("managed.ha: ", election.status().message()));
+      // Bad options already name their key ("managed.ha.path: ...").
+      const absl::string_view message = election.status().message();
+      return absl::Status(election.status().code(),
+                          absl::StartsWith(message, "managed.ha")
+                              ? std::string(message)
+                              : absl::StrCat("managed.ha: ", message));
     }
     managed->election_ = *std::move(election);
     managed->store_ = managed->election_->NewStateStore();

@@ -341,5 +341,29 @@ TEST(Managed, ALiveWorldsStatusNamesNoAddressNorSecret) {
   EXPECT_THAT(marathon.message(), Not(HasSubstr("s3cret")));
 }
 
+// The election's own errors already name their key: said once.
+TEST(Managed, AnHaErrorNamesItsKeyOnce) {
+  auto store = sidecar::PolicyStore::Create(
+      {{"burst", Repo("examples/policies/ec2-burst.yaml")}});
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto policy = (*store)->FromName("burst");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  sidecar::SidecarOptions options;
+  ASSERT_TRUE(sidecar::ApplyConfigText(
+                  "managed: {policy: burst, mesos: {zookeeper: "
+                  "zk://127.0.0.1:1/mesos}, ec2: {region: us-east-1, pool: "
+                  "mesos-a}, ha: {zookeeper: \"127.0.0.1:1\", path: /sb}}\n",
+                  "c.yaml", "", options)
+                  .ok());
+  // The daemon fills an empty identity in; built directly, it stays empty.
+  sidecar::DecisionHub hub;
+  auto managed = sidecar::ManagedController::Create(
+      *options.managed, **policy, (*store)->registry(), /*dry_run=*/false,
+      /*log=*/nullptr, hub);
+  EXPECT_EQ(managed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(managed.status().message()),
+              ::testing::StartsWith("managed.ha.identity: "));
+}
+
 }  // namespace
 }  // namespace spotburst::testing
