@@ -42,6 +42,9 @@ ABSL_FLAG(double, service_level, 0.99,
 ABSL_FLAG(std::string, progress, "auto",
           "simulate, compare: progress bar on standard error: auto (when "
           "it is a terminal), on or off");
+ABSL_FLAG(int, threads, 0,
+          "compare: policies run at once (0: one per core); the table is the "
+          "same whatever the number");
 ABSL_FLAG(bool, baselines, true,
           "compare: add the no-burst and on-demand-only baselines");
 ABSL_FLAG(std::string, mesos, "",
@@ -189,7 +192,8 @@ std::vector<CommandDoc> MakeCommands() {
          "text for people; json: the cluster part of an evaluation state"}}},
       {"compare",
        "compare --scenario FILE [--policy FILE[,FILE...]] [POLICY...] "
-       "[--service_level 0..1] [--baselines=false] [--progress auto|on|off]",
+       "[--service_level 0..1] [--baselines=false] [--threads N] "
+       "[--progress auto|on|off]",
        "runs every policy, plus the no-burst and on-demand-only baselines, "
        "over the same traces; one table of cost (USD) against unmet demand, "
        "with the cheapest policy that met the service level marked",
@@ -201,6 +205,9 @@ std::vector<CommandDoc> MakeCommands() {
          "share of demand a policy must serve to be marked"},
         {"baselines", "true|false",
          "add the no-burst and on-demand-only baselines"},
+        {"threads", "N",
+         "policies run at once, 0: one per core (the default); the table is "
+         "the same whatever N"},
         kProgress}},
       {"status",
        absl::StrCat("status ", kDaemonOptions,

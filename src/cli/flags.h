@@ -24,6 +24,7 @@ ABSL_DECLARE_FLAG(double, on_demand);
 ABSL_DECLARE_FLAG(std::string, scenario);
 ABSL_DECLARE_FLAG(std::string, out);
 ABSL_DECLARE_FLAG(double, service_level);
+ABSL_DECLARE_FLAG(int, threads);
 ABSL_DECLARE_FLAG(std::string, progress);
 ABSL_DECLARE_FLAG(bool, baselines);
 ABSL_DECLARE_FLAG(std::string, mesos);

@@ -5,14 +5,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -20,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "spotburst/policy.h"
@@ -35,14 +39,19 @@ constexpr int kBarWidth = 30;
 // One `\r`-updated line on standard error; silent when disabled.
 class ProgressBar {
  public:
-  ProgressBar(bool enabled, int runs) : enabled_(enabled), runs_(runs) {}
+  ProgressBar(bool enabled, int runs)
+      : enabled_(enabled), runs_(runs), shares_(runs, 0.0) {}
   ~ProgressBar() { Clear(); }
 
-  // `share` of run `run` (0-based) is done.
+  // `share` of run `run` (0-based) is done. Runs may report from several
+  // threads at once: the bar shows their total.
   void Update(int run, const std::string& name, double share) {
     if (!enabled_) return;
-    share = std::clamp(share, 0.0, 1.0);
-    const double total = (run + share) / runs_;
+    absl::MutexLock lock(&mu_);
+    shares_[run] = std::clamp(share, 0.0, 1.0);
+    double done = 0;
+    for (double s : shares_) done += s;
+    const double total = done / runs_;
     const int percent = static_cast<int>(100 * total);
     if (percent == last_percent_ && run == last_run_) return;
     last_percent_ = percent;
@@ -57,7 +66,9 @@ class ProgressBar {
   }
 
   void Clear() {
-    if (!enabled_ || width_ == 0) return;
+    if (!enabled_) return;
+    absl::MutexLock lock(&mu_);
+    if (width_ == 0) return;
     std::fputs(("\r" + std::string(width_, ' ') + "\r").c_str(), stderr);
     std::fflush(stderr);
     width_ = 0;
@@ -65,11 +76,13 @@ class ProgressBar {
   }
 
  private:
-  bool enabled_;
-  int runs_;
-  int last_percent_ = -1;
-  int last_run_ = -1;
-  size_t width_ = 0;
+  const bool enabled_;
+  const int runs_;
+  absl::Mutex mu_;
+  std::vector<double> shares_ ABSL_GUARDED_BY(mu_);
+  int last_percent_ ABSL_GUARDED_BY(mu_) = -1;
+  int last_run_ ABSL_GUARDED_BY(mu_) = -1;
+  size_t width_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 struct Run {
@@ -151,41 +164,66 @@ absl::StatusOr<Run> Prepare(const char* command,
 // Runs every policy over traces read once; calls `done` after each run.
 // Aborted, naming the policy, the count and the first error, when any
 // evaluation of a run failed.
+// One policy's run, failed when any evaluation failed: ticks the policy did
+// not decide would be reported as its own (a run in which every evaluation
+// failed "served 100 %" of a small demand), so nothing is reported for it.
+absl::StatusOr<sim::SimulationResult> RunOne(
+    const Run& run, size_t i, bool keep_timeline,
+    const std::shared_ptr<const sim::SimulationInputs>& traces,
+    ProgressBar& bar) {
+  const Policy& policy = run.policies[i];
+  sim::SimulationOptions options;
+  options.keep_timeline = keep_timeline;
+  options.progress = [&bar, i, &policy](double share) {
+    bar.Update(static_cast<int>(i), policy.name, share);
+  };
+  bar.Update(static_cast<int>(i), policy.name, 0);
+  absl::StatusOr<sim::SimulationResult> result =
+      sim::RunSimulation(run.scenario, policy, options, traces);
+  if (!result.ok()) {
+    return absl::Status(result.status().code(),
+                        absl::StrFormat("policy \"%s\": %s", policy.name,
+                                        result.status().message()));
+  }
+  const sim::SimulationTotals& totals = result->totals;
+  if (totals.failed_ticks > 0) {
+    return absl::AbortedError(absl::StrFormat(
+        "policy \"%s\": %d of %d evaluations failed, so the run says "
+        "nothing about the policy; first %s",
+        policy.name, totals.failed_ticks, totals.evaluations,
+        totals.first_error));
+  }
+  return result;
+}
+
+// Runs every policy, `threads` at a time, and hands the results to `done`
+// in the policies' order whatever the thread count: each run is
+// independent and deterministic, so the output is the same.
 absl::Status RunAll(
-    const Run& run, bool keep_timeline,
+    const Run& run, bool keep_timeline, int threads,
     const std::function<absl::Status(sim::SimulationResult)>& done) {
   absl::StatusOr<std::shared_ptr<const sim::SimulationInputs>> traces =
       sim::SimulationInputs::Load(run.scenario);
   if (!traces.ok()) return traces.status();
-  ProgressBar bar(run.progress, static_cast<int>(run.policies.size()));
-  for (size_t i = 0; i < run.policies.size(); ++i) {
-    const Policy& policy = run.policies[i];
-    sim::SimulationOptions options;
-    options.keep_timeline = keep_timeline;
-    options.progress = [&bar, i, &policy](double share) {
-      bar.Update(static_cast<int>(i), policy.name, share);
+  const size_t n = run.policies.size();
+  std::vector<std::optional<absl::StatusOr<sim::SimulationResult>>> results(n);
+  {
+    ProgressBar bar(run.progress, static_cast<int>(n));
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < n;) {
+        results[i] = RunOne(run, i, keep_timeline, *traces, bar);
+      }
     };
-    bar.Update(static_cast<int>(i), policy.name, 0);
-    absl::StatusOr<sim::SimulationResult> result =
-        sim::RunSimulation(run.scenario, policy, options, *traces);
-    bar.Clear();
-    if (!result.ok()) {
-      return absl::Status(result.status().code(),
-                          absl::StrFormat("policy \"%s\": %s", policy.name,
-                                          result.status().message()));
-    }
-    // Ticks the policy did not decide would be reported as its own (a run
-    // in which every evaluation failed "served 100 %" of a small demand):
-    // any failed evaluation fails the run, and nothing is reported for it.
-    const sim::SimulationTotals& totals = result->totals;
-    if (totals.failed_ticks > 0) {
-      return absl::AbortedError(absl::StrFormat(
-          "policy \"%s\": %d of %d evaluations failed, so the run says "
-          "nothing about the policy; first %s",
-          policy.name, totals.failed_ticks, totals.evaluations,
-          totals.first_error));
-    }
-    if (absl::Status s = done(*std::move(result)); !s.ok()) return s;
+    std::vector<std::thread> workers;
+    const size_t extra = std::min<size_t>(std::max(threads, 1), n) - 1;
+    for (size_t t = 0; t < extra; ++t) workers.emplace_back(work);
+    work();
+    for (std::thread& w : workers) w.join();
+  }
+  for (std::optional<absl::StatusOr<sim::SimulationResult>>& result : results) {
+    if (!result->ok()) return result->status();
+    if (absl::Status s = done(**std::move(result)); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -257,8 +295,9 @@ int RunSimulate(const std::vector<std::string>& args) {
   std::string out_dir = absl::GetFlag(FLAGS_out);
   if (out_dir.empty()) out_dir = "out/" + SafeName(run->scenario.name);
   ReportWriter writer(out_dir);
+  // One at a time: each result holds its whole timeline until written.
   const absl::Status status = RunAll(
-      *run, /*keep_timeline=*/true,
+      *run, /*keep_timeline=*/true, /*threads=*/1,
       [&writer](sim::SimulationResult result) { return writer.Write(result); });
   if (!status.ok()) return Fail("simulate", 1, status);
   return 0;
@@ -271,6 +310,14 @@ int RunCompare(const std::vector<std::string>& args) {
         "spotburst compare: --service_level must be between 0 and 1 (e.g. "
         "0.99 for 99 %%), not %g\n",
         service_level);
+    return 2;
+  }
+  const int threads = absl::GetFlag(FLAGS_threads);
+  if (threads < 0 || threads > 1024) {
+    std::cerr << absl::StrFormat(
+        "spotburst compare: --threads must be between 0 (one per core) and "
+        "1024, not %d\n",
+        threads);
     return 2;
   }
   int exit_code = 1;
@@ -290,12 +337,15 @@ int RunCompare(const std::vector<std::string>& args) {
     run->policies.push_back(std::move(on_demand));
   }
   std::vector<sim::SimulationResult> results;
-  const absl::Status status =
-      RunAll(*run, /*keep_timeline=*/false,
-             [&](sim::SimulationResult result) -> absl::Status {
-               results.push_back(std::move(result));
-               return absl::OkStatus();
-             });
+  const absl::Status status = RunAll(
+      *run, /*keep_timeline=*/false,
+      threads == 0
+          ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
+          : threads,
+      [&](sim::SimulationResult result) -> absl::Status {
+        results.push_back(std::move(result));
+        return absl::OkStatus();
+      });
   if (!status.ok()) return Fail("compare", 1, status);
   std::cout << sim::FormatComparison(results, service_level);
   return 0;

@@ -234,6 +234,24 @@ TEST(CliCompare, PrintsOneTableWithTheCheapestServingPolicyMarked) {
   EXPECT_EQ(marked, 1u) << r.output;
 }
 
+// The policies run on several threads; the table is the same, row for
+// row, as when they run one at a time.
+TEST(CliCompare, TheTableIsTheSameWhateverTheThreadCount) {
+  const std::string args = "compare --scenario " +
+                           WriteScenario("compare_threads.yaml") +
+                           " --policy " + Policy("experiment1-scale-up") +
+                           " " + MeanBidPolicy();
+  Result one = RunCli(args + " --threads 1");
+  Result three = RunCli(args + " --threads 3");
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  ASSERT_EQ(three.exit_code, 0) << three.output;
+  EXPECT_EQ(one.output, three.output);
+  EXPECT_THAT(one.output, HasSubstr("scale-up-mean"));
+  Result bad = RunCli(args + " --threads -1");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.output, HasSubstr("--threads must be between 0"));
+}
+
 TEST(CliCompare, SaysSoWhenNoPolicyMeetsTheServiceLevel) {
   Result r = RunCli("compare --scenario " + WriteScenario("compare_none.yaml") +
                     " --policy " + Policy("experiment1-scale-up") +
