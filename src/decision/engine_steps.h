@@ -2,6 +2,7 @@
 #ifndef SPOTBURST_SRC_DECISION_ENGINE_STEPS_H_
 #define SPOTBURST_SRC_DECISION_ENGINE_STEPS_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -147,6 +148,9 @@ class PlanBuilder {
   // A termination the policy chose, or (when the instance's agent takes
   // work) a drain of its agent first. True when it stays a termination.
   bool EndOrDrain(Action action);
+  // For ChooseScaleIn: whether ending an instance starts with a drain (as
+  // EndOrDrain decides); null when the cluster reports no agents.
+  std::function<bool(const Instance&)> DrainedFirst() const;
   // How many of `count` launches at `unit_usd` fit under the ceiling.
   int FitUnderCeiling(int count, double unit_usd, std::string_view what);
 

@@ -132,8 +132,8 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
   }
   const int instances = count - excess;
   if (instances <= 0) return;
-  ScaleInChoice choice =
-      ChooseScaleIn(fleet_.counted_instances, instances, policy_, now_, cause);
+  ScaleInChoice choice = ChooseScaleIn(fleet_.counted_instances, instances,
+                                       policy_, now_, cause, DrainedFirst());
   absl::flat_hash_set<std::string> ended;  // copies: `a` is moved below
   for (Action& a : choice.terminations) {
     leaving_.insert(a.instance_id);
@@ -290,9 +290,10 @@ void PlanBuilder::RetireReplaced() {
   const Reason cause{
       .code = ReasonCode::kReplaceOnDemand,
       .message = "on-demand instance replaced by a running spot instance"};
-  ScaleInChoice choice = ChooseScaleIn(
-      fleet_.retiring_on_demand,
-      static_cast<int>(fleet_.retiring_on_demand.size()), policy_, now_, cause);
+  ScaleInChoice choice =
+      ChooseScaleIn(fleet_.retiring_on_demand,
+                    static_cast<int>(fleet_.retiring_on_demand.size()), policy_,
+                    now_, cause, DrainedFirst());
   absl::flat_hash_set<std::string> ended;  // copies: `a` is moved below
   for (Action& a : choice.terminations) {
     std::string id = a.instance_id;
@@ -302,6 +303,16 @@ void PlanBuilder::RetireReplaced() {
     if (ended.contains(i->id)) fleet_usd_per_hour_ -= i->max_price_usd_per_hour;
   }
   for (Action& a : choice.postponements) postponements_.push_back(std::move(a));
+}
+
+std::function<bool(const Instance&)> PlanBuilder::DrainedFirst() const {
+  // Without agents, every end counts its drain time, as it always has.
+  if (!fleet_.reports_agents) return nullptr;
+  // As EndOrDrain decides: an agent that still runs is drained first.
+  return [this](const Instance& instance) {
+    const BurstAgent* agent = AgentOf(fleet_, instance.id);
+    return agent != nullptr && agent->state != AgentState::kDrained;
+  };
 }
 
 bool PlanBuilder::EndOrDrain(Action action) {

@@ -20,9 +20,8 @@ std::string Minutes(absl::Duration d) {
 }
 
 Candidate Assess(const Instance& instance, const Policy& policy,
-                 absl::Time now) {
-  Candidate c{&instance,
-              BillingPositionOf(policy.billing, instance.launch_time, now)};
+                 const BillingPolicy& billing, absl::Time now) {
+  Candidate c{&instance, BillingPositionOf(billing, instance.launch_time, now)};
   const absl::Time grown_up =
       instance.launch_time + policy.scaling.min_instance_lifetime;
   if (grown_up > now) {
@@ -31,7 +30,7 @@ Candidate Assess(const Instance& instance, const Policy& policy,
     c.too_young = true;
     c.billing.endable = false;
     const BillingPosition later =
-        BillingPositionOf(policy.billing, instance.launch_time, grown_up);
+        BillingPositionOf(billing, instance.launch_time, grown_up);
     c.billing.endable_at = later.endable_at;
   }
   return c;
@@ -123,14 +122,19 @@ void TopK(It first, It last, size_t k, Less less) {
 
 }  // namespace
 
-ScaleInChoice ChooseScaleIn(const std::vector<const Instance*>& candidates,
-                            int count, const Policy& policy, absl::Time now,
-                            const Reason& cause) {
+ScaleInChoice ChooseScaleIn(
+    const std::vector<const Instance*>& candidates, int count,
+    const Policy& policy, absl::Time now, const Reason& cause,
+    const std::function<bool(const Instance&)>& drained_first) {
   ScaleInChoice choice;
   if (count <= 0) return choice;
+  BillingPolicy at_once = policy.billing;
+  at_once.drain_time = absl::ZeroDuration();
   std::vector<Candidate> endable, waiting;
   for (const Instance* instance : candidates) {
-    Candidate c = Assess(*instance, policy, now);
+    const bool drains = !drained_first || drained_first(*instance);
+    Candidate c =
+        Assess(*instance, policy, drains ? policy.billing : at_once, now);
     (c.billing.endable ? endable : waiting).push_back(c);
   }
   const size_t end_now = std::min<size_t>(count, endable.size());

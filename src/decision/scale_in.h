@@ -8,6 +8,7 @@
 #ifndef SPOTBURST_SRC_DECISION_SCALE_IN_H_
 #define SPOTBURST_SRC_DECISION_SCALE_IN_H_
 
+#include <functional>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -23,9 +24,14 @@ struct ScaleInChoice {
 };
 
 // `cause` is the reason every action starts with (why fewer instances).
-ScaleInChoice ChooseScaleIn(const std::vector<const Instance*>& candidates,
-                            int count, const Policy& policy, absl::Time now,
-                            const Reason& cause);
+// `drained_first` says whether ending an instance starts with a drain of
+// policy.billing.drain_time (its agent runs tasks); one that ends at once
+// (no agent yet, or drained already) is endable only when its end itself
+// wastes no paid time. Unset: every instance is drained first.
+ScaleInChoice ChooseScaleIn(
+    const std::vector<const Instance*>& candidates, int count,
+    const Policy& policy, absl::Time now, const Reason& cause,
+    const std::function<bool(const Instance&)>& drained_first = nullptr);
 
 }  // namespace spotburst::internal
 

@@ -187,6 +187,31 @@ TEST(AgentDrain, PerSecondADrainOverEarlyEndsAtTheMinimumBilledTime) {
   EXPECT_EQ(due->plan.draining, 0);
 }
 
+// An instance whose agent never joined ends without a drain, so its end
+// waits for the minimum billed time itself, not for that minus the drain.
+TEST(AgentDrain, PerSecondABootingInstanceEndsAtTheMinimumBilledTime) {
+  Policy policy = DrainingPolicy();
+  policy.billing.model = BillingModel::kPerSecond;
+  policy.billing.minimum_billed = absl::Minutes(6);
+  policy.billing.drain_time = absl::Minutes(2);
+  World w{.instances = {SpotInstance("i-1", T0() - absl::Minutes(5))},
+          .agents = {}};
+  absl::StatusOr<Evaluation> early = Evaluate(w, T0(), policy);
+  ASSERT_THAT(early, IsOk());
+  EXPECT_EQ(CountKind(early->plan, ActionKind::kTerminateInstance), 0);
+  const Action* wait =
+      Find(early->plan, ActionKind::kPostponeTermination, "i-1");
+  ASSERT_NE(wait, nullptr);
+  EXPECT_EQ(wait->endable_at, T0() + absl::Minutes(1));
+
+  w.state = early->state;
+  absl::StatusOr<Evaluation> due = Evaluate(w, T0() + absl::Minutes(1), policy);
+  ASSERT_THAT(due, IsOk());
+  const Action* end = Find(due->plan, ActionKind::kTerminateInstance, "i-1");
+  ASSERT_NE(end, nullptr);
+  EXPECT_EQ(end->into_billing_period, absl::Minutes(6));
+}
+
 TEST(AgentDrain, EndsWhenTheGracePeriodIsUp) {
   World w = Idle();
   absl::StatusOr<Evaluation> first = Evaluate(w);
