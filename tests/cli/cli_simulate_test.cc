@@ -237,10 +237,9 @@ TEST(CliCompare, PrintsOneTableWithTheCheapestServingPolicyMarked) {
 // The policies run on several threads; the table is the same, row for
 // row, as when they run one at a time.
 TEST(CliCompare, TheTableIsTheSameWhateverTheThreadCount) {
-  const std::string args = "compare --scenario " +
-                           WriteScenario("compare_threads.yaml") +
-                           " --policy " + Policy("experiment1-scale-up") +
-                           " " + MeanBidPolicy();
+  const std::string args =
+      "compare --scenario " + WriteScenario("compare_threads.yaml") +
+      " --policy " + Policy("experiment1-scale-up") + " " + MeanBidPolicy();
   Result one = RunCli(args + " --threads 1");
   Result three = RunCli(args + " --threads 3");
   ASSERT_EQ(one.exit_code, 0) << one.output;
