@@ -286,6 +286,23 @@ class SpotburstdHaTest : public ::testing::Test {
     return out;
   }
 
+  // daemon-a leads (reaching ZooKeeper at `a_zookeeper`) and daemon-b
+  // stands by, both streaming their decisions into feed_, until daemon-b
+  // has decided and follows daemon-a.
+  void StartLeaderAndStandby(const std::string& a_zookeeper) {
+    a_ = StartDaemon("daemon-a", a_zookeeper);
+    ASSERT_TRUE(a_->listening());
+    ASSERT_TRUE(a_->WaitForLine("event=leading", kEventDeadline)) << a_->Log();
+    b_ = StartDaemon("daemon-b", zookeeper_->hosts());
+    ASSERT_TRUE(b_->listening());
+    watch_a_ = a_->Watch(feed_, "a");
+    watch_b_ = b_->Watch(feed_, "b");
+    ASSERT_TRUE(Drive([&](const Seen* last) {
+      return last != nullptr && last->daemon == "b" &&
+             Following(b_->Status(), "daemon-a");
+    })) << b_->Log();
+  }
+
   static ZooKeeperServer* zookeeper_;
   std::unique_ptr<BurstEnvironment> env_;
   absl::Time ec2_now_;
@@ -296,6 +313,10 @@ class SpotburstdHaTest : public ::testing::Test {
   std::set<std::string> ended_;  // daemons whose stream ended
   int most_live_ = 0;            // pending or running instances, at most
   int most_desired_ = 0;         // what any plan wanted, at most
+  // After feed_, which their watches fill: destroyed before it, the
+  // watches first.
+  std::unique_ptr<SpotburstdDaemon> a_, b_;
+  std::unique_ptr<DecisionWatch> watch_a_, watch_b_;
 };
 
 ZooKeeperServer* SpotburstdHaTest::zookeeper_ = nullptr;
@@ -315,21 +336,10 @@ grpc::health::v1::HealthCheckResponse::ServingStatus LeaderHealth(
 }
 
 TEST_F(SpotburstdHaTest, TheStandbyTakesOverFromAKilledLeaderAndEndsItsFleet) {
-  std::unique_ptr<SpotburstdDaemon> a =
-      StartDaemon("daemon-a", zookeeper_->hosts());
-  ASSERT_TRUE(a->listening());
-  ASSERT_TRUE(a->WaitForLine("event=leading", kEventDeadline)) << a->Log();
-  std::unique_ptr<SpotburstdDaemon> b =
-      StartDaemon("daemon-b", zookeeper_->hosts());
-  ASSERT_TRUE(b->listening());
-  const std::unique_ptr<DecisionWatch> watch_a = a->Watch(feed_, "a");
-  const std::unique_ptr<DecisionWatch> watch_b = b->Watch(feed_, "b");
-
   // Exactly one leads, and both know which.
-  ASSERT_TRUE(Drive([&](const Seen* last) {
-    return last != nullptr && last->daemon == "b" &&
-           Following(b->Status(), "daemon-a");
-  })) << b->Log();
+  ASSERT_NO_FATAL_FAILURE(StartLeaderAndStandby(zookeeper_->hosts()));
+  std::unique_ptr<SpotburstdDaemon>& a = a_;
+  std::unique_ptr<SpotburstdDaemon>& b = b_;
   const v1::ControllerStatus leading = a->Status();
   EXPECT_EQ(leading.ha().role(), "leader");
   EXPECT_EQ(leading.ha().identity(), "daemon-a");
@@ -516,19 +526,10 @@ TEST_F(SpotburstdHaTest, ALeaderCutOffFromZooKeeperStandsByAndLaunchesNothing) {
   // The leader reaches ZooKeeper through a link the test can cut.
   TcpProxy link(zookeeper_->port());
   ASSERT_TRUE(link.ok());
-  std::unique_ptr<SpotburstdDaemon> a =
-      StartDaemon("daemon-a", absl::StrCat("127.0.0.1:", link.port()));
-  ASSERT_TRUE(a->listening());
-  ASSERT_TRUE(a->WaitForLine("event=leading", kEventDeadline)) << a->Log();
-  std::unique_ptr<SpotburstdDaemon> b =
-      StartDaemon("daemon-b", zookeeper_->hosts());
-  ASSERT_TRUE(b->listening());
-  const std::unique_ptr<DecisionWatch> watch_a = a->Watch(feed_, "a");
-  const std::unique_ptr<DecisionWatch> watch_b = b->Watch(feed_, "b");
-  ASSERT_TRUE(Drive([&](const Seen* last) {
-    return last != nullptr && last->daemon == "b" &&
-           Following(b->Status(), "daemon-a");
-  })) << b->Log();
+  ASSERT_NO_FATAL_FAILURE(
+      StartLeaderAndStandby(absl::StrCat("127.0.0.1:", link.port())));
+  std::unique_ptr<SpotburstdDaemon>& a = a_;
+  std::unique_ptr<SpotburstdDaemon>& b = b_;
 
   // Cut off, the leader stops leading at once, long before its session
   // expires and the other one may lead.
@@ -590,20 +591,11 @@ TEST_F(SpotburstdHaTest, ALeaderCutOffFromZooKeeperStandsByAndLaunchesNothing) {
 }
 
 TEST_F(SpotburstdHaTest, ALeaderStoppedWithSigtermHandsOverAtOnce) {
-  std::unique_ptr<SpotburstdDaemon> a =
-      StartDaemon("daemon-a", zookeeper_->hosts());
-  ASSERT_TRUE(a->listening());
-  ASSERT_TRUE(a->WaitForLine("event=leading", kEventDeadline)) << a->Log();
-  std::unique_ptr<SpotburstdDaemon> b =
-      StartDaemon("daemon-b", zookeeper_->hosts());
-  ASSERT_TRUE(b->listening());
-  // A client stays connected to the leader while it shuts down.
-  const std::unique_ptr<DecisionWatch> watch_a = a->Watch(feed_, "a");
-  const std::unique_ptr<DecisionWatch> watch_b = b->Watch(feed_, "b");
-  ASSERT_TRUE(Drive([&](const Seen* last) {
-    return last != nullptr && last->daemon == "b" &&
-           Following(b->Status(), "daemon-a");
-  })) << b->Log();
+  // A client (the decision stream) stays connected to the leader while it
+  // shuts down.
+  ASSERT_NO_FATAL_FAILURE(StartLeaderAndStandby(zookeeper_->hosts()));
+  std::unique_ptr<SpotburstdDaemon>& a = a_;
+  std::unique_ptr<SpotburstdDaemon>& b = b_;
 
   // A clean exit leaves the election as soon as the loop has stopped,
   // before the daemon drains its calls: the standby leads within a tick,
