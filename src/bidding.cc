@@ -16,10 +16,11 @@ namespace {
 double RoundToMicros(double usd) { return std::round(usd * 1e6) / 1e6; }
 
 // Appends " = 0.7010" to a derivation unless it already ends with that
-// number ("window mean 0.7010" needs no "= 0.7010").
-void AppendResult(std::string& steps, double usd) {
+// number ("window mean 0.7010" needs no "= 0.7010"). Only a floored or
+// capped bid gets here, so reading the rule's text is rare.
+void AppendResult(ReasonText& steps, double usd) {
   const std::string value = absl::StrFormat("%.4f", usd);
-  if (!absl::EndsWith(steps, value)) absl::StrAppend(&steps, " = ", value);
+  if (!absl::EndsWith(steps.ToString(), value)) steps.Add(" = %s", value);
 }
 
 }  // namespace
@@ -40,44 +41,43 @@ absl::StatusOr<BidResult> ComputeBid(const BiddingStrategy& strategy,
                                  .on_demand_usd_per_hour = on_demand});
   if (!std::isfinite(result.quote.usd_per_hour) ||
       result.quote.usd_per_hour < 0) {
-    return absl::InternalError(absl::StrFormat(
-        "bidding: strategy quoted %g for market %s (%s)",
-        result.quote.usd_per_hour, view.market.Name(), result.quote.rule));
+    return absl::InternalError(
+        absl::StrFormat("bidding: strategy quoted %g for market %s (%s)",
+                        result.quote.usd_per_hour, view.market.Name(),
+                        result.quote.rule.ToString()));
   }
   double bid = RoundToMicros(result.quote.usd_per_hour);
   const double current = view.stats.current_usd;
   // The derivation, one clause per step, so that a capped or floored bid
   // never reads as the strategy's own number.
-  std::string steps = result.quote.rule;
+  ReasonText steps = result.quote.rule;
   if (policy.floor_at_current && bid < current) {
     const double floored = RoundToMicros(current + kBidStepUsd);
-    result.adjustments.push_back(
-        {.code = ReasonCode::kBidFloored,
-         .message = absl::StrFormat(
-             "bid %.4f below current price %.4f: raised to %.4f", bid, current,
-             floored),
-         .figures = {{"quoted_usd", bid}, {"current_usd", current}}});
+    Reason& adjustment = result.adjustments.emplace_back(
+        Reason{.code = ReasonCode::kBidFloored,
+               .figures = {{"quoted_usd", bid}, {"current_usd", current}}});
+    adjustment.text.Add("bid %.4f below current price %.4f: raised to %.4f",
+                        bid, current, floored);
     AppendResult(steps, bid);
-    absl::StrAppendFormat(&steps, ", raised to current %.4f + %.4f = %.4f",
-                          current, kBidStepUsd, floored);
+    steps.Add(", raised to current %.4f + %.4f = %.4f", current, kBidStepUsd,
+              floored);
     bid = floored;
   }
   if (bid > policy.max_bid_usd_per_hour) {
-    result.adjustments.push_back(
-        {.code = ReasonCode::kBidCapped,
-         .message = absl::StrFormat("bid %.4f above max bid %.4f: capped", bid,
-                                    policy.max_bid_usd_per_hour),
-         .figures = {{"quoted_usd", bid},
-                     {"max_bid_usd", policy.max_bid_usd_per_hour}}});
+    Reason& adjustment = result.adjustments.emplace_back(
+        Reason{.code = ReasonCode::kBidCapped,
+               .figures = {{"quoted_usd", bid},
+                           {"max_bid_usd", policy.max_bid_usd_per_hour}}});
+    adjustment.text.Add("bid %.4f above max bid %.4f: capped", bid,
+                        policy.max_bid_usd_per_hour);
     AppendResult(steps, bid);
-    absl::StrAppendFormat(&steps, ", capped at max bid %.4f",
-                          policy.max_bid_usd_per_hour);
+    steps.Add(", capped at max bid %.4f", policy.max_bid_usd_per_hour);
     bid = policy.max_bid_usd_per_hour;
   }
   result.usd_per_hour = bid;
   result.below_current = bid < current;
-  if (result.below_current) steps += ", below the current price";
-  result.reason = absl::StrFormat("bid %.4f: %s", bid, steps);
+  if (result.below_current) steps.Add(", below the current price");
+  result.reason.Add("bid %.4f: ", bid).Add(steps);
   return result;
 }
 

@@ -31,66 +31,6 @@ std::string_view ActionKindName(ActionKind kind) {
   return "unknown";
 }
 
-std::string_view ReasonCodeName(ReasonCode code) {
-  switch (code) {
-    case ReasonCode::kScaleUp:
-      return "scale-up";
-    case ReasonCode::kScaleDown:
-      return "scale-down";
-    case ReasonCode::kNoChange:
-      return "no-change";
-    case ReasonCode::kAtMaxInstances:
-      return "at-max-instances";
-    case ReasonCode::kAtMinInstances:
-      return "at-min-instances";
-    case ReasonCode::kCooldown:
-      return "cooldown";
-    case ReasonCode::kStabilizing:
-      return "stabilizing";
-    case ReasonCode::kRequestTimedOut:
-      return "request-timed-out";
-    case ReasonCode::kExcessRequest:
-      return "excess-request";
-    case ReasonCode::kBillingBoundary:
-      return "billing-boundary";
-    case ReasonCode::kBillingPostponed:
-      return "billing-postponed";
-    case ReasonCode::kMinLifetime:
-      return "min-lifetime";
-    case ReasonCode::kFallbackToOnDemand:
-      return "fallback-to-on-demand";
-    case ReasonCode::kRevertToSpot:
-      return "revert-to-spot";
-    case ReasonCode::kReplaceOnDemand:
-      return "replace-on-demand";
-    case ReasonCode::kCostCeiling:
-      return "cost-ceiling";
-    case ReasonCode::kBidCapped:
-      return "bid-capped";
-    case ReasonCode::kBidFloored:
-      return "bid-floored";
-    case ReasonCode::kBid:
-      return "bid";
-    case ReasonCode::kOldPrices:
-      return "old-prices";
-    case ReasonCode::kLaunchBackoff:
-      return "launch-backoff";
-    case ReasonCode::kInterruption:
-      return "interruption";
-    case ReasonCode::kDrain:
-      return "drain";
-    case ReasonCode::kDraining:
-      return "draining";
-    case ReasonCode::kDrained:
-      return "drained";
-    case ReasonCode::kBooting:
-      return "booting";
-    case ReasonCode::kUnmetDemand:
-      return "unmet-demand";
-  }
-  return "unknown";
-}
-
 std::string_view SupplyModeName(SupplyMode mode) {
   switch (mode) {
     case SupplyMode::kSpot:
@@ -127,12 +67,15 @@ std::string Messages(const std::vector<Reason>& reasons,
                      const absl::flat_hash_set<std::string>& noted) {
   std::vector<const Reason*> shown;
   for (const Reason& r : reasons) {
-    if (!noted.contains(r.message)) shown.push_back(&r);
+    if (!noted.contains(r.message())) shown.push_back(&r);
   }
   if (shown.empty() && !reasons.empty()) shown.push_back(&reasons.front());
   return absl::StrJoin(shown, "; ", [](std::string* out, const Reason* r) {
-    absl::StrAppend(out, r->message.empty() ? Sv(ReasonCodeName(r->code))
-                                            : absl::string_view(r->message));
+    if (r->text.empty()) {
+      absl::StrAppend(out, Sv(ReasonCodeName(r->code)));
+    } else {
+      r->text.AppendTo(*out);
+    }
   });
 }
 
@@ -213,9 +156,10 @@ std::string PlanToText(const Plan& plan) {
   }
   absl::flat_hash_set<std::string> noted;
   for (const Reason& note : plan.notes) {
+    std::string message = note.message();
     absl::StrAppend(&out, "  note ", Sv(ReasonCodeName(note.code)), ": ",
-                    note.message, "\n");
-    noted.insert(note.message);
+                    message, "\n");
+    noted.insert(std::move(message));
   }
   if (plan.actions.empty()) absl::StrAppend(&out, "  no actions\n");
   for (const Action& a : plan.actions) {

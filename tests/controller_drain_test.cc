@@ -94,7 +94,7 @@ TEST_F(ControllerDrainTest, EndsWhenTheGracePeriodIsUp) {
   clock_.now += absl::Minutes(1);
   TickReport report = controller.Tick();
   EXPECT_THAT(instances_.terminated, ElementsAre("i-1", "i-2"));
-  EXPECT_THAT(report.plan->actions[0].reasons.back().message,
+  EXPECT_THAT(report.plan->actions[0].reasons.back().message(),
               HasSubstr("still draining after 5 min >= grace 5 min"));
 }
 

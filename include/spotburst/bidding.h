@@ -33,7 +33,7 @@ struct BidResult {
   // The whole derivation on one line, for plans and `spotburst bid`, e.g.
   // "bid 0.5000: current 0.7000 + padding 0.0010 = 0.7010, capped at max
   // bid 0.5000, below the current price".
-  std::string reason;
+  ReasonText reason;
 };
 
 // `on_demand_usd_per_hour` is the fallback when view.on_demand_usd_per_hour

@@ -11,6 +11,7 @@
 //   class FixedBid : public BiddingStrategy {
 //     BidQuote Quote(const BidContext&) const override {
 //       return {.usd_per_hour = 0.05, .rule = "fixed 0.050"};
+//       // or .rule = ReasonText().Add("fixed %.3f", bid_)
 //     }
 //   };
 #ifndef SPOTBURST_BIDDING_STRATEGY_H_
@@ -23,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "spotburst/market.h"
 #include "spotburst/policy.h"
+#include "spotburst/reason.h"
 
 namespace spotburst {
 
@@ -35,8 +37,9 @@ struct BidContext {
 
 struct BidQuote {
   double usd_per_hour = 0;
-  // How the number was made, e.g. "current 0.0260 + padding 0.0010".
-  std::string rule;
+  // How the number was made, e.g. "current 0.0260 + padding 0.0010"
+  // (made when read: see reason.h).
+  ReasonText rule;
 };
 
 class BiddingStrategy {

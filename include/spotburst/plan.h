@@ -11,7 +11,7 @@
 // then launches. Render with PlanToText (people) or PlanToJson (wire_format.h).
 //
 //   for (const Action& a : plan.actions)
-//     std::cout << ActionKindName(a.kind) << ": " << a.reasons.back().message;
+//     std::cout << ActionKindName(a.kind) << ": " << a.reasons.back().message();
 #ifndef SPOTBURST_PLAN_H_
 #define SPOTBURST_PLAN_H_
 
@@ -22,6 +22,7 @@
 
 #include "absl/time/time.h"
 #include "spotburst/market.h"
+#include "spotburst/reason.h"
 #include "spotburst/resources.h"
 
 namespace spotburst {
@@ -37,47 +38,6 @@ enum class ActionKind {
   kDrainInstance,
 };
 std::string_view ActionKindName(ActionKind kind);  // "request-spot", ...
-
-// Stable codes for programs; the message is for people.
-enum class ReasonCode {
-  kScaleUp,             // usage at or above the burst point
-  kScaleDown,           // capacity can shrink and stay under the burst point
-  kNoChange,            // the count is right as it is
-  kAtMaxInstances,      // a scale-up stopped by max_instances
-  kAtMinInstances,      // a scale-down stopped by min_instances
-  kCooldown,            // a change held back by a cooldown
-  kStabilizing,         // a scale-in waiting out the stabilization window
-  kRequestTimedOut,     // an open request older than the timeout
-  kExcessRequest,       // an open request no longer needed
-  kBillingBoundary,     // ending now wastes no paid time
-  kBillingPostponed,    // ending now would waste paid time
-  kMinLifetime,         // an instance younger than the minimum lifetime
-  kFallbackToOnDemand,  // spot cannot serve; on-demand instead
-  kRevertToSpot,        // spot serves again; on-demand is replaced
-  kReplaceOnDemand,     // a spot request that replaces an on-demand instance
-  kCostCeiling,         // a launch held back by the hourly cost cap
-  kBidCapped,           // a bid cut to the maximum bid
-  kBidFloored,          // a bid raised to the current price
-  kBid,                 // how the bid was made
-  kOldPrices,           // a warning: the market's prices are over a day old
-  kLaunchBackoff,       // a market or lifecycle left alone after failures
-  kInterruption,        // instances the provider has given notice to end
-  kDrain,               // an agent drained before its instance ends
-  kDraining,            // agents still draining
-  kDrained,             // an instance ended once its drain is over
-  kBooting,             // instances whose agents have not joined yet
-  kUnmetDemand,         // demand queued for resources vs held back
-};
-std::string_view ReasonCodeName(ReasonCode code);  // "scale-up", ...
-
-struct Reason {
-  ReasonCode code;
-  // One line with the inputs that decided it, e.g.
-  // "cpus 0.86 >= burst point 0.75 with 3 running + 1 pending -> +1".
-  std::string message;
-  // The key numbers, by name, e.g. {"usage_cpus", 0.86}.
-  std::vector<std::pair<std::string, double>> figures;
-};
 
 struct Action {
   ActionKind kind;

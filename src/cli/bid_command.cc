@@ -174,7 +174,8 @@ int RunBid(const std::vector<std::string>&) {
         } else if (bid.ok()) {
           // The same text as the bid reason of a plan.
           std::cout << absl::StrFormat("  %-13s %9.4f  %s\n", s.name,
-                                       bid->usd_per_hour, bid->reason);
+                                       bid->usd_per_hour,
+                                       bid->reason.ToString());
         } else {
           std::cout << absl::StrFormat("  %-13s error: %s\n", s.name,
                                        bid.status().message());

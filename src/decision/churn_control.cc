@@ -3,7 +3,6 @@
 // behaves as the prototype did.
 #include <algorithm>
 
-#include "absl/strings/str_format.h"
 #include "decision/engine_steps.h"
 
 namespace spotburst::internal {
@@ -15,17 +14,15 @@ int ApplyChurnControl(const Policy& policy, int counted,
   int desired = decision.desired;
   notes.push_back(decision.reason);
   if (desired > scaling.max_instances) {
-    notes.push_back({.code = ReasonCode::kAtMaxInstances,
-                     .message = absl::StrFormat("%d wanted > max %d -> %d",
-                                                desired, scaling.max_instances,
-                                                scaling.max_instances)});
+    notes.push_back(MakeReason(ReasonCode::kAtMaxInstances,
+                               "%d wanted > max %d -> %d", desired,
+                               scaling.max_instances, scaling.max_instances));
     desired = scaling.max_instances;
   }
   if (desired < scaling.min_instances) {
-    notes.push_back({.code = ReasonCode::kAtMinInstances,
-                     .message = absl::StrFormat("%d wanted < min %d -> %d",
-                                                desired, scaling.min_instances,
-                                                scaling.min_instances)});
+    notes.push_back(MakeReason(ReasonCode::kAtMinInstances,
+                               "%d wanted < min %d -> %d", desired,
+                               scaling.min_instances, scaling.min_instances));
     desired = scaling.min_instances;
   }
 
@@ -34,11 +31,9 @@ int ApplyChurnControl(const Policy& policy, int counted,
     const absl::Duration since_up = now - state.last_scale_up;
     if (since_up < scaling.scale_up_cooldown) {
       notes.push_back(
-          {.code = ReasonCode::kCooldown,
-           .message = absl::StrFormat(
-               "scale-up to %d held: last scale-up %s ago, cooldown %s",
-               desired, absl::FormatDuration(since_up),
-               absl::FormatDuration(scaling.scale_up_cooldown))});
+          MakeReason(ReasonCode::kCooldown,
+                     "scale-up to %d held: last scale-up %s ago, cooldown %s",
+                     desired, since_up, scaling.scale_up_cooldown));
       return counted;
     }
     return desired;
@@ -50,23 +45,19 @@ int ApplyChurnControl(const Policy& policy, int counted,
   state.scale_in_wanted_since = std::min(state.scale_in_wanted_since, now);
   const absl::Duration wanted_for = now - state.scale_in_wanted_since;
   if (wanted_for < scaling.stabilization_window) {
-    notes.push_back(
-        {.code = ReasonCode::kStabilizing,
-         .message = absl::StrFormat(
-             "scale-in to %d held: wanted for %s, stabilization window %s",
-             desired, absl::FormatDuration(wanted_for),
-             absl::FormatDuration(scaling.stabilization_window))});
+    notes.push_back(MakeReason(
+        ReasonCode::kStabilizing,
+        "scale-in to %d held: wanted for %s, stabilization window %s", desired,
+        wanted_for, scaling.stabilization_window));
     return counted;
   }
   const absl::Duration since_change =
       now - std::max(state.last_scale_up, state.last_scale_down);
   if (since_change < scaling.scale_down_cooldown) {
     notes.push_back(
-        {.code = ReasonCode::kCooldown,
-         .message = absl::StrFormat(
-             "scale-in to %d held: last scaling %s ago, cooldown %s", desired,
-             absl::FormatDuration(since_change),
-             absl::FormatDuration(scaling.scale_down_cooldown))});
+        MakeReason(ReasonCode::kCooldown,
+                   "scale-in to %d held: last scaling %s ago, cooldown %s",
+                   desired, since_change, scaling.scale_down_cooldown));
     return counted;
   }
   return desired;

@@ -5,24 +5,25 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "decision/engine_steps.h"
 
 namespace spotburst::internal {
 namespace {
 
 // "cpus 8, mem 16384 MiB" with the kinds that ask for something.
-std::string ResourcesText(const Resources& r) {
-  std::vector<std::string> parts;
-  if (r.cpus != 0) parts.push_back(absl::StrFormat("cpus %g", r.cpus));
-  if (r.mem_mib != 0) parts.push_back(absl::StrFormat("mem %g MiB", r.mem_mib));
-  if (r.disk_mib != 0) {
-    parts.push_back(absl::StrFormat("disk %g MiB", r.disk_mib));
-  }
-  if (r.gpus != 0) parts.push_back(absl::StrFormat("gpus %g", r.gpus));
-  return parts.empty() ? "nothing" : absl::StrJoin(parts, ", ");
+void AddResources(ReasonText& text, const Resources& r) {
+  bool first = true;
+  auto part = [&](const auto& format, double value) {
+    if (value == 0) return;
+    if (!first) text.Add(", ");
+    first = false;
+    text.Add(format, value);
+  };
+  part("cpus %g", r.cpus);
+  part("mem %g MiB", r.mem_mib);
+  part("disk %g MiB", r.disk_mib);
+  part("gpus %g", r.gpus);
+  if (first) text.Add("nothing");
 }
 
 }  // namespace
@@ -78,49 +79,54 @@ void RememberDrains(std::vector<AgentDrain>& started,
 
 std::optional<Reason> BootingNote(const FleetView& fleet, absl::Time now) {
   if (fleet.booting.empty()) return std::nullopt;
-  std::vector<std::string> names;
-  for (const Instance* i : fleet.booting) {
-    names.push_back(
-        i->launch_time == absl::InfinitePast() || i->launch_time > now
-            ? i->id
-            : absl::StrFormat("%s (up %d min)", i->id,
-                              absl::ToInt64Minutes(now - i->launch_time)));
-  }
   const int n = static_cast<int>(fleet.booting.size());
-  return Reason{
-      .code = ReasonCode::kBooting,
-      .message = absl::StrFormat(
-          "%d instance(s) whose agent has not joined the cluster yet: %s; "
-          "counted as coming capacity",
-          n, absl::StrJoin(names, ", ")),
-      .figures = {{"booting", n}}};
+  Reason note = MakeReason(
+      ReasonCode::kBooting, {{"booting", static_cast<double>(n)}},
+      "%d instance(s) whose agent has not joined the cluster yet: ", n);
+  for (size_t k = 0; k < fleet.booting.size(); ++k) {
+    const Instance* i = fleet.booting[k];
+    if (k > 0) note.text.Add(", ");
+    if (i->launch_time == absl::InfinitePast() || i->launch_time > now) {
+      note.text.Add("%s", i->id);
+    } else {
+      note.text.Add("%s (up %d min)", i->id,
+                    absl::ToInt64Minutes(now - i->launch_time));
+    }
+  }
+  note.text.Add("; counted as coming capacity");
+  return note;
 }
 
 std::optional<Reason> UnmetDemandNote(const ClusterState& cluster) {
   if (cluster.held_back.empty()) return std::nullopt;
   Resources held;
   int instances = 0;
-  std::vector<std::string> items;
   for (const HeldBackDemand& d : cluster.held_back) {
     held += d.resources;
     instances += d.instances;
-    items.push_back(absl::StrFormat(
-        "%s x%d (%s) by %s%s", d.workload.empty() ? "-" : d.workload,
-        d.instances, ResourcesText(d.resources), HoldReasonName(d.reason),
-        d.detail.empty() ? "" : absl::StrCat(": ", d.detail)));
   }
-  return Reason{
+  Reason note{
       .code = ReasonCode::kUnmetDemand,
-      .message = absl::StrFormat(
-          "waiting demand: queued for resources %s (may burst); held back "
-          "%s, which more capacity would not serve: %s",
-          ResourcesText(cluster.queued), ResourcesText(held),
-          absl::StrJoin(items, "; ")),
       .figures = {{"queued_cpus", cluster.queued.cpus},
                   {"queued_mem_mib", cluster.queued.mem_mib},
                   {"held_back_cpus", held.cpus},
                   {"held_back_mem_mib", held.mem_mib},
-                  {"held_back_instances", instances}}};
+                  {"held_back_instances", static_cast<double>(instances)}}};
+  ReasonText& text = note.text;
+  text.Add("waiting demand: queued for resources ");
+  AddResources(text, cluster.queued);
+  text.Add(" (may burst); held back ");
+  AddResources(text, held);
+  text.Add(", which more capacity would not serve: ");
+  for (size_t k = 0; k < cluster.held_back.size(); ++k) {
+    const HeldBackDemand& d = cluster.held_back[k];
+    if (k > 0) text.Add("; ");
+    text.Add("%s x%d (", d.workload.empty() ? "-" : d.workload, d.instances);
+    AddResources(text, d.resources);
+    text.Add(") by %s", HoldReasonName(d.reason));
+    if (!d.detail.empty()) text.Add(": %s", d.detail);
+  }
+  return note;
 }
 
 }  // namespace spotburst::internal

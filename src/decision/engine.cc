@@ -93,10 +93,9 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   plan.market = market->market;
   plan.current_price_usd = market->stats.current_usd;
   plan.bid_usd_per_hour = bid.usd_per_hour;
-  plan.notes.push_back(
-      {.code = ReasonCode::kBid,
-       .message = absl::StrCat(p.bidding.strategy, " ", bid.reason),
-       .figures = {{"bid_usd", bid.usd_per_hour}}});
+  Reason& bid_note = plan.notes.emplace_back(Reason{
+      .code = ReasonCode::kBid, .figures = {{"bid_usd", bid.usd_per_hour}}});
+  bid_note.text.Add("%s ", p.bidding.strategy).Add(bid.reason);
   for (const Reason& adjustment : bid.adjustments)
     plan.notes.push_back(adjustment);
   if (std::optional<Reason> warning =
@@ -110,15 +109,18 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
     plan.notes.push_back(*std::move(note));
   }
   if (!adopted.empty()) {
-    plan.notes.push_back(
-        {.code = ReasonCode::kDraining,
-         .message = absl::StrCat(
-             "the cluster drains the agent(s) of ",
-             absl::StrJoin(adopted, ", "),
-             " without a drain in the engine state (a restart, or an "
-             "operator's drain): no capacity now, ended once drained or "
-             "after the grace period"),
-         .figures = {{"adopted", static_cast<double>(adopted.size())}}});
+    Reason& note = plan.notes.emplace_back(
+        Reason{.code = ReasonCode::kDraining,
+               .figures = {{"adopted", static_cast<double>(adopted.size())}}});
+    note.text.Add("the cluster drains the agent(s) of ");
+    for (size_t k = 0; k < adopted.size(); ++k) {
+      if (k > 0) note.text.Add(", ");
+      note.text.Add("%s", adopted[k]);
+    }
+    note.text.Add(
+        " without a drain in the engine state (a restart, or an operator's "
+        "drain): no capacity now, ended once drained or after the grace "
+        "period");
   }
   if (std::optional<Reason> note = internal::BootingNote(fleet, now)) {
     plan.notes.push_back(*std::move(note));
@@ -188,16 +190,14 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   if (desired > remaining) {
     const bool scale_up = desired > counted;
     Reason why = scale_up ? decision.reason
-                          : Reason{.code = ReasonCode::kRequestTimedOut,
-                                   .message = absl::StrFormat(
+                          : MakeReason(ReasonCode::kRequestTimedOut,
                                        "replace %d timed-out request(s) to "
                                        "keep %d",
-                                       desired - remaining, desired)};
+                                       desired - remaining, desired);
     if (!fleet.interrupted.empty()) {
       const int notices = static_cast<int>(fleet.interrupted.size());
-      why.message += absl::StrFormat(
-          " (%d under interruption notice, not counted)", notices);
-      why.figures.push_back({"interrupted", notices});
+      why.text.Add(" (%d under interruption notice, not counted)", notices);
+      why.figures.push_back({"interrupted", static_cast<double>(notices)});
     }
     const int added = builder.ScaleOut(desired - remaining, state, why);
     if (scale_up && added > 0) state.last_scale_up = now;

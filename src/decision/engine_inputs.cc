@@ -120,19 +120,24 @@ absl::StatusOr<SelectedMarket> SelectMarket(
     const Policy& policy, const std::vector<MarketView>& markets,
     const std::vector<LaunchBackoff>& backoffs, absl::Time now) {
   const InstanceSpec& spec = policy.instance;
-  // The cheapest usable market, and the cheapest that spot may be asked in.
-  std::optional<MarketView> cheapest, cheapest_open;
+  // The cheapest usable market, and the cheapest that spot may be asked in:
+  // its index in `markets` and its statistics.
+  struct Usable {
+    size_t index;
+    PriceStats stats;
+  };
+  std::optional<Usable> cheapest, cheapest_open;
   absl::Status first_error = absl::OkStatus();
-  std::vector<std::string> offered;
-  auto cheaper = [](const PriceStats& stats, const Market& market,
-                    const std::optional<MarketView>& than) {
-    return !than.has_value() || stats.current_usd < than->stats.current_usd ||
+  auto cheaper = [&](const PriceStats& stats, const Market& market,
+                     const std::optional<Usable>& than) {
+    if (!than.has_value()) return true;
+    const Market& other = markets[than->index].market;
+    return stats.current_usd < than->stats.current_usd ||
            (stats.current_usd == than->stats.current_usd &&
-            market.availability_zone < than->market.availability_zone);
+            market.availability_zone < other.availability_zone);
   };
   for (size_t i = 0; i < markets.size(); ++i) {
     const MarketView& view = markets[i];
-    offered.push_back(view.market.Name());
     if (view.market.instance_type != spec.type ||
         view.market.product != spec.product ||
         (!spec.availability_zone.empty() &&
@@ -156,11 +161,7 @@ absl::StatusOr<SelectedMarket> SelectMarket(
       if (first_error.ok()) first_error = s;
       continue;
     }
-    const MarketView usable{
-        .market = view.market,
-        .stats = stats,
-        .on_demand_usd_per_hour = view.on_demand_usd_per_hour,
-        .price_history = {}};
+    const Usable usable{.index = i, .stats = stats};
     if (BlockingBackoff(backoffs, view.market, Lifecycle::kSpot, now) ==
             nullptr &&
         cheaper(stats, view.market, cheapest_open)) {
@@ -168,17 +169,28 @@ absl::StatusOr<SelectedMarket> SelectMarket(
     }
     if (cheaper(stats, view.market, cheapest)) cheapest = usable;
   }
+  // The selection carries no price history: its statistics stand for it.
+  auto view_of = [&](const Usable& u) {
+    const MarketView& view = markets[u.index];
+    return MarketView{.market = view.market,
+                      .stats = u.stats,
+                      .on_demand_usd_per_hour = view.on_demand_usd_per_hour,
+                      .price_history = {}};
+  };
   if (cheapest_open.has_value()) {
-    return SelectedMarket{.view = *std::move(cheapest_open)};
+    return SelectedMarket{.view = view_of(*cheapest_open)};
   }
   if (cheapest.has_value()) {
     // Every usable market is backed off for spot: price on the cheapest.
+    SelectedMarket selected{.view = view_of(*cheapest)};
     const LaunchBackoff* blocking =
-        BlockingBackoff(backoffs, cheapest->market, Lifecycle::kSpot, now);
-    return SelectedMarket{.view = *std::move(cheapest),
-                          .spot_blocked = BackoffReason(*blocking, now)};
+        BlockingBackoff(backoffs, selected.view.market, Lifecycle::kSpot, now);
+    selected.spot_blocked = BackoffReason(*blocking, now);
+    return selected;
   }
   if (!first_error.ok()) return first_error;
+  std::vector<std::string> offered;
+  for (const MarketView& view : markets) offered.push_back(view.market.Name());
   return absl::FailedPreconditionError(absl::StrFormat(
       "markets: no price data for %s in zone %s (given: %s)", spec.type,
       spec.availability_zone.empty() ? "any" : spec.availability_zone,
@@ -187,25 +199,25 @@ absl::StatusOr<SelectedMarket> SelectMarket(
 
 std::optional<Reason> InterruptionNote(const FleetView& fleet) {
   if (fleet.interrupted.empty()) return std::nullopt;
-  std::vector<std::string> names;
-  for (const Instance* i : fleet.interrupted) {
-    names.push_back(i->interruption_time == absl::InfinitePast()
-                        ? i->id
-                        : absl::StrCat(i->id, " (ends ",
-                                       absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                                                        i->interruption_time,
-                                                        absl::UTCTimeZone()),
-                                       ")"));
-  }
   const int n = static_cast<int>(fleet.interrupted.size());
-  return Reason{
-      .code = ReasonCode::kInterruption,
-      .message = absl::StrFormat(
-          "%d instance(s) under interruption notice: %s; not counted as "
-          "capacity and never ended by the policy (the provider's end costs "
-          "less)",
-          n, absl::StrJoin(names, ", ")),
-      .figures = {{"interrupted", n}}};
+  Reason note = MakeReason(ReasonCode::kInterruption,
+                           {{"interrupted", static_cast<double>(n)}},
+                           "%d instance(s) under interruption notice: ", n);
+  for (size_t k = 0; k < fleet.interrupted.size(); ++k) {
+    const Instance* i = fleet.interrupted[k];
+    if (k > 0) note.text.Add(", ");
+    if (i->interruption_time == absl::InfinitePast()) {
+      note.text.Add("%s", i->id);
+    } else {
+      note.text.Add("%s (ends %s)", i->id,
+                    absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", i->interruption_time,
+                                     absl::UTCTimeZone()));
+    }
+  }
+  note.text.Add(
+      "; not counted as capacity and never ended by the policy (the "
+      "provider's end costs less)");
+  return note;
 }
 
 std::optional<Reason> OldPricesWarning(const MarketView& market,
@@ -219,21 +231,23 @@ std::optional<Reason> OldPricesWarning(const MarketView& market,
   if (age <= kOldPricesAge) return std::nullopt;
   const std::string when =
       absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", since, absl::UTCTimeZone());
-  return Reason{
-      .code = ReasonCode::kOldPrices,
-      .message = absl::StrFormat(
-          "warning: market %s: prices %s, %s old (over %s); acting on them "
-          "because %s",
-          market.market.Name(),
-          has_as_of ? absl::StrCat("as of ", when)
-                    : absl::StrCat("last changed at ", when, ", no as_of"),
-          absl::FormatDuration(absl::Trunc(age, absl::Seconds(1))),
-          absl::FormatDuration(kOldPricesAge),
-          max_price_age == absl::ZeroDuration()
-              ? "bidding.max_price_age_s is 0 (no limit)"
-              : absl::StrCat("bidding.max_price_age_s is ",
-                             absl::ToInt64Seconds(max_price_age))),
-      .figures = {{"price_age_s", absl::ToDoubleSeconds(age)}}};
+  Reason warning = MakeReason(
+      ReasonCode::kOldPrices, {{"price_age_s", absl::ToDoubleSeconds(age)}},
+      "warning: market %s: prices ", market.market.Name());
+  if (has_as_of) {
+    warning.text.Add("as of %s", when);
+  } else {
+    warning.text.Add("last changed at %s, no as_of", when);
+  }
+  warning.text.Add(", %s old (over %s); acting on them because ",
+                   absl::Trunc(age, absl::Seconds(1)), kOldPricesAge);
+  if (max_price_age == absl::ZeroDuration()) {
+    warning.text.Add("bidding.max_price_age_s is 0 (no limit)");
+  } else {
+    warning.text.Add("bidding.max_price_age_s is %d",
+                     absl::ToInt64Seconds(max_price_age));
+  }
+  return warning;
 }
 
 }  // namespace spotburst::internal

@@ -147,7 +147,7 @@ class PlanBuilder {
                        std::string_view replaces) const;
   // A termination the policy chose, or (when the instance's agent takes
   // work) a drain of its agent first. True when it stays a termination.
-  bool EndOrDrain(Action action);
+  bool EndOrDrain(Action action, const Instance* instance);
   // For ChooseScaleIn: whether ending an instance starts with a drain (as
   // EndOrDrain decides); null when the cluster reports no agents.
   std::function<bool(const Instance&)> DrainedFirst() const;
@@ -163,11 +163,10 @@ class PlanBuilder {
   double fleet_usd_per_hour_;
   int removed_for_scale_in_ = 0;
   int live_after_ = 0;  // counted instances + requests once the plan is done
-  // Ids of instances ended or postponed. Owned copies: the actions they
-  // come from are moved and destroyed while the set is still read.
-  absl::flat_hash_set<std::string> leaving_;
-  // Ids of cancelled requests: views into the fleet, which outlives this.
-  absl::flat_hash_set<std::string_view> cancelled_;
+  // Instances ended or postponed, and cancelled requests: the fleet's own,
+  // which outlives this.
+  absl::flat_hash_set<const Instance*> leaving_;
+  absl::flat_hash_set<const SpotRequest*> cancelled_;
   std::optional<Reason> spot_blocked_;
   std::optional<OnDemandPlacement> on_demand_;
   std::vector<Action> cancels_, drains_, terminations_, postponements_,

@@ -97,22 +97,22 @@ const LaunchBackoff* BlockingBackoff(const std::vector<LaunchBackoff>& backoffs,
 }
 
 Reason BackoffReason(const LaunchBackoff& b, absl::Time now) {
-  const std::string what =
-      b.cause == FailureCause::kQuota
-          ? absl::StrCat(std::string(LifecycleName(b.lifecycle)),
-                         " quota reached: no launches in any market")
-          : absl::StrCat(std::string(LifecycleName(b.lifecycle)),
-                         " capacity short in ", b.market.Name());
   const absl::Duration left = std::max(b.until - now, absl::ZeroDuration());
-  return Reason{
-      .code = ReasonCode::kLaunchBackoff,
-      .message = absl::StrFormat(
-          "%s (%s, %d failure(s) in a row): left alone until %s (%s left)",
-          what, b.code.empty() ? FailureCauseName(b.cause) : b.code, b.failures,
-          Clock(b.until),
-          absl::FormatDuration(absl::Trunc(left, absl::Seconds(1)))),
-      .figures = {{"failures", b.failures},
-                  {"backoff_left_s", absl::ToDoubleSeconds(left)}}};
+  Reason reason{.code = ReasonCode::kLaunchBackoff,
+                .figures = {{"failures", static_cast<double>(b.failures)},
+                            {"backoff_left_s", absl::ToDoubleSeconds(left)}}};
+  if (b.cause == FailureCause::kQuota) {
+    reason.text.Add("%s quota reached: no launches in any market",
+                    LifecycleName(b.lifecycle));
+  } else {
+    reason.text.Add("%s capacity short in %s", LifecycleName(b.lifecycle),
+                    b.market.Name());
+  }
+  reason.text.Add(
+      " (%s, %d failure(s) in a row): left alone until %s (%s left)",
+      b.code.empty() ? FailureCauseName(b.cause) : std::string_view(b.code),
+      b.failures, Clock(b.until), absl::Trunc(left, absl::Seconds(1)));
+  return reason;
 }
 
 std::vector<Reason> ActiveBackoffNotes(

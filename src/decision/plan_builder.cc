@@ -2,9 +2,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "decision/engine_steps.h"
 #include "decision/idempotency.h"
 #include "decision/scale_in.h"
@@ -19,9 +16,7 @@ bool AtMaxBid(double bid, const Policy& policy) {
   return std::abs(bid - policy.bidding.max_bid_usd_per_hour) < 5e-7;
 }
 
-std::string MinutesText(absl::Duration d) {
-  return absl::StrFormat("%d min", absl::ToInt64Minutes(d));
-}
+int64_t Minutes(absl::Duration d) { return absl::ToInt64Minutes(d); }
 
 }  // namespace
 
@@ -65,14 +60,13 @@ void PlanBuilder::SetLaunchLimits(std::optional<Reason> spot_blocked,
 void PlanBuilder::CancelTimedOut(const TimedOutRequests& timed_out) {
   for (const TimedOutRequest& t : timed_out.requests) {
     const SpotRequest& r = *t.request;
-    const std::string age = MinutesText(now_ - r.create_time);
+    const int64_t age = Minutes(now_ - r.create_time);
     if (t.at_max_bid) {
-      notes_.push_back(
-          {.code = ReasonCode::kRequestTimedOut,
-           .message = absl::StrFormat(
-               "request %s open %s > timeout %s, kept: it bids the max %.4f",
-               r.id, age, MinutesText(policy_.requests.timeout),
-               r.bid_usd_per_hour)});
+      notes_.push_back(MakeReason(
+          ReasonCode::kRequestTimedOut,
+          "request %s open %d min > timeout %d min, kept: it bids the max "
+          "%.4f",
+          r.id, age, Minutes(policy_.requests.timeout), r.bid_usd_per_hour));
       continue;
     }
     Action cancel{.kind = ActionKind::kCancelRequest,
@@ -81,18 +75,18 @@ void PlanBuilder::CancelTimedOut(const TimedOutRequests& timed_out) {
                   .bid_usd_per_hour = r.bid_usd_per_hour,
                   .request_id = r.id,
                   .replaces_instance_id = r.replaces_instance_id};
-    cancel.reasons.push_back(
-        {.code = ReasonCode::kRequestTimedOut,
-         .message = absl::StrFormat(
-             "request %s open %s > timeout %s (bid %.4f, spot %.4f, status %s)",
-             r.id, age, MinutesText(policy_.requests.timeout),
-             r.bid_usd_per_hour, market_.stats.current_usd,
-             r.status_code.empty() ? "unknown" : r.status_code),
-         .figures = {
-             {"age_minutes", absl::ToDoubleMinutes(now_ - r.create_time)},
-             {"bid_usd", r.bid_usd_per_hour}}});
+    cancel.reasons.push_back(MakeReason(
+        ReasonCode::kRequestTimedOut,
+        {{"age_minutes", absl::ToDoubleMinutes(now_ - r.create_time)},
+         {"bid_usd", r.bid_usd_per_hour}},
+        "request %s open %d min > timeout %d min (bid %.4f, spot %.4f, status "
+        "%s)",
+        r.id, age, Minutes(policy_.requests.timeout), r.bid_usd_per_hour,
+        market_.stats.current_usd,
+        r.status_code.empty() ? std::string_view("unknown")
+                              : std::string_view(r.status_code)));
     cancels_.push_back(std::move(cancel));
-    cancelled_.insert(r.id);
+    cancelled_.insert(&r);
     fleet_usd_per_hour_ -= r.bid_usd_per_hour;
     if (t.counted) --live_after_;
   }
@@ -102,7 +96,7 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
   // Open requests first, newest first: nothing is paid for them yet.
   std::vector<const SpotRequest*> open;
   for (const SpotRequest* r : fleet_.open_requests) {
-    if (!cancelled_.contains(r->id)) open.push_back(r);
+    if (!cancelled_.contains(r)) open.push_back(r);
   }
   std::sort(open.begin(), open.end(),
             [](const SpotRequest* a, const SpotRequest* b) {
@@ -118,14 +112,14 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
                   .availability_zone = r.availability_zone,
                   .bid_usd_per_hour = r.bid_usd_per_hour,
                   .request_id = r.id};
-    cancel.reasons = {
-        cause,
-        {.code = ReasonCode::kExcessRequest,
-         .message = absl::StrFormat(
-             "request %s not needed: %d excess, cancelled before any instance",
-             r.id, count)}};
+    cancel.reasons.reserve(2);
+    cancel.reasons.push_back(cause);
+    cancel.reasons.push_back(MakeReason(
+        ReasonCode::kExcessRequest,
+        "request %s not needed: %d excess, cancelled before any instance", r.id,
+        count));
     cancels_.push_back(std::move(cancel));
-    cancelled_.insert(r.id);
+    cancelled_.insert(&r);
     fleet_usd_per_hour_ -= r.bid_usd_per_hour;
     --live_after_;
     ++removed_for_scale_in_;
@@ -134,21 +128,17 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
   if (instances <= 0) return;
   ScaleInChoice choice = ChooseScaleIn(fleet_.counted_instances, instances,
                                        policy_, now_, cause, DrainedFirst());
-  absl::flat_hash_set<std::string> ended;  // copies: `a` is moved below
-  for (Action& a : choice.terminations) {
-    leaving_.insert(a.instance_id);
+  for (size_t k = 0; k < choice.terminations.size(); ++k) {
+    const Instance* instance = choice.terminated[k];
+    leaving_.insert(instance);
     --live_after_;
     ++removed_for_scale_in_;
-    std::string id = a.instance_id;
-    if (EndOrDrain(std::move(a))) ended.insert(std::move(id));
+    if (EndOrDrain(std::move(choice.terminations[k]), instance)) {
+      fleet_usd_per_hour_ -= instance->max_price_usd_per_hour;
+    }
   }
-  for (const Instance* i : fleet_.counted_instances) {
-    if (ended.contains(i->id)) fleet_usd_per_hour_ -= i->max_price_usd_per_hour;
-  }
-  for (Action& a : choice.postponements) {
-    leaving_.insert(a.instance_id);
-    postponements_.push_back(std::move(a));
-  }
+  for (const Instance* instance : choice.postponed) leaving_.insert(instance);
+  for (Action& a : choice.postponements) postponements_.push_back(std::move(a));
 }
 
 int PlanBuilder::FitUnderCeiling(int count, double unit_usd,
@@ -161,17 +151,16 @@ int PlanBuilder::FitUnderCeiling(int count, double unit_usd,
   const int fit = static_cast<int>(std::clamp(
       std::floor(room / unit_usd + 1e-9), 0.0, static_cast<double>(count)));
   if (fit < count) {
-    notes_.push_back(
-        {.code = ReasonCode::kCostCeiling,
-         .message = absl::StrFormat(
-             "cost ceiling %.4f USD/h: fleet %.4f + %d x %.4f = %.4f > %.4f "
-             "-> %d of %d %s, %d held back",
-             cap, fleet_usd_per_hour_, count, unit_usd,
-             fleet_usd_per_hour_ + count * unit_usd, cap, fit, count, what,
-             count - fit),
-         .figures = {{"ceiling_usd", cap},
-                     {"fleet_usd", fleet_usd_per_hour_},
-                     {"held_back", count - fit}}});
+    notes_.push_back(MakeReason(
+        ReasonCode::kCostCeiling,
+        {{"ceiling_usd", cap},
+         {"fleet_usd", fleet_usd_per_hour_},
+         {"held_back", static_cast<double>(count - fit)}},
+        "cost ceiling %.4f USD/h: fleet %.4f + %d x %.4f = %.4f > %.4f -> %d "
+        "of %d %s, %d held back",
+        cap, fleet_usd_per_hour_, count, unit_usd,
+        fleet_usd_per_hour_ + count * unit_usd, cap, fit, count, what,
+        count - fit));
   }
   return fit;
 }
@@ -195,10 +184,9 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
                           const Reason& cause) {
   const int room = policy_.scaling.max_instances - live_after_;
   if (count > room) {
-    notes_.push_back({.code = ReasonCode::kAtMaxInstances,
-                      .message = absl::StrFormat(
-                          "%d to add, room for %d under max %d", count,
-                          std::max(room, 0), policy_.scaling.max_instances)});
+    notes_.push_back(MakeReason(
+        ReasonCode::kAtMaxInstances, "%d to add, room for %d under max %d",
+        count, std::max(room, 0), policy_.scaling.max_instances));
     count = room;
   }
   if (count <= 0) return 0;
@@ -207,11 +195,11 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
       spot ? spot_blocked_
            : (on_demand_ ? on_demand_->blocked : std::optional<Reason>());
   if (blocked) {
-    notes_.push_back({.code = ReasonCode::kLaunchBackoff,
-                      .message = absl::StrFormat(
-                          "%d %s launch(es) held back: %s", count,
-                          spot ? "spot" : "on-demand", blocked->message),
-                      .figures = {{"held_back", count}}});
+    Reason note = MakeReason(
+        ReasonCode::kLaunchBackoff, {{"held_back", static_cast<double>(count)}},
+        "%d %s launch(es) held back: ", count, spot ? "spot" : "on-demand");
+    note.text.Add(blocked->text);
+    notes_.push_back(std::move(note));
     return 0;
   }
   const double on_demand = market_.on_demand_usd_per_hour > 0
@@ -233,16 +221,14 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
   if (spot) {
     launch.reasons.push_back(
         {.code = ReasonCode::kBid,
-         .message = bid_.reason,
+         .text = bid_.reason,
          .figures = {{"bid_usd", bid_.usd_per_hour},
                      {"current_usd", market_.stats.current_usd}}});
     for (const Reason& r : bid_.adjustments) launch.reasons.push_back(r);
   } else {
-    launch.reasons.push_back(
-        {.code = ReasonCode::kFallbackToOnDemand,
-         .message = absl::StrFormat("on-demand at %.4f: %s", on_demand,
-                                    state.fallback_reason),
-         .figures = {{"on_demand_usd", on_demand}}});
+    launch.reasons.push_back(MakeReason(
+        ReasonCode::kFallbackToOnDemand, {{"on_demand_usd", on_demand}},
+        "on-demand at %.4f: %s", on_demand, state.fallback_reason));
   }
   fleet_usd_per_hour_ += count * unit;
   live_after_ += count;
@@ -254,7 +240,7 @@ void PlanBuilder::ReplaceOnDemand() {
   for (const Instance* instance : fleet_.counted_instances) {
     if (instance->lifecycle != Lifecycle::kOnDemand ||
         fleet_.replaced_ids.contains(instance->id) ||
-        leaving_.contains(instance->id)) {
+        leaving_.contains(instance)) {
       continue;
     }
     const BillingPosition position =
@@ -270,16 +256,15 @@ void PlanBuilder::ReplaceOnDemand() {
                    .replaces_instance_id = instance->id};
     request.idempotency_token =
         TokenFor(ActionKind::kRequestSpot, 1, instance->id);
-    request.reasons.push_back(
-        {.code = ReasonCode::kReplaceOnDemand,
-         .message = absl::StrFormat(
-             "replace on-demand %s (endable in %s, lead time %s) with spot at "
-             "bid %.4f, spot %.4f",
-             instance->id, MinutesText(until_endable),
-             MinutesText(policy_.fallback.replacement_lead_time),
-             bid_.usd_per_hour, market_.stats.current_usd),
-         .figures = {{"bid_usd", bid_.usd_per_hour},
-                     {"on_demand_usd", instance->max_price_usd_per_hour}}});
+    request.reasons.push_back(MakeReason(
+        ReasonCode::kReplaceOnDemand,
+        {{"bid_usd", bid_.usd_per_hour},
+         {"on_demand_usd", instance->max_price_usd_per_hour}},
+        "replace on-demand %s (endable in %d min, lead time %d min) with spot "
+        "at bid %.4f, spot %.4f",
+        instance->id, Minutes(until_endable),
+        Minutes(policy_.fallback.replacement_lead_time), bid_.usd_per_hour,
+        market_.stats.current_usd));
     fleet_usd_per_hour_ += bid_.usd_per_hour;
     launches_.push_back(std::move(request));
   }
@@ -289,18 +274,16 @@ void PlanBuilder::RetireReplaced() {
   if (fleet_.retiring_on_demand.empty()) return;
   const Reason cause{
       .code = ReasonCode::kReplaceOnDemand,
-      .message = "on-demand instance replaced by a running spot instance"};
+      .text = "on-demand instance replaced by a running spot instance"};
   ScaleInChoice choice =
       ChooseScaleIn(fleet_.retiring_on_demand,
                     static_cast<int>(fleet_.retiring_on_demand.size()), policy_,
                     now_, cause, DrainedFirst());
-  absl::flat_hash_set<std::string> ended;  // copies: `a` is moved below
-  for (Action& a : choice.terminations) {
-    std::string id = a.instance_id;
-    if (EndOrDrain(std::move(a))) ended.insert(std::move(id));
-  }
-  for (const Instance* i : fleet_.retiring_on_demand) {
-    if (ended.contains(i->id)) fleet_usd_per_hour_ -= i->max_price_usd_per_hour;
+  for (size_t k = 0; k < choice.terminations.size(); ++k) {
+    const Instance* instance = choice.terminated[k];
+    if (EndOrDrain(std::move(choice.terminations[k]), instance)) {
+      fleet_usd_per_hour_ -= instance->max_price_usd_per_hour;
+    }
   }
   for (Action& a : choice.postponements) postponements_.push_back(std::move(a));
 }
@@ -315,31 +298,31 @@ std::function<bool(const Instance&)> PlanBuilder::DrainedFirst() const {
   };
 }
 
-bool PlanBuilder::EndOrDrain(Action action) {
-  const BurstAgent* agent = AgentOf(fleet_, action.instance_id);
+bool PlanBuilder::EndOrDrain(Action action, const Instance* instance) {
+  const BurstAgent* agent = AgentOf(fleet_, instance->id);
   if (agent == nullptr || agent->state == AgentState::kDrained) {
     if (fleet_.reports_agents) {
-      action.reasons.push_back(
-          {.code = ReasonCode::kDrained,
-           .message = action.instance_id +
-                      (agent == nullptr
-                           ? " has no agent in the cluster: nothing to drain"
-                           : "'s agent is drained already")});
+      if (agent == nullptr) {
+        action.reasons.push_back(MakeReason(
+            ReasonCode::kDrained,
+            "%s has no agent in the cluster: nothing to drain", instance->id));
+      } else {
+        action.reasons.push_back(MakeReason(ReasonCode::kDrained,
+                                            "%s's agent is drained already",
+                                            instance->id));
+      }
     }
     terminations_.push_back(std::move(action));
     return true;
   }
   action.kind = ActionKind::kDrainInstance;
   action.endable_at = now_ + policy_.billing.drain_time;
-  action.reasons.push_back(
-      {.code = ReasonCode::kDrain,
-       .message =
-           absl::StrFormat("drain agent %s of %s first: its tasks get up to %s "
-                           "(billing.drain_time_s), then the instance ends",
-                           agent->agent_id, action.instance_id,
-                           absl::FormatDuration(policy_.billing.drain_time)),
-       .figures = {{"grace_seconds",
-                    absl::ToDoubleSeconds(policy_.billing.drain_time)}}});
+  action.reasons.push_back(MakeReason(
+      ReasonCode::kDrain,
+      {{"grace_seconds", absl::ToDoubleSeconds(policy_.billing.drain_time)}},
+      "drain agent %s of %s first: its tasks get up to %s "
+      "(billing.drain_time_s), then the instance ends",
+      agent->agent_id, instance->id, policy_.billing.drain_time));
   new_drains_.push_back({.instance_id = action.instance_id, .started = now_});
   ++draining_after_;
   drains_.push_back(std::move(action));
@@ -360,20 +343,15 @@ void PlanBuilder::DrainInterrupted() {
                  .availability_zone = instance->availability_zone,
                  .instance_id = instance->id,
                  .endable_at = instance->interruption_time};
-    drain.reasons.push_back(
-        {.code = ReasonCode::kInterruption,
-         .message = absl::StrFormat(
-             "%s has an interruption notice%s: drain agent %s now so its "
-             "tasks move before the provider ends it",
-             instance->id,
-             instance->interruption_time == absl::InfinitePast()
-                 ? ""
-                 : absl::StrCat(" (ends at ",
-                                absl::FormatTime("%Y-%m-%d %H:%M:%S",
-                                                 instance->interruption_time,
-                                                 absl::UTCTimeZone()),
-                                ")"),
-             agent->agent_id)});
+    Reason& why = drain.reasons.emplace_back(
+        MakeReason(ReasonCode::kInterruption, "%s has an interruption notice",
+                   instance->id));
+    if (instance->interruption_time != absl::InfinitePast()) {
+      why.text.Add(" (ends at %s)", TimeOfDay{instance->interruption_time});
+    }
+    why.text.Add(
+        ": drain agent %s now so its tasks move before the provider ends it",
+        agent->agent_id);
     new_drains_.push_back({.instance_id = instance->id,
                            .started = now_,
                            .for_interruption = true});
@@ -385,31 +363,36 @@ void PlanBuilder::DrainInterrupted() {
 void PlanBuilder::FinishDrains() {
   const absl::Duration grace = policy_.billing.drain_time;
   const bool per_second = policy_.billing.model == BillingModel::kPerSecond;
-  std::vector<std::string> waiting, held;
+  // Drains still going, and drained instances held to their minimum billed
+  // time: one clause each, joined into a note.
+  ReasonText waiting, held;
+  int waiting_count = 0, held_count = 0;
   for (const auto& [instance, drain] : fleet_.draining) {
     const BurstAgent* agent = AgentOf(fleet_, instance->id);
     const absl::Duration took = now_ - drain->started;
-    std::string why;
+    ReasonText why;
     if (agent == nullptr) {
-      why = absl::StrFormat("%s's agent left the cluster after %s of draining",
-                            instance->id, MinutesText(took));
+      why.Add("%s's agent left the cluster after %d min of draining",
+              instance->id, Minutes(took));
     } else if (agent->state == AgentState::kDrained) {
       // Taken on drained (AdoptClusterDrains): no time to tell.
-      why = took < absl::Minutes(1)
-                ? absl::StrFormat("%s's agent %s is drained", instance->id,
-                                  agent->agent_id)
-                : absl::StrFormat("%s's agent %s drained in %s", instance->id,
-                                  agent->agent_id, MinutesText(took));
+      if (took < absl::Minutes(1)) {
+        why.Add("%s's agent %s is drained", instance->id, agent->agent_id);
+      } else {
+        why.Add("%s's agent %s drained in %d min", instance->id,
+                agent->agent_id, Minutes(took));
+      }
     } else if (took >= grace) {
-      why = absl::StrFormat(
-          "%s's agent %s still %s after %s >= grace %s "
+      why.Add(
+          "%s's agent %s still %s after %d min >= grace %d min "
           "(billing.drain_time_s): ending it",
           instance->id, agent->agent_id, AgentStateName(agent->state),
-          MinutesText(took), MinutesText(grace));
+          Minutes(took), Minutes(grace));
     } else {
-      waiting.push_back(absl::StrFormat(
-          "%s (agent %s %s, %s of %s)", instance->id, agent->agent_id,
-          AgentStateName(agent->state), MinutesText(took), MinutesText(grace)));
+      if (waiting_count++ > 0) waiting.Add(", ");
+      waiting.Add("%s (agent %s %s, %d min of %d min)", instance->id,
+                  agent->agent_id, AgentStateName(agent->state), Minutes(took),
+                  Minutes(grace));
       continue;
     }
     // Per-second billing charges the minimum however soon an instance ends:
@@ -417,12 +400,10 @@ void PlanBuilder::FinishDrains() {
     const absl::Time billed_minimum =
         instance->launch_time + policy_.billing.minimum_billed;
     if (per_second && now_ < billed_minimum) {
-      held.push_back(
-          absl::StrFormat("%s (billed %s < minimum %s; ends at %s)", why,
-                          absl::FormatDuration(now_ - instance->launch_time),
-                          absl::FormatDuration(policy_.billing.minimum_billed),
-                          absl::FormatTime("%Y-%m-%d %H:%M:%S", billed_minimum,
-                                           absl::UTCTimeZone())));
+      if (held_count++ > 0) held.Add("; ");
+      held.Add(why).Add(
+          " (billed %s < minimum %s; ends at %s)", now_ - instance->launch_time,
+          policy_.billing.minimum_billed, TimeOfDay{billed_minimum});
       continue;
     }
     Action end{
@@ -436,30 +417,30 @@ void PlanBuilder::FinishDrains() {
         .endable_at = now_};
     end.reasons.push_back(
         {.code = ReasonCode::kDrained,
-         .message = std::move(why),
+         .text = std::move(why),
          .figures = {{"drain_minutes", absl::ToDoubleMinutes(took)}}});
     fleet_usd_per_hour_ -= instance->max_price_usd_per_hour;
     terminations_.push_back(std::move(end));
   }
-  if (!waiting.empty()) {
-    draining_after_ += static_cast<int>(waiting.size());
-    notes_.push_back(
-        {.code = ReasonCode::kDraining,
-         .message = absl::StrCat("waiting for ", waiting.size(),
-                                 " agent(s) to drain before their instance "
-                                 "ends: ",
-                                 absl::StrJoin(waiting, ", ")),
-         .figures = {{"draining", static_cast<double>(waiting.size())}}});
+  if (waiting_count > 0) {
+    draining_after_ += waiting_count;
+    Reason note = MakeReason(
+        ReasonCode::kDraining,
+        {{"draining", static_cast<double>(waiting_count)}},
+        "waiting for %d agent(s) to drain before their instance ends: ",
+        waiting_count);
+    note.text.Add(waiting);
+    notes_.push_back(std::move(note));
   }
-  if (!held.empty()) {
-    draining_after_ += static_cast<int>(held.size());
-    notes_.push_back(
-        {.code = ReasonCode::kBillingPostponed,
-         .message = absl::StrCat("holding ", held.size(),
-                                 " drained instance(s) until their minimum "
-                                 "billed time: ",
-                                 absl::StrJoin(held, "; ")),
-         .figures = {{"held", static_cast<double>(held.size())}}});
+  if (held_count > 0) {
+    draining_after_ += held_count;
+    Reason note = MakeReason(
+        ReasonCode::kBillingPostponed,
+        {{"held", static_cast<double>(held_count)}},
+        "holding %d drained instance(s) until their minimum billed time: ",
+        held_count);
+    note.text.Add(held);
+    notes_.push_back(std::move(note));
   }
 }
 

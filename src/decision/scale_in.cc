@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_format.h"
 #include "spotburst/billing.h"
 
 namespace spotburst::internal {
@@ -15,9 +14,7 @@ struct Candidate {
   bool too_young = false;
 };
 
-std::string Minutes(absl::Duration d) {
-  return absl::StrFormat("%d min", absl::ToInt64Minutes(d));
-}
+int64_t Minutes(absl::Duration d) { return absl::ToInt64Minutes(d); }
 
 Candidate Assess(const Instance& instance, const Policy& policy,
                  const BillingPolicy& billing, absl::Time now) {
@@ -39,59 +36,54 @@ Candidate Assess(const Instance& instance, const Policy& policy,
 Reason BillingReason(const Candidate& c, const Policy& policy, absl::Time now) {
   const Instance& i = *c.instance;
   const bool hourly = policy.billing.model == BillingModel::kHourly;
+  const double into_minutes = absl::ToDoubleMinutes(c.billing.into_period);
   if (c.billing.endable) {
-    return {.code = ReasonCode::kBillingBoundary,
-            .message =
-                hourly
-                    ? absl::StrFormat(
-                          "%s %s into its hour >= limit %s: ending wastes "
-                          "no paid time",
-                          i.id, Minutes(c.billing.into_period),
-                          Minutes(policy.billing.partial_hour_limit))
-                    : absl::StrFormat(
-                          "%s billed %s >= minimum %s", i.id,
-                          absl::FormatDuration(c.billing.into_period),
-                          absl::FormatDuration(policy.billing.minimum_billed)),
-            .figures = {{"minutes_into_period",
-                         absl::ToDoubleMinutes(c.billing.into_period)}}};
+    Reason r{.code = ReasonCode::kBillingBoundary,
+             .figures = {{"minutes_into_period", into_minutes}}};
+    if (hourly) {
+      r.text.Add(
+          "%s %d min into its hour >= limit %d min: ending wastes no paid "
+          "time",
+          i.id, Minutes(c.billing.into_period),
+          Minutes(policy.billing.partial_hour_limit));
+    } else {
+      r.text.Add("%s billed %s >= minimum %s", i.id, c.billing.into_period,
+                 policy.billing.minimum_billed);
+    }
+    return r;
   }
-  const std::string when = absl::StrFormat(
-      "endable at %s (in %s)",
-      absl::FormatTime("%Y-%m-%d %H:%M:%S", c.billing.endable_at,
-                       absl::UTCTimeZone()),
-      Minutes(c.billing.endable_at - now));
   if (c.too_young) {
-    return {.code = ReasonCode::kMinLifetime,
-            .message = absl::StrFormat(
-                "%s postponed: %s old, minimum lifetime %s; %s", i.id,
-                Minutes(now - i.launch_time),
-                Minutes(policy.scaling.min_instance_lifetime), when),
-            .figures = {
-                {"age_minutes", absl::ToDoubleMinutes(now - i.launch_time)}}};
+    Reason r = MakeReason(
+        ReasonCode::kMinLifetime,
+        {{"age_minutes", absl::ToDoubleMinutes(now - i.launch_time)}},
+        "%s postponed: %d min old, minimum lifetime %d min; ", i.id,
+        Minutes(now - i.launch_time),
+        Minutes(policy.scaling.min_instance_lifetime));
+    r.text.Add("endable at %s (in %d min)", TimeOfDay{c.billing.endable_at},
+               Minutes(c.billing.endable_at - now));
+    return r;
   }
-  return {
+  Reason r{
       .code = ReasonCode::kBillingPostponed,
-      .message =
-          hourly
-              ? absl::StrFormat(
-                    "%s postponed: %s into its hour, limit %s%s; %s", i.id,
-                    Minutes(c.billing.into_period),
-                    Minutes(policy.billing.partial_hour_limit),
-                    policy.billing.drain_time > absl::ZeroDuration()
-                        ? absl::StrFormat(", drain %s",
-                                          Minutes(policy.billing.drain_time))
-                        : "",
-                    when)
-              : absl::StrFormat(
-                    "%s postponed: billed %s < minimum %s; %s", i.id,
-                    absl::FormatDuration(c.billing.into_period),
-                    absl::FormatDuration(policy.billing.minimum_billed), when),
-      .figures = {
-          {"minutes_into_period", absl::ToDoubleMinutes(c.billing.into_period)},
-          {"limit_minutes",
-           absl::ToDoubleMinutes(policy.billing.partial_hour_limit)},
-          {"endable_in_minutes",
-           absl::ToDoubleMinutes(c.billing.endable_at - now)}}};
+      .figures = {{"minutes_into_period", into_minutes},
+                  {"limit_minutes",
+                   absl::ToDoubleMinutes(policy.billing.partial_hour_limit)},
+                  {"endable_in_minutes",
+                   absl::ToDoubleMinutes(c.billing.endable_at - now)}}};
+  if (hourly) {
+    r.text.Add("%s postponed: %d min into its hour, limit %d min", i.id,
+               Minutes(c.billing.into_period),
+               Minutes(policy.billing.partial_hour_limit));
+    if (policy.billing.drain_time > absl::ZeroDuration()) {
+      r.text.Add(", drain %d min", Minutes(policy.billing.drain_time));
+    }
+  } else {
+    r.text.Add("%s postponed: billed %s < minimum %s", i.id,
+               c.billing.into_period, policy.billing.minimum_billed);
+  }
+  r.text.Add("; endable at %s (in %d min)", TimeOfDay{c.billing.endable_at},
+             Minutes(c.billing.endable_at - now));
+  return r;
 }
 
 bool EndFirst(const Candidate& a, const Candidate& b) {
@@ -147,8 +139,11 @@ ScaleInChoice ChooseScaleIn(
                   .instance_id = c.instance->id,
                   .into_billing_period = c.billing.into_period,
                   .endable_at = now};
-    action.reasons = {cause, BillingReason(c, policy, now)};
+    action.reasons.reserve(2);
+    action.reasons.push_back(cause);
+    action.reasons.push_back(BillingReason(c, policy, now));
     choice.terminations.push_back(std::move(action));
+    choice.terminated.push_back(c.instance);
   }
   const size_t postpone = std::min<size_t>(count - end_now, waiting.size());
   TopK(waiting.begin(), waiting.end(), postpone, EndableSooner);
@@ -160,8 +155,11 @@ ScaleInChoice ChooseScaleIn(
                   .instance_id = c.instance->id,
                   .into_billing_period = c.billing.into_period,
                   .endable_at = c.billing.endable_at};
-    action.reasons = {cause, BillingReason(c, policy, now)};
+    action.reasons.reserve(2);
+    action.reasons.push_back(cause);
+    action.reasons.push_back(BillingReason(c, policy, now));
     choice.postponements.push_back(std::move(action));
+    choice.postponed.push_back(c.instance);
   }
   return choice;
 }

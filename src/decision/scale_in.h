@@ -21,6 +21,9 @@ namespace spotburst::internal {
 struct ScaleInChoice {
   std::vector<Action> terminations;
   std::vector<Action> postponements;
+  // The instances of the actions above, index for index.
+  std::vector<const Instance*> terminated;
+  std::vector<const Instance*> postponed;
 };
 
 // `cause` is the reason every action starts with (why fewer instances).

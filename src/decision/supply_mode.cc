@@ -3,33 +3,28 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_format.h"
-
 namespace spotburst::internal {
 
 std::optional<Reason> PriceTrouble(const SpotSignals& s) {
-  const std::vector<std::pair<std::string, double>> figures = {
+  const std::initializer_list<Figure> figures = {
       {"current_usd", s.current_usd},
       {"bid_usd", s.bid_usd},
       {"on_demand_usd", s.on_demand_usd}};
   if (s.current_usd > s.on_demand_usd) {
-    return Reason{ReasonCode::kFallbackToOnDemand,
-                  absl::StrFormat("spot %.4f > on-demand %.4f", s.current_usd,
-                                  s.on_demand_usd),
-                  figures};
+    return MakeReason(ReasonCode::kFallbackToOnDemand, figures,
+                      "spot %.4f > on-demand %.4f", s.current_usd,
+                      s.on_demand_usd);
   }
   if (s.bid_usd > s.on_demand_usd) {
-    return Reason{ReasonCode::kFallbackToOnDemand,
-                  absl::StrFormat("bid %.4f would exceed on-demand %.4f",
-                                  s.bid_usd, s.on_demand_usd),
-                  figures};
+    return MakeReason(ReasonCode::kFallbackToOnDemand, figures,
+                      "bid %.4f would exceed on-demand %.4f", s.bid_usd,
+                      s.on_demand_usd);
   }
   if (s.bid_below_current) {
-    return Reason{ReasonCode::kFallbackToOnDemand,
-                  absl::StrFormat("bid %.4f (capped) below spot %.4f: requests "
-                                  "cannot be fulfilled",
-                                  s.bid_usd, s.current_usd),
-                  figures};
+    return MakeReason(ReasonCode::kFallbackToOnDemand, figures,
+                      "bid %.4f (capped) below spot %.4f: requests cannot be "
+                      "fulfilled",
+                      s.bid_usd, s.current_usd);
   }
   return std::nullopt;
 }
@@ -45,9 +40,8 @@ std::optional<Reason> UpdateSupplyMode(const FallbackPolicy& policy,
     state.spot_healthy_since = absl::InfiniteFuture();
     if (!changed) return std::nullopt;
     state.supply_mode_since = now;
-    return Reason{ReasonCode::kFallbackToOnDemand,
-                  "on-demand only (fallback.on_demand_only)",
-                  {}};
+    return Reason{.code = ReasonCode::kFallbackToOnDemand,
+                  .text = "on-demand only (fallback.on_demand_only)"};
   }
   if (!policy.enabled) {
     state.supply_mode = SupplyMode::kSpot;
@@ -65,19 +59,20 @@ std::optional<Reason> UpdateSupplyMode(const FallbackPolicy& policy,
     }
     if (!trigger && signals.unfulfilled_past_timeout > 0) {
       trigger =
-          Reason{ReasonCode::kFallbackToOnDemand,
-                 absl::StrFormat("%d spot request(s) unfulfilled after %s",
-                                 signals.unfulfilled_past_timeout,
-                                 absl::FormatDuration(signals.request_timeout)),
-                 {{"unfulfilled", signals.unfulfilled_past_timeout}}};
+          MakeReason(ReasonCode::kFallbackToOnDemand,
+                     {{"unfulfilled",
+                       static_cast<double>(signals.unfulfilled_past_timeout)}},
+                     "%d spot request(s) unfulfilled after %s",
+                     signals.unfulfilled_past_timeout, signals.request_timeout);
     }
     if (!trigger) return std::nullopt;
     state.supply_mode = SupplyMode::kOnDemand;
     state.supply_mode_since = now;
-    state.fallback_reason = trigger->message;
+    // Kept in the state as text: it outlives this evaluation's values.
+    state.fallback_reason = trigger->message();
     state.fallback_for_capacity = !price.has_value();
     state.spot_healthy_since = absl::InfiniteFuture();
-    trigger->message = "fallback to on-demand: " + trigger->message;
+    trigger->text = ReasonText("fallback to on-demand: ").Add(trigger->text);
     return trigger;
   }
   // On-demand: watch for spot to be healthy long enough.
@@ -91,15 +86,15 @@ std::optional<Reason> UpdateSupplyMode(const FallbackPolicy& policy,
   state.spot_healthy_since = std::min(state.spot_healthy_since, now);
   const absl::Duration healthy_for = now - state.spot_healthy_since;
   if (healthy_for < policy.revert_after) return std::nullopt;
-  Reason back{ReasonCode::kRevertToSpot,
-              absl::StrFormat(
-                  "back to spot: spot %.4f <= bid %.4f <= on-demand "
-                  "%.4f for %s (after: %s)",
-                  signals.current_usd, signals.bid_usd, signals.on_demand_usd,
-                  absl::FormatDuration(healthy_for), state.fallback_reason),
-              {{"current_usd", signals.current_usd},
-               {"bid_usd", signals.bid_usd},
-               {"on_demand_usd", signals.on_demand_usd}}};
+  Reason back = MakeReason(
+      ReasonCode::kRevertToSpot,
+      {{"current_usd", signals.current_usd},
+       {"bid_usd", signals.bid_usd},
+       {"on_demand_usd", signals.on_demand_usd}},
+      "back to spot: spot %.4f <= bid %.4f <= on-demand %.4f for %s (after: "
+      "%s)",
+      signals.current_usd, signals.bid_usd, signals.on_demand_usd, healthy_for,
+      state.fallback_reason);
   state.supply_mode = SupplyMode::kSpot;
   state.supply_mode_since = now;
   state.fallback_reason.clear();

@@ -56,11 +56,11 @@ absl::StatusOr<ResourceKind> ResourceKindFromName(std::string_view name) {
 v1::Reason ToProto(const Reason& r) {
   v1::Reason out;
   out.set_code(std::string(ReasonCodeName(r.code)));
-  out.set_message(r.message);
-  for (const auto& [name, value] : r.figures) {
+  r.text.AppendTo(*out.mutable_message());
+  for (const Figure& f : r.figures) {
     v1::Figure* figure = out.add_figures();
-    figure->set_name(name);
-    figure->set_value(value);
+    figure->set_name(std::string(f.name.view()));
+    figure->set_value(f.value);
   }
   return out;
 }
@@ -68,10 +68,10 @@ v1::Reason ToProto(const Reason& r) {
 absl::StatusOr<Reason> FromProto(const v1::Reason& r) {
   absl::StatusOr<ReasonCode> code = ReasonCodeFromName(r.code());
   if (!code.ok()) return Prefixed(code.status(), "code: ");
-  Reason out{.code = *code, .message = r.message(), .figures = {}};
+  Reason out{.code = *code, .text = ReasonText::Copy(r.message())};
   out.figures.reserve(r.figures_size());
   for (const v1::Figure& f : r.figures()) {
-    out.figures.emplace_back(f.name(), f.value());
+    out.figures.push_back({FigureName::Copy(f.name()), f.value()});
   }
   return out;
 }

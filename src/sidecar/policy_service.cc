@@ -275,7 +275,7 @@ absl::Status PolicyServiceImpl::DoComputeBid(
   response.set_bid_usd_per_hour(bid->usd_per_hour);
   response.set_strategy(name);
   response.set_quote_usd_per_hour(bid->quote.usd_per_hour);
-  response.set_rule(bid->quote.rule);
+  response.set_rule(bid->quote.rule.ToString());
   for (const Reason& reason : bid->adjustments) {
     *response.add_adjustments() = internal::ToProto(reason);
   }

@@ -10,8 +10,8 @@ class CurrentBid final : public BiddingStrategy {
  public:
   BidQuote Quote(const BidContext& context) const override {
     return {.usd_per_hour = context.stats.current_usd + kBidStepUsd,
-            .rule = absl::StrFormat("current %.4f + G %.4f",
-                                    context.stats.current_usd, kBidStepUsd)};
+            .rule = ReasonText().Add("current %.4f + G %.4f",
+                                     context.stats.current_usd, kBidStepUsd)};
   }
 };
 

@@ -15,8 +15,8 @@ class CurrentPlusBid final : public BiddingStrategy {
   explicit CurrentPlusBid(double padding) : padding_(padding) {}
   BidQuote Quote(const BidContext& context) const override {
     return {.usd_per_hour = context.stats.current_usd + padding_,
-            .rule = absl::StrFormat("current %.4f + padding %.4f",
-                                    context.stats.current_usd, padding_)};
+            .rule = ReasonText().Add("current %.4f + padding %.4f",
+                                     context.stats.current_usd, padding_)};
   }
 
  private:

@@ -17,8 +17,8 @@ class HighBid final : public BiddingStrategy {
     const double high = std::max(multiple_ * context.stats.max_usd,
                                  context.stats.current_usd + kBidStepUsd);
     return {.usd_per_hour = high,
-            .rule = absl::StrFormat("%g x window maximum %.4f", multiple_,
-                                    context.stats.max_usd)};
+            .rule = ReasonText().Add("%g x window maximum %.4f", multiple_,
+                                     context.stats.max_usd)};
   }
 
  private:

@@ -11,7 +11,7 @@ class MeanBid final : public BiddingStrategy {
   BidQuote Quote(const BidContext& context) const override {
     return {
         .usd_per_hour = context.stats.mean_usd,
-        .rule = absl::StrFormat("window mean %.4f", context.stats.mean_usd)};
+        .rule = ReasonText().Add("window mean %.4f", context.stats.mean_usd)};
   }
 };
 

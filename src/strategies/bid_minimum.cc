@@ -11,8 +11,8 @@ class MinimumBid final : public BiddingStrategy {
  public:
   BidQuote Quote(const BidContext& context) const override {
     return {.usd_per_hour = context.stats.min_usd + kBidStepUsd,
-            .rule = absl::StrFormat("window minimum %.4f + G %.4f",
-                                    context.stats.min_usd, kBidStepUsd)};
+            .rule = ReasonText().Add("window minimum %.4f + G %.4f",
+                                     context.stats.min_usd, kBidStepUsd)};
   }
 };
 

@@ -11,8 +11,8 @@ class OnDemandBid final : public BiddingStrategy {
  public:
   BidQuote Quote(const BidContext& context) const override {
     return {.usd_per_hour = context.on_demand_usd_per_hour,
-            .rule = absl::StrFormat("on-demand price %.4f",
-                                    context.on_demand_usd_per_hour)};
+            .rule = ReasonText().Add("on-demand price %.4f",
+                                     context.on_demand_usd_per_hour)};
   }
 };
 

@@ -43,28 +43,28 @@ class BurstPointScaling final : public ScalingStrategy {
     ScalingDecision decision;
     decision.usage = UsageAt(input, n);
     const ResourceUsage& top = Highest(decision.usage);
-    const std::string counts = absl::StrFormat("%d running + %d pending",
-                                               input.running, input.pending);
     if (top.share >= input.burst_point) {
       if (n + 1 > input.max_instances) {
         decision.desired = n;
         decision.reason = {
             .code = ReasonCode::kAtMaxInstances,
-            .message = absl::StrFormat(
-                "%s %.2f >= burst point %.2f with %s, but %d + 1 > max %d",
-                ResourceName(top.kind), top.share, input.burst_point, counts, n,
-                input.max_instances),
-            .figures = {{"share", top.share},
-                        {"max_instances", input.max_instances}}};
+            .figures = {
+                {"share", top.share},
+                {"max_instances", static_cast<double>(input.max_instances)}}};
+        decision.reason.text.Add(
+            "%s %.2f >= burst point %.2f with %d running + %d pending, but %d "
+            "+ 1 > max %d",
+            ResourceName(top.kind), top.share, input.burst_point, input.running,
+            input.pending, n, input.max_instances);
       } else {
         decision.desired = n + 1;
-        decision.reason = {
-            .code = ReasonCode::kScaleUp,
-            .message = absl::StrFormat(
-                "%s %.2f >= burst point %.2f with %s -> +1",
-                ResourceName(top.kind), top.share, input.burst_point, counts),
-            .figures = {{"share", top.share},
-                        {"burst_point", input.burst_point}}};
+        decision.reason = {.code = ReasonCode::kScaleUp,
+                           .figures = {{"share", top.share},
+                                       {"burst_point", input.burst_point}}};
+        decision.reason.text.Add(
+            "%s %.2f >= burst point %.2f with %d running + %d pending -> +1",
+            ResourceName(top.kind), top.share, input.burst_point, input.running,
+            input.pending);
       }
       return decision;
     }
@@ -84,20 +84,23 @@ class BurstPointScaling final : public ScalingStrategy {
     const ResourceUsage& top_after = Highest(after);
     decision.reason = {
         .code = low > 0 ? ReasonCode::kScaleDown : ReasonCode::kNoChange,
-        .message =
-            low > 0 ? absl::StrFormat(
-                          "%s %.2f < burst point %.2f with %s; with %d fewer "
-                          "%s is %.2f -> -%d",
-                          ResourceName(top.kind), top.share, input.burst_point,
-                          counts, low, ResourceName(top_after.kind),
-                          top_after.share, low)
-                    : absl::StrFormat(
-                          "%s %.2f < burst point %.2f with %s -> no change",
-                          ResourceName(top.kind), top.share, input.burst_point,
-                          counts),
         .figures = {{"share", top.share},
                     {"share_after", top_after.share},
-                    {"remove", low}}};
+                    {"remove", static_cast<double>(low)}}};
+    if (low > 0) {
+      decision.reason.text.Add(
+          "%s %.2f < burst point %.2f with %d running + %d pending; with %d "
+          "fewer %s is %.2f -> -%d",
+          ResourceName(top.kind), top.share, input.burst_point, input.running,
+          input.pending, low, ResourceName(top_after.kind), top_after.share,
+          low);
+    } else {
+      decision.reason.text.Add(
+          "%s %.2f < burst point %.2f with %d running + %d pending -> no "
+          "change",
+          ResourceName(top.kind), top.share, input.burst_point, input.running,
+          input.pending);
+    }
     return decision;
   }
 };

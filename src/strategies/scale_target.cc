@@ -54,26 +54,25 @@ class TargetScaling final : public ScalingStrategy {
     ReasonCode code = decision.desired > n   ? ReasonCode::kScaleUp
                       : decision.desired < n ? ReasonCode::kScaleDown
                                              : ReasonCode::kNoChange;
-    std::string limit;
+    ReasonText& text = decision.reason.text;
+    text.Add(
+        "target: demand cpus %.1f mem %.0f MiB; %d instances put %s at %.2f "
+        "vs burst point %.2f -> %+d",
+        demand.cpus, demand.mem_mib, decision.desired, ResourceName(top.kind),
+        top.share, input.burst_point, decision.desired - n);
     if (!reachable) {
       code = ReasonCode::kAtMaxInstances;
-      limit = absl::StrFormat(" (max %d cannot fit the demand)", max);
+      text.Add(" (max %d cannot fit the demand)", max);
     } else if (decision.desired != wanted) {
       code = decision.desired > wanted ? ReasonCode::kAtMinInstances
                                        : ReasonCode::kAtMaxInstances;
-      limit = absl::StrFormat(" (clamped from %d to [%d, %d])", wanted,
-                              input.min_instances, max);
+      text.Add(" (clamped from %d to [%d, %d])", wanted, input.min_instances,
+               max);
     }
-    decision.reason = {
-        .code = code,
-        .message = absl::StrFormat(
-            "target: demand cpus %.1f mem %.0f MiB; %d instances put %s at "
-            "%.2f vs burst point %.2f -> %+d%s",
-            demand.cpus, demand.mem_mib, decision.desired,
-            ResourceName(top.kind), top.share, input.burst_point,
-            decision.desired - n, limit),
-        .figures = {{"target", decision.desired},
-                    {"share_at_target", top.share}}};
+    decision.reason.code = code;
+    decision.reason.figures = {
+        {"target", static_cast<double>(decision.desired)},
+        {"share_at_target", top.share}};
     return decision;
   }
 };

@@ -97,7 +97,7 @@ TEST(AgentDrain, ScaleInDrainsTheAgentFirstAndRemembersIt) {
   const Action* drain = Find(e->plan, ActionKind::kDrainInstance, "i-1");
   ASSERT_NE(drain, nullptr);
   EXPECT_EQ(drain->reasons.back().code, ReasonCode::kDrain);
-  EXPECT_THAT(drain->reasons.back().message,
+  EXPECT_THAT(drain->reasons.back().message(),
               HasSubstr("drain agent S-i-1 of i-1 first: its tasks get up to "
                         "5m (billing.drain_time_s)"));
   EXPECT_EQ(e->plan.draining, 2);
@@ -139,7 +139,8 @@ TEST(AgentDrain, WaitsWhileDrainingThenEndsWhenDrained) {
   const Action* end = Find(done->plan, ActionKind::kTerminateInstance, "i-1");
   ASSERT_NE(end, nullptr);
   EXPECT_EQ(end->reasons.back().code, ReasonCode::kDrained);
-  EXPECT_EQ(end->reasons.back().message, "i-1's agent S-i-1 drained in 3 min");
+  EXPECT_EQ(end->reasons.back().message(),
+            "i-1's agent S-i-1 drained in 3 min");
   EXPECT_EQ(Find(done->plan, ActionKind::kTerminateInstance, "i-2"), nullptr);
   EXPECT_EQ(done->plan.draining, 1);
   // The drain is remembered until the instance is gone from the fleet.
@@ -223,7 +224,7 @@ TEST(AgentDrain, EndsWhenTheGracePeriodIsUp) {
   ASSERT_THAT(e, IsOk());
   const Action* end = Find(e->plan, ActionKind::kTerminateInstance, "i-1");
   ASSERT_NE(end, nullptr);
-  EXPECT_EQ(end->reasons.back().message,
+  EXPECT_EQ(end->reasons.back().message(),
             "i-1's agent S-i-1 still draining after 5 min >= grace 5 min "
             "(billing.drain_time_s): ending it");
   // An agent that never started draining ends the same way.
@@ -241,7 +242,7 @@ TEST(AgentDrain, AnAgentThatLeftEndsItsInstanceAtOnce) {
   ASSERT_THAT(e, IsOk());
   const Action* end = Find(e->plan, ActionKind::kTerminateInstance, "i-1");
   ASSERT_NE(end, nullptr);
-  EXPECT_THAT(end->reasons.back().message,
+  EXPECT_THAT(end->reasons.back().message(),
               HasSubstr("i-1's agent left the cluster after 1 min"));
 }
 
@@ -259,12 +260,12 @@ TEST(AgentDrain, AnInstanceWithoutAgentIsBootingAndEndsWithoutDrain) {
                         "joined the cluster yet: i-1 (up 30 min)"));
   const Action* end = Find(e->plan, ActionKind::kTerminateInstance, "i-1");
   ASSERT_NE(end, nullptr);
-  EXPECT_THAT(end->reasons.back().message,
+  EXPECT_THAT(end->reasons.back().message(),
               HasSubstr("i-1 has no agent in the cluster: nothing to drain"));
   // An agent drained already needs no second drain.
   const Action* drained = Find(e->plan, ActionKind::kTerminateInstance, "i-3");
   ASSERT_NE(drained, nullptr);
-  EXPECT_EQ(drained->reasons.back().message, "i-3's agent S-i-3 is drained");
+  EXPECT_EQ(drained->reasons.back().message(), "i-3's agent S-i-3 is drained");
   EXPECT_EQ(Find(e->plan, ActionKind::kDrainInstance, "i-3"), nullptr);
   EXPECT_NE(Find(e->plan, ActionKind::kDrainInstance, "i-2"), nullptr);
 }
@@ -283,7 +284,7 @@ TEST(AgentDrain, AnInterruptionNoticeDrainsAtOnceAndNeverEnds) {
   const Action* drain = Find(e->plan, ActionKind::kDrainInstance, "i-2");
   ASSERT_NE(drain, nullptr);
   EXPECT_EQ(drain->reasons[0].code, ReasonCode::kInterruption);
-  EXPECT_THAT(drain->reasons[0].message,
+  EXPECT_THAT(drain->reasons[0].message(),
               HasSubstr("i-2 has an interruption notice (ends at 2015-12-13 "
                         "09:48:40): drain agent S-i-2 now"));
   ASSERT_EQ(e->state.drains.size(), 1u);

@@ -44,7 +44,7 @@ TEST(Engine, BurstsFromZeroWithOneSpotRequestAtCurrentPlusPadding) {
   ASSERT_NE(request, nullptr);
   EXPECT_EQ(request->count, 1);
   EXPECT_DOUBLE_EQ(request->bid_usd_per_hour, 0.127);
-  EXPECT_THAT(request->reasons.at(0).message,
+  EXPECT_THAT(request->reasons.at(0).message(),
               HasSubstr("cpus 0.85 >= burst point 0.75 with 0 running + 0 "
                         "pending -> +1"));
   EXPECT_THAT(request->idempotency_token, ::testing::StartsWith("sb-"));
@@ -74,7 +74,7 @@ TEST(Engine, CancelsRequestsPastTheTimeoutUnlessTheyBidTheMaximum) {
   ASSERT_NE(cancel, nullptr);
   EXPECT_EQ(cancel->request_id, "sir-old");
   EXPECT_EQ(cancel->reasons.at(0).code, ReasonCode::kRequestTimedOut);
-  EXPECT_THAT(cancel->reasons.at(0).message,
+  EXPECT_THAT(cancel->reasons.at(0).message(),
               HasSubstr("open 12 min > timeout 10 min"));
   EXPECT_EQ(CountKind(plan, ActionKind::kCancelRequest), 1);
 }
@@ -99,7 +99,7 @@ TEST(Engine, PrototypeListingPostponesAllFiveIdleInstances) {
   EXPECT_EQ(first->instance_id, "i-4bf24b8a");  // endable soonest
   EXPECT_EQ(first->endable_at, T0() + absl::Minutes(4));
   EXPECT_EQ(first->into_billing_period, absl::Minutes(16));
-  EXPECT_THAT(first->reasons.back().message,
+  EXPECT_THAT(first->reasons.back().message(),
               HasSubstr("i-4bf24b8a postponed: 16 min into its hour, limit "
                         "20 min"));
 }
@@ -152,7 +152,7 @@ TEST(Engine, CostCeilingHoldsBackLaunchesAndSaysWhy) {
   bool noted = false;
   for (const Reason& r : plan.notes)
     noted = noted || (r.code == ReasonCode::kCostCeiling &&
-                      r.message.find("7 held back") != std::string::npos);
+                      r.message().find("7 held back") != std::string::npos);
   EXPECT_TRUE(noted);
 }
 
@@ -169,7 +169,7 @@ TEST(Engine, ACeilingFarAboveThePriceHoldsNothingBack) {
   Plan plan = Decided(policy, input).plan;
   EXPECT_EQ(CountKind(plan, ActionKind::kLaunchOnDemand), 1);
   for (const Reason& note : plan.notes) {
-    EXPECT_NE(note.code, ReasonCode::kCostCeiling) << note.message;
+    EXPECT_NE(note.code, ReasonCode::kCostCeiling) << note.message();
   }
 }
 
@@ -410,14 +410,14 @@ TEST(Engine, PricesOverADayOldAreWarnedOfEvenWithNoAgeLimit) {
   EXPECT_EQ(CountKind(plan, ActionKind::kRequestSpot), 1);
   const std::vector<Reason> warnings = OldPriceWarnings(plan);
   ASSERT_EQ(warnings.size(), 1u) << PlanToText(plan);
-  EXPECT_THAT(warnings[0].message,
+  EXPECT_THAT(warnings[0].message(),
               HasSubstr("market " + market.market.Name() + ": prices as of"));
-  EXPECT_THAT(warnings[0].message, HasSubstr(", 25h old (over 24h)"));
-  EXPECT_THAT(warnings[0].message,
+  EXPECT_THAT(warnings[0].message(), HasSubstr(", 25h old (over 24h)"));
+  EXPECT_THAT(warnings[0].message(),
               HasSubstr("bidding.max_price_age_s is 0 (no limit)"));
   ASSERT_EQ(warnings[0].figures.size(), 1u);
-  EXPECT_EQ(warnings[0].figures[0].first, "price_age_s");
-  EXPECT_EQ(warnings[0].figures[0].second, 25 * 3600);
+  EXPECT_EQ(warnings[0].figures[0].name.view(), "price_age_s");
+  EXPECT_EQ(warnings[0].figures[0].value, 25 * 3600);
   EXPECT_THAT(PlanToText(plan), HasSubstr("note old-prices: warning: market"));
 }
 
@@ -441,7 +441,7 @@ TEST(Engine, AnUnchangedPriceInFreshStatisticsDrawsNoWarning) {
   const std::vector<Reason> warnings =
       OldPriceWarnings(Decided(PrototypePolicy(), input).plan);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_THAT(warnings[0].message, HasSubstr(", no as_of, 72h old"));
+  EXPECT_THAT(warnings[0].message(), HasSubstr(", no as_of, 72h old"));
 }
 
 TEST(Engine, OldPricesWithinALongerAgeLimitAreStillWarnedOf) {
@@ -453,7 +453,7 @@ TEST(Engine, OldPricesWithinALongerAgeLimitAreStillWarnedOf) {
   const std::vector<Reason> warnings =
       OldPriceWarnings(Decided(policy, input).plan);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_THAT(warnings[0].message,
+  EXPECT_THAT(warnings[0].message(),
               HasSubstr("bidding.max_price_age_s is 172800"));
 }
 

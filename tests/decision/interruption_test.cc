@@ -63,7 +63,7 @@ TEST(Interruption, TheInterruptedInstanceIsReplacedAtOnceAndSaysWhy) {
   const Action* request = FindKind(e->plan, ActionKind::kRequestSpot);
   ASSERT_NE(request, nullptr);
   EXPECT_EQ(request->count, 1);
-  EXPECT_THAT(request->reasons[0].message,
+  EXPECT_THAT(request->reasons[0].message(),
               HasSubstr("(1 under interruption notice, not counted)"));
   EXPECT_THAT(PlanToText(e->plan),
               HasSubstr("note interruption: 1 instance(s) under interruption "

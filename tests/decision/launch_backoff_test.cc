@@ -101,7 +101,7 @@ TEST_F(LaunchBackoffTest, CapacityFailureInTheOnlyZoneFallsBackAtOnce) {
   EXPECT_EQ(e->state.backoffs[0].until,
             T0() - absl::Seconds(1) + policy.requests.launch_backoff);
   ASSERT_THAT(BackoffNotes(e->plan), SizeIs(1));
-  EXPECT_THAT(BackoffNotes(e->plan)[0].message,
+  EXPECT_THAT(BackoffNotes(e->plan)[0].message(),
               HasSubstr("(InsufficientInstanceCapacity, 1 failure(s) in a "
                         "row): left alone until"));
 }

@@ -100,10 +100,10 @@ TEST(WireFormatAgents, PlanCountsAndDrainActionRoundTrip) {
   plan.evaluated_at = absl::FromUnixSeconds(1456833600);
   plan.booting = 2;
   plan.draining = 1;
-  plan.actions.push_back({.kind = ActionKind::kDrainInstance,
-                          .instance_id = "i-0abc",
-                          .reasons = {{.code = ReasonCode::kDrain,
-                                       .message = "drain agent a1-S7"}}});
+  plan.actions.push_back(
+      {.kind = ActionKind::kDrainInstance,
+       .instance_id = "i-0abc",
+       .reasons = {{.code = ReasonCode::kDrain, .text = "drain agent a1-S7"}}});
   EngineState next;
   next.drains.push_back({.instance_id = "i-0abc",
                          .started = plan.evaluated_at,

@@ -499,7 +499,7 @@ Plan SamplePlan() {
   plan.actions.push_back({.kind = ActionKind::kCancelRequest,
                           .request_id = "sir-9",
                           .reasons = {{.code = ReasonCode::kRequestTimedOut,
-                                       .message = "open 12m0s > timeout 10m0s",
+                                       .text = "open 12m0s > timeout 10m0s",
                                        .figures = {{"age_seconds", 720}}}}});
   plan.actions.push_back(
       {.kind = ActionKind::kPostponeTermination,
@@ -507,7 +507,7 @@ Plan SamplePlan() {
        .into_billing_period = absl::Minutes(40),
        .endable_at = Utc(2016, 3, 1, 12, 15),
        .reasons = {{.code = ReasonCode::kBillingPostponed,
-                    .message = "40m into the hour < partial-hour limit 55m",
+                    .text = "40m into the hour < partial-hour limit 55m",
                     .figures = {}}}});
   plan.actions.push_back(
       {.kind = ActionKind::kRequestSpot,
@@ -517,13 +517,13 @@ Plan SamplePlan() {
        .bid_usd_per_hour = 0.127,
        .idempotency_token = "tok-42",
        .reasons = {{.code = ReasonCode::kScaleUp,
-                    .message = "cpus 0.85 >= burst point 0.75 -> +2",
+                    .text = "cpus 0.85 >= burst point 0.75 -> +2",
                     .figures = {{"usage_cpus", 0.85}, {"burst_point", 0.75}}},
                    {.code = ReasonCode::kAtMaxInstances,
-                    .message = "max_instances 5 allows +1",
+                    .text = "max_instances 5 allows +1",
                     .figures = {{"max_instances", 5}}}}});
   plan.notes.push_back({.code = ReasonCode::kBidCapped,
-                        .message = "bid 0.2 capped at max bid 0.127",
+                        .text = "bid 0.2 capped at max bid 0.127",
                         .figures = {}});
   return plan;
 }

@@ -73,7 +73,8 @@ TEST(PrototypeBid, PaddingOfOneStepBidsCurrentPlusOneMill) {
   auto bid = Bid(policy, Market(0.026));
   ASSERT_THAT(bid, IsOk());
   EXPECT_DOUBLE_EQ(bid->usd_per_hour, 0.027);
-  EXPECT_THAT(bid->quote.rule, HasSubstr("current 0.0260 + padding 0.0010"));
+  EXPECT_THAT(bid->quote.rule.ToString(),
+              HasSubstr("current 0.0260 + padding 0.0010"));
   EXPECT_TRUE(bid->adjustments.empty());
 }
 
@@ -98,7 +99,7 @@ TEST(BidReason, ACappedBidReadsAsCappedAndBelowTheCurrentPrice) {
   policy.max_bid_usd_per_hour = 0.5;
   auto bid = Bid(policy, Market(0.7));
   ASSERT_THAT(bid, IsOk());
-  EXPECT_EQ(bid->reason,
+  EXPECT_EQ(bid->reason.ToString(),
             "bid 0.5000: current 0.7000 + padding 0.0010 = 0.7010, capped at "
             "max bid 0.5000, below the current price");
 }
@@ -108,7 +109,8 @@ TEST(BidReason, AnUnchangedBidIsTheStrategysRule) {
   policy.padding_usd = 0.001;
   auto bid = Bid(policy, Market(0.026));
   ASSERT_THAT(bid, IsOk());
-  EXPECT_EQ(bid->reason, "bid 0.0270: current 0.0260 + padding 0.0010");
+  EXPECT_EQ(bid->reason.ToString(),
+            "bid 0.0270: current 0.0260 + padding 0.0010");
 }
 
 TEST(BidReason, AFlooredThenCappedBidNamesBothSteps) {
@@ -118,7 +120,7 @@ TEST(BidReason, AFlooredThenCappedBidNamesBothSteps) {
   policy.max_bid_usd_per_hour = 0.3;
   auto bid = Bid(policy, Market(0.9, 0.02, 0.3, 0.9));
   ASSERT_THAT(bid, IsOk());
-  EXPECT_EQ(bid->reason,
+  EXPECT_EQ(bid->reason.ToString(),
             "bid 0.3000: window minimum 0.0200 + G 0.0010 = 0.0210, raised to "
             "current 0.9000 + 0.0010 = 0.9010, capped at max bid 0.3000, "
             "below the current price");
@@ -129,7 +131,7 @@ TEST(BidReason, AnUncappedBidBelowTheCurrentPriceSaysSo) {
   policy.strategy = "minimum";
   auto bid = Bid(policy, Market(0.05, 0.02, 0.03, 0.06));
   ASSERT_THAT(bid, IsOk());
-  EXPECT_EQ(bid->reason,
+  EXPECT_EQ(bid->reason.ToString(),
             "bid 0.0210: window minimum 0.0200 + G 0.0010, below the current "
             "price");
 }

@@ -37,7 +37,7 @@ TEST(BurstPoint, AddsOneWhenAnyResourceReachesTheBurstPoint) {
   ScalingDecision d = Decide("burst-point", PrototypeInput(34, 0, 0));
   EXPECT_EQ(d.desired, 1);
   EXPECT_EQ(d.reason.code, ReasonCode::kScaleUp);
-  EXPECT_EQ(d.reason.message,
+  EXPECT_EQ(d.reason.message(),
             "cpus 0.85 >= burst point 0.75 with 0 running + 0 pending -> +1");
 }
 
@@ -80,7 +80,7 @@ TEST(BurstPoint, ScalesOnEveryResourceKind) {
   input.used.mem_mib = 0.8 * 81920;  // memory alone crosses
   ScalingDecision d = Decide("burst-point", input);
   EXPECT_EQ(d.desired, 1);
-  EXPECT_THAT(d.reason.message, ::testing::StartsWith("mem 0.80"));
+  EXPECT_THAT(d.reason.message(), ::testing::StartsWith("mem 0.80"));
   input = PrototypeInput(1, 0, 0);
   input.baseline.gpus = 4;
   input.used.gpus = 3;  // gpus 0.75 >= 0.75

@@ -235,7 +235,7 @@ demand:
           }
           if (a.kind == ActionKind::kTerminateInstance) {
             ended_at.emplace(a.instance_id, report.time);
-            end_reason.emplace(a.instance_id, a.reasons.back().message);
+            end_reason.emplace(a.instance_id, a.reasons.back().message());
           }
         }
       }});
