@@ -151,7 +151,7 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   const int counted = scaling_input.counted();
   plan.running = scaling_input.running;
   plan.pending = scaling_input.pending;
-  plan.usage = decision.usage;
+  plan.usage = std::move(decision.usage);
   const int desired =
       internal::ApplyChurnControl(p, counted, decision, now, state, plan.notes);
   plan.desired = desired;

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -15,16 +16,74 @@
 namespace spotburst::internal {
 namespace {
 
-absl::Status CheckResources(const Resources& resources, std::string_view path) {
+// The error for the first negative or non-finite amount in `resources`;
+// `path` makes the field's path, called only then.
+template <typename PathFn>
+absl::Status CheckResources(const Resources& resources, PathFn path) {
   for (ResourceKind kind : kAllResourceKinds) {
     const double value = resources.Get(kind);
     if (!std::isfinite(value) || value < 0) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("%s.%s: %g must be a finite number >= 0", path,
+          absl::StrFormat("%s.%s: %g must be a finite number >= 0", path(),
                           ResourceName(kind), value));
     }
   }
   return absl::OkStatus();
+}
+
+// The first index whose id repeats an earlier one, with the earlier one's
+// index, or nullopt when every id differs: what a hash map filled in order
+// finds, at a fraction of its cost on the usual input, where ids differ.
+// Few ids are compared pairwise; more are screened by their hashes in a
+// scratch table kept between calls (open addressing, linear probing), and
+// only a repeated hash (a duplicate, or a rare collision) takes the exact,
+// slower way.
+template <typename Item, typename IdOf>
+std::optional<std::pair<size_t, size_t>> FirstDuplicate(
+    const std::vector<Item>& items, IdOf id_of) {
+  const size_t n = items.size();
+  if (n <= 16) {
+    // Ids of one fleet mostly share a prefix and differ at the end.
+    auto same = [](std::string_view a, std::string_view b) {
+      return a.size() == b.size() && (a.empty() || a.back() == b.back()) &&
+             a == b;
+    };
+    for (size_t i = 1; i < n; ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (same(id_of(items[i]), id_of(items[j]))) return std::pair{i, j};
+      }
+    }
+    return std::nullopt;
+  }
+  thread_local std::vector<uint64_t> table;
+  size_t capacity = 64;
+  while (capacity < 2 * n) capacity *= 2;
+  table.assign(capacity, 0);
+  const absl::Hash<absl::string_view> hash;
+  bool repeated_hash = false;
+  for (size_t i = 0; i < n && !repeated_hash; ++i) {
+    const std::string_view id = id_of(items[i]);
+    const uint64_t h = hash(absl::string_view(id.data(), id.size())) | 1;
+    for (size_t slot = h & (capacity - 1);;
+         slot = (slot + 1) & (capacity - 1)) {
+      if (table[slot] == 0) {
+        table[slot] = h;
+        break;
+      }
+      if (table[slot] == h) {
+        repeated_hash = true;
+        break;
+      }
+    }
+  }
+  if (!repeated_hash) return std::nullopt;
+  absl::flat_hash_map<std::string_view, size_t> seen;
+  seen.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto [it, added] = seen.emplace(id_of(items[i]), i);
+    if (!added) return std::pair{i, it->second};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -34,7 +93,11 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
        {std::pair{&input.cluster.used, "cluster.used"},
         std::pair{&input.cluster.queued, "cluster.queued"},
         std::pair{&input.cluster.baseline, "cluster.baseline"}}) {
-    if (absl::Status s = CheckResources(*resources, path); !s.ok()) return s;
+    if (absl::Status s = CheckResources(
+            *resources, [path = path] { return std::string(path); });
+        !s.ok()) {
+      return s;
+    }
   }
   for (size_t i = 0; i < input.cluster.held_back.size(); ++i) {
     const HeldBackDemand& d = input.cluster.held_back[i];
@@ -42,32 +105,41 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "cluster.held_back[%d].instances: %d must be >= 0", i, d.instances));
     }
-    const std::string path =
-        absl::StrFormat("cluster.held_back[%d].resources", i);
-    if (absl::Status s = CheckResources(d.resources, path.c_str()); !s.ok()) {
+    if (absl::Status s = CheckResources(
+            d.resources,
+            [i] {
+              return absl::StrFormat("cluster.held_back[%d].resources", i);
+            });
+        !s.ok()) {
       return s;
     }
   }
   // An agent listed twice for one instance would be read either way.
-  absl::flat_hash_map<std::string_view, size_t> agent_of;
-  for (size_t i = 0; i < input.cluster.burst_agents.size(); ++i) {
-    const BurstAgent& a = input.cluster.burst_agents[i];
+  // Errors come in the order of the agents, as one pass would find them.
+  const std::vector<BurstAgent>& agents = input.cluster.burst_agents;
+  const auto twice = FirstDuplicate(
+      agents,
+      [](const BurstAgent& a) -> std::string_view { return a.instance_id; });
+  for (size_t i = 0; i < agents.size(); ++i) {
+    const BurstAgent& a = agents[i];
     if (a.instance_id.empty()) {
       return absl::InvalidArgumentError(
           absl::StrFormat("cluster.burst_agents[%d].instance_id: required", i));
     }
-    auto [it, added] = agent_of.emplace(a.instance_id, i);
-    if (!added) {
+    if (twice && twice->first == i) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "cluster.burst_agents[%d].instance_id: %s already has "
           "cluster.burst_agents[%d]",
-          i, a.instance_id.substr(0, 64), it->second));
+          i, a.instance_id.substr(0, 64), twice->second));
     }
     for (const auto& [resources, name] :
          {std::pair{&a.total, "total"}, std::pair{&a.used, "used"}}) {
-      const std::string path =
-          absl::StrFormat("cluster.burst_agents[%d].%s", i, name);
-      if (absl::Status s = CheckResources(*resources, path.c_str()); !s.ok()) {
+      if (absl::Status s = CheckResources(
+              *resources,
+              [i, name = name] {
+                return absl::StrFormat("cluster.burst_agents[%d].%s", i, name);
+              });
+          !s.ok()) {
         return s;
       }
     }
@@ -88,14 +160,12 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
     }
   }
   // An id listed twice would be counted twice (and could be ended twice).
-  absl::flat_hash_map<std::string_view, size_t> seen;
-  for (size_t i = 0; i < input.fleet.instances.size(); ++i) {
-    auto [it, added] = seen.emplace(input.fleet.instances[i].id, i);
-    if (!added) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "fleet.instances[%d].id: duplicate of fleet.instances[%d]", i,
-          it->second));
-    }
+  if (const auto twice = FirstDuplicate(
+          input.fleet.instances,
+          [](const Instance& i) -> std::string_view { return i.id; })) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "fleet.instances[%d].id: duplicate of fleet.instances[%d]",
+        twice->first, twice->second));
   }
   for (size_t i = 0; i < input.markets.size(); ++i) {
     const MarketView& view = input.markets[i];
@@ -104,14 +174,12 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
           "markets[%d]: both stats and price_history given; give one", i));
     }
   }
-  seen.clear();
-  for (size_t i = 0; i < input.fleet.requests.size(); ++i) {
-    auto [it, added] = seen.emplace(input.fleet.requests[i].id, i);
-    if (!added) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "fleet.requests[%d].id: duplicate of fleet.requests[%d]", i,
-          it->second));
-    }
+  if (const auto twice = FirstDuplicate(
+          input.fleet.requests,
+          [](const SpotRequest& r) -> std::string_view { return r.id; })) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "fleet.requests[%d].id: duplicate of fleet.requests[%d]", twice->first,
+        twice->second));
   }
   return absl::OkStatus();
 }

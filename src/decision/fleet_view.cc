@@ -22,6 +22,8 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
       view.agents.emplace(agent.instance_id, &agent);
     }
   }
+  view.counted_instances.reserve(fleet.instances.size());
+  view.open_requests.reserve(fleet.requests.size());
   absl::flat_hash_map<std::string_view, const AgentDrain*> drain_of;
   for (const AgentDrain& drain : drains) {
     drain_of.emplace(drain.instance_id, &drain);
