@@ -128,6 +128,9 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
   if (instances <= 0) return;
   ScaleInChoice choice = ChooseScaleIn(fleet_.counted_instances, instances,
                                        policy_, now_, cause, DrainedFirst());
+  terminations_.reserve(terminations_.size() + choice.terminations.size());
+  postponements_.reserve(postponements_.size() + choice.postponements.size());
+  leaving_.reserve(choice.terminations.size() + choice.postponements.size());
   for (size_t k = 0; k < choice.terminations.size(); ++k) {
     const Instance* instance = choice.terminated[k];
     leaving_.insert(instance);

@@ -123,6 +123,7 @@ ScaleInChoice ChooseScaleIn(
   BillingPolicy at_once = policy.billing;
   at_once.drain_time = absl::ZeroDuration();
   std::vector<Candidate> endable, waiting;
+  endable.reserve(candidates.size());
   for (const Instance* instance : candidates) {
     const bool drains = !drained_first || drained_first(*instance);
     Candidate c =
@@ -131,6 +132,8 @@ ScaleInChoice ChooseScaleIn(
   }
   const size_t end_now = std::min<size_t>(count, endable.size());
   TopK(endable.begin(), endable.end(), end_now, EndFirst);
+  choice.terminations.reserve(end_now);
+  choice.terminated.reserve(end_now);
   for (size_t i = 0; i < end_now; ++i) {
     const Candidate& c = endable[i];
     Action action{.kind = ActionKind::kTerminateInstance,
@@ -147,6 +150,8 @@ ScaleInChoice ChooseScaleIn(
   }
   const size_t postpone = std::min<size_t>(count - end_now, waiting.size());
   TopK(waiting.begin(), waiting.end(), postpone, EndableSooner);
+  choice.postponements.reserve(postpone);
+  choice.postponed.reserve(postpone);
   for (size_t i = 0; i < postpone; ++i) {
     const Candidate& c = waiting[i];
     Action action{.kind = ActionKind::kPostponeTermination,
