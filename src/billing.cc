@@ -2,8 +2,15 @@
 #include "spotburst/billing.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 namespace spotburst {
+namespace {
+
+constexpr int64_t kHourNanoseconds = int64_t{3600} * 1000 * 1000 * 1000;
+
+}  // namespace
 
 BillingPosition BillingPositionOf(const BillingPolicy& billing,
                                   absl::Time launch_time, absl::Time now) {
@@ -19,7 +26,15 @@ BillingPosition BillingPositionOf(const BillingPolicy& billing,
     return position;
   }
   const absl::Duration hour = absl::Hours(1);
-  position.into_period = age % hour;
+  // Whole nanoseconds (every real age) take integer arithmetic; absl's
+  // Duration remainder is exact for any duration but much slower.
+  const int64_t age_ns = absl::ToInt64Nanoseconds(age);
+  if (age_ns != std::numeric_limits<int64_t>::max() &&
+      absl::Nanoseconds(age_ns) == age) {
+    position.into_period = absl::Nanoseconds(age_ns % kHourNanoseconds);
+  } else {
+    position.into_period = age % hour;
+  }
   position.left_in_period = hour - position.into_period;
   // Ending must start at the limit and finish (after draining) before the
   // next hour is charged.

@@ -60,5 +60,27 @@ TEST(PerSecondBilling, EndableAfterTheMinimumBilledTime) {
       BillingPositionOf(b, kLaunch, kLaunch + absl::Seconds(60)).endable);
 }
 
+// The position into the hour is the age modulo an hour for every age:
+// whole nanoseconds, quarter nanoseconds, centuries, and a launch time so
+// far back that the age does not fit in nanoseconds.
+TEST(HourlyBilling, PositionIsTheAgeModuloAnHourForEveryAge) {
+  const absl::Duration ages[] = {
+      absl::ZeroDuration(),
+      absl::Nanoseconds(1),
+      absl::Nanoseconds(0.25),
+      absl::Minutes(59) + absl::Nanoseconds(999999999.75),
+      absl::Hours(1),
+      absl::Hours(7) + absl::Seconds(61),
+      absl::Hours(24 * 365 * 200) + absl::Minutes(17),
+      absl::Hours(24 * 365 * 400) + absl::Minutes(23),
+  };
+  for (const absl::Duration age : ages) {
+    const BillingPosition p =
+        BillingPositionOf(Hourly(50), kLaunch, kLaunch + age);
+    EXPECT_EQ(p.into_period, age % absl::Hours(1)) << age;
+    EXPECT_EQ(p.left_in_period, absl::Hours(1) - age % absl::Hours(1)) << age;
+  }
+}
+
 }  // namespace
 }  // namespace spotburst
