@@ -5,7 +5,8 @@
 //   text      [kText | size << 8] [bytes, 8 to a word]
 //   segment   [kSegment | values << 8 | size << 16] [address of the format]
 //             then `values` values, each a header word and its payload:
-//             kInt, kDouble and kTime one word, kDuration one word (none
+//             kInt none (the value fills the header's upper 56 bits),
+//             kInt64, kDouble and kTime one word, kDuration one word (none
 //             for an infinite one), kText its bytes.
 #include "spotburst/reason.h"
 
@@ -113,6 +114,16 @@ void ReasonText::BeginSegment(const char* format, size_t size, size_t values) {
   PutWord(reinterpret_cast<uintptr_t>(format));
 }
 
+void ReasonText::PutInt(int64_t v) {
+  constexpr int64_t kLimit = int64_t{1} << 55;
+  if (v >= -kLimit && v < kLimit) {
+    PutWord(kInt | (static_cast<uint64_t>(v) << 8));
+    return;
+  }
+  PutHeader(kInt64, 0);
+  PutWord(static_cast<uint64_t>(v));
+}
+
 void ReasonText::PutText(std::string_view text) {
   PutHeader(kText, text.size());
   const size_t start = words_.size();
@@ -184,6 +195,11 @@ void ReasonText::AppendTo(std::string& out) const {
       ++w;
       switch (value_tag) {
         case kInt:
+          // The header's upper bits, sign-extended.
+          ints[i] = static_cast<int64_t>(w[-1]) >> 8;
+          args[i] = absl::FormatArg(ints[i]);
+          break;
+        case kInt64:
           ints[i] = static_cast<int64_t>(*w++);
           args[i] = absl::FormatArg(ints[i]);
           break;

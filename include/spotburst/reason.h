@@ -99,7 +99,8 @@ class ReasonText {
  private:
   enum Tag : uint8_t {
     kSegment,  // format by address; then its values
-    kInt,
+    kInt,      // the value in the header's upper 56 bits
+    kInt64,    // the value in the next word
     kDouble,
     kText,      // bytes inline in the words that follow
     kDuration,  // nanoseconds, or an infinite one
@@ -122,11 +123,14 @@ class ReasonText {
             typename = std::enable_if_t<std::is_integral_v<Int> &&
                                         !std::is_same_v<Int, bool>>>
   void Put(Int v) {
-    PutHeader(kInt, 0);
-    PutWord(static_cast<uint64_t>(static_cast<int64_t>(v)));
+    PutInt(static_cast<int64_t>(v));
   }
+  void PutInt(int64_t v);
 
-  absl::InlinedVector<uint64_t, 14> words_;
+  // Room for a typical reason's recipe (a scaling decision quoting ten
+  // values takes 16 words), so copying one into each action allocates
+  // nothing.
+  absl::InlinedVector<uint64_t, 20> words_;
 };
 
 // A figure's name: a string literal kept by address, or an owned copy
