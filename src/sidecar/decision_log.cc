@@ -20,6 +20,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "sidecar/durable_file.h"
 #include "sidecar/event_log.h"
+#include "sidecar/json_line.h"
 #include "spotburst/internal/state_proto.h"
 
 namespace spotburst::sidecar {
@@ -31,14 +32,22 @@ constexpr char kLockFileName[] = "spotburst-decision-log.lock";
 // missing its newline; a longer one is ended rather than read.
 constexpr int64_t kMaxTailCheckBytes = int64_t{256} << 20;
 constexpr size_t kMaxErrorBytes = 200;
+// The writer's line buffer is kept between lines up to this size; one
+// larger decision does not hold on to its memory.
+constexpr size_t kMaxKeptLineBytes = 1 << 20;
 
 std::string Rotated(const std::string& path, int index) {
   return absl::StrCat(path, ".", index);
 }
 
-// The memory a queued line holds.
-int64_t LineMemory(const std::string& line) {
-  return static_cast<int64_t>(line.capacity() + sizeof(std::string));
+// The memory a queued decision holds; its policy is shared with the
+// policy store, not counted.
+int64_t EntryMemory(const DecisionEntry& entry) {
+  return static_cast<int64_t>(
+      sizeof(DecisionEntry) + entry.state.SpaceUsedLong() +
+      entry.plan.SpaceUsedLong() + entry.decision_id.capacity() +
+      entry.policy_name.capacity() + entry.policy_revision.capacity() +
+      entry.made_by.capacity());
 }
 
 std::string ErrnoMessage(int error_number) {
@@ -60,23 +69,6 @@ int ReadAt(int fd, char* data, size_t size, int64_t offset) {
     }
   }
   return 0;
-}
-
-absl::StatusOr<std::string> ToJsonLine(DecisionEntry& entry) {
-  const v1::Decision decision = ToDecisionProto(entry);
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = false;
-  options.always_print_primitive_fields = true;
-  options.preserve_proto_field_names = true;
-  std::string line;
-  if (auto status =
-          google::protobuf::util::MessageToJsonString(decision, &line, options);
-      !status.ok()) {
-    return absl::InvalidArgumentError(std::string(status.message()));
-  }
-  line.push_back('\n');
-  line.shrink_to_fit();
-  return line;
 }
 
 }  // namespace
@@ -268,33 +260,50 @@ absl::Status DecisionLog::RecoverTornTail() {
 DecisionLog::~DecisionLog() { Close(); }
 
 bool DecisionLog::Record(DecisionEntry entry) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (stopping_ || pending_count_ >= options_.queue_capacity) {
-      ++stats_.dropped;
-      return false;
-    }
-  }
-  // Serialized here, so that the queue holds exactly what will be written
-  // and Record is false for what cannot be.
-  absl::StatusOr<std::string> line = ToJsonLine(entry);
+  Queued queued{.entry = std::move(entry), .bytes = 0};
+  queued.bytes = EntryMemory(queued.entry);
   absl::MutexLock lock(&mu_);
-  if (!line.ok()) {
-    ++stats_.serialize_errors;
-    last_serialize_error_ =
-        std::string(line.status().message().substr(0, kMaxErrorBytes));
-    return false;
-  }
-  const int64_t bytes = LineMemory(*line);
   if (stopping_ || pending_count_ >= options_.queue_capacity ||
-      pending_bytes_ + bytes > options_.queue_max_bytes) {
+      pending_bytes_ + queued.bytes > options_.queue_max_bytes) {
     ++stats_.dropped;
     return false;
   }
-  queue_.push_back(*std::move(line));
+  pending_bytes_ += queued.bytes;
   ++pending_count_;
-  pending_bytes_ += bytes;
   ++stats_.recorded;
+  queue_.push_back(std::move(queued));
+  return true;
+}
+
+bool DecisionLog::FormatLine(DecisionEntry& entry) {
+  // Decisions share a handful of policies: each is printed once, when it
+  // first comes, and its text reused while it lasts.
+  if (entry.policy != printed_policy_) {
+    printed_policy_ = entry.policy;
+    printed_policy_json_.clear();
+    if (printed_policy_ != nullptr) {
+      // A policy has no times to fail on.
+      (void)AppendJson(*printed_policy_, printed_policy_json_);
+    }
+  }
+  entry.policy.reset();
+  v1::Decision decision = ToDecisionProto(entry);
+  line_.clear();
+  const absl::Status formatted =
+      AppendJson(decision, line_,
+                 {.field = printed_policy_ != nullptr
+                               ? v1::Decision::descriptor()->FindFieldByNumber(
+                                     v1::Decision::kPolicyFieldNumber)
+                               : nullptr,
+                  .json = printed_policy_json_});
+  if (!formatted.ok()) {
+    absl::MutexLock lock(&mu_);
+    ++stats_.serialize_errors;
+    last_serialize_error_ =
+        std::string(formatted.message().substr(0, kMaxErrorBytes));
+    return false;
+  }
+  line_.push_back('\n');
   return true;
 }
 
@@ -315,7 +324,9 @@ void DecisionLog::Close(absl::Time deadline) {
 
 DecisionLog::Stats DecisionLog::stats() const {
   absl::MutexLock lock(&mu_);
-  return stats_;
+  Stats stats = stats_;
+  stats.queued = pending_count_;
+  return stats;
 }
 
 void DecisionLog::WaitUntilWrittenForTest() {
@@ -325,7 +336,7 @@ void DecisionLog::WaitUntilWrittenForTest() {
 
 void DecisionLog::WriterLoop() {
   while (true) {
-    std::deque<std::string> batch;
+    std::deque<Queued> batch;
     bool stopping = false;
     {
       absl::MutexLock lock(&mu_);
@@ -336,8 +347,8 @@ void DecisionLog::WriterLoop() {
       stopping = stopping_;
     }
     int64_t written = 0, failed = 0, unwritten = 0, bytes = 0;
-    for (std::string& line : batch) {
-      bytes += LineMemory(line);
+    for (Queued& queued : batch) {
+      bytes += queued.bytes;
       // Close may come while a batch is being written: look each time.
       absl::Time deadline = absl::InfiniteFuture();
       {
@@ -348,14 +359,17 @@ void DecisionLog::WriterLoop() {
         ++unwritten;
         continue;
       }
-      if (const int error = WriteLine(line); error != 0) {
-        ++failed;
-        last_errno_ = error;
-      } else {
-        ++written;
+      if (FormatLine(queued.entry)) {
+        if (const int error = WriteLine(line_); error != 0) {
+          ++failed;
+          last_errno_ = error;
+        } else {
+          ++written;
+        }
       }
-      std::string().swap(line);
+      queued.entry = DecisionEntry();  // its memory back as soon as written
     }
+    if (line_.capacity() > kMaxKeptLineBytes) std::string().swap(line_);
     if (written > 0) Sync();
     {
       absl::MutexLock lock(&mu_);

@@ -7,12 +7,15 @@
 // everything `spotburst replay` needs to make the decision again.
 //
 // Bounded in memory and on disk, whatever the load:
-// - Record turns the decision into its line at once, on the caller's
-//   thread, and queues the line for the writer thread; it never waits for
-//   the disk. The queue holds at most queue_capacity lines and
-//   queue_max_bytes bytes of them (the memory the lines take); past either,
-//   the decision is dropped and counted (the writer reports the count, once
-//   a second at most).
+// - Record only queues the decision for the writer thread, which turns it
+//   into its line (AppendJson) and writes it; the caller's thread neither
+//   formats nor waits for the disk. The queue holds at most queue_capacity
+//   decisions and queue_max_bytes bytes of them (the memory their messages
+//   take); past either, the new decision is dropped and counted (dropped in
+//   stats(), spotburst_decision_log_dropped_total in the metrics, and an
+//   event from the writer once a second at most). Decisions already queued
+//   are never dropped, and lines are written in the order Record accepted
+//   them.
 // - The file is rotated before a line would take it past max_file_bytes:
 //   path -> path.1 -> path.2 ..., keeping max_files files in all. A single
 //   line larger than max_file_bytes gets a file of its own.
@@ -122,11 +125,13 @@ class DecisionLog {
   DecisionLog& operator=(const DecisionLog&) = delete;
   ~DecisionLog();  // Close()
 
-  // Serializes `entry` and queues its line for writing. True when the line
-  // was made and accepted into the queue: it is then written unless a write
-  // fails or Close's deadline passes first (both counted and logged). False
-  // when the decision cannot be written as JSON (e.g. a timestamp past year
-  // 9999), the queue is full, or the log is closed. Never blocks on disk.
+  // Queues `entry` for writing. True when it was accepted: it is then
+  // written unless it has no JSON form (a timestamp past year 9999, which no
+  // state Evaluate accepts can hold), a write fails, or Close's deadline
+  // passes first (each counted and logged). False when the queue is full
+  // or the log is closed (counted in dropped), or the decision's own time
+  // has no JSON form (counted in serialize_errors). Never formats, never
+  // blocks on disk: a short lock and a size estimate of the messages.
   bool Record(DecisionEntry entry);
 
   // Writes what is queued until `deadline`, drops the rest (counted in
@@ -137,11 +142,12 @@ class DecisionLog {
   struct Stats {
     int64_t recorded = 0;            // accepted by Record
     int64_t dropped = 0;             // refused by Record: queue full or closed
-    int64_t serialize_errors = 0;    // refused by Record: no JSON for it
+    int64_t serialize_errors = 0;    // not written: no JSON form
     int64_t written = 0;             // lines written
     int64_t write_errors = 0;        // lines that failed to be written
     int64_t unwritten_at_close = 0;  // accepted, not written by the deadline
     int64_t rotations = 0;
+    int64_t queued = 0;  // accepted, not yet written (or failed); now
   };
   Stats stats() const;
 
@@ -156,10 +162,19 @@ class DecisionLog {
   absl::Status OpenFile();         // before the writer starts
   absl::Status RecoverTornTail();  // before the writer starts
   void WriterLoop();
+  // A queued decision and the memory it was counted for.
+  struct Queued {
+    DecisionEntry entry;
+    int64_t bytes = 0;
+  };
+
   int WriteLine(const std::string& line);  // writer thread; 0 or an errno
-  int Rotate();                            // writer thread; 0 or an errno
-  void Sync();                             // writer thread
-  void Report(bool closing);               // writer thread
+  // The entry's line into line_ (writer thread); false when it has no JSON
+  // form (counted and remembered for the report).
+  bool FormatLine(DecisionEntry& entry);
+  int Rotate();               // writer thread; 0 or an errno
+  void Sync();                // writer thread
+  void Report(bool closing);  // writer thread
   absl::Time Now() const { return clock_ ? clock_() : absl::Now(); }
 
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -173,7 +188,7 @@ class DecisionLog {
   std::function<absl::Time()> clock_;
 
   mutable absl::Mutex mu_;
-  std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<Queued> queue_ ABSL_GUARDED_BY(mu_);
   // Lines (and their memory) accepted and not yet written: the queue plus
   // the batch the writer holds.
   int64_t pending_count_ ABSL_GUARDED_BY(mu_) = 0;
@@ -190,6 +205,10 @@ class DecisionLog {
   int64_t file_bytes_ = 0;
   bool needs_newline_ = false;  // a torn line could not be cut
   int last_errno_ = 0;
+  std::string line_;  // reused for every line
+  // The last policy printed and its JSON.
+  std::shared_ptr<const v1::Policy> printed_policy_;
+  std::string printed_policy_json_;
   // What the last report said, to report only what is new.
   Stats reported_;
   absl::Time last_report_ = absl::InfinitePast();

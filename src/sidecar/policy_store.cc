@@ -138,7 +138,7 @@ absl::StatusOr<std::unique_ptr<PolicyStore>> PolicyStore::Create(
 
 absl::StatusOr<std::shared_ptr<const ResolvedPolicy>> PolicyStore::FromName(
     absl::string_view name) const {
-  auto it = named_.find(std::string(name));
+  auto it = named_.find(name);
   if (it == named_.end()) {
     return absl::NotFoundError(absl::StrFormat(
         "policy_name: no policy named %s is loaded (loaded: %s)",

@@ -211,7 +211,10 @@ absl::StatusOr<std::unique_ptr<SidecarServer>> SidecarServer::Start(
     SPOTBURST_ASSIGN_OR_RETURN(
         server->metrics_http_,
         MetricsHttpServer::Start(*ParseMetricsListen(opts.metrics_listen),
-                                 [metrics = server->metrics_.get()] {
+                                 [metrics = server->metrics_.get(),
+                                  log = server->decision_log_.get()] {
+                                   if (log != nullptr)
+                                     metrics->ObserveDecisionLog(log->stats());
                                    return metrics->RenderText();
                                  }));
   }

@@ -134,7 +134,23 @@ SidecarMetrics::SidecarMetrics(bool leader)
       tick_duration_(registry_.AddHistogram(
           "spotburst_tick_duration_seconds",
           "How long a tick took (gather, evaluate, apply), seconds.",
-          kTickBuckets)) {
+          kTickBuckets)),
+      log_recorded_(registry_.AddCounter(
+          "spotburst_decision_log_recorded_total",
+          "Decisions accepted into the decision log's queue.")),
+      log_dropped_(registry_.AddCounter(
+          "spotburst_decision_log_dropped_total",
+          "Decisions not recorded: the decision log's queue was full (or the "
+          "log closed).")),
+      log_written_(registry_.AddCounter("spotburst_decision_log_written_total",
+                                        "Decisions written to the decision "
+                                        "log.")),
+      log_failed_(registry_.AddCounter(
+          "spotburst_decision_log_failed_total",
+          "Decisions accepted but not written, by cause.", {"cause"})),
+      log_queued_(registry_.AddGauge(
+          "spotburst_decision_log_queued",
+          "Decisions waiting for the decision log's writer.")) {
   leader_.Set({}, leader ? 1 : 0);
   // Every outcome and cause from the start, so rate() sees the first one.
   for (const char* outcome :
@@ -146,6 +162,20 @@ SidecarMetrics::SidecarMetrics(bool leader)
     apply_failures_.Add({cause}, 0);
     read_failures_.Add({cause}, 0);
   }
+}
+
+void SidecarMetrics::ObserveDecisionLog(const DecisionLog::Stats& stats) {
+  absl::MutexLock lock(&log_mu_);
+  log_recorded_.Add({}, stats.recorded - log_seen_.recorded);
+  log_dropped_.Add({}, stats.dropped - log_seen_.dropped);
+  log_written_.Add({}, stats.written - log_seen_.written);
+  log_failed_.Add({"no_json"},
+                  stats.serialize_errors - log_seen_.serialize_errors);
+  log_failed_.Add({"write"}, stats.write_errors - log_seen_.write_errors);
+  log_failed_.Add({"shutdown"},
+                  stats.unwritten_at_close - log_seen_.unwritten_at_close);
+  log_queued_.Set({}, static_cast<double>(stats.queued));
+  log_seen_ = stats;
 }
 
 void SidecarMetrics::SetLeader(bool leading) {

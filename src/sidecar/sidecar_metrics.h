@@ -12,8 +12,11 @@
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "sidecar/decision_log.h"
 #include "sidecar/metrics_registry.h"
 #include "spotburst/controller.h"
 
@@ -39,6 +42,9 @@ class SidecarMetrics {
   void ObserveTick(const TickReport& report, absl::Duration took);
   // spotburst_leader: whether this daemon applies plans now (HA).
   void SetLeader(bool leading);
+  // The decision log's counts so far (DecisionLog::stats(), which only
+  // grow): the spotburst_decision_log_* metrics. Called before rendering.
+  void ObserveDecisionLog(const DecisionLog::Stats& stats);
 
   std::string RenderText() const { return registry_.RenderText(); }
 
@@ -61,6 +67,13 @@ class SidecarMetrics {
   Counter& read_failures_;
   Counter& ticks_;
   Histogram& tick_duration_;
+  Counter& log_recorded_;
+  Counter& log_dropped_;
+  Counter& log_written_;
+  Counter& log_failed_;
+  Gauge& log_queued_;
+  absl::Mutex log_mu_;
+  DecisionLog::Stats log_seen_ ABSL_GUARDED_BY(log_mu_);
 };
 
 }  // namespace spotburst::sidecar

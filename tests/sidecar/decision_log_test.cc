@@ -3,9 +3,12 @@
 #include "sidecar/decision_log.h"
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -189,7 +192,7 @@ TEST(DecisionLog, AFileThatDoesNotEndLikeADecisionLogIsRefusedUnchanged) {
   EXPECT_EQ(ReadAll(path), "line one\nsomething else, no newline");
 }
 
-TEST(DecisionLog, RecordedIsFalseForADecisionThatCannotBeWritten) {
+TEST(DecisionLog, ADecisionWithNoJsonFormIsCountedAndTheNextOneWritten) {
   const std::string path = MakeTempDir() + "/decisions.jsonl";
   ScopedEventCapture capture;
   auto log = DecisionLog::Open({.path = path});
@@ -200,17 +203,97 @@ TEST(DecisionLog, RecordedIsFalseForADecisionThatCannotBeWritten) {
       ->mutable_instances(0)
       ->mutable_launch_time()
       ->set_seconds(int64_t{1} << 40);
-  EXPECT_FALSE((*log)->Record(std::move(bad)));
+  // Record does not format: it accepts the decision, the writer finds out.
+  EXPECT_TRUE((*log)->Record(std::move(bad)));
   EXPECT_TRUE((*log)->Record(Entry(2)));
   (*log)->Close();
 
   const DecisionLog::Stats stats = (*log)->stats();
-  EXPECT_EQ(stats.recorded, 1);
+  EXPECT_EQ(stats.recorded, 2);
   EXPECT_EQ(stats.serialize_errors, 1);
   EXPECT_EQ(stats.written, 1);
   EXPECT_THAT(DecisionIds(path), ::testing::ElementsAre("d-2"));
   EXPECT_THAT(Events(capture, "event=decision_log_serialize_failed"),
-              ::testing::SizeIs(1));
+              ::testing::ElementsAre(HasSubstr("failed=1")));
+}
+
+TEST(DecisionLog, EachLineCarriesItsOwnDecisionsPolicy) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  auto log = DecisionLog::Open({.path = path});
+  ASSERT_TRUE(log.ok()) << log.status();
+  auto policy = [](const std::string& name) {
+    auto p = std::make_shared<v1::Policy>();
+    p->set_name(name);
+    return std::shared_ptr<const v1::Policy>(std::move(p));
+  };
+  const auto a = policy("a"), b = policy("b");
+  const std::vector<std::shared_ptr<const v1::Policy>> order = {a, b, b,
+                                                                nullptr, a};
+  for (size_t i = 0; i < order.size(); ++i) {
+    DecisionEntry entry = Entry(static_cast<int>(i));
+    entry.policy = order[i];
+    ASSERT_TRUE((*log)->Record(std::move(entry)));
+  }
+  (*log)->Close();
+
+  std::vector<std::string> names;
+  for (const std::string& line : Lines(path)) {
+    v1::Decision decision;
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(line, &decision).ok());
+    names.push_back(decision.has_policy() ? decision.policy().name()
+                                          : "<none>");
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre("a", "b", "b", "<none>", "a"));
+}
+
+TEST(DecisionLog, AFullQueueRefusesTheNewestAndKeepsWhatItHolds) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  ScopedEventCapture capture;
+  auto log = DecisionLog::OpenForTest({.path = path, .queue_capacity = 5},
+                                      {.hold_writer = true});
+  ASSERT_TRUE(log.ok()) << log.status();
+  std::vector<bool> accepted;
+  for (int i = 0; i < 8; ++i) accepted.push_back((*log)->Record(Entry(i)));
+  EXPECT_THAT(accepted, ::testing::ElementsAre(true, true, true, true, true,
+                                               false, false, false));
+  EXPECT_EQ((*log)->stats().dropped, 3);
+  (*log)->Close();
+
+  // What was queued is written, in the order it was recorded.
+  EXPECT_THAT(DecisionIds(path),
+              ::testing::ElementsAre("d-0", "d-1", "d-2", "d-3", "d-4"));
+  EXPECT_THAT(Events(capture, "event=decision_log_dropped"),
+              ::testing::ElementsAre(HasSubstr("dropped=3 dropped_total=3")));
+}
+
+TEST(DecisionLog, ConcurrentRecordsAreAllWrittenEachInItsCallersOrder) {
+  const std::string path = MakeTempDir() + "/decisions.jsonl";
+  auto log = DecisionLog::Open({.path = path, .queue_capacity = 1000});
+  ASSERT_TRUE(log.ok()) << log.status();
+  constexpr int kThreads = 4, kEach = 100;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        DecisionEntry entry = Entry(i);
+        entry.decision_id = absl::StrCat("t", t, "-", i);
+        EXPECT_TRUE((*log)->Record(std::move(entry)));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  (*log)->Close();
+
+  std::vector<int> next(kThreads, 0);
+  for (const std::string& id : DecisionIds(path)) {
+    int t = 0, i = 0;
+    ASSERT_EQ(std::sscanf(id.c_str(), "t%d-%d", &t, &i), 2) << id;
+    EXPECT_EQ(i, next[t]) << "thread " << t << " out of order";
+    next[t] = i + 1;
+  }
+  EXPECT_THAT(next, ::testing::Each(kEach));
+  EXPECT_EQ((*log)->stats().written, kThreads * kEach);
 }
 
 TEST(DecisionLog, ASecondLogInTheSameDirectoryIsRefusedWhileTheFirstIsOpen) {

@@ -16,6 +16,7 @@
 #include "sidecar_testing.h"
 #include "spotburst/launch_failure.h"
 #include "spotburst/v1/controller_service.grpc.pb.h"
+#include "spotburst/v1/policy_service.grpc.pb.h"
 
 namespace spotburst::testing {
 namespace {
@@ -121,6 +122,53 @@ TEST(SidecarMetrics, CountsTicksFailuresAndActionsAndShowsTheLastPlan) {
   EXPECT_EQ(s.at("spotburst_tick_duration_seconds_count"), 2);
   EXPECT_EQ(s.at("spotburst_tick_duration_seconds_bucket{le=\"0.005\"}"), 1);
   EXPECT_EQ(s.at("spotburst_tick_duration_seconds_bucket{le=\"0.05\"}"), 2);
+}
+
+TEST(SidecarMetrics, DecisionLogCountsAddUpAcrossScrapes) {
+  sidecar::SidecarMetrics metrics(/*leader=*/false);
+  metrics.ObserveDecisionLog(
+      {.recorded = 5, .dropped = 2, .written = 3, .queued = 2});
+  metrics.ObserveDecisionLog({.recorded = 9,
+                              .dropped = 7,
+                              .serialize_errors = 1,
+                              .written = 8,
+                              .write_errors = 1,
+                              .queued = 0});
+  std::map<std::string, double> s = MetricSamples(metrics.RenderText());
+  EXPECT_EQ(s.at("spotburst_decision_log_recorded_total"), 9);
+  EXPECT_EQ(s.at("spotburst_decision_log_dropped_total"), 7);
+  EXPECT_EQ(s.at("spotburst_decision_log_written_total"), 8);
+  EXPECT_EQ(s.at("spotburst_decision_log_failed_total{cause=\"no_json\"}"), 1);
+  EXPECT_EQ(s.at("spotburst_decision_log_failed_total{cause=\"write\"}"), 1);
+  EXPECT_EQ(s.at("spotburst_decision_log_queued"), 0);
+}
+
+TEST(MetricsHttp, AStatelessDaemonCountsTheDecisionsItLogs) {
+  sidecar::SidecarOptions options;
+  options.policy_files = {{"exp1", Repo(kPolicyFile)}};
+  options.decision_log.path = MakeTempDir() + "/decisions.jsonl";
+  options.metrics_listen = "127.0.0.1:0";
+  auto server = StartServer(std::move(options));
+  ASSERT_NE(server, nullptr);
+  auto stub = v1::PolicyService::NewStub(PlainChannel(server->port()));
+  v1::EvaluateRequest request;
+  request.set_policy_name("exp1");
+  *request.mutable_state() = ExampleStateProto();
+  for (int i = 0; i < 3; ++i) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::EvaluateResponse response;
+    ASSERT_TRUE(stub->Evaluate(&context, request, &response).ok());
+    EXPECT_TRUE(response.recorded());
+  }
+  server->decision_log()->WaitUntilWrittenForTest();
+
+  std::map<std::string, double> s =
+      MetricSamples(Http(server->metrics_port(), "GET", "/metrics").body);
+  EXPECT_EQ(s.at("spotburst_decision_log_recorded_total"), 3);
+  EXPECT_EQ(s.at("spotburst_decision_log_written_total"), 3);
+  EXPECT_EQ(s.at("spotburst_decision_log_dropped_total"), 0);
+  EXPECT_EQ(s.at("spotburst_decision_log_queued"), 0);
 }
 
 TEST(MetricsHttp, ServesMetricsAnd404And405) {

@@ -4,6 +4,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -91,6 +92,22 @@ TEST_F(PolicyServiceTest, EchoesTheCallersDecisionId) {
   v1::EvaluateResponse response;
   ASSERT_TRUE(Evaluate(request, response).ok());
   EXPECT_EQ(response.decision_id(), "tick-42");
+}
+
+TEST_F(PolicyServiceTest, DecisionIdsAreMadeUniqueFromOneProcessPrefix) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    v1::EvaluateResponse response;
+    ASSERT_TRUE(Evaluate(GoodRequest(), response).ok());
+    ids.push_back(response.decision_id());
+  }
+  for (const std::string& id : ids) {
+    EXPECT_THAT(id, ::testing::MatchesRegex("d-[0-9a-f]{32}"));
+    // One prefix per process; the counter part differs.
+    EXPECT_EQ(id.substr(0, 18), ids[0].substr(0, 18));
+  }
+  EXPECT_NE(ids[0], ids[1]);
+  EXPECT_NE(ids[1], ids[2]);
 }
 
 TEST_F(PolicyServiceTest, CppClientExamplePrintsTheLibrarysPlan) {
