@@ -53,6 +53,8 @@ struct FieldEntry {
 };
 
 struct MessageTable {
+  // Looked up once: a message's GetReflection() costs a call_once.
+  const Reflection* reflection = nullptr;
   std::vector<FieldEntry> fields;  // at most 64: duplicates are one bitmask
 };
 
@@ -104,6 +106,9 @@ class Tables {
     if (auto it = tables_.find(d); it != tables_.end()) return it->second.get();
     auto table = std::make_unique<MessageTable>();
     MessageTable* raw = table.get();
+    raw->reflection = google::protobuf::MessageFactory::generated_factory()
+                          ->GetPrototype(d)
+                          ->GetReflection();
     tables_.emplace(d, std::move(table));
     for (int i = 0; i < d->field_count() && i < 64; ++i) {
       const FieldDescriptor* f = d->field(i);
@@ -365,8 +370,7 @@ class Reader {
     return true;
   }
 
-  bool ReadValue(const FieldEntry& entry, Message* msg) {
-    const Reflection* r = msg->GetReflection();
+  bool ReadValue(const Reflection* r, const FieldEntry& entry, Message* msg) {
     const FieldDescriptor* f = entry.field;
     switch (entry.kind) {
       case Kind::kUnsupported:
@@ -436,15 +440,20 @@ class Reader {
     if (!Consume('{')) return false;
     if (Consume('}')) return true;
     uint64_t seen = 0;
+    const size_t count = table.fields.size();
+    size_t next = 0;  // keys usually come in declaration order: look here first
     do {
       std::string_view key;
       if (!ReadPlainString(&key) || !Consume(':')) return false;
-      size_t i = 0;
-      while (i < table.fields.size() && table.fields[i].name != key) ++i;
+      size_t i = next, tried = 0;
+      for (; tried < count; ++tried, i = i + 1 == count ? 0 : i + 1) {
+        if (table.fields[i].name == key) break;
+      }
       // Unknown (or camelCase) keys and repeated keys: protobuf's.
-      if (i == table.fields.size() || (seen >> i) & 1) return false;
+      if (tried == count || (seen >> i) & 1) return false;
       seen |= uint64_t{1} << i;
-      if (!ReadValue(table.fields[i], msg)) return false;
+      next = i + 1 == count ? 0 : i + 1;
+      if (!ReadValue(table.reflection, table.fields[i], msg)) return false;
     } while (Consume(','));
     return Consume('}');
   }

@@ -391,7 +391,7 @@ TEST(ReadStateJsonFast, MutatedLinesAreReadOrRefusedAsByProtobuf) {
       ",]",    "{", "[",  "2147483648", "\"a\":",   " "};
   std::mt19937_64 rng(4);
   int fast = 0, refused = 0;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 2000; ++i) {
     std::string line = lines[rng() % lines.size()];
     const size_t at = rng() % (line.size() + 1);
     switch (rng() % 5) {
@@ -422,8 +422,8 @@ TEST(ReadStateJsonFast, MutatedLinesAreReadOrRefusedAsByProtobuf) {
     fast += outcome.fast;
     refused += !outcome.protobuf;
   }
-  EXPECT_GT(fast, 300);
-  EXPECT_GT(refused, 300);
+  EXPECT_GT(fast, 200);
+  EXPECT_GT(refused, 200);
 }
 
 TEST(ReadStateJsonFast, NumbersAtTheEdgesReadAsProtobufReadsThem) {
