@@ -102,6 +102,13 @@ class Writer {
       out_ += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
       return;
     }
+    // Whole numbers below 1e15 print as their digits either way (counts,
+    // minutes, zero); -0 keeps its sign through the general path.
+    if (std::fabs(value) < 1e15 && value == std::trunc(value) &&
+        !(value == 0 && std::signbit(value))) {
+      Integer(static_cast<int64_t>(value));
+      return;
+    }
     char buffer[32];
     auto result = std::to_chars(buffer, buffer + sizeof(buffer), value,
                                 std::chars_format::general, 15);
