@@ -87,8 +87,8 @@ std::string PlanToJsonWithProtobuf(const Plan& plan,
 }  // namespace internal
 
 absl::StatusOr<StateWithTime> ParseStateJson(std::string_view json) {
-  // The message lives in a block on the stack: reading a state of the usual
-  // size takes no heap allocation.
+  // The message and its parts live in a block on the stack, not in one
+  // heap allocation each (long strings still take their own).
   alignas(8) char block[kArenaBlockBytes];
   google::protobuf::ArenaOptions options;
   options.initial_block = block;
