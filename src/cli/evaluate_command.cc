@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/line_reader.h"
+#include "cli/line_writer.h"
 #include "cli/trace_markets.h"
 #include "spotburst/engine.h"
 #include "spotburst/internal/file_util.h"
@@ -113,17 +114,22 @@ absl::StatusOr<Evaluation> EvaluateLine(
                       std::string_view(stripped.data(), stripped.size()));
 }
 
-// One output line per input line, flushed at once: callers may write a
-// line and wait for its answer, and count lines to match them up.
+// One output line per input line. Answers go out before the command waits
+// for more input: callers may write a line and wait for its answer, and
+// count lines to match them up; lines that came together are answered in
+// one write.
 int EvaluateStream(const Engine& engine,
                    const std::optional<TraceMarkets>& trace, bool json,
                    size_t max_line_bytes) {
   LineReader reader(STDIN_FILENO, max_line_bytes);
+  LineWriter out(STDOUT_FILENO);
   int line_number = 0, failures = 0;
   while (true) {
+    if (!reader.HasBufferedLine()) out.Flush();
     const LineReader::Result kind = reader.Next();
     if (kind == LineReader::Result::kEnd) break;
     if (kind == LineReader::Result::kError) {
+      out.Flush();
       std::cerr << "spotburst evaluate: reading standard input: "
                 << reader.error() << "\n";
       return 1;
@@ -133,14 +139,15 @@ int EvaluateStream(const Engine& engine,
         EvaluateLine(engine, trace, kind, reader, max_line_bytes);
     if (!result.ok()) {
       ++failures;
-      std::cout << ErrorLine(line_number, result.status()) << std::endl;
+      out.Add(ErrorLine(line_number, result.status()));
+      // The answer first, as before, when both go to one place.
+      out.Flush();
       std::cerr << "<stdin>:" << line_number << ": "
                 << ShortMessage(result.status()) << "\n";
       continue;
     }
-    std::cout << (json ? PlanToJson(result->plan, result->state)
-                       : PlanToText(result->plan))
-              << std::endl;
+    out.Add(json ? PlanToJson(result->plan, result->state)
+                 : PlanToText(result->plan));
   }
   return failures == 0 ? 0 : 1;
 }

@@ -37,6 +37,11 @@ bool LineReader::Fill() {
   }
 }
 
+bool LineReader::HasBufferedLine() const {
+  return std::memchr(buffer_.data() + pos_, '\n', buffer_.size() - pos_) !=
+         nullptr;
+}
+
 LineReader::Result LineReader::Next() {
   line_.clear();
   length_ = 0;

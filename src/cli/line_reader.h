@@ -27,6 +27,9 @@ class LineReader {
   LineReader(int fd, size_t max_line_bytes) : fd_(fd), max_(max_line_bytes) {}
 
   Result Next();
+  // Whether a whole line is buffered, so Next returns without reading:
+  // when not, a caller that answers lines flushes before calling Next.
+  bool HasBufferedLine() const;
   // Valid until the next call to Next.
   std::string_view line() const { return line_; }
   // Bytes in the line, without its "\n", however long it was.

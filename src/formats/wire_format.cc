@@ -7,13 +7,19 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/arena.h"
 #include "google/protobuf/util/json_util.h"
+#include "spotburst/internal/json_lines.h"
 #include "spotburst/internal/state_proto.h"
 #include "spotburst/internal/strict_json.h"
 #include "spotburst/status_macros.h"
 
 namespace spotburst {
 namespace {
+
+// The stack block a state's message is read into; larger states go on in
+// heap blocks.
+constexpr size_t kArenaBlockBytes = size_t{16} << 10;
 
 // Longest error message a parse failure gives, in bytes.
 constexpr size_t kMaxErrorBytes = 512;
@@ -66,11 +72,37 @@ std::string ToJson(const google::protobuf::Message& message) {
 
 }  // namespace
 
+namespace internal {
+
+absl::Status ReadStateJsonWithProtobuf(std::string_view json,
+                                       v1::EvaluationState* out) {
+  return ParseJson(json, out, "state JSON");
+}
+
+std::string PlanToJsonWithProtobuf(const Plan& plan,
+                                   const EngineState& next_state) {
+  return ToJson(ToProto(plan, next_state));
+}
+
+}  // namespace internal
+
 absl::StatusOr<StateWithTime> ParseStateJson(std::string_view json) {
-  v1::EvaluationState proto;
-  SPOTBURST_RETURN_IF_ERROR(ParseJson(json, &proto, "state JSON"));
-  SPOTBURST_RETURN_IF_ERROR(internal::ValidateEvaluationState(proto));
-  return internal::FromProto(proto);
+  // The message and its parts live in a block on the stack, not in one
+  // heap allocation each (long strings still take their own).
+  alignas(8) char block[kArenaBlockBytes];
+  google::protobuf::ArenaOptions options;
+  options.initial_block = block;
+  options.initial_block_size = sizeof(block);
+  google::protobuf::Arena arena(options);
+  auto* proto =
+      google::protobuf::Arena::CreateMessage<v1::EvaluationState>(&arena);
+  // Plain states take the fast reader; the rest, and every error, protobuf.
+  if (!internal::ReadStateJsonFast(json, proto)) {
+    proto->Clear();
+    SPOTBURST_RETURN_IF_ERROR(internal::ReadStateJsonWithProtobuf(json, proto));
+  }
+  SPOTBURST_RETURN_IF_ERROR(internal::ValidateEvaluationState(*proto));
+  return internal::FromProto(*proto);
 }
 
 std::string StateToJson(const EvaluationInput& input, absl::Time now) {
@@ -78,7 +110,10 @@ std::string StateToJson(const EvaluationInput& input, absl::Time now) {
 }
 
 std::string PlanToJson(const Plan& plan, const EngineState& next_state) {
-  return ToJson(internal::ToProto(plan, next_state));
+  std::string out;
+  out.reserve(4096);  // most plans fit: one allocation
+  if (internal::AppendPlanJsonFast(plan, next_state, &out)) return out;
+  return internal::PlanToJsonWithProtobuf(plan, next_state);
 }
 
 absl::StatusOr<Evaluation> ParsePlanJson(std::string_view json) {

@@ -227,6 +227,12 @@ TEST(CliEvaluate, AnswersEachLineBeforeTheNextArrives) {
   EXPECT_THAT(ask("{}\n"), HasSubstr("now: required"));
   EXPECT_THAT(ask(OneLine("examples/states/scale-up.json") + "\n"),
               HasSubstr("{\"policy_name\""));
+  // Lines that arrive in one write are all answered, the last one too,
+  // while the input stays open.
+  const std::string plan_line = OneLine("examples/states/scale-up.json");
+  EXPECT_THAT(ask(plan_line + "\n" + plan_line + "\n"),
+              HasSubstr("{\"policy_name\""));
+  EXPECT_THAT(ask(""), HasSubstr("{\"policy_name\""));
   close(to_child[1]);
   close(from_child[0]);
   int status = 0;

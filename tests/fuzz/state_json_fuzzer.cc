@@ -1,6 +1,9 @@
 // Fuzzes one line of state JSON, as `spotburst evaluate --state=-` and the
 // sidecar's JSON clients send it. A state that parses must print and parse
-// again to the same text, and evaluate (or fail) without harm.
+// again to the same text, and evaluate (or fail) without harm. The fast
+// reader and writer must agree with protobuf's: what the fast reader takes,
+// protobuf reads to the same message; ParseStateJson gives protobuf's
+// result or error; plans print to protobuf's bytes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -8,6 +11,8 @@
 
 #include "fuzz_check.h"
 #include "spotburst/engine.h"
+#include "spotburst/internal/json_lines.h"
+#include "spotburst/internal/state_proto.h"
 #include "spotburst/wire_format.h"
 
 namespace {
@@ -33,8 +38,22 @@ const spotburst::Engine& TestEngine() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  namespace internal = spotburst::internal;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  spotburst::v1::EvaluationState fast, slow;
+  const bool fast_read = internal::ReadStateJsonFast(text, &fast);
+  const absl::Status slow_read =
+      internal::ReadStateJsonWithProtobuf(text, &slow);
+  if (fast_read) {
+    SPOTBURST_FUZZ_CHECK(slow_read.ok());
+    SPOTBURST_FUZZ_CHECK(fast.SerializeAsString() == slow.SerializeAsString());
+  }
   auto parsed = spotburst::ParseStateJson(text);
+  // Protobuf's path alone gives the same outcome, errors included.
+  absl::Status want = slow_read;
+  if (want.ok()) want = internal::ValidateEvaluationState(slow);
+  if (want.ok()) want = internal::FromProto(slow).status();
+  SPOTBURST_FUZZ_CHECK(parsed.status() == want);
   if (!parsed.ok()) return 0;
   const std::string printed =
       spotburst::StateToJson(parsed->input, parsed->now);
@@ -48,6 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string plan_json =
         spotburst::PlanToJson(evaluation->plan, evaluation->state);
     SPOTBURST_FUZZ_CHECK(spotburst::ParsePlanJson(plan_json).ok());
+    SPOTBURST_FUZZ_CHECK(plan_json == internal::PlanToJsonWithProtobuf(
+                                          evaluation->plan, evaluation->state));
     SPOTBURST_FUZZ_CHECK(evaluation->plan.desired <= 10);
   }
   return 0;
