@@ -24,7 +24,7 @@ namespace {
 // message and a range of (name, value) pairs, valid during the call.
 template <typename F>
 void WithReasonText(const Reason& reason, F&& f) {
-  f(reason.message, reason.figures);
+  f(reason.message(), reason.figures);
 }
 
 int64_t FloorDiv(int64_t a, int64_t b) {
@@ -271,11 +271,11 @@ void WriteReasons(Writer& w, std::string_view name,
     WithReasonText(reason, [&](const auto& message, const auto& figures) {
       w.String("message", message);
       w.OpenList("figures");
-      for (const auto& [figure, value] : figures) {
+      for (const Figure& figure : figures) {
         w.Element();
         w.Open();
-        w.String("name", figure);
-        w.Double("value", value);
+        w.String("name", figure.name.view());
+        w.Double("value", figure.value);
         w.Close();
       }
       w.CloseList();

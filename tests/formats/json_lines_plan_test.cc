@@ -213,10 +213,11 @@ class PlanMaker {
     std::vector<Reason> out;
     for (int i = Int(0, 3); i > 0; --i) {
       Reason r{.code = static_cast<ReasonCode>(Int(0, 26)),
-               .message = Text(),
-               .figures = {}};
+               .text = ReasonText::Copy(Text())};
+      // A sentence made from values too, as the engine makes them.
+      if (Chance(0.5)) r.text.Add(" %s %.4f %d", Text(), Number(), Int32());
       for (int j = Int(0, 3); j > 0; --j) {
-        r.figures.emplace_back(Text(), Number());
+        r.figures.push_back({FigureName::Copy(Text()), Number()});
       }
       out.push_back(std::move(r));
     }
