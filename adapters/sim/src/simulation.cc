@@ -19,13 +19,13 @@
 #include "demand_curve.h"
 #include "hindsight.h"
 #include "ledger.h"
+#include "run_clock.h"
 #include "run_setup.h"
 #include "sim_cloud.h"
 #include "sim_cluster.h"
 #include "spotburst/controller.h"
 #include "spotburst/engine.h"
 #include "spotburst/price_trace.h"
-#include "spotburst/sim/simulated_clock.h"
 #include "spotburst/status_macros.h"
 #include "workload_trace.h"
 
@@ -234,7 +234,7 @@ absl::StatusOr<SimulationResult> RunSimulation(
                         absl::StrCat("sim: policy ", policy.name, ": ",
                                      engine.status().message()));
   }
-  SimulatedClock clock(setup.start);
+  internal::RunClock clock(setup.start);
   internal::SimCloud cloud(setup.cloud, *setup.history, clock);
   internal::DemandCurve demand = MakeDemand(scenario, setup);
   internal::SimCluster cluster(demand, cloud, clock, setup.baseline,
