@@ -118,18 +118,28 @@ absl::StatusOr<std::vector<MarketView>> Controller::GatherMarkets(
 
 TickReport Controller::Tick() {
   TickReport report;
+  TickWith(report, Fleet());
+  return report;
+}
+
+void Controller::Tick(TickReport& report) {
+  Fleet buffers = std::move(report.input.fleet);
+  report = TickReport();
+  TickWith(report, std::move(buffers));
+}
+
+void Controller::TickWith(TickReport& report, Fleet fleet) {
   report.time = clock_.Now();
   report.dry_run = options_.dry_run;
   report.paused = paused_.load();
 
   // Gather. Any failed read ends the tick before anything is decided.
   absl::StatusOr<ClusterState> cluster = metrics_.Snapshot();
-  absl::StatusOr<Fleet> fleet = cluster.ok()
-                                    ? instances_.List()
-                                    : absl::StatusOr<Fleet>(cluster.status());
+  const absl::Status listed =
+      cluster.ok() ? instances_.ListInto(fleet) : cluster.status();
   absl::StatusOr<std::vector<MarketView>> markets =
-      fleet.ok() ? GatherMarkets(report.time)
-                 : absl::StatusOr<std::vector<MarketView>>(fleet.status());
+      listed.ok() ? GatherMarkets(report.time)
+                  : absl::StatusOr<std::vector<MarketView>>(listed);
   if (!markets.ok()) {
     report.status = markets.status();
   } else {
@@ -137,7 +147,7 @@ TickReport Controller::Tick() {
     // was a fifth of a simulated tick, bench/sim_replay_benchmark.cc).
     report.input = {.cluster = *std::move(cluster),
                     .markets = *std::move(markets),
-                    .fleet = *std::move(fleet),
+                    .fleet = std::move(fleet),
                     .state = state_};
     Evaluate(report);
   }
@@ -146,7 +156,6 @@ TickReport Controller::Tick() {
     report.follow_ups.push_back(FollowUp(report));
     Notify(report.follow_ups.back());
   }
-  return report;
 }
 
 void Controller::Evaluate(TickReport& report) {

@@ -119,6 +119,10 @@ class Controller {
 
   // One gather -> evaluate -> apply -> report cycle at the clock's now.
   TickReport Tick();
+  // The same into `report`, which is overwritten: the fleet is listed into
+  // the buffers of the one it holds (InstanceManager::ListInto), so a loop
+  // that keeps one report allocates less per tick.
+  void Tick(TickReport& report);
 
   // Ticks every evaluation interval while keep_going() is true (checked
   // before each tick), sleeping on the clock in between.
@@ -138,6 +142,8 @@ class Controller {
   void set_engine_state(EngineState state) { state_ = std::move(state); }
 
  private:
+  // Tick() into a fresh `report`, listing into `fleet`'s buffers.
+  void TickWith(TickReport& report, Fleet fleet);
   absl::StatusOr<std::vector<MarketView>> GatherMarkets(absl::Time now);
   void Evaluate(TickReport& report);
   void Apply(const Plan& plan, TickReport& report);

@@ -133,6 +133,9 @@ class SimCloud final : public InstanceManager,
 
   // InstanceManager. Errors name the call ("sim RequestSpot: ...").
   absl::StatusOr<Fleet> List() override;
+  // Assigns element by element: no allocation once `fleet` has held as
+  // many instances and requests, with strings as long.
+  absl::Status ListInto(Fleet& fleet) override;
   absl::StatusOr<std::vector<std::string>> RequestSpot(
       const SpotRequestSpec& spec) override;
   absl::StatusOr<std::vector<std::string>> LaunchOnDemand(

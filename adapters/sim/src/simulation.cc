@@ -250,10 +250,13 @@ absl::StatusOr<SimulationResult> RunSimulation(
       static_cast<size_t>(std::max<int64_t>(ticks, 0)));
   const int64_t progress_every = std::max<int64_t>(1, ticks / 100);
   int64_t tick = 0;
+  // One report for the run: each tick lists the fleet into the last one's
+  // buffers.
+  TickReport report;
   for (absl::Time t = setup.start; t < setup.end; t += step, ++tick) {
     clock.SetTime(t);
     cloud.AdvanceTo(t);
-    const TickReport report = controller.Tick();
+    controller.Tick(report);
     accounting.Record(t, std::min(step, setup.end - t), report,
                       cluster.ReadAt(t), cloud);
     if (options.on_tick) options.on_tick(report);
