@@ -234,6 +234,8 @@ class SimCloud final : public InstanceManager,
   std::vector<int> live_;    // live instances, launch order
   std::vector<int> open_;    // open requests, creation order
   std::vector<int> listed_;  // requests List() shows, creation order
+  // ProcessBatch's next open_, kept for its capacity.
+  std::vector<int> batch_scratch_;
   int live_spot_ = 0;
   int booting_ = 0;
   int joined_[2] = {0, 0};  // spot, on-demand
