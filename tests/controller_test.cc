@@ -106,6 +106,7 @@ TEST_F(ControllerTest, ATickIntoAReportReplacesAllOfTheLastOne) {
   ASSERT_EQ(report.input.fleet.instances.size(), 1u);
   EXPECT_EQ(report.input.fleet.instances[0].id, "i-3");
   EXPECT_TRUE(report.input.fleet.requests.empty());
+  EXPECT_EQ(report.input.markets.size(), 1u);
   EXPECT_TRUE(report.apply_errors.empty());
   EXPECT_EQ(report.launches_skipped, 0);
   EXPECT_EQ(report.next_state, controller.engine_state());

@@ -153,6 +153,8 @@ class SimCloud final : public InstanceManager,
   // PriceFeed. Never returns a point after the clock's now.
   absl::StatusOr<PriceHistory> History(const Market& market, absl::Time from,
                                        absl::Time to) override;
+  absl::Status HistoryInto(const Market& market, absl::Time from, absl::Time to,
+                           PriceHistory& history) override;
   absl::StatusOr<double> OnDemandPrice(const std::string& instance_type,
                                        const std::string& region) override;
 

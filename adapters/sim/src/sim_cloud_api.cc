@@ -227,6 +227,15 @@ absl::Status SimCloud::Terminate(const std::vector<std::string>& ids) {
 
 absl::StatusOr<PriceHistory> SimCloud::History(const Market& market,
                                                absl::Time from, absl::Time to) {
+  PriceHistory history;
+  if (absl::Status s = HistoryInto(market, from, to, history); !s.ok()) {
+    return s;
+  }
+  return history;
+}
+
+absl::Status SimCloud::HistoryInto(const Market& market, absl::Time from,
+                                   absl::Time to, PriceHistory& history) {
   CatchUp();
   if (!(market == config_.market)) {
     return absl::NotFoundError(
@@ -234,7 +243,8 @@ absl::StatusOr<PriceHistory> SimCloud::History(const Market& market,
                         market.Name(), config_.market.Name()));
   }
   // The replayed trace knows the future; the feed must not tell it.
-  return market_.Slice(from, std::min(to, absl::FromUnixSeconds(now_)));
+  market_.SliceInto(from, std::min(to, absl::FromUnixSeconds(now_)), history);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<double> SimCloud::OnDemandPrice(const std::string& instance_type,

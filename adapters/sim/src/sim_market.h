@@ -50,6 +50,8 @@ class SimMarket {
 
   // The points in [from, to] plus the one in force at `from`, in order.
   PriceHistory Slice(absl::Time from, absl::Time to);
+  // The same into `slice`, reusing its vector.
+  void SliceInto(absl::Time from, absl::Time to, PriceHistory& slice);
 
  private:
   // USD one instance costs from the first point to `t` (t >= first point).
