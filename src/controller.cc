@@ -62,8 +62,8 @@ void Controller::AddObserver(std::function<void(const TickReport&)> observer) {
   observers_.push_back(std::move(observer));
 }
 
-absl::StatusOr<std::vector<MarketView>> Controller::GatherMarkets(
-    absl::Time now) {
+absl::Status Controller::GatherMarkets(absl::Time now,
+                                       std::vector<MarketView>& views) {
   if (markets_.empty()) {
     return absl::FailedPreconditionError(
         "controller: the policy names no availability zone and none is "
@@ -87,18 +87,18 @@ absl::StatusOr<std::vector<MarketView>> Controller::GatherMarkets(
     }
     on_demand_usd_ = *price;
   }
-  std::vector<MarketView> views;
+  views.clear();
   for (WatchedMarket& watched : markets_) {
     const absl::Time from = watched.fetched_until == absl::InfinitePast()
                                 ? now - watched.window.length()
                                 : watched.fetched_until;
-    absl::StatusOr<PriceHistory> history =
-        prices_.History(watched.market, from, now);
-    if (!history.ok()) return history.status();
+    PriceHistory& history = watched.fetched;
+    SPOTBURST_RETURN_IF_ERROR(
+        prices_.HistoryInto(watched.market, from, now, history));
     // All or nothing: a history that fails a check adds no point, so the
     // window never holds half of a wrong answer.
-    SPOTBURST_RETURN_IF_ERROR(CheckHistory(watched.market, *history, now));
-    for (const PricePoint& point : history->points) {
+    SPOTBURST_RETURN_IF_ERROR(CheckHistory(watched.market, history, now));
+    for (const PricePoint& point : history.points) {
       // The feed repeats the point in force at `from`; older ones are known.
       if (point.time < watched.fetched_until) continue;
       absl::Status added = watched.window.Add(point.time, point.usd_per_hour);
@@ -113,31 +113,39 @@ absl::StatusOr<std::vector<MarketView>> Controller::GatherMarkets(
                      .stats = watched.window.Stats(now),
                      .on_demand_usd_per_hour = *on_demand_usd_});
   }
-  return views;
+  return absl::OkStatus();
 }
 
 TickReport Controller::Tick() {
   TickReport report;
+  TickWith(report, EvaluationInput());
+  return report;
+}
+
+void Controller::Tick(TickReport& report) {
+  EvaluationInput buffers = std::move(report.input);
+  report = TickReport();
+  TickWith(report, std::move(buffers));
+}
+
+void Controller::TickWith(TickReport& report, EvaluationInput buffers) {
   report.time = clock_.Now();
   report.dry_run = options_.dry_run;
   report.paused = paused_.load();
 
   // Gather. Any failed read ends the tick before anything is decided.
   absl::StatusOr<ClusterState> cluster = metrics_.Snapshot();
-  absl::StatusOr<Fleet> fleet = cluster.ok()
-                                    ? instances_.List()
-                                    : absl::StatusOr<Fleet>(cluster.status());
-  absl::StatusOr<std::vector<MarketView>> markets =
-      fleet.ok() ? GatherMarkets(report.time)
-                 : absl::StatusOr<std::vector<MarketView>>(fleet.status());
-  if (!markets.ok()) {
-    report.status = markets.status();
+  absl::Status gathered =
+      cluster.ok() ? instances_.ListInto(buffers.fleet) : cluster.status();
+  if (gathered.ok()) gathered = GatherMarkets(report.time, buffers.markets);
+  if (!gathered.ok()) {
+    report.status = gathered;
   } else {
     // The input is built in the report, not copied into it (a fleet copy
     // was a fifth of a simulated tick, bench/sim_replay_benchmark.cc).
     report.input = {.cluster = *std::move(cluster),
-                    .markets = *std::move(markets),
-                    .fleet = *std::move(fleet),
+                    .markets = std::move(buffers.markets),
+                    .fleet = std::move(buffers.fleet),
                     .state = state_};
     Evaluate(report);
   }
@@ -146,7 +154,6 @@ TickReport Controller::Tick() {
     report.follow_ups.push_back(FollowUp(report));
     Notify(report.follow_ups.back());
   }
-  return report;
 }
 
 void Controller::Evaluate(TickReport& report) {

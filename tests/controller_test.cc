@@ -81,6 +81,42 @@ TEST_F(ControllerTest, FailedCancelSkipsLaunchesInTheSameTick) {
   EXPECT_EQ(report.apply_errors.size(), 1u);
 }
 
+// A report ticked into again reuses the last fleet's buffers but keeps
+// nothing of the last tick: not its fleet, errors, counts or plan.
+TEST_F(ControllerTest, ATickIntoAReportReplacesAllOfTheLastOne) {
+  metrics_.state = UsingCpus(36);
+  instances_.fleet.instances = {SpotInstance("i-1", T0() - absl::Minutes(50)),
+                                SpotInstance("i-2", T0() - absl::Minutes(40))};
+  instances_.fleet.requests = {
+      OpenRequest("sir-old", T0() - absl::Minutes(15))};
+  instances_.fail_cancel = absl::UnavailableError("ec2: HTTP 500");
+  Controller controller = Make();
+  TickReport report;
+  controller.Tick(report);
+  ASSERT_THAT(report.status, IsOk());
+  ASSERT_EQ(report.apply_errors.size(), 1u);
+  ASSERT_GT(report.launches_skipped, 0);
+
+  instances_.fleet = {.instances = {SpotInstance("i-3", T0())}};
+  instances_.fail_cancel = absl::OkStatus();
+  clock_.now += absl::Minutes(1);
+  controller.Tick(report);
+  ASSERT_THAT(report.status, IsOk());
+  EXPECT_EQ(report.time, clock_.now);
+  ASSERT_EQ(report.input.fleet.instances.size(), 1u);
+  EXPECT_EQ(report.input.fleet.instances[0].id, "i-3");
+  EXPECT_TRUE(report.input.fleet.requests.empty());
+  EXPECT_EQ(report.input.markets.size(), 1u);
+  EXPECT_TRUE(report.apply_errors.empty());
+  EXPECT_EQ(report.launches_skipped, 0);
+  EXPECT_EQ(report.next_state, controller.engine_state());
+  auto again = engine_.Evaluate(report.input, report.time);
+  ASSERT_THAT(again, IsOk());
+  ASSERT_TRUE(report.plan.has_value());
+  EXPECT_EQ(PlanToText(again->plan), PlanToText(*report.plan));
+  EXPECT_EQ(report.applied, static_cast<int>(report.plan->actions.size()));
+}
+
 TEST_F(ControllerTest, DryRunPlansButAppliesNothing) {
   Controller controller = Make({.dry_run = true});
   TickReport report = controller.Tick();

@@ -12,6 +12,7 @@
 #define SPOTBURST_INSTANCE_MANAGER_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -48,6 +49,16 @@ class InstanceManager {
 
   // The managed instances (pending or running) and spot requests.
   virtual absl::StatusOr<Fleet> List() = 0;
+  // List() into `fleet`, overwriting it. An implementation may reuse its
+  // vectors and strings, so that a loop listing every tick into the same
+  // Fleet stops allocating (the simulator does). On error `fleet` holds
+  // nothing useful. The default calls List().
+  virtual absl::Status ListInto(Fleet& fleet) {
+    absl::StatusOr<Fleet> listed = List();
+    if (!listed.ok()) return listed.status();
+    fleet = *std::move(listed);
+    return absl::OkStatus();
+  }
   // Ids of the requests made.
   virtual absl::StatusOr<std::vector<std::string>> RequestSpot(
       const SpotRequestSpec& spec) = 0;

@@ -12,8 +12,10 @@
 #define SPOTBURST_PRICE_FEED_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "spotburst/market.h"
@@ -37,6 +39,17 @@ class PriceFeed {
   virtual absl::StatusOr<PriceHistory> History(const Market& market,
                                                absl::Time from,
                                                absl::Time to) = 0;
+  // History() into `history`, overwriting it. An implementation may reuse
+  // its vector, so that a loop reading every tick into the same history
+  // stops allocating (the simulator does). On error `history` holds
+  // nothing useful. The default calls History().
+  virtual absl::Status HistoryInto(const Market& market, absl::Time from,
+                                   absl::Time to, PriceHistory& history) {
+    absl::StatusOr<PriceHistory> read = History(market, from, to);
+    if (!read.ok()) return read.status();
+    history = *std::move(read);
+    return absl::OkStatus();
+  }
   // NotFound when the feed has no price for the type in the region.
   virtual absl::StatusOr<double> OnDemandPrice(const std::string& instance_type,
                                                const std::string& region) = 0;

@@ -31,11 +31,40 @@ struct Resources {
   double disk_mib = 0;
   double gpus = 0;
 
-  double Get(ResourceKind kind) const;
-  double& Mutable(ResourceKind kind);
+  // Inline: the engine and the simulator call these per resource kind on
+  // every evaluation.
+  double Get(ResourceKind kind) const {
+    // Reuse Mutable so the kind-to-field mapping lives in one place.
+    return const_cast<Resources*>(this)->Mutable(kind);
+  }
+  double& Mutable(ResourceKind kind) {
+    switch (kind) {
+      case ResourceKind::kCpus:
+        return cpus;
+      case ResourceKind::kMem:
+        return mem_mib;
+      case ResourceKind::kDisk:
+        return disk_mib;
+      case ResourceKind::kGpus:
+        return gpus;
+    }
+    return cpus;  // Unreachable for valid enum values.
+  }
 
-  Resources& operator+=(const Resources& other);
-  Resources& operator-=(const Resources& other);
+  Resources& operator+=(const Resources& other) {
+    cpus += other.cpus;
+    mem_mib += other.mem_mib;
+    disk_mib += other.disk_mib;
+    gpus += other.gpus;
+    return *this;
+  }
+  Resources& operator-=(const Resources& other) {
+    cpus -= other.cpus;
+    mem_mib -= other.mem_mib;
+    disk_mib -= other.disk_mib;
+    gpus -= other.gpus;
+    return *this;
+  }
   friend Resources operator+(Resources a, const Resources& b) { return a += b; }
   friend Resources operator-(Resources a, const Resources& b) { return a -= b; }
   friend Resources operator*(Resources a, double factor) {

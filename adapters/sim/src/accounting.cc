@@ -59,9 +59,10 @@ void Accounting::Record(absl::Time t, absl::Duration interval,
                                    : std::string("no-plan"));
   }
   // FNV-1a over every evaluation's actions, one separator per evaluation.
-  for (unsigned char c : actions + "|") {
+  for (unsigned char c : actions) {
     decisions_digest_ = (decisions_digest_ ^ c) * 0x100000001b3ull;
   }
+  decisions_digest_ = (decisions_digest_ ^ '|') * 0x100000001b3ull;
   // A launch refused for capacity or quota is the market's answer, which
   // the engine acts on in the follow-up evaluation; any other error is a
   // failed tick.

@@ -71,8 +71,12 @@ Bill BillingMeter::BillFor(Lifecycle lifecycle, int64_t launch, int64_t end,
 
 int BillingMeter::Open(Lifecycle lifecycle, absl::Time launch) {
   const int handle = static_cast<int>(entries_.size());
+  const int64_t launch_s = absl::ToUnixSeconds(launch);
   entries_.push_back(
-      {.lifecycle = lifecycle, .launch = absl::ToUnixSeconds(launch)});
+      {.lifecycle = lifecycle,
+       .launch = launch_s,
+       .cumulative_at_launch =
+           lifecycle == Lifecycle::kSpot ? spot_.CumulativeCost(launch_s) : 0});
   open_.push_back(handle);
   ++open_count_;
   return handle;
@@ -99,6 +103,10 @@ void BillingMeter::Close(int handle, absl::Time end, EndedBy by) {
 double BillingMeter::CostSoFar(absl::Time now) {
   const int64_t now_s = absl::ToUnixSeconds(now);
   double total = closed_cost_[0] + closed_cost_[1];
+  // Per second, a spot instance has cost the market's cumulative cost now
+  // less the one at its launch (SimMarket::CostBetween, one search fewer).
+  const double cumulative_now =
+      model_ == BillingModel::kPerSecond ? spot_.CumulativeCost(now_s) : 0;
   for (int handle : open_) {
     Entry& e = entries_[handle];
     if (now_s < e.launch) continue;
@@ -113,7 +121,7 @@ double BillingMeter::CostSoFar(absl::Time now) {
       total += e.accrued_usd;
     } else {
       total += e.lifecycle == Lifecycle::kSpot
-                   ? spot_.CostBetween(e.launch, now_s)
+                   ? cumulative_now - e.cumulative_at_launch
                    : on_demand_usd_ * (now_s - e.launch) /
                          static_cast<double>(kHour);
     }

@@ -107,6 +107,9 @@ class BillingMeter {
     // Hourly accrual for CostSoFar: hours charged so far and their sum.
     int64_t hours_accrued = 0;
     double accrued_usd = 0;
+    // Per-second spot: the market's cumulative cost at launch, so that
+    // CostSoFar looks up only the one at now.
+    double cumulative_at_launch = 0;
     Bill bill;  // final once closed
   };
   double PriceAt(Lifecycle lifecycle, int64_t t) const;

@@ -129,7 +129,13 @@ void SimCloud::AdvanceTo(absl::Time t) {
     }
   }
   now_ = std::max(now_, until);
-  if (live_spot_ == 0) price_cursor_ = market_.IndexAt(now_);
+  if (live_spot_ == 0) {
+    // Walked, not searched: time only moves forward, a few points a tick.
+    while (price_cursor_ + 1 < static_cast<int64_t>(market_.size()) &&
+           market_.TimeOf(price_cursor_ + 1) <= now_) {
+      ++price_cursor_;
+    }
+  }
 }
 
 void SimCloud::ProcessEvent(const Event& event) {
@@ -172,16 +178,17 @@ void SimCloud::ProcessPriceChange(size_t index) {
 
 void SimCloud::ProcessBatch(int64_t time) {
   last_batch_ = time;
-  const double price = market_.PriceAt(time);
-  std::vector<int> still_open;
-  still_open.reserve(open_.size());
+  const int64_t price_index = market_.IndexAt(time);
+  const double price = price_index < 0 ? 0.0 : market_.PriceOf(price_index);
+  std::vector<int>& still_open = batch_scratch_;
+  still_open.clear();
   for (int r : open_) {
     RequestRecord& record = requests_[r];
     if (absl::ToUnixSeconds(record.eligible_at) > time) {
       still_open.push_back(r);
       continue;
     }
-    if (record.request.bid_usd_per_hour < price || market_.IndexAt(time) < 0) {
+    if (record.request.bid_usd_per_hour < price || price_index < 0) {
       record.request.status_code = kPriceTooLow;
       still_open.push_back(r);
       continue;
@@ -198,7 +205,7 @@ void SimCloud::ProcessBatch(int64_t time) {
     record.request.status_code = kFulfilled;
     record.request.instance_id = instances_[instance].instance.id;
   }
-  open_ = std::move(still_open);
+  open_.swap(still_open);
 }
 
 const std::pair<absl::Time, absl::Time>* SimCloud::SpotOutageAt(

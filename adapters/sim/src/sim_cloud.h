@@ -133,6 +133,9 @@ class SimCloud final : public InstanceManager,
 
   // InstanceManager. Errors name the call ("sim RequestSpot: ...").
   absl::StatusOr<Fleet> List() override;
+  // Assigns element by element: no allocation once `fleet` has held as
+  // many instances and requests, with strings as long.
+  absl::Status ListInto(Fleet& fleet) override;
   absl::StatusOr<std::vector<std::string>> RequestSpot(
       const SpotRequestSpec& spec) override;
   absl::StatusOr<std::vector<std::string>> LaunchOnDemand(
@@ -150,6 +153,8 @@ class SimCloud final : public InstanceManager,
   // PriceFeed. Never returns a point after the clock's now.
   absl::StatusOr<PriceHistory> History(const Market& market, absl::Time from,
                                        absl::Time to) override;
+  absl::Status HistoryInto(const Market& market, absl::Time from, absl::Time to,
+                           PriceHistory& history) override;
   absl::StatusOr<double> OnDemandPrice(const std::string& instance_type,
                                        const std::string& region) override;
 
@@ -231,6 +236,8 @@ class SimCloud final : public InstanceManager,
   std::vector<int> live_;    // live instances, launch order
   std::vector<int> open_;    // open requests, creation order
   std::vector<int> listed_;  // requests List() shows, creation order
+  // ProcessBatch's next open_, kept for its capacity.
+  std::vector<int> batch_scratch_;
   int live_spot_ = 0;
   int booting_ = 0;
   int joined_[2] = {0, 0};  // spot, on-demand

@@ -47,10 +47,17 @@ absl::Status SimCloud::CheckMarket(std::string_view call,
 }
 
 absl::StatusOr<Fleet> SimCloud::List() {
-  CatchUp();
   Fleet fleet;
-  fleet.instances.reserve(live_.size());
-  for (int i : live_) fleet.instances.push_back(instances_[i].instance);
+  if (absl::Status listed = ListInto(fleet); !listed.ok()) return listed;
+  return fleet;
+}
+
+absl::Status SimCloud::ListInto(Fleet& fleet) {
+  CatchUp();
+  fleet.instances.resize(live_.size());
+  for (size_t k = 0; k < live_.size(); ++k) {
+    fleet.instances[k] = instances_[live_[k]].instance;
+  }
   // Forget closed requests past the retention, then list the rest.
   const absl::Time forget_before =
       absl::FromUnixSeconds(now_) - config_.closed_request_retention;
@@ -59,9 +66,11 @@ absl::StatusOr<Fleet> SimCloud::List() {
                                  return requests_[r].closed_at < forget_before;
                                }),
                 listed_.end());
-  fleet.requests.reserve(listed_.size());
-  for (int r : listed_) fleet.requests.push_back(requests_[r].request);
-  return fleet;
+  fleet.requests.resize(listed_.size());
+  for (size_t k = 0; k < listed_.size(); ++k) {
+    fleet.requests[k] = requests_[listed_[k]].request;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::string>> SimCloud::RequestSpot(
@@ -218,6 +227,15 @@ absl::Status SimCloud::Terminate(const std::vector<std::string>& ids) {
 
 absl::StatusOr<PriceHistory> SimCloud::History(const Market& market,
                                                absl::Time from, absl::Time to) {
+  PriceHistory history;
+  if (absl::Status s = HistoryInto(market, from, to, history); !s.ok()) {
+    return s;
+  }
+  return history;
+}
+
+absl::Status SimCloud::HistoryInto(const Market& market, absl::Time from,
+                                   absl::Time to, PriceHistory& history) {
   CatchUp();
   if (!(market == config_.market)) {
     return absl::NotFoundError(
@@ -225,7 +243,8 @@ absl::StatusOr<PriceHistory> SimCloud::History(const Market& market,
                         market.Name(), config_.market.Name()));
   }
   // The replayed trace knows the future; the feed must not tell it.
-  return market_.Slice(from, std::min(to, absl::FromUnixSeconds(now_)));
+  market_.SliceInto(from, std::min(to, absl::FromUnixSeconds(now_)), history);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<double> SimCloud::OnDemandPrice(const std::string& instance_type,

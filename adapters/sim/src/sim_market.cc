@@ -44,9 +44,16 @@ double SimMarket::CostBetween(int64_t from, int64_t to) const {
 }
 
 PriceHistory SimMarket::Slice(absl::Time from, absl::Time to) {
-  PriceHistory slice{.market = history_.market, .points = {}};
+  PriceHistory slice;
+  SliceInto(from, to, slice);
+  return slice;
+}
+
+void SimMarket::SliceInto(absl::Time from, absl::Time to, PriceHistory& slice) {
+  slice.market = history_.market;
+  slice.points.clear();
   const size_t n = seconds_.size();
-  if (n == 0 || to < from) return slice;
+  if (n == 0 || to < from) return;
   const int64_t from_s = absl::ToUnixSeconds(from);
   const int64_t to_s = absl::ToUnixSeconds(to);
   // The start index: the point in force at `from`, else the first point.
@@ -69,7 +76,6 @@ PriceHistory SimMarket::Slice(absl::Time from, absl::Time to) {
   for (size_t i = start; i < n && seconds_[i] <= to_s; ++i) {
     slice.points.push_back(history_.points[i]);
   }
-  return slice;
 }
 
 }  // namespace spotburst::sim::internal

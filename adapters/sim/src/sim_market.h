@@ -47,14 +47,16 @@ class SimMarket {
   // What one instance costs from `from` to `to` at the prices in force,
   // USD (price per hour x hours held). 0 when to <= from.
   double CostBetween(int64_t from, int64_t to) const;
+  // USD one instance costs from the first point to `t`; 0 before it.
+  // CostBetween(a, b) is CumulativeCost(b) - CumulativeCost(a) for a < b.
+  double CumulativeCost(int64_t t) const;
 
   // The points in [from, to] plus the one in force at `from`, in order.
   PriceHistory Slice(absl::Time from, absl::Time to);
+  // The same into `slice`, reusing its vector.
+  void SliceInto(absl::Time from, absl::Time to, PriceHistory& slice);
 
  private:
-  // USD one instance costs from the first point to `t` (t >= first point).
-  double CumulativeCost(int64_t t) const;
-
   const PriceHistory& history_;
   std::vector<int64_t> seconds_;
   std::vector<double> prices_;

@@ -19,13 +19,13 @@
 #include "demand_curve.h"
 #include "hindsight.h"
 #include "ledger.h"
+#include "run_clock.h"
 #include "run_setup.h"
 #include "sim_cloud.h"
 #include "sim_cluster.h"
 #include "spotburst/controller.h"
 #include "spotburst/engine.h"
 #include "spotburst/price_trace.h"
-#include "spotburst/sim/simulated_clock.h"
 #include "spotburst/status_macros.h"
 #include "workload_trace.h"
 
@@ -234,7 +234,7 @@ absl::StatusOr<SimulationResult> RunSimulation(
                         absl::StrCat("sim: policy ", policy.name, ": ",
                                      engine.status().message()));
   }
-  SimulatedClock clock(setup.start);
+  internal::RunClock clock(setup.start);
   internal::SimCloud cloud(setup.cloud, *setup.history, clock);
   internal::DemandCurve demand = MakeDemand(scenario, setup);
   internal::SimCluster cluster(demand, cloud, clock, setup.baseline,
@@ -250,10 +250,13 @@ absl::StatusOr<SimulationResult> RunSimulation(
       static_cast<size_t>(std::max<int64_t>(ticks, 0)));
   const int64_t progress_every = std::max<int64_t>(1, ticks / 100);
   int64_t tick = 0;
+  // One report for the run: each tick lists the fleet into the last one's
+  // buffers.
+  TickReport report;
   for (absl::Time t = setup.start; t < setup.end; t += step, ++tick) {
     clock.SetTime(t);
     cloud.AdvanceTo(t);
-    const TickReport report = controller.Tick();
+    controller.Tick(report);
     accounting.Record(t, std::min(step, setup.end - t), report,
                       cluster.ReadAt(t), cloud);
     if (options.on_tick) options.on_tick(report);

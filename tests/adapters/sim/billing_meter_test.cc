@@ -2,6 +2,8 @@
 // from t0, 0.20 from t0 + 1 h, 0.05 from t0 + 1.5 h. Instances launch at t0.
 #include "billing_meter.h"
 
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace spotburst::sim::internal {
@@ -149,6 +151,34 @@ TEST_F(BillingMeterTest, PerSecondCostSoFarGrowsWithTime) {
   EXPECT_DOUBLE_EQ(meter.on_demand_cost_usd(), kOnDemand / 2);
   EXPECT_DOUBLE_EQ(meter.on_demand_instance_hours(), 0.5);
   EXPECT_NEAR(meter.CostSoFar(At(kHour)), 0.10 + kOnDemand / 2, 1e-12);
+}
+
+// CostSoFar keeps each spot instance's cumulative cost at launch: at any
+// later time, launched before, at or after a price change, what it adds is
+// exactly what the market says the instance cost up to then.
+TEST_F(BillingMeterTest, PerSecondCostSoFarIsEachInstancesCostSoFarExactly) {
+  BillingMeter meter = Meter(BillingModel::kPerSecond);
+  const std::vector<int64_t> launches = {0, 17, kHour, kHour + 1, 100 * kMin};
+  std::vector<int> handles;
+  for (int64_t launch : launches) {
+    handles.push_back(meter.Open(Lifecycle::kSpot, At(launch)));
+  }
+  for (int64_t now = 0; now <= 3 * kHour; now += 7 * kMin + 3) {
+    SCOPED_TRACE(now);
+    double expected = 0;
+    for (int64_t launch : launches) {
+      if (now >= launch) {
+        expected += market_.CostBetween(kT0 + launch, kT0 + now);
+      }
+    }
+    EXPECT_EQ(meter.CostSoFar(At(now)), expected);
+  }
+  meter.Close(handles[1], At(2 * kHour), EndedBy::kUser);
+  EXPECT_EQ(meter.CostSoFar(At(3 * kHour)),
+            meter.spot_cost_usd() + market_.CostBetween(kT0, kT0 + 3 * kHour) +
+                market_.CostBetween(kT0 + kHour, kT0 + 3 * kHour) +
+                market_.CostBetween(kT0 + kHour + 1, kT0 + 3 * kHour) +
+                market_.CostBetween(kT0 + 100 * kMin, kT0 + 3 * kHour));
 }
 
 }  // namespace

@@ -339,6 +339,53 @@ TEST_F(SimCloudTest, OneTimeRequestClosesWhenItsInstanceEnds) {
   EXPECT_DOUBLE_EQ(cloud_->meter().spot_cost_usd(), 0.10);
 }
 
+// ListInto reuses the fleet it is given: whatever that held before (more
+// instances and requests, other ids, longer strings) is gone, and the
+// listing is List()'s, field for field.
+TEST_F(SimCloudTest, ListIntoAReusedFleetListsWhatListDoes) {
+  Make(Config());
+  const std::vector<std::string> ids = Spot(0.2, 2);
+  Go(1000);  // both fulfilled
+  Fleet reused;
+  ASSERT_THAT(cloud_->ListInto(reused), IsOk());
+  ASSERT_THAT(reused.instances, SizeIs(2));
+  ASSERT_THAT(cloud_->Terminate({reused.instances[0].id}), IsOk());
+  ASSERT_THAT(cloud_->CancelRequests({ids[1]}), IsOk());
+  Spot(0.2);  // open
+  reused.instances[1].availability_zone = "a zone name longer than any";
+  reused.requests.resize(4, reused.requests[0]);
+  reused.requests.back().id = "sir-stale";
+
+  ASSERT_THAT(cloud_->ListInto(reused), IsOk());
+  const Fleet fresh = List();
+  ASSERT_THAT(reused.instances, SizeIs(1));
+  ASSERT_THAT(fresh.instances, SizeIs(1));
+  const Instance& a = reused.instances[0];
+  const Instance& b = fresh.instances[0];
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.id, "i-00000002");
+  EXPECT_EQ(a.availability_zone, "us-east-1b");
+  EXPECT_EQ(a.spot_request_id, b.spot_request_id);
+  EXPECT_EQ(a.state, b.state);
+  EXPECT_EQ(a.launch_time, b.launch_time);
+  EXPECT_EQ(a.max_price_usd_per_hour, b.max_price_usd_per_hour);
+  ASSERT_THAT(reused.requests, SizeIs(3));
+  ASSERT_THAT(fresh.requests, SizeIs(3));
+  for (size_t k = 0; k < fresh.requests.size(); ++k) {
+    SCOPED_TRACE(fresh.requests[k].id);
+    EXPECT_EQ(reused.requests[k].id, fresh.requests[k].id);
+    EXPECT_EQ(reused.requests[k].state, fresh.requests[k].state);
+    EXPECT_EQ(reused.requests[k].status_code, fresh.requests[k].status_code);
+    EXPECT_EQ(reused.requests[k].instance_id, fresh.requests[k].instance_id);
+    EXPECT_EQ(reused.requests[k].create_time, fresh.requests[k].create_time);
+  }
+  EXPECT_EQ(reused.requests[0].status_code, "instance-terminated-by-user");
+  EXPECT_EQ(reused.requests[1].status_code,
+            "request-canceled-and-instance-running");
+  EXPECT_EQ(reused.requests[2].status_code, "pending-evaluation");
+  EXPECT_EQ(reused.requests[2].instance_id, "");
+}
+
 TEST_F(SimCloudTest, CancellingAnActiveRequestLeavesItsInstanceRunning) {
   Make(Config());
   const std::vector<std::string> ids = Spot(0.2);

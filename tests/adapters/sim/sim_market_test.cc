@@ -78,5 +78,19 @@ TEST(SimMarket, SliceCursorGivesTheSameAnswersInAnyOrder) {
             Prices(fresh.Slice(At(61), At(200))));
 }
 
+// SliceInto reuses the history it is given: what that held before, more
+// points or another market, is gone.
+TEST(SimMarket, SliceIntoAReusedHistoryHoldsOnlyTheSlice) {
+  const PriceHistory trace = Trace();
+  SimMarket market(trace);
+  PriceHistory reused = {.market = {.instance_type = "m3.medium"},
+                         .points = trace.points};
+  market.SliceInto(At(3600), At(5000), reused);
+  EXPECT_EQ(reused.market, trace.market);
+  EXPECT_THAT(Prices(reused), ::testing::ElementsAre(0.20));
+  market.SliceInto(At(-86400), At(-10), reused);
+  EXPECT_THAT(Prices(reused), ::testing::IsEmpty());
+}
+
 }  // namespace
 }  // namespace spotburst::sim::internal
