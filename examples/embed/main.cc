@@ -45,7 +45,8 @@ class FixedBid final : public spotburst::BiddingStrategy {
 
   spotburst::BidQuote Quote(const spotburst::BidContext&) const override {
     return {.usd_per_hour = usd_per_hour_,
-            .rule = absl::StrFormat("fixed %.4f", usd_per_hour_)};
+            // The sentence is made only when someone reads it.
+            .rule = spotburst::ReasonText().Add("fixed %.4f", usd_per_hour_)};
   }
 
  private:

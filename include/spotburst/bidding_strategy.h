@@ -11,7 +11,7 @@
 //   class FixedBid : public BiddingStrategy {
 //     BidQuote Quote(const BidContext&) const override {
 //       return {.usd_per_hour = 0.05, .rule = "fixed 0.050"};
-//       // or .rule = ReasonText().Add("fixed %.3f", bid_)
+//       // or, quoting values: .rule = ReasonText().Add("fixed %.3f", bid_)
 //     }
 //   };
 #ifndef SPOTBURST_BIDDING_STRATEGY_H_
