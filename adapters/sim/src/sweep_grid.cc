@@ -37,6 +37,10 @@ using ::google::protobuf::FieldDescriptor;
 // Grids and policies are small; a big file is a mistake.
 constexpr size_t kMaxGridFileBytes = 1 << 20;
 constexpr size_t kMaxPolicyFileBytes = 1 << 20;
+// Longer is no value worth sweeping (names and numbers).
+constexpr size_t kMaxValueChars = 256;
+// Longer is no path a file system takes (PATH_MAX).
+constexpr size_t kMaxPathChars = 4096;
 // Longest value or key shown in an error or a run's name.
 constexpr size_t kShownChars = 40;
 
@@ -191,7 +195,11 @@ class GridParser {
     for (const auto& entry : root) {
       const std::string key =
           entry.first.IsScalar() ? entry.first.Scalar() : "";
-      if (key == "name" && entry.second.IsScalar()) {
+      if (key == "name") {
+        if (!entry.second.IsScalar()) {
+          return Error(source_, entry.second.Mark(), "name",
+                       "expected a string");
+        }
         grid.name = entry.second.Scalar();
       } else if (key == "policy") {
         policy = entry.second;
@@ -249,7 +257,7 @@ class GridParser {
           internal::YamlToProto(node, source_, "policy", base_));
       absl::StatusOr<Policy> policy = internal::PolicyFromProto(base_);
       if (policy.ok()) {
-        name = policy->name;
+        name = policy->name.empty() ? "the inline policy" : policy->name;
         return Prefixed(ValidatePolicy(*policy),
                         absl::StrCat(Sv(source_), ": inline "));
       }
@@ -260,6 +268,12 @@ class GridParser {
                    "expected a policy file's path or a mapping");
     }
     std::string path = node.Scalar();
+    if (path.size() > kMaxPathChars) {
+      return Error(source_, node.Mark(), "policy",
+                   absl::StrFormat("a path of %d characters, more than the "
+                                   "%d a file's path has",
+                                   path.size(), kMaxPathChars));
+    }
     if (std::filesystem::path(path).is_relative() && !base_dir_.empty()) {
       path = (std::filesystem::path(base_dir_) / path).lexically_normal();
     }
@@ -324,6 +338,13 @@ class GridParser {
       if (!value.IsScalar()) {
         return Error(source_, value.Mark(), field,
                      "expected a single value, got a list or a mapping");
+      }
+      // Later checks (a strategy's name, say) quote the value whole.
+      if (value.Scalar().size() > kMaxValueChars) {
+        return Error(source_, value.Mark(), field,
+                     absl::StrFormat("a value of %d characters, more than "
+                                     "the %d a sweep takes",
+                                     value.Scalar().size(), kMaxValueChars));
       }
       YAML::Node patch = Patch(field, value);
       v1::Policy scratch = base_;

@@ -202,6 +202,9 @@ TEST(SweepGrid, TheGridItselfMustBeWellFormed) {
   EXPECT_THAT(Parse(std::string(kInline) + "setings: {}\n").status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("grid.yaml:5: setings: unknown key")));
+  EXPECT_THAT(Parse(std::string(kInline) + "name: {a: 1}\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("grid.yaml:5: name: expected a string")));
   EXPECT_THAT(
       Parse("policy: no/such/policy.yaml\nsettings: {a: [1]}\n").status(),
       StatusIs(absl::StatusCode::kNotFound, HasSubstr("policy")));
@@ -221,6 +224,15 @@ TEST(SweepGrid, ErrorsDoNotEchoLongInput) {
   const absl::Status s = SettingsError("  " + long_name + ": [1]\n");
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
                           Not(HasSubstr(std::string(100, 'x')))));
+  const std::string long_value(5000, 'y');
+  EXPECT_THAT(SettingsError("  bidding.strategy: [" + long_value + "]\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("a value of 5000 characters"),
+                             Not(HasSubstr(std::string(100, 'y'))))));
+  EXPECT_THAT(Parse("policy: " + long_name + "\nsettings: {a: [1]}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("policy: a path of 5000 characters"),
+                             Not(HasSubstr(std::string(100, 'x'))))));
 }
 
 }  // namespace
