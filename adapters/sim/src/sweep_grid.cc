@@ -177,7 +177,6 @@ std::string Label(const std::vector<SweepSetting>& settings,
 struct ParsedSetting {
   SweepSetting setting;
   std::vector<YAML::Node> patches;
-  YAML::Mark mark;
 };
 
 class GridParser {
@@ -192,9 +191,18 @@ class GridParser {
     }
     SweepGrid grid;
     YAML::Node policy, settings;
+    std::map<std::string, int> first_line;
     for (const auto& entry : root) {
       const std::string key =
           entry.first.IsScalar() ? entry.first.Scalar() : "";
+      if (auto [it, added] = first_line.emplace(key, entry.first.Mark().line);
+          !added) {
+        return Error(
+            source_, entry.first.Mark(), Shown(key),
+            absl::StrCat("set twice (first on line ", it->second + 1, ")"));
+      }
+      // reset(), not =: assigning to a yaml-cpp handle that refers to a
+      // node would change that node.
       if (key == "name") {
         if (!entry.second.IsScalar()) {
           return Error(source_, entry.second.Mark(), "name",
@@ -202,9 +210,9 @@ class GridParser {
         }
         grid.name = entry.second.Scalar();
       } else if (key == "policy") {
-        policy = entry.second;
+        policy.reset(entry.second);
       } else if (key == "settings") {
-        settings = entry.second;
+        settings.reset(entry.second);
       } else {
         return Error(source_, entry.first.Mark(), Shown(key),
                      "unknown key (known: name, policy, settings)");
@@ -314,7 +322,7 @@ class GridParser {
             source_, key.Mark(), shown,
             absl::StrCat("set twice (first on line ", it->second + 1, ")"));
       }
-      ParsedSetting parsed{{*canonical, {}}, {}, key.Mark()};
+      ParsedSetting parsed{{*canonical, {}}, {}};
       SPOTBURST_RETURN_IF_ERROR(Values(entry.second, key.Mark(), parsed));
       out.push_back(std::move(parsed));
     }

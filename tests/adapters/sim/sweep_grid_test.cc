@@ -202,6 +202,10 @@ TEST(SweepGrid, TheGridItselfMustBeWellFormed) {
   EXPECT_THAT(Parse(std::string(kInline) + "setings: {}\n").status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("grid.yaml:5: setings: unknown key")));
+  EXPECT_THAT(Parse(std::string(kInline) + "policy: other.yaml\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("grid.yaml:5: policy: set twice (first on "
+                                 "line 1)")));
   EXPECT_THAT(Parse(std::string(kInline) + "name: {a: 1}\n").status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("grid.yaml:5: name: expected a string")));
