@@ -14,8 +14,8 @@
 //   optional flag and with none, and must succeed. Lines with a
 //   placeholder (an upper-case word such as POLICY) or a redirection are
 //   not run.
-// Only the commands that need nothing but the repository are run:
-// validate, strategies, bid and evaluate.
+// Only the commands that need nothing but the repository and take at most
+// a second or so are run: validate, strategies, bid, evaluate and sweep.
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -38,8 +38,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::set<std::string>& RunnableCommands() {
-  static const auto* const kCommands =
-      new std::set<std::string>{"validate", "strategies", "bid", "evaluate"};
+  static const auto* const kCommands = new std::set<std::string>{
+      "validate", "strategies", "bid", "evaluate", "sweep"};
   return *kCommands;
 }
 

@@ -23,7 +23,8 @@ ABSL_FLAG(std::string, at, "",
 ABSL_FLAG(std::string, every, "",
           "bid: print a CSV series with one row per step, e.g. 6h");
 ABSL_FLAG(std::string, format, "",
-          "output: text or json (default: text, json for --state -)");
+          "output: text or json (default: text, json for --state -); sweep: "
+          "text or csv");
 ABSL_FLAG(int64_t, max_line_bytes, int64_t{4} << 20,
           "evaluate --state=-: longest input line, bytes (4 MiB, the "
           "sidecar's default request size); a longer one gets an error line");
@@ -33,20 +34,27 @@ ABSL_FLAG(double, on_demand, 0,
           "bid: on-demand price, USD/h (0: the policy's, then the "
           "catalogue's)");
 ABSL_FLAG(std::string, scenario, "",
-          "simulate, compare: scenario file (YAML or JSON)");
+          "simulate, compare, sweep: scenario file (YAML or JSON)");
 ABSL_FLAG(std::string, out, "",
           "simulate: directory for the CSV timelines and SVG charts "
           "(default: out/<scenario name>)");
 ABSL_FLAG(double, service_level, 0.99,
           "compare: share of demand a policy must serve to be marked, 0..1");
 ABSL_FLAG(std::string, progress, "auto",
-          "simulate, compare: progress bar on standard error: auto (when "
-          "it is a terminal), on or off");
+          "simulate, compare, sweep: progress bar on standard error: auto "
+          "(when it is a terminal), on or off");
 ABSL_FLAG(int, threads, 0,
-          "compare: policies run at once (0: one per core); the table is the "
-          "same whatever the number");
+          "compare, sweep: policies run at once (0: one per core); the table "
+          "is the same whatever the number");
 ABSL_FLAG(bool, baselines, true,
           "compare: add the no-burst and on-demand-only baselines");
+ABSL_FLAG(std::string, grid, "",
+          "sweep: grid file (YAML): a base policy and the values to try of "
+          "policy fields");
+ABSL_FLAG(std::string, sort, "grid",
+          "sweep: row order, grid (as the grid enumerates) or cost");
+ABSL_FLAG(std::string, chart, "",
+          "sweep: write an SVG chart of cost against demand served here");
 ABSL_FLAG(std::string, mesos, "",
           "cluster: how to reach the Mesos cluster (YAML or JSON, "
           "proto/spotburst/v1/mesos.proto)");
@@ -208,6 +216,30 @@ std::vector<CommandDoc> MakeCommands() {
         {"threads", "N",
          "policies run at once, 0: one per core (the default); the table is "
          "the same whatever N"},
+        kProgress}},
+      {"sweep",
+       "sweep --scenario FILE --grid FILE [--format text|csv] "
+       "[--sort grid|cost] [--chart FILE] [--threads N] "
+       "[--progress auto|on|off]",
+       "runs a base policy with every combination of the grid's settings "
+       "over the scenario; one row per combination: the settings, cost "
+       "(USD), cost over the yardstick (compare's reference), demand served "
+       "(%), interruptions, with the Pareto front marked",
+       {{"scenario", "FILE", "scenario file (YAML or JSON)"},
+        {"grid", "FILE",
+         "grid file (YAML): policy (a file or inline) and settings, each a "
+         "policy field path with a list of values, e.g. "
+         "scaling.burst_point: [0.6, 0.7]; at most 10000 combinations"},
+        {"format", "text|csv", "output format; empty: text"},
+        {"sort", "grid|cost",
+         "grid: rows as the grid enumerates them (the last setting varying "
+         "fastest); cost: cheapest first"},
+        {"chart", "FILE",
+         "also write an SVG chart of cost against demand served, the Pareto "
+         "front joined and its settings listed"},
+        {"threads", "N",
+         "runs at once, 0: one per core (the default); the table is the same "
+         "whatever N"},
         kProgress}},
       {"status",
        absl::StrCat("status ", kDaemonOptions,

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "report_notes.h"
 #include "spotburst/fleet.h"
 #include "spotburst/internal/file_util.h"
 #include "spotburst/plan.h"
@@ -15,6 +16,8 @@
 
 namespace spotburst::sim {
 namespace {
+
+using internal::CsvField;
 
 constexpr char kHeader[] =
     "time,price_usd,bid_usd,desired,open_requests,booting,running_spot,"
@@ -26,18 +29,6 @@ constexpr char kHeader[] =
 constexpr char kInstancesHeader[] =
     "id,lifecycle,market,bid_usd,on_demand_usd,requested,launched,joined,"
     "notice,ended,ended_by,billed_s,billed_hours,cost_usd\n";
-
-// RFC 4180: a field with a comma, quote or line break goes in quotes, with
-// its quotes doubled.
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());

@@ -51,6 +51,16 @@ std::vector<std::string> BelowReferenceReasons(const SimulationTotals& t) {
   return reasons;
 }
 
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 std::string BillingMismatch(const SimulationTotals& t) {
   if (t.billing == t.policy_billing) return "";
   return absl::StrFormat(

@@ -1,7 +1,7 @@
-// What the reports share (summary, comparison table, chart), so that each
-// says the same thing the same way: regret, why a run came in below the
-// hindsight reference, and whether the policy assumed another billing model
-// than the cloud applied.
+// What the reports share (summary, comparison table, chart, CSV files), so
+// that each says the same thing the same way: regret, why a run came in
+// below the hindsight reference, whether the policy assumed another billing
+// model than the cloud applied, and how a CSV field is quoted.
 #ifndef SPOTBURST_SIM_SRC_REPORT_NOTES_H_
 #define SPOTBURST_SIM_SRC_REPORT_NOTES_H_
 
@@ -33,6 +33,10 @@ std::vector<std::string> BelowReferenceReasons(const SimulationTotals& t);
 // "the cloud bills per-second but the policy assumes hourly billing: ...";
 // empty when they agree.
 std::string BillingMismatch(const SimulationTotals& t);
+
+// RFC 4180: a field with a comma, quote or line break goes in quotes, with
+// its quotes doubled.
+std::string CsvField(const std::string& text);
 
 }  // namespace spotburst::sim::internal
 

@@ -30,19 +30,6 @@ std::string Dash(const char* dash) {
   return *dash ? absl::StrFormat(" stroke-dasharray=\"%s\"", dash) : "";
 }
 
-// 1, 2, 2.5 or 5 times a power of ten, at least span / ticks; a whole
-// number when `integer`.
-double NiceStep(double span, int ticks, bool integer) {
-  const double raw = span / ticks;
-  const double power = std::pow(10, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 2.5, 5.0}) {
-    const double step = m * power;
-    if (integer && step != std::round(step)) continue;
-    if (step >= raw) return integer ? std::max(1.0, step) : step;
-  }
-  return std::max(integer ? 1.0 : 0.0, 10 * power);
-}
-
 // Digits after the point that show every multiple of `step` exactly.
 int Decimals(double step) {
   int d = 0;
@@ -53,6 +40,17 @@ int Decimals(double step) {
 }
 
 }  // namespace
+
+double NiceStep(double span, int ticks, bool integer) {
+  const double raw = span / ticks;
+  const double power = std::pow(10, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 2.5, 5.0}) {
+    const double step = m * power;
+    if (integer && step != std::round(step)) continue;
+    if (step >= raw) return integer ? std::max(1.0, step) : step;
+  }
+  return std::max(integer ? 1.0 : 0.0, 10 * power);
+}
 
 std::string XmlEscape(const std::string& text) {
   std::string out;
@@ -126,12 +124,18 @@ SvgChart::SvgChart(absl::Time start, absl::Time end, int panels)
       span_s_(std::max(1.0, absl::ToDoubleSeconds(end - start))),
       panels_(panels) {}
 
+SvgChart::SvgChart(double x_lo, double x_hi, int panels)
+    : start_(absl::UnixEpoch()),
+      x_lo_(x_lo),
+      span_s_(x_hi > x_lo ? x_hi - x_lo : 1),
+      panels_(panels) {}
+
 double SvgChart::SinceStart(absl::Time t) const {
   return absl::ToDoubleSeconds(t - start_);
 }
 
 double SvgChart::X(double t_s) const {
-  return kLeft + (kRight - kLeft) * t_s / span_s_;
+  return kLeft + (kRight - kLeft) * (t_s - x_lo_) / span_s_;
 }
 
 void SvgChart::Text(double x, double y, const std::string& text, int size,
@@ -218,6 +222,12 @@ void SvgChart::EndPanel(const Panel& p, const std::vector<Style>& legend) {
                               "<path d=\"M%.1f %.1f l-4.5 -8 h9 z\" "
                               "fill=\"%s\"/>\n",
                               kLegendX + 11, y + 4, s.color);
+        break;
+      case Glyph::kDot:
+        absl::StrAppendFormat(&out_,
+                              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" "
+                              "fill=\"%s\"/>\n",
+                              kLegendX + 11, y, s.width, s.color);
         break;
     }
     Text(kLegendX + 28, y + 4, s.name, 12);
@@ -337,6 +347,55 @@ void SvgChart::TimeAxis(const Panel& bottom) {
   }
   Text((kLeft + kRight) / 2, bottom_y + (step < 86400 ? 52 : 40), "time (UTC)",
        12, "middle", kMuted);
+}
+
+void SvgChart::ValueAxis(const Panel& bottom, const std::string& label,
+                         const char* tick_suffix) {
+  const double step = NiceStep(span_s_, 8, false);
+  const int decimals = Decimals(step);
+  const double bottom_y = bottom.top + kPanelHeight;
+  const double x_hi = x_lo_ + span_s_;
+  for (double v = std::ceil(x_lo_ / step - 1e-9) * step; v <= x_hi + 1e-9;
+       v += step) {
+    const double x = X(v);
+    for (int i = 0; i <= bottom.index; ++i) {
+      absl::StrAppendFormat(
+          &out_,
+          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+          "y2=\"%.1f\" stroke=\"#e6e6e6\"/>\n",
+          x, PanelTop(i), x,
+          PanelTop(i) + kPanelHeight + (i == bottom.index ? 5 : 0));
+    }
+    Text(x, bottom_y + 18,
+         absl::StrFormat("%.*f%s", decimals, std::abs(v) < 1e-12 ? 0 : v,
+                         tick_suffix),
+         11, "middle", kMuted);
+  }
+  Text((kLeft + kRight) / 2, bottom_y + 40, label, 12, "middle", kMuted);
+}
+
+void SvgChart::Polyline(const Panel& p, const std::vector<Sample>& points,
+                        const Style& s) {
+  std::string coordinates;
+  for (const Sample& point : points) {
+    absl::StrAppendFormat(&coordinates, "%s%.1f,%.1f",
+                          coordinates.empty() ? "" : " ", X(point.t),
+                          p.Y(point.v));
+  }
+  absl::StrAppendFormat(
+      &out_,
+      "<polyline class=\"series\" data-series=\"%s\" fill=\"none\" "
+      "stroke=\"%s\" stroke-width=\"%.1f\" stroke-linejoin=\"round\"%s "
+      "points=\"%s\"/>\n",
+      XmlEscape(s.name), s.color, s.width, Dash(s.dash), coordinates);
+}
+
+void SvgChart::Dot(const Panel& p, double x, double v, double radius,
+                   const char* color, const std::string& css_class) {
+  absl::StrAppendFormat(&out_,
+                        "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" "
+                        "r=\"%.1f\" fill=\"%s\" fill-opacity=\"0.75\"/>\n",
+                        XmlEscape(css_class), X(x), p.Y(v), radius, color);
 }
 
 std::string SvgChart::Finish() {

@@ -1,6 +1,7 @@
 // Drawing primitives of the simulation chart (report_svg.cc): an SVG
 // canvas with stacked panels sharing one time axis, value axes with round
-// ticks, step-line series, markers, bands and legends. Series are
+// ticks, step-line series, markers, bands and legends. The sweep chart
+// (report_sweep_svg.cc) uses it with a value on the x axis instead. Series are
 // reduced to at most kMaxSamples samples by bucketing that keeps each
 // bucket's minimum and maximum, so spikes survive. Private to the sim
 // adapter; not thread-safe (one canvas per chart).
@@ -25,7 +26,7 @@ struct Sample {
   double v;  // kNoValue (NaN): a gap in the line
 };
 
-enum class Glyph { kLine, kBand, kMarker };
+enum class Glyph { kLine, kBand, kMarker, kDot };
 
 struct Style {
   const char* name;  // legend text and the series' data-series attribute
@@ -58,10 +59,17 @@ Panel MakePanel(int index, double max_value, bool integer,
 // The highest value of the series (0 when it has none).
 double MaxOf(const std::vector<Sample>& samples);
 
+// 1, 2, 2.5 or 5 times a power of ten, at least span / ticks; a whole
+// number when `integer`.
+double NiceStep(double span, int ticks, bool integer);
+
 class SvgChart {
  public:
   // `panels` panels stacked over the time axis from `start` to `end`.
   SvgChart(absl::Time start, absl::Time end, int panels);
+  // Panels over a value axis from `x_lo` to `x_hi` (X takes values; draw
+  // the axis with ValueAxis instead of TimeAxis).
+  SvgChart(double x_lo, double x_hi, int panels);
 
   double SinceStart(absl::Time t) const;
   double X(double t_s) const;  // seconds since the start to px
@@ -87,6 +95,15 @@ class SvgChart {
   // Small text at the right, above the panel.
   void Note(const Panel& p, const std::string& text);
   void TimeAxis(const Panel& bottom);
+  // Ticks at round values along the x axis, and `label` under them.
+  void ValueAxis(const Panel& bottom, const std::string& label,
+                 const char* tick_suffix);
+  // Straight segments through the points, in order (no gaps).
+  void Polyline(const Panel& p, const std::vector<Sample>& points,
+                const Style& s);
+  // A dot of `radius` px at (x, v); `css_class` names it for readers.
+  void Dot(const Panel& p, double x, double v, double radius, const char* color,
+           const std::string& css_class);
   void Text(double x, double y, const std::string& text, int size,
             const char* anchor = "start", const std::string& extra = "");
 
@@ -94,6 +111,7 @@ class SvgChart {
 
  private:
   absl::Time start_;
+  double x_lo_ = 0;  // the x value at the left edge (0 for time)
   double span_s_;
   int panels_;
   std::string out_;
