@@ -88,6 +88,7 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   const FleetView fleet =
       internal::ViewFleet(input.fleet, input.cluster, state.drains);
   Plan plan;
+  plan.notes.reserve(6);  // a Reason is large: regrowing copies them all
   plan.policy_name = p.name;
   plan.evaluated_at = now;
   plan.market = market->market;

@@ -24,6 +24,21 @@ const ResourceUsage& Highest(const std::vector<ResourceUsage>& usage) {
                            });
 }
 
+// Highest(UsageAt(input, count)) without building the list.
+ResourceUsage HighestAt(const ScalingInput& input, int count) {
+  const Resources capacity = input.baseline + input.shape * count;
+  ResourceUsage top{.share = -1};
+  for (ResourceKind kind : kAllResourceKinds) {
+    const double used = input.used.Get(kind);
+    const double cap = capacity.Get(kind);
+    const double share = UsageShare(used, cap);
+    if (share > top.share) {
+      top = {.kind = kind, .used = used, .capacity = cap, .share = share};
+    }
+  }
+  return top;
+}
+
 bool AllBelow(const ScalingInput& input, int count) {
   const Resources capacity = input.baseline + input.shape * count;
   for (ResourceKind kind : kAllResourceKinds) {
@@ -80,8 +95,7 @@ class BurstPointScaling final : public ScalingStrategy {
       }
     }
     decision.desired = n - low;
-    const std::vector<ResourceUsage> after = UsageAt(input, n - low);
-    const ResourceUsage& top_after = Highest(after);
+    const ResourceUsage top_after = HighestAt(input, n - low);
     decision.reason = {
         .code = low > 0 ? ReasonCode::kScaleDown : ReasonCode::kNoChange,
         .figures = {{"share", top.share},
