@@ -37,12 +37,14 @@ absl::Status CheckResources(const Resources& resources, PathFn path) {
 // Few ids are compared pairwise; more are screened by their hashes in a
 // scratch table kept between calls (open addressing, linear probing), and
 // only a repeated hash (a duplicate, or a rare collision) takes the exact,
-// slower way.
-template <typename Item, typename IdOf>
+// slower way. `visit(i, item)` sees every item once, in order, in the same
+// pass, so other checks of large lists read each element only once.
+template <typename Item, typename IdOf, typename Visit>
 std::optional<std::pair<size_t, size_t>> FirstDuplicate(
-    const std::vector<Item>& items, IdOf id_of) {
+    const std::vector<Item>& items, IdOf id_of, Visit visit) {
   const size_t n = items.size();
   if (n <= 16) {
+    for (size_t i = 0; i < n; ++i) visit(i, items[i]);
     // Ids of one fleet mostly share a prefix and differ at the end.
     auto same = [](std::string_view a, std::string_view b) {
       return a.size() == b.size() && (a.empty() || a.back() == b.back()) &&
@@ -61,7 +63,9 @@ std::optional<std::pair<size_t, size_t>> FirstDuplicate(
   table.assign(capacity, 0);
   const absl::Hash<absl::string_view> hash;
   bool repeated_hash = false;
-  for (size_t i = 0; i < n && !repeated_hash; ++i) {
+  for (size_t i = 0; i < n; ++i) {
+    visit(i, items[i]);
+    if (repeated_hash) continue;
     const std::string_view id = id_of(items[i]);
     const uint64_t h = hash(absl::string_view(id.data(), id.size())) | 1;
     for (size_t slot = h & (capacity - 1);;
@@ -119,7 +123,8 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
   const std::vector<BurstAgent>& agents = input.cluster.burst_agents;
   const auto twice = FirstDuplicate(
       agents,
-      [](const BurstAgent& a) -> std::string_view { return a.instance_id; });
+      [](const BurstAgent& a) -> std::string_view { return a.instance_id; },
+      [](size_t, const BurstAgent&) {});
   for (size_t i = 0; i < agents.size(); ++i) {
     const BurstAgent& a = agents[i];
     if (a.instance_id.empty()) {
@@ -144,28 +149,41 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
       }
     }
   }
-  for (size_t i = 0; i < input.fleet.requests.size(); ++i) {
-    const double bid = input.fleet.requests[i].bid_usd_per_hour;
-    if (!std::isfinite(bid) || bid < 0) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "fleet.requests[%d].bid_usd_per_hour: %g must be >= 0", i, bid));
-    }
+  // One pass over each list finds its first bad price and its first
+  // repeated id (an id listed twice would be counted twice, and could be
+  // ended twice); the errors keep the order of the checks.
+  const auto bad_usd = [](double usd) {
+    return !std::isfinite(usd) || usd < 0;
+  };
+  std::optional<size_t> bad_bid, bad_price;
+  const auto request_twice = FirstDuplicate(
+      input.fleet.requests,
+      [](const SpotRequest& r) -> std::string_view { return r.id; },
+      [&](size_t i, const SpotRequest& r) {
+        if (!bad_bid && bad_usd(r.bid_usd_per_hour)) bad_bid = i;
+      });
+  const auto instance_twice = FirstDuplicate(
+      input.fleet.instances,
+      [](const Instance& i) -> std::string_view { return i.id; },
+      [&](size_t i, const Instance& instance) {
+        if (!bad_price && bad_usd(instance.max_price_usd_per_hour)) {
+          bad_price = i;
+        }
+      });
+  if (bad_bid) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "fleet.requests[%d].bid_usd_per_hour: %g must be >= 0", *bad_bid,
+        input.fleet.requests[*bad_bid].bid_usd_per_hour));
   }
-  for (size_t i = 0; i < input.fleet.instances.size(); ++i) {
-    const double price = input.fleet.instances[i].max_price_usd_per_hour;
-    if (!std::isfinite(price) || price < 0) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "fleet.instances[%d].max_price_usd_per_hour: %g must be >= 0", i,
-          price));
-    }
+  if (bad_price) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "fleet.instances[%d].max_price_usd_per_hour: %g must be >= 0",
+        *bad_price, input.fleet.instances[*bad_price].max_price_usd_per_hour));
   }
-  // An id listed twice would be counted twice (and could be ended twice).
-  if (const auto twice = FirstDuplicate(
-          input.fleet.instances,
-          [](const Instance& i) -> std::string_view { return i.id; })) {
+  if (instance_twice) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "fleet.instances[%d].id: duplicate of fleet.instances[%d]",
-        twice->first, twice->second));
+        instance_twice->first, instance_twice->second));
   }
   for (size_t i = 0; i < input.markets.size(); ++i) {
     const MarketView& view = input.markets[i];
@@ -174,12 +192,10 @@ absl::Status CheckEvaluationInput(const EvaluationInput& input) {
           "markets[%d]: both stats and price_history given; give one", i));
     }
   }
-  if (const auto twice = FirstDuplicate(
-          input.fleet.requests,
-          [](const SpotRequest& r) -> std::string_view { return r.id; })) {
+  if (request_twice) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "fleet.requests[%d].id: duplicate of fleet.requests[%d]", twice->first,
-        twice->second));
+        "fleet.requests[%d].id: duplicate of fleet.requests[%d]",
+        request_twice->first, request_twice->second));
   }
   return absl::OkStatus();
 }
