@@ -233,15 +233,15 @@ class Writer {
         for (int i = 0; i < 7; ++i) hex[c][i] = u[i];
         text[c] = std::string_view(hex[c], 6);
       }
-      text['\b'] = "\\b";
-      text['\t'] = "\\t";
-      text['\n'] = "\\n";
-      text['\f'] = "\\f";
-      text['\r'] = "\\r";
-      text['"'] = "\\\"";
-      text['\\'] = "\\\\";
-      text['<'] = "\\u003c";
-      text['>'] = "\\u003e";
+      text[static_cast<unsigned char>('\b')] = "\\b";
+      text[static_cast<unsigned char>('\t')] = "\\t";
+      text[static_cast<unsigned char>('\n')] = "\\n";
+      text[static_cast<unsigned char>('\f')] = "\\f";
+      text[static_cast<unsigned char>('\r')] = "\\r";
+      text[static_cast<unsigned char>('"')] = "\\\"";
+      text[static_cast<unsigned char>('\\')] = "\\\\";
+      text[static_cast<unsigned char>('<')] = "\\u003c";
+      text[static_cast<unsigned char>('>')] = "\\u003e";
       text[0x7F] = "\\u007f";
     }
   };

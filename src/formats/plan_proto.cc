@@ -53,8 +53,11 @@ absl::StatusOr<ResourceKind> ResourceKindFromName(std::string_view name) {
       absl::StrFormat("unknown resource \"%s\"", name));
 }
 
-v1::Reason ToProto(const Reason& r) {
-  v1::Reason out;
+namespace {
+
+// The plan's parts written in place, so a plan built in a caller's arena
+// (the sidecar's response) is filled without temporaries to copy.
+void Fill(const Reason& r, v1::Reason& out) {
   out.set_code(std::string(ReasonCodeName(r.code)));
   r.text.AppendTo(*out.mutable_message());
   for (const Figure& f : r.figures) {
@@ -62,6 +65,56 @@ v1::Reason ToProto(const Reason& r) {
     figure->set_name(std::string(f.name.view()));
     figure->set_value(f.value);
   }
+}
+
+void Fill(const ResourceUsage& u, v1::ResourceUsage& out) {
+  out.set_resource(std::string(ResourceName(u.kind)));
+  out.set_used(u.used);
+  out.set_capacity(u.capacity);
+  out.set_share(u.share);
+}
+
+void Fill(const Action& a, v1::Action& out) {
+  out.set_kind(ToProto(a.kind));
+  out.set_count(a.count);
+  out.set_instance_type(a.instance_type);
+  out.set_availability_zone(a.availability_zone);
+  out.set_bid_usd_per_hour(a.bid_usd_per_hour);
+  out.set_idempotency_token(a.idempotency_token);
+  out.set_request_id(a.request_id);
+  out.set_instance_id(a.instance_id);
+  out.set_replaces_instance_id(a.replaces_instance_id);
+  *out.mutable_into_billing_period() = DurationToProto(a.into_billing_period);
+  if (auto ts = TimeToProto(a.endable_at)) *out.mutable_endable_at() = *ts;
+  for (const Reason& r : a.reasons) Fill(r, *out.add_reasons());
+}
+
+void Fill(const Plan& p, v1::Plan& out) {
+  out.set_policy_name(p.policy_name);
+  if (auto ts = TimeToProto(p.evaluated_at)) *out.mutable_evaluated_at() = *ts;
+  v1::Market& market = *out.mutable_market();
+  market.set_instance_type(p.market.instance_type);
+  market.set_availability_zone(p.market.availability_zone);
+  market.set_product(p.market.product);
+  out.set_current_price_usd(p.current_price_usd);
+  out.set_bid_usd_per_hour(p.bid_usd_per_hour);
+  out.set_supply_mode(ToProto(p.supply_mode));
+  out.set_running(p.running);
+  out.set_pending(p.pending);
+  out.set_desired(p.desired);
+  out.set_booting(p.booting);
+  out.set_draining(p.draining);
+  for (const ResourceUsage& u : p.usage) Fill(u, *out.add_usage());
+  out.set_fleet_usd_per_hour(p.fleet_usd_per_hour);
+  for (const Action& a : p.actions) Fill(a, *out.add_actions());
+  for (const Reason& r : p.notes) Fill(r, *out.add_notes());
+}
+
+}  // namespace
+
+v1::Reason ToProto(const Reason& r) {
+  v1::Reason out;
+  Fill(r, out);
   return out;
 }
 
@@ -78,10 +131,7 @@ absl::StatusOr<Reason> FromProto(const v1::Reason& r) {
 
 v1::ResourceUsage ToProto(const ResourceUsage& u) {
   v1::ResourceUsage out;
-  out.set_resource(std::string(ResourceName(u.kind)));
-  out.set_used(u.used);
-  out.set_capacity(u.capacity);
-  out.set_share(u.share);
+  Fill(u, out);
   return out;
 }
 
@@ -96,18 +146,7 @@ absl::StatusOr<ResourceUsage> FromProto(const v1::ResourceUsage& u) {
 
 v1::Action ToProto(const Action& a) {
   v1::Action out;
-  out.set_kind(ToProto(a.kind));
-  out.set_count(a.count);
-  out.set_instance_type(a.instance_type);
-  out.set_availability_zone(a.availability_zone);
-  out.set_bid_usd_per_hour(a.bid_usd_per_hour);
-  out.set_idempotency_token(a.idempotency_token);
-  out.set_request_id(a.request_id);
-  out.set_instance_id(a.instance_id);
-  out.set_replaces_instance_id(a.replaces_instance_id);
-  *out.mutable_into_billing_period() = DurationToProto(a.into_billing_period);
-  if (auto ts = TimeToProto(a.endable_at)) *out.mutable_endable_at() = *ts;
-  for (const Reason& r : a.reasons) *out.add_reasons() = ToProto(r);
+  Fill(a, out);
   return out;
 }
 
@@ -132,21 +171,7 @@ absl::StatusOr<Action> FromProto(const v1::Action& a) {
 
 v1::Plan ToProto(const Plan& p) {
   v1::Plan out;
-  out.set_policy_name(p.policy_name);
-  if (auto ts = TimeToProto(p.evaluated_at)) *out.mutable_evaluated_at() = *ts;
-  *out.mutable_market() = ToProto(p.market);
-  out.set_current_price_usd(p.current_price_usd);
-  out.set_bid_usd_per_hour(p.bid_usd_per_hour);
-  out.set_supply_mode(ToProto(p.supply_mode));
-  out.set_running(p.running);
-  out.set_pending(p.pending);
-  out.set_desired(p.desired);
-  out.set_booting(p.booting);
-  out.set_draining(p.draining);
-  for (const ResourceUsage& u : p.usage) *out.add_usage() = ToProto(u);
-  out.set_fleet_usd_per_hour(p.fleet_usd_per_hour);
-  for (const Action& a : p.actions) *out.add_actions() = ToProto(a);
-  for (const Reason& r : p.notes) *out.add_notes() = ToProto(r);
+  Fill(p, out);
   return out;
 }
 
@@ -172,9 +197,14 @@ absl::StatusOr<Plan> FromProto(const v1::Plan& p) {
 }
 
 v1::Plan ToProto(const Plan& plan, const EngineState& next_state) {
-  v1::Plan out = ToProto(plan);
-  *out.mutable_next_state() = ToProto(next_state);
+  v1::Plan out;
+  ToProto(plan, next_state, out);
   return out;
+}
+
+void ToProto(const Plan& plan, const EngineState& next_state, v1::Plan& out) {
+  Fill(plan, out);
+  *out.mutable_next_state() = ToProto(next_state);
 }
 
 absl::StatusOr<Evaluation> EvaluationFromProto(const v1::Plan& p) {

@@ -143,7 +143,12 @@ grpc::ServerUnaryReactor* PolicyServiceImpl::Reply(
 grpc::ServerUnaryReactor* PolicyServiceImpl::Evaluate(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  v1::EvaluateResponse message;
+  // The response is built in the call's own arena too: serialized into
+  // `response` before Reply returns, then dropped with the arena at once.
+  alignas(8) char arena_block[kCallArenaBytes];
+  google::protobuf::Arena arena(arena_block, sizeof(arena_block));
+  v1::EvaluateResponse& message =
+      *google::protobuf::Arena::CreateMessage<v1::EvaluateResponse>(&arena);
   absl::StatusOr<InflightLimiter::Ticket> ticket =
       inflight_.TryAcquire("Evaluate");
   absl::Status status = ticket.status();
@@ -187,8 +192,8 @@ absl::Status PolicyServiceImpl::DoEvaluate(
     return InField(evaluation.status(), "state", "state.markets");
   }
 
-  *response.mutable_plan() =
-      internal::ToProto(evaluation->plan, evaluation->state);
+  internal::ToProto(evaluation->plan, evaluation->state,
+                    *response.mutable_plan());
   response.set_decision_id(
       request.decision_id().empty() ? NewDecisionId() : request.decision_id());
   response.set_policy_revision(policy->revision);

@@ -20,14 +20,8 @@ using ::testing::StartsWith;
 
 using Result = ::spotburst::testing::ProgramResult;
 
-Result RunCli(const std::string& args) {
-  return ::spotburst::testing::RunProgram(std::string(SPOTBURST_CLI_PATH) +
-                                          " " + args);
-}
-
-std::string Repo(const std::string& path) {
-  return std::string(SPOTBURST_SOURCE_DIR) + "/" + path;
-}
+using ::spotburst::testing::Repo;
+using ::spotburst::testing::RunCli;
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);

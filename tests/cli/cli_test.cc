@@ -25,14 +25,8 @@ using ::testing::Not;
 
 using Result = ::spotburst::testing::ProgramResult;
 
-Result RunCli(const std::string& args, const std::string& input = "") {
-  return ::spotburst::testing::RunProgram(
-      std::string(SPOTBURST_CLI_PATH) + " " + args, input);
-}
-
-std::string Repo(const std::string& path) {
-  return std::string(SPOTBURST_SOURCE_DIR) + "/" + path;
-}
+using ::spotburst::testing::Repo;
+using ::spotburst::testing::RunCli;
 
 std::string OneLine(const std::string& path) {
   std::ifstream in(Repo(path));

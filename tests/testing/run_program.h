@@ -42,6 +42,21 @@ inline ProgramResult RunProgram(std::string command,
   return result;
 }
 
+#ifdef SPOTBURST_CLI_PATH
+// The `spotburst` program under test (the build defines its path).
+inline ProgramResult RunCli(const std::string& args,
+                            const std::string& input = "") {
+  return RunProgram(std::string(SPOTBURST_CLI_PATH) + " " + args, input);
+}
+#endif
+
+#ifdef SPOTBURST_SOURCE_DIR
+// A path in the source tree.
+inline std::string Repo(const std::string& path) {
+  return std::string(SPOTBURST_SOURCE_DIR) + "/" + path;
+}
+#endif
+
 }  // namespace spotburst::testing
 
 #endif  // SPOTBURST_TESTS_TESTING_RUN_PROGRAM_H_

@@ -31,10 +31,11 @@ std::vector<size_t> Order(const SweepReport& report, SweepOrder order) {
   return out;
 }
 
-// Cost over the reference, "%.3f"; "-" when the reference is zero.
-std::string Ratio(const SweepRow& row, const char* format) {
+// Cost over the reference with `decimals` decimals; "-" when the
+// reference is zero.
+std::string Ratio(const SweepRow& row, int decimals) {
   if (row.reference_usd <= 0) return "-";
-  return absl::StrFormat(format, row.cost_usd / row.reference_usd);
+  return absl::StrFormat("%.*f", decimals, row.cost_usd / row.reference_usd);
 }
 
 bool SameReference(const SweepReport& report) {
@@ -77,7 +78,7 @@ std::string FormatSweepTable(const SweepReport& report, SweepOrder order) {
       absl::StrAppendFormat(&out, " %-*s", widths[i], row.values[i]);
     }
     absl::StrAppendFormat(&out, " %10.4f %8s %8.2f %7d\n", row.cost_usd,
-                          Ratio(row, "%.3f"), 100 * row.served_share,
+                          Ratio(row, 3), 100 * row.served_share,
                           row.interruptions);
   }
   absl::StrAppendFormat(
@@ -114,7 +115,7 @@ std::string FormatSweepCsv(const SweepReport& report, SweepOrder order) {
     for (const std::string& value : row.values) {
       absl::StrAppend(&out, CsvField(value), ",");
     }
-    const std::string ratio = Ratio(row, "%.6f");
+    const std::string ratio = Ratio(row, 6);
     absl::StrAppendFormat(&out, "%.6f,%.6f,%s,%.4f,%d,%s\n", row.cost_usd,
                           row.reference_usd, ratio == "-" ? "" : ratio,
                           100 * row.served_share, row.interruptions,

@@ -119,6 +119,8 @@ absl::StatusOr<Plan> FromProto(const v1::Plan& p);
 
 // A plan with its `next_state`.
 v1::Plan ToProto(const Plan& plan, const EngineState& next_state);
+// The same, written into `out` (which may live in an arena).
+void ToProto(const Plan& plan, const EngineState& next_state, v1::Plan& out);
 absl::StatusOr<Evaluation> EvaluationFromProto(const v1::Plan& p);
 
 // Checks the values a state may carry, with the field path in the error:
