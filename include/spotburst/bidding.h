@@ -7,7 +7,8 @@
 //
 //   auto bid = ComputeBid(*strategy, policy.bidding, view,
 //                         policy.instance.on_demand_usd_per_hour, now);
-//   if (bid.ok()) std::cout << bid->usd_per_hour << " " << bid->reason.ToString();
+//   if (bid.ok()) std::cout << bid->usd_per_hour << " " <<
+//   bid->reason.ToString();
 #ifndef SPOTBURST_BIDDING_H_
 #define SPOTBURST_BIDDING_H_
 

@@ -11,7 +11,8 @@
 // then launches. Render with PlanToText (people) or PlanToJson (wire_format.h).
 //
 //   for (const Action& a : plan.actions)
-//     std::cout << ActionKindName(a.kind) << ": " << a.reasons.back().message();
+//     std::cout << ActionKindName(a.kind) << ": " <<
+//     a.reasons.back().message();
 #ifndef SPOTBURST_PLAN_H_
 #define SPOTBURST_PLAN_H_
 

@@ -92,10 +92,7 @@ void Fill(const Action& a, v1::Action& out) {
 void Fill(const Plan& p, v1::Plan& out) {
   out.set_policy_name(p.policy_name);
   if (auto ts = TimeToProto(p.evaluated_at)) *out.mutable_evaluated_at() = *ts;
-  v1::Market& market = *out.mutable_market();
-  market.set_instance_type(p.market.instance_type);
-  market.set_availability_zone(p.market.availability_zone);
-  market.set_product(p.market.product);
+  *out.mutable_market() = ToProto(p.market);
   out.set_current_price_usd(p.current_price_usd);
   out.set_bid_usd_per_hour(p.bid_usd_per_hour);
   out.set_supply_mode(ToProto(p.supply_mode));
