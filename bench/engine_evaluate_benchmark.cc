@@ -18,6 +18,10 @@
 // BM_EngineEvaluate/scale_up/instances:N
 //   The same fleet with usage above the burst point: timed-out requests are
 //   cancelled and replaced, and one more spot instance is requested.
+// BM_EngineEvaluateReuse/{scale_in,steady,scale_up}/instances:N
+//   The same evaluations written into one Evaluation kept across
+//   iterations (Engine::Evaluate's refill form), whose plan and state
+//   buffers are reused, as a controller's loop or the simulator does.
 // BM_EngineEvaluateHistory/points:P
 //   PriceWindow::Stats(now) followed by Evaluate (100 instances, steady),
 //   with `now` one minute later in each iteration, for a price history of
@@ -225,7 +229,9 @@ void SetPerInstance(benchmark::State& state, int instances) {
                      benchmark::Counter::kInvert);
 }
 
-void BM_EngineEvaluate(benchmark::State& state, Direction direction) {
+// Evaluates `input` with a fresh Evaluation each time (`reuse` false) or
+// into one kept across iterations, as a controller's loop does.
+void RunEvaluate(benchmark::State& state, Direction direction, bool reuse) {
   const int instances = static_cast<int>(state.range(0));
   const absl::Time now = Start();
   absl::StatusOr<Engine> engine = Engine::Create(BenchPolicy(instances));
@@ -241,11 +247,27 @@ void BM_EngineEvaluate(benchmark::State& state, Direction direction) {
   }
   if (!CheckPath(state, first->plan, direction)) return;
   state.counters["actions"] = static_cast<double>(first->plan.actions.size());
-  for (auto _ : state) {
-    absl::StatusOr<Evaluation> evaluation = engine->Evaluate(input, now);
-    benchmark::DoNotOptimize(evaluation);
+  if (reuse) {
+    Evaluation kept;
+    for (auto _ : state) {
+      absl::Status status = engine->Evaluate(input, now, kept);
+      benchmark::DoNotOptimize(status);
+      benchmark::DoNotOptimize(kept);
+    }
+  } else {
+    for (auto _ : state) {
+      absl::StatusOr<Evaluation> evaluation = engine->Evaluate(input, now);
+      benchmark::DoNotOptimize(evaluation);
+    }
   }
   SetPerInstance(state, instances);
+}
+
+void BM_EngineEvaluate(benchmark::State& state, Direction direction) {
+  RunEvaluate(state, direction, /*reuse=*/false);
+}
+void BM_EngineEvaluateReuse(benchmark::State& state, Direction direction) {
+  RunEvaluate(state, direction, /*reuse=*/true);
 }
 BENCHMARK_CAPTURE(BM_EngineEvaluate, scale_in, Direction::kScaleIn)
     ->ArgName("instances")
@@ -258,6 +280,21 @@ BENCHMARK_CAPTURE(BM_EngineEvaluate, steady, Direction::kSteady)
     ->Range(10, 10000)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_EngineEvaluate, scale_up, Direction::kScaleUp)
+    ->ArgName("instances")
+    ->RangeMultiplier(10)
+    ->Range(10, 10000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_EngineEvaluateReuse, scale_in, Direction::kScaleIn)
+    ->ArgName("instances")
+    ->RangeMultiplier(10)
+    ->Range(10, 10000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_EngineEvaluateReuse, steady, Direction::kSteady)
+    ->ArgName("instances")
+    ->RangeMultiplier(10)
+    ->Range(10, 10000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_EngineEvaluateReuse, scale_up, Direction::kScaleUp)
     ->ArgName("instances")
     ->RangeMultiplier(10)
     ->Range(10, 10000)

@@ -124,6 +124,7 @@ TickReport Controller::Tick() {
 
 void Controller::Tick(TickReport& report) {
   EvaluationInput buffers = std::move(report.input);
+  if (report.plan.has_value()) evaluation_.plan = *std::move(report.plan);
   report = TickReport();
   TickWith(report, std::move(buffers));
 }
@@ -159,20 +160,22 @@ void Controller::TickWith(TickReport& report, EvaluationInput buffers) {
 void Controller::Evaluate(TickReport& report) {
   report.input.launch_failures = std::move(unseen_failures_);
   unseen_failures_.clear();
-  absl::StatusOr<Evaluation> evaluation =
-      engine_.Evaluate(report.input, report.time);
-  if (!evaluation.ok()) {
-    report.status = evaluation.status();
+  Evaluation& evaluation = evaluation_;
+  if (absl::Status evaluated =
+          engine_.Evaluate(report.input, report.time, evaluation);
+      !evaluated.ok()) {
+    report.status = std::move(evaluated);
     // Not seen after all: the next evaluation gets them.
     unseen_failures_ = std::move(report.input.launch_failures);
     return;
   }
-  state_ = std::move(evaluation->state);
+  // The state before stays in `evaluation` as the next one's buffers.
+  std::swap(state_, evaluation.state);
   if (!options_.dry_run && !report.paused) {
     if (absl::Status may = MayApply(); !may.ok()) report.standby = may;
   }
   if (!options_.dry_run && !report.paused && !report.standby) {
-    Apply(evaluation->plan, report);
+    Apply(evaluation.plan, report);
   } else {
     // Paused or standing by, no scale-up or scale-down took place: its
     // cooldown must not start (a resumed or elected controller acts at
@@ -183,13 +186,13 @@ void Controller::Evaluate(TickReport& report) {
     }
     // Drains not applied are not under way (see ForgetDrains).
     std::vector<std::string> drains;
-    for (const Action& a : evaluation->plan.actions) {
+    for (const Action& a : evaluation.plan.actions) {
       if (a.kind == ActionKind::kDrainInstance) drains.push_back(a.instance_id);
     }
     if (!drains.empty()) ForgetDrains(drains);
   }
   report.next_state = state_;
-  report.plan = std::move(evaluation->plan);
+  report.plan = std::move(evaluation.plan);
 }
 
 TickReport Controller::FollowUp(const TickReport& first) {

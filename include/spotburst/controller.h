@@ -175,6 +175,9 @@ class Controller {
   std::optional<double> on_demand_usd_;
   // Launch failures not yet seen by an evaluation.
   std::vector<LaunchFailure> unseen_failures_;
+  // Buffers the engine evaluates into: a plan handed back by Tick(report)
+  // and the state before the last evaluation, both overwritten.
+  Evaluation evaluation_;
   std::vector<std::function<void(const TickReport&)>> observers_;
   std::atomic<bool> paused_{false};
 };

@@ -111,11 +111,22 @@ class Engine {
   absl::StatusOr<Evaluation> Evaluate(const EvaluationInput& input,
                                       absl::Time now) const;
 
+  // The same decision, written into `out` over its previous contents. A
+  // caller that keeps one Evaluation across evaluations (a controller's
+  // loop, a simulator) reuses its plan's and state's buffers, so a steady
+  // evaluation allocates little. On error nothing is decided: `out.plan`
+  // is an empty Plan and `out.state` equals `input.state`.
+  absl::Status Evaluate(const EvaluationInput& input, absl::Time now,
+                        Evaluation& out) const;
+
   const Policy& policy() const { return policy_; }
 
  private:
   Engine(Policy policy, std::unique_ptr<BiddingStrategy> bidding,
          std::unique_ptr<ScalingStrategy> scaling);
+
+  absl::Status Decide(const EvaluationInput& input, absl::Time now,
+                      Evaluation& out) const;
 
   Policy policy_;
   std::unique_ptr<BiddingStrategy> bidding_;

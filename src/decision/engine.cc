@@ -59,11 +59,53 @@ absl::StatusOr<Engine> Engine::Create(Policy policy,
 
 absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
                                             absl::Time now) const {
+  Evaluation out;
+  SPOTBURST_RETURN_IF_ERROR(Evaluate(input, now, out));
+  return out;
+}
+
+absl::Status Engine::Evaluate(const EvaluationInput& input, absl::Time now,
+                              Evaluation& out) const {
+  absl::Status decided = Decide(input, now, out);
+  if (!decided.ok()) {
+    out.plan = Plan{};
+    out.state = input.state;
+  }
+  return decided;
+}
+
+namespace {
+
+// Empties `plan` as a default Plan, keeping its strings' and vectors'
+// buffers for the next plan written into it.
+void ClearKeepingBuffers(Plan& plan) {
+  std::string policy_name = std::move(plan.policy_name);
+  Market market = std::move(plan.market);
+  std::vector<ResourceUsage> usage = std::move(plan.usage);
+  std::vector<Action> actions = std::move(plan.actions);
+  std::vector<Reason> notes = std::move(plan.notes);
+  plan = Plan{};
+  policy_name.clear();
+  usage.clear();
+  actions.clear();
+  notes.clear();
+  plan.policy_name = std::move(policy_name);
+  plan.market = std::move(market);
+  plan.usage = std::move(usage);
+  plan.actions = std::move(actions);
+  plan.notes = std::move(notes);
+}
+
+}  // namespace
+
+absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
+                            Evaluation& out) const {
   const Policy& p = policy_;
   SPOTBURST_RETURN_IF_ERROR(internal::CheckEvaluationInput(input));
 
   // 1. Market and bid, away from markets the cloud just refused.
-  EngineState state = input.state;
+  EngineState& state = out.state;
+  state = input.state;
   SPOTBURST_RETURN_IF_ERROR(internal::UpdateBackoffs(
       p.requests, input.launch_failures, now, state.backoffs));
   for (const LaunchFailure& failure : input.launch_failures) {
@@ -87,7 +129,8 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
       input.fleet, input.cluster, now, state.drains);
   const FleetView fleet =
       internal::ViewFleet(input.fleet, input.cluster, state.drains);
-  Plan plan;
+  Plan& plan = out.plan;
+  ClearKeepingBuffers(plan);
   plan.notes.reserve(6);  // a Reason is large: regrowing copies them all
   plan.policy_name = p.name;
   plan.evaluated_at = now;
@@ -215,7 +258,7 @@ absl::StatusOr<Evaluation> Engine::Evaluate(const EvaluationInput& input,
   builder.Finish(plan);
   plan.booting = static_cast<int>(fleet.booting.size());
   internal::RememberDrains(builder.new_drains(), state.drains);
-  return Evaluation{.plan = std::move(plan), .state = std::move(state)};
+  return absl::OkStatus();
 }
 
 }  // namespace spotburst

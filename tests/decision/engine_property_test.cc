@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "spotburst/billing.h"
 #include "spotburst/engine.h"
+#include "spotburst/wire_format.h"
 #include "testing/engine_fixtures.h"
 
 namespace spotburst {
@@ -162,6 +163,52 @@ TEST(EngineInvariants, HoldOnRandomInputs) {
     ASSERT_EQ(again->state, result->state);
   }
   EXPECT_EQ(evaluated, 3000);
+}
+
+// One Evaluation kept across evaluations of unrelated inputs (as a
+// controller's loop keeps it) holds exactly what a fresh one would: no
+// action, note, usage or figure of an earlier plan is left over, and a
+// failed evaluation leaves no decision behind.
+TEST(EngineInvariants, AnEvaluationKeptAcrossCallsHoldsOnlyTheLatestPlan) {
+  RandomWorld world(77);
+  Evaluation kept;
+  int failures = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const Policy policy = world.RandomPolicy();
+    EvaluationInput input = world.RandomInput(policy);
+    // Every tenth input fails: half at the input check, half once a launch
+    // failure has already become a backoff in the new state.
+    const bool make_bad = i % 10 == 9;
+    if (make_bad && i % 20 == 9) input.cluster.used.cpus = -1;
+    if (make_bad && i % 20 == 19) {
+      input.markets.clear();
+      input.launch_failures.push_back(
+          {.market = {.instance_type = "c4.large",
+                      .availability_zone = "us-east-1a"},
+           .time = T0() - absl::Minutes(1),
+           .code = "InsufficientInstanceCapacity"});
+    }
+    auto engine = Engine::Create(policy);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    const absl::Status status = engine->Evaluate(input, T0(), kept);
+    const absl::StatusOr<Evaluation> fresh = engine->Evaluate(input, T0());
+    ASSERT_EQ(status, fresh.status()) << "case " << i;
+    if (make_bad) {
+      ASSERT_FALSE(status.ok());
+      ++failures;
+      EXPECT_TRUE(kept.plan.actions.empty() && kept.plan.notes.empty() &&
+                  kept.plan.usage.empty() && kept.plan.policy_name.empty())
+          << "case " << i;
+      ASSERT_EQ(kept.state, input.state) << "case " << i;
+      continue;
+    }
+    ASSERT_TRUE(status.ok()) << status;
+    ASSERT_EQ(PlanToJson(kept.plan, kept.state),
+              PlanToJson(fresh->plan, fresh->state))
+        << "case " << i;
+    ASSERT_EQ(PlanToText(kept.plan), PlanToText(fresh->plan)) << "case " << i;
+  }
+  EXPECT_EQ(failures, 150);
 }
 
 }  // namespace
