@@ -68,6 +68,14 @@ absl::Status Validate(const Policy& policy, std::string_view source) {
   SPOTBURST_RETURN_IF_ERROR(
       internal::CheckPolicyRanges(internal::PolicyToProto(policy), source));
 
+  if (instance.min_markets > 1 && !instance.availability_zone.empty()) {
+    return Invalid(source, "instance.min_markets",
+                   absl::StrCat(instance.min_markets,
+                                " needs instance.availability_zone empty (the "
+                                "engine spreads over the zones it chooses "
+                                "among), got \"",
+                                Sv(instance.availability_zone), "\""));
+  }
   const ScalingPolicy& scaling = policy.scaling;
   if (scaling.min_instances > scaling.max_instances) {
     return Invalid(source, "scaling.min_instances",

@@ -42,6 +42,9 @@ struct InstanceSpec {
   std::string availability_zone;  // empty: the cheapest zone offered
   std::string product = kDefaultProduct;
   LaunchSpec launch_spec;
+  // Spot requests spread over at least this many zones (when that many are
+  // usable): none holds more than 1/min_markets of the burst fleet.
+  int min_markets = 1;
 };
 
 struct ScalingPolicy {

@@ -215,7 +215,23 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
   }
   plan.supply_mode = state.supply_mode;
 
+  // Spreading spot over several markets: each with its own bid. One whose
+  // bid cannot be made, or would be under its current price, takes none.
+  std::vector<internal::SpotMarket> spread;
+  if (selected.spot_markets.size() > 1) {
+    for (const MarketView& view : selected.spot_markets) {
+      const double view_on_demand = view.on_demand_usd_per_hour > 0
+                                        ? view.on_demand_usd_per_hour
+                                        : p.instance.on_demand_usd_per_hour;
+      absl::StatusOr<BidResult> view_bid =
+          ComputeBid(*bidding_, p.bidding, view, view_on_demand, now);
+      if (!view_bid.ok() || view_bid->below_current) continue;
+      spread.push_back({.view = view, .bid = *std::move(view_bid)});
+    }
+  }
+
   internal::PlanBuilder builder(p, fleet, *market, bid, now, counted);
+  builder.SetSpreadMarkets(&spread);
   builder.SetLaunchLimits(
       selected.spot_blocked,
       internal::PlaceOnDemand(p, input.markets, market->market, state.backoffs,

@@ -1,4 +1,5 @@
 // Checking an evaluation's input and picking its market.
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -211,6 +212,9 @@ absl::StatusOr<SelectedMarket> SelectMarket(
     PriceStats stats;
   };
   std::optional<Usable> cheapest, cheapest_open;
+  // Every market spot may be asked in, when the fleet is spread.
+  const bool spread = spec.min_markets > 1;
+  std::vector<Usable> open_markets;
   absl::Status first_error = absl::OkStatus();
   auto cheaper = [&](const PriceStats& stats, const Market& market,
                      const std::optional<Usable>& than) {
@@ -246,9 +250,10 @@ absl::StatusOr<SelectedMarket> SelectMarket(
       continue;
     }
     const Usable usable{.index = i, .stats = stats};
-    if (BlockingBackoff(backoffs, view.market, Lifecycle::kSpot, now) ==
-            nullptr &&
-        cheaper(stats, view.market, cheapest_open)) {
+    const bool open = BlockingBackoff(backoffs, view.market, Lifecycle::kSpot,
+                                      now) == nullptr;
+    if (open && spread) open_markets.push_back(usable);
+    if (open && cheaper(stats, view.market, cheapest_open)) {
       cheapest_open = usable;
     }
     if (cheaper(stats, view.market, cheapest)) cheapest = usable;
@@ -262,7 +267,17 @@ absl::StatusOr<SelectedMarket> SelectMarket(
                       .price_history = {}};
   };
   if (cheapest_open.has_value()) {
-    return SelectedMarket{.view = view_of(*cheapest_open)};
+    SelectedMarket selected{.view = view_of(*cheapest_open)};
+    if (open_markets.size() > 1) {
+      std::sort(open_markets.begin(), open_markets.end(),
+                [&](const Usable& a, const Usable& b) {
+                  return cheaper(a.stats, markets[a.index].market, b);
+                });
+      for (const Usable& u : open_markets) {
+        selected.spot_markets.push_back(view_of(u));
+      }
+    }
+    return selected;
   }
   if (cheapest.has_value()) {
     // Every usable market is backed off for spot: price on the cheapest.

@@ -34,6 +34,9 @@ struct SelectedMarket {
   // Why spot cannot be requested in it (every usable market is backed off
   // for spot); empty when it can.
   std::optional<Reason> spot_blocked;
+  // With instance.min_markets > 1 and more than one market spot may be
+  // asked in: all of them, cheapest first (`view` is the first).
+  std::vector<MarketView> spot_markets;
 };
 absl::StatusOr<SelectedMarket> SelectMarket(
     const Policy& policy, const std::vector<MarketView>& markets,
@@ -106,6 +109,12 @@ struct TimedOutRequests {
 TimedOutRequests FindTimedOutRequests(const Policy& policy,
                                       const FleetView& fleet, absl::Time now);
 
+// A market spot may be asked in, with the bid made for it.
+struct SpotMarket {
+  MarketView view;
+  BidResult bid;
+};
+
 // Collects the actions of one plan, keeps the fleet's worst-case hourly
 // cost up to date for the cost ceiling, and emits actions in plan order.
 class PlanBuilder {
@@ -118,6 +127,11 @@ class PlanBuilder {
   // and the zone for on-demand (or why there is none). Unset: no limits.
   void SetLaunchLimits(std::optional<Reason> spot_blocked,
                        OnDemandPlacement on_demand);
+  // Markets to spread spot requests over (instance.min_markets), cheapest
+  // first; must outlive this. Unset or one: all go to the plan's market.
+  void SetSpreadMarkets(const std::vector<SpotMarket>* markets) {
+    spread_ = markets;
+  }
 
   void CancelTimedOut(const TimedOutRequests& timed_out);
   // Cancels excess open requests, then ends or postpones instances.
@@ -143,8 +157,18 @@ class PlanBuilder {
   void Finish(Plan& plan);
 
  private:
+  std::string TokenFor(ActionKind kind, int count, std::string_view replaces,
+                       const Market& market) const;
   std::string TokenFor(ActionKind kind, int count,
-                       std::string_view replaces) const;
+                       std::string_view replaces) const {
+    return TokenFor(kind, count, replaces, market_.market);
+  }
+  // A spot request for `count` in `market`, within the cost ceiling; false
+  // when none fits. `cause` and then `more` give its reasons.
+  bool RequestSpot(int count, const SpotMarket& market, const Reason& cause,
+                   const Reason* more);
+  // ScaleOut's spot requests spread over spread_ (see SetSpreadMarkets).
+  int ScaleOutSpread(int count, const Reason& cause);
   // A termination the policy chose, or (when the instance's agent takes
   // work) a drain of its agent first. True when it stays a termination.
   bool EndOrDrain(Action action, const Instance* instance);
@@ -169,6 +193,7 @@ class PlanBuilder {
   absl::flat_hash_set<const SpotRequest*> cancelled_;
   std::optional<Reason> spot_blocked_;
   std::optional<OnDemandPlacement> on_demand_;
+  const std::vector<SpotMarket>* spread_ = nullptr;
   std::vector<Action> cancels_, drains_, terminations_, postponements_,
       launches_;
   std::vector<AgentDrain> new_drains_;

@@ -169,12 +169,13 @@ int PlanBuilder::FitUnderCeiling(int count, double unit_usd,
 }
 
 std::string PlanBuilder::TokenFor(ActionKind kind, int count,
-                                  std::string_view replaces) const {
+                                  std::string_view replaces,
+                                  const Market& market) const {
   const int64_t interval =
       std::max<int64_t>(1, absl::ToInt64Seconds(policy_.evaluation_interval));
   return TokenBuilder()
       .Add(policy_.name)
-      .Add(market_.market.Name())
+      .Add(market.Name())
       .Add(static_cast<int64_t>(kind))
       .Add(absl::ToUnixSeconds(now_) / interval)
       .Add(counted_)
@@ -204,6 +205,9 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
     note.text.Add(blocked->text);
     notes_.push_back(std::move(note));
     return 0;
+  }
+  if (spot && spread_ != nullptr && spread_->size() > 1) {
+    return ScaleOutSpread(count, cause);
   }
   const double on_demand = market_.on_demand_usd_per_hour > 0
                                ? market_.on_demand_usd_per_hour
@@ -237,6 +241,112 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
   live_after_ += count;
   launches_.push_back(std::move(launch));
   return count;
+}
+
+bool PlanBuilder::RequestSpot(int count, const SpotMarket& market,
+                              const Reason& cause, const Reason* more) {
+  const BidResult& bid = market.bid;
+  count = FitUnderCeiling(count, bid.usd_per_hour, "spot requests");
+  if (count <= 0) return false;
+  Action launch{.kind = ActionKind::kRequestSpot,
+                .count = count,
+                .instance_type = policy_.instance.type,
+                .availability_zone = market.view.market.availability_zone,
+                .bid_usd_per_hour = bid.usd_per_hour};
+  launch.idempotency_token =
+      TokenFor(launch.kind, count, "", market.view.market);
+  launch.reasons.push_back(cause);
+  if (more != nullptr) launch.reasons.push_back(*more);
+  launch.reasons.push_back(
+      {.code = ReasonCode::kBid,
+       .text = bid.reason,
+       .figures = {{"bid_usd", bid.usd_per_hour},
+                   {"current_usd", market.view.stats.current_usd}}});
+  for (const Reason& r : bid.adjustments) launch.reasons.push_back(r);
+  fleet_usd_per_hour_ += count * bid.usd_per_hour;
+  live_after_ += count;
+  launches_.push_back(std::move(launch));
+  return true;
+}
+
+int PlanBuilder::ScaleOutSpread(int count, const Reason& cause) {
+  const std::vector<SpotMarket>& markets = *spread_;
+  // What spot each market holds once this plan's cancels and ends are
+  // done: its counted spot instances and open requests (on-demand ones are
+  // not interrupted, so they need no spreading).
+  std::vector<int> held(markets.size(), 0);
+  int spot_before = 0;
+  auto add_to = [&](std::string_view type, std::string_view zone) {
+    ++spot_before;
+    for (size_t m = 0; m < markets.size(); ++m) {
+      const Market& market = markets[m].view.market;
+      if (market.availability_zone == zone && market.instance_type == type) {
+        ++held[m];
+        return;
+      }
+    }
+  };
+  for (const Instance* instance : fleet_.counted_instances) {
+    if (instance->lifecycle == Lifecycle::kSpot &&
+        !leaving_.contains(instance)) {
+      add_to(instance->instance_type, instance->availability_zone);
+    }
+  }
+  for (const SpotRequest* request : fleet_.open_requests) {
+    if (!cancelled_.contains(request)) {
+      add_to(request->instance_type, request->availability_zone);
+    }
+  }
+  const int spread_over = policy_.instance.min_markets;
+  const int fleet_after = spot_before + count;
+  const int share = (fleet_after + spread_over - 1) / spread_over;
+  // Each new instance goes to the cheapest market under its share; when
+  // every market is full (fewer usable markets than min_markets), to the
+  // one holding fewest, the cheaper on a tie.
+  std::vector<int> added(markets.size(), 0);
+  for (int k = 0; k < count; ++k) {
+    size_t pick = markets.size();
+    for (size_t m = 0; m < markets.size(); ++m) {
+      if (held[m] + added[m] < share) {
+        pick = m;
+        break;
+      }
+    }
+    if (pick == markets.size()) {
+      pick = 0;
+      for (size_t m = 1; m < markets.size(); ++m) {
+        if (held[m] + added[m] < held[pick] + added[pick]) pick = m;
+      }
+    }
+    ++added[pick];
+  }
+  int requested = 0;
+  for (size_t m = 0; m < markets.size(); ++m) {
+    if (added[m] == 0) continue;
+    const SpotMarket& market = markets[m];
+    Reason why = MakeReason(
+        ReasonCode::kMarketSpread,
+        {{"current_usd", market.view.stats.current_usd},
+         {"market_share", static_cast<double>(share)},
+         {"markets", static_cast<double>(markets.size())}},
+        "%d of %d to %s at current %.4f USD/h: it held %d, at most %d each "
+        "spreads %d spot over instance.min_markets %d; ",
+        added[m], count, market.view.market.availability_zone,
+        market.view.stats.current_usd, held[m], share, fleet_after,
+        spread_over);
+    if (held[m] + added[m] <= share) {
+      why.text.Add("the cheapest with room of %d usable markets",
+                   static_cast<int>(markets.size()));
+    } else {
+      why.text.Add("only %d usable markets, so the one holding fewest",
+                   static_cast<int>(markets.size()));
+    }
+    const int before = live_after_;
+    if (RequestSpot(added[m], market, cause, &why)) {
+      requested += live_after_ - before;
+    }
+  }
+  return requested;
 }
 
 void PlanBuilder::ReplaceOnDemand() {

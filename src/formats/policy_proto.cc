@@ -231,6 +231,9 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
   policy.instance.availability_zone = instance.availability_zone();
   if (!instance.product().empty()) policy.instance.product = instance.product();
   policy.instance.launch_spec = LaunchSpecFromProto(instance.launch_spec());
+  if (instance.has_min_markets()) {
+    policy.instance.min_markets = instance.min_markets();
+  }
 
   const v1::ScalingPolicy& scaling = proto.scaling();
   ScalingPolicy& s = policy.scaling;
@@ -336,6 +339,7 @@ v1::Policy PolicyToProto(const Policy& policy) {
   instance.set_product(policy.instance.product);
   LaunchSpecToProto(policy.instance.launch_spec,
                     *instance.mutable_launch_spec());
+  instance.set_min_markets(policy.instance.min_markets);
 
   const ScalingPolicy& s = policy.scaling;
   v1::ScalingPolicy& scaling = *proto.mutable_scaling();
