@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "spotburst/internal/file_util.h"
 #include "spotburst/internal/state_proto.h"
+#include "spotburst/internal/strict_json.h"
 #include "spotburst/internal/yaml_proto.h"
 #include "spotburst/sim/scenario.h"
 #include "spotburst/status_macros.h"
@@ -37,6 +38,12 @@ absl::Status Invalid(std::string_view source, std::string_view path,
                      std::string_view what) {
   return absl::InvalidArgumentError(
       absl::StrCat("scenario: ", Sv(source), ": ", Sv(path), ": ", Sv(what)));
+}
+
+// Input quoted in an error, cut to a length an error can carry.
+std::string Quoted(std::string_view text) {
+  constexpr size_t kMaxQuotedBytes = 64;
+  return spotburst::internal::Excerpt(text, kMaxQuotedBytes);
 }
 
 std::string Resolve(const std::string& path, const std::string& base_dir) {
@@ -114,7 +121,7 @@ absl::StatusOr<MarketScenario> MarketFromProto(const v1::MarketScenario& market,
     return Invalid(source, absl::StrCat(Sv(key), ".regime"),
                    absl::StrFormat("unknown regime \"%s\" (allowed: bid-set, "
                                    "capacity)",
-                                   market.regime()));
+                                   Quoted(market.regime())));
   }
   if (market.has_interruption_rate_per_hour()) {
     m.interruption_rate_per_hour = market.interruption_rate_per_hour();
@@ -191,9 +198,9 @@ absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
           return Invalid(
               source, absl::StrCat(key, ".availability_zone"),
               absl::StrFormat("%s%s%s is already markets[%d]",
-                              market.instance_type,
+                              Quoted(market.instance_type),
                               market.instance_type.empty() ? "" : " in ",
-                              market.availability_zone, j));
+                              Quoted(market.availability_zone), j));
         }
       }
       s.markets.push_back(std::move(market));

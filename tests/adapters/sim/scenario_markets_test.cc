@@ -111,6 +111,16 @@ TEST(ScenarioMarkets, ErrorsNameTheEntryAndField) {
       "markets[0].spot_capacity_outages[0]: needs both at_s and for_s");
 }
 
+TEST(ScenarioMarkets, AnErrorQuotesNoMoreThanAShortExcerptOfTheInput) {
+  const std::string zone(100000, 'z');
+  auto s =
+      Parse("markets:\n  - {price_trace: a.csv, availability_zone: " + zone +
+            "}\n  - {price_trace: a.csv, availability_zone: " + zone + "}\n");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("markets[1].availability_zone: zzz")));
+  EXPECT_LT(s.status().message().size(), 400u);
+}
+
 // What only the policy can tell: its type fills in an entry's, and its zone
 // must be one of the markets.
 TEST(ScenarioMarkets, RunErrorsNameTheEntryOrThePolicy) {
