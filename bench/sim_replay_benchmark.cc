@@ -144,7 +144,8 @@ const Fixture& GetFixture() {
     f->inputs = *inputs;
     // The traces now live in memory; the tiled files are not needed.
     std::filesystem::remove_all(
-        std::filesystem::path(f->scenario.market.price_trace).parent_path());
+        std::filesystem::path(f->scenario.markets[0].price_trace)
+            .parent_path());
     return f;
   }();
   return *fixture;

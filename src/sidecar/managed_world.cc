@@ -33,6 +33,9 @@ class SimulatedWorld final : public ManagedWorld {
   Drainer& drainer() override { return world_->drainer(); }
   Clock& clock() override { return world_->clock(); }
   const Policy& policy() const override { return world_->policy(); }
+  std::vector<std::string> availability_zones() const override {
+    return world_->availability_zones();
+  }
   absl::Time start() const override { return world_->start(); }
   absl::Time end() const override { return world_->end(); }
   double speed() const override { return speed_; }

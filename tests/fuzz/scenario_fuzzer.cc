@@ -13,6 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       spotburst::sim::ParseScenario(text, "fuzz.yaml", "/nonexistent-fuzz-dir");
   if (scenario.ok()) {
     SPOTBURST_FUZZ_CHECK(scenario->duration >= absl::ZeroDuration());
+    // A loaded scenario sells at least one market.
+    SPOTBURST_FUZZ_CHECK(!scenario->markets.empty());
   }
   return 0;
 }

@@ -241,6 +241,36 @@ TEST(ReadPriceTraceCsv, ReadsThe2021Slices) {
   }
 }
 
+TEST(ReadPriceTraceCsv, ReadsTheMay2015ZoneSlices) {
+  struct Slice {
+    const char* file;
+    const char* type;
+    std::vector<size_t> rows;  // us-east-1a, b, e
+  };
+  for (const Slice& s : {Slice{"spot_us-east-1_2015-05_c3.xlarge.csv",
+                               "c3.xlarge",
+                               {6295, 4847, 4948}},
+                         Slice{"spot_us-east-1_2015-05_r3.large.csv",
+                               "r3.large",
+                               {2886, 2826, 2591}}}) {
+    absl::StatusOr<std::vector<PriceHistory>> trace =
+        ReadPriceTraceCsv(DataPath(s.file));
+    ASSERT_THAT(trace, IsOk()) << s.file;
+    ASSERT_EQ(trace->size(), 3u) << s.file;
+    const char* zones[] = {"us-east-1a", "us-east-1b", "us-east-1e"};
+    for (size_t i = 0; i < 3; ++i) {
+      const PriceHistory& h = (*trace)[i];
+      EXPECT_EQ(h.market.instance_type, s.type);
+      EXPECT_EQ(h.market.availability_zone, zones[i]);
+      EXPECT_EQ(h.points.size(), s.rows[i]) << s.file << " " << zones[i];
+      ExpectSortedByTime(h);
+      // The month of May 2015 only.
+      EXPECT_GE(h.points.front().time, Utc(2015, 5, 1, 0, 0, 0));
+      EXPECT_LT(h.points.back().time, Utc(2015, 6, 1, 0, 0, 0));
+    }
+  }
+}
+
 TEST(ParseInstanceCatalogCsv, ParsesDatesAndEmptyPrices) {
   const std::string text =
       std::string(kCatalogHeader) +

@@ -83,7 +83,14 @@ void Accounting::Record(absl::Time t, absl::Duration interval,
 
   TimelineRow row;
   row.time = t;
-  row.price_usd = cloud.PriceNow();
+  if (report.plan && cloud.market_count() > 1) {
+    const int market = cloud.MarketIndex(report.plan->market.instance_type,
+                                         report.plan->market.availability_zone);
+    // Without a plan, or with one naming no market sold, the last stands.
+    if (market >= 0) market_ = market;
+  }
+  row.market = market_;
+  row.price_usd = cloud.PriceNow(market_);
   if (report.plan) {
     // On-demand supply requests nothing at the bid it still computes.
     if (report.plan->supply_mode == SupplyMode::kSpot) {
@@ -157,6 +164,23 @@ SimulationTotals Accounting::Finish(const SimCloud& cloud,
   totals.evaluations = evaluations_;
   totals.failed_ticks = failed_ticks_;
   totals.first_error = first_error_;
+  const std::vector<CloudMarket>& markets = cloud.config().markets;
+  for (size_t m = 0; m < markets.size(); ++m) {
+    const int i = static_cast<int>(m);
+    totals.markets.push_back(
+        {.market = markets[m].market.Name(),
+         .spot_cost_usd = meter.spot_cost_usd(i),
+         .on_demand_cost_usd = meter.on_demand_cost_usd(i),
+         .spot_instance_hours = meter.spot_instance_hours(i),
+         .on_demand_instance_hours = meter.on_demand_instance_hours(i)});
+  }
+  for (const InstanceRecord& record : cloud.instances()) {
+    MarketTotals& market = totals.markets[record.market];
+    ++(record.instance.lifecycle == Lifecycle::kSpot
+           ? market.spot_instances
+           : market.on_demand_instances);
+    if (record.ended_by == EndedBy::kProvider) ++market.interruptions;
+  }
   return totals;
 }
 

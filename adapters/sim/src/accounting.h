@@ -57,6 +57,7 @@ class Accounting {
   int evaluations_ = 0;
   int failed_ticks_ = 0;
   std::string first_error_;
+  int market_ = 0;  // the market the last plan bought in
 };
 
 }  // namespace spotburst::sim::internal

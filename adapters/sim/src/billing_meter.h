@@ -33,6 +33,9 @@
 // hourly billing an hour is added when it starts; an interruption gives the
 // hour in progress back. Not thread-safe.
 //
+// A meter bills one or more markets (AddMarket), each at its own spot and
+// on-demand prices; an instance is billed in the market it was opened in.
+//
 //   BillingMeter meter(BillingModel::kHourly, absl::Seconds(60), market, 0.1);
 //   int id = meter.Open(Lifecycle::kSpot, launch);
 //   meter.Close(id, end, EndedBy::kProvider);
@@ -62,18 +65,21 @@ struct Bill {
 
 class BillingMeter {
  public:
-  // `spot` is borrowed and must outlive the meter.
+  // `spot` (market 0) is borrowed and must outlive the meter.
   BillingMeter(BillingModel model, absl::Duration minimum_billed,
                const SimMarket& spot, double on_demand_usd_per_hour);
+  // Adds a market (borrowed, as above); returns its index.
+  int AddMarket(const SimMarket& spot, double on_demand_usd_per_hour);
 
-  // Starts billing an instance launched at `launch`; returns its handle.
-  int Open(Lifecycle lifecycle, absl::Time launch);
+  // Starts billing an instance launched at `launch` in market `market`;
+  // returns its handle.
+  int Open(Lifecycle lifecycle, absl::Time launch, int market = 0);
   // Ends it at `end` (not before its launch); the cost becomes final.
   void Close(int handle, absl::Time end, EndedBy by);
 
   // The final bill of one instance under this meter's rules.
-  Bill BillFor(Lifecycle lifecycle, int64_t launch, int64_t end,
-               EndedBy by) const;
+  Bill BillFor(Lifecycle lifecycle, int64_t launch, int64_t end, EndedBy by,
+               int market = 0) const;
   // Its cost alone, USD.
   double Cost(Lifecycle lifecycle, int64_t launch, int64_t end,
               EndedBy by) const {
@@ -98,11 +104,23 @@ class BillingMeter {
   // billed for: the time the provider gave for free.
   double uncharged_interrupted_hours() const { return uncharged_hours_; }
   int open_count() const { return open_count_; }
+  // The same final costs and billed instance-hours, of one market.
+  double spot_cost_usd(int market) const { return by_market_[market].cost[0]; }
+  double on_demand_cost_usd(int market) const {
+    return by_market_[market].cost[1];
+  }
+  double spot_instance_hours(int market) const {
+    return by_market_[market].hours[0];
+  }
+  double on_demand_instance_hours(int market) const {
+    return by_market_[market].hours[1];
+  }
 
  private:
   struct Entry {
     Lifecycle lifecycle;
     int64_t launch;
+    int market = 0;
     bool open = true;
     // Hourly accrual for CostSoFar: hours charged so far and their sum.
     int64_t hours_accrued = 0;
@@ -112,13 +130,24 @@ class BillingMeter {
     double cumulative_at_launch = 0;
     Bill bill;  // final once closed
   };
-  double PriceAt(Lifecycle lifecycle, int64_t t) const;
+  struct Prices {
+    const SimMarket* spot;
+    double on_demand_usd;
+  };
+  // Final costs and billed hours of one market: spot, on-demand.
+  struct Sums {
+    double cost[2] = {0, 0};
+    double hours[2] = {0, 0};
+  };
+  double PriceAt(const Entry& e, int64_t t) const;
   double SumOfHours(const Entry& e, int64_t first_hour, int64_t hours) const;
 
   BillingModel model_;
   int64_t minimum_billed_s_;
-  const SimMarket& spot_;
-  double on_demand_usd_;
+  std::vector<Prices> markets_;
+  std::vector<Sums> by_market_;
+  // Per-second CostSoFar's scratch: each market's cumulative cost now.
+  std::vector<double> cumulative_now_;
   std::vector<Entry> entries_;
   std::vector<int> open_;  // handles of open entries, in launch order
   int open_count_ = 0;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace spotburst::sim::internal {
 
@@ -28,7 +29,7 @@ double HindsightCostUsd(const HindsightInput& input) {
   const int64_t end = absl::ToUnixSeconds(input.end);
   if (end <= start) return 0;
   const std::vector<DemandCurve::Step>& steps = input.demand->steps();
-  const SimMarket& spot = *input.spot;
+  const std::vector<const SimMarket*>& spots = input.spots;
   constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
   // The demand step in force at `start` (-1: before the first, the base).
@@ -40,26 +41,38 @@ double HindsightCostUsd(const HindsightInput& input) {
                            }) -
           steps.begin()) -
       1;
-  int64_t p = spot.IndexAt(start);
+  // Each market's point in force (-1: before its first point).
+  std::vector<int64_t> p;
+  for (const SimMarket* spot : spots) p.push_back(spot->IndexAt(start));
   double cost = 0;
   for (int64_t a = start; a < end;) {
     const int64_t next_demand = d + 1 < static_cast<int64_t>(steps.size())
                                     ? absl::ToUnixSeconds(steps[d + 1].time)
                                     : kNever;
-    const int64_t next_price =
-        p + 1 < static_cast<int64_t>(spot.size()) ? spot.TimeOf(p + 1) : kNever;
+    int64_t next_price = kNever;
+    for (size_t m = 0; m < spots.size(); ++m) {
+      if (p[m] + 1 < static_cast<int64_t>(spots[m]->size())) {
+        next_price = std::min(next_price, spots[m]->TimeOf(p[m] + 1));
+      }
+    }
     const int64_t b = std::min({next_demand, next_price, end});
     const Resources& demand = d < 0 ? input.demand->base() : steps[d].demand;
     const int needed = InstancesNeeded(demand, input.baseline, input.shape);
     if (needed > 0) {
-      // Before the trace's first point there is no spot price: on-demand.
-      const double price =
-          p < 0 ? input.on_demand_usd_per_hour
-                : std::min(spot.PriceOf(p), input.on_demand_usd_per_hour);
+      // Before a trace's first point there is no spot price: on-demand.
+      double price = input.on_demand_usd_per_hour;
+      for (size_t m = 0; m < spots.size(); ++m) {
+        if (p[m] >= 0) price = std::min(price, spots[m]->PriceOf(p[m]));
+      }
       cost += needed * price * static_cast<double>(b - a) / 3600.0;
     }
     if (b == next_demand) ++d;
-    if (b == next_price) ++p;
+    for (size_t m = 0; m < spots.size(); ++m) {
+      if (p[m] + 1 < static_cast<int64_t>(spots[m]->size()) &&
+          spots[m]->TimeOf(p[m] + 1) == b) {
+        ++p[m];
+      }
+    }
     a = b;
   }
   return cost;

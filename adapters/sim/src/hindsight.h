@@ -27,6 +27,8 @@
 #ifndef SPOTBURST_SIM_SRC_HINDSIGHT_H_
 #define SPOTBURST_SIM_SRC_HINDSIGHT_H_
 
+#include <vector>
+
 #include "absl/time/time.h"
 #include "demand_curve.h"
 #include "sim_market.h"
@@ -40,7 +42,9 @@ int InstancesNeeded(const Resources& demand, const Resources& baseline,
 
 struct HindsightInput {
   const DemandCurve* demand = nullptr;
-  const SimMarket* spot = nullptr;
+  // The spot markets of the instance type, at least one; with several, each
+  // second is paid at the cheapest of them (any zone could be chosen).
+  std::vector<const SimMarket*> spots;
   double on_demand_usd_per_hour = 0;
   Resources baseline;
   Resources shape;

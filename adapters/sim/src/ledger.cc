@@ -52,11 +52,12 @@ std::vector<InstanceLedgerRow> BuildLedger(const SimCloud& cloud) {
     InstanceLedgerRow row;
     row.id = instance.id;
     row.lifecycle = instance.lifecycle;
-    // The cloud sells one market, spot and on-demand.
-    row.market = cloud.config().market.Name();
+    // An instance keeps its market for life, spot or on-demand.
+    const CloudMarket& market = cloud.config().markets[record.market];
+    row.market = market.market.Name();
     const bool spot = instance.lifecycle == Lifecycle::kSpot;
-    row.price_usd = spot ? instance.max_price_usd_per_hour
-                         : cloud.config().on_demand_usd_per_hour;
+    row.price_usd =
+        spot ? instance.max_price_usd_per_hour : market.on_demand_usd_per_hour;
     row.launched = instance.launch_time;
     row.requested = spot && record.request >= 0
                         ? cloud.requests()[record.request].request.create_time

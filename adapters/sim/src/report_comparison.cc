@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "report_markets.h"
 #include "report_notes.h"
 #include "spotburst/sim/report.h"
 
@@ -179,6 +180,15 @@ std::string FormatComparison(const std::vector<SimulationResult>& results,
                         FormatWhen(results[0].end), 100 * service_level);
   const int marked = Winner(results, service_level);
   AppendTable(out, results, marked);
+  std::vector<internal::LabelledMarkets> markets;
+  for (const SimulationResult& r : results) {
+    markets.push_back({.label = r.policy_name, .markets = &r.totals.markets});
+  }
+  if (internal::HasSeveralMarkets(markets)) {
+    out += "by market:\n";
+    out += internal::FormatMarketBreakdown(markets, "policy");
+    out += "\n";
+  }
   AppendWinner(out, results, marked, service_level);
   AppendReference(out, results);
   AppendIdentical(out, results);

@@ -4,8 +4,10 @@
 // way on every run.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "report_notes.h"
@@ -48,6 +50,11 @@ void AppendResources(std::string& out, const Resources& r) {
 absl::Status WriteTimelineCsv(const SimulationResult& result,
                               const std::string& path) {
   std::string out = kHeader;
+  // With several markets, a last column names the one each row's price is
+  // of (the one the plan bought in); one market keeps the columns above.
+  const std::vector<MarketTotals>& markets = result.totals.markets;
+  const bool market_column = markets.size() > 1;
+  if (market_column) out.insert(out.size() - 1, ",market");
   out.reserve(result.timeline.size() * 200 + out.size());
   for (const TimelineRow& row : result.timeline) {
     absl::StrAppendFormat(
@@ -58,10 +65,14 @@ absl::Status WriteTimelineCsv(const SimulationResult& result,
     AppendResources(out, row.demand);
     AppendResources(out, row.capacity);
     AppendResources(out, row.used);
-    absl::StrAppendFormat(&out, ",%.10g,%.10g,%.10g,%d,%s,%s\n",
-                          row.usage_share, row.burst_point, row.cost_usd,
-                          row.interruptions, SupplyModeName(row.supply_mode),
+    absl::StrAppendFormat(&out, ",%.10g,%.10g,%.10g,%d,%s,%s", row.usage_share,
+                          row.burst_point, row.cost_usd, row.interruptions,
+                          SupplyModeName(row.supply_mode),
                           CsvField(row.actions));
+    if (market_column) {
+      absl::StrAppend(&out, ",", CsvField(markets[row.market].market));
+    }
+    out += "\n";
   }
   return spotburst::internal::WriteStringToFile(path, out, "report");
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "report_markets.h"
 #include "report_notes.h"
 #include "spotburst/sim/report.h"
 
@@ -106,6 +107,10 @@ std::string FormatSummary(const SimulationResult& result) {
   AppendRow(out, "instances",
             absl::StrFormat("%d launched, %d ended by the policy",
                             t.instances_launched, t.instances_ended_by_policy));
+  if (t.markets.size() > 1) {
+    out += "by market\n";
+    out += internal::FormatMarketBreakdown({{.markets = &t.markets}}, "");
+  }
   if (t.failed_ticks > 0) {
     AppendRow(out, "failed evaluations",
               absl::StrFormat("%d (first: %s)", t.failed_ticks, t.first_error));

@@ -9,6 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "report_markets.h"
 #include "report_notes.h"
 #include "spotburst/sim/sweep.h"
 
@@ -80,6 +82,17 @@ std::string FormatSweepTable(const SweepReport& report, SweepOrder order) {
     absl::StrAppendFormat(&out, " %10.4f %8s %8.2f %7d\n", row.cost_usd,
                           Ratio(row, 3), 100 * row.served_share,
                           row.interruptions);
+  }
+  std::vector<internal::LabelledMarkets> markets;
+  for (size_t r : Order(report, order)) {
+    const SweepRow& row = report.rows[r];
+    markets.push_back(
+        {.label = absl::StrJoin(row.values, " "), .markets = &row.markets});
+  }
+  if (internal::HasSeveralMarkets(markets)) {
+    out += "\nby market:\n";
+    out += internal::FormatMarketBreakdown(markets,
+                                           absl::StrJoin(report.fields, " "));
   }
   absl::StrAppendFormat(
       &out,

@@ -24,18 +24,28 @@ namespace spotburst::sim::internal {
 // The traces a scenario names, read once (SimulationInputs::Load).
 class LoadedInputs final : public SimulationInputs {
  public:
-  std::string price_trace;
-  std::vector<PriceHistory> histories;
+  // Each price trace the markets name, once, in the order first named, and
+  // the markets each holds.
+  std::vector<std::string> price_traces;
+  std::vector<std::vector<PriceHistory>> histories;
   std::string workload_trace;
   std::vector<WorkloadSample> workload;
 };
 
 struct RunSetup {
   std::shared_ptr<const LoadedInputs> inputs;
-  const PriceHistory* history = nullptr;  // points into `inputs`
-  Policy policy;  // the policy as run: the scenario's zone
+  // One per market of `cloud`, in order; they point into `inputs`.
+  std::vector<const PriceHistory*> histories;
+  // The markets of the policy's instance type (indices into `cloud.markets`):
+  // the ones the engine chooses from and the hindsight reference uses.
+  std::vector<int> policy_markets;
+  // Zones the controller watches when the policy names none.
+  std::vector<std::string> availability_zones;
+  // The policy as run: with a single `market:`, in the scenario's zone.
+  Policy policy;
   CloudConfig cloud;
-  Resources baseline;  // the cluster's private capacity
+  double on_demand_usd_per_hour = 0;  // of the policy's type
+  Resources baseline;                 // the cluster's private capacity
   absl::Time start;
   absl::Time end;
 };
@@ -44,6 +54,9 @@ struct RunSetup {
 // traces are then read here.
 absl::StatusOr<RunSetup> Prepare(const Scenario& scenario, const Policy& policy,
                                  std::shared_ptr<const SimulationInputs> given);
+
+// The distinct price traces the scenario's markets name, in order.
+std::vector<std::string> PriceTraces(const Scenario& scenario);
 
 DemandCurve MakeDemand(const Scenario& scenario, const RunSetup& setup);
 

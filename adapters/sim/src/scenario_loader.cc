@@ -1,8 +1,9 @@
 // Scenario loading: YAML or JSON text -> spotburst.v1.Scenario (key paths,
 // line numbers, types and ranges checked by the policy loader's generic
 // walker) -> Scenario (defaults applied, paths resolved against the file's
-// directory) -> the rules that span several keys. What needs the traces
-// themselves (the market is in the trace, the start lies inside it) is
+// directory) -> the rules that span several keys (`market` or a non-empty
+// `markets` list, each listed market in a zone of its own). What needs the
+// traces themselves (the market is in the trace, the start lies inside it) is
 // checked when a run knows its policy (simulation.cc), since the market may
 // come from the policy.
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -17,10 +19,12 @@
 #include "absl/time/time.h"
 #include "spotburst/internal/file_util.h"
 #include "spotburst/internal/state_proto.h"
+#include "spotburst/internal/strict_json.h"
 #include "spotburst/internal/yaml_proto.h"
 #include "spotburst/sim/scenario.h"
 #include "spotburst/status_macros.h"
 #include "spotburst/v1/scenario.pb.h"
+#include "yaml-cpp/yaml.h"
 
 namespace spotburst::sim {
 namespace {
@@ -34,6 +38,12 @@ absl::Status Invalid(std::string_view source, std::string_view path,
                      std::string_view what) {
   return absl::InvalidArgumentError(
       absl::StrCat("scenario: ", Sv(source), ": ", Sv(path), ": ", Sv(what)));
+}
+
+// Input quoted in an error, cut to a length an error can carry.
+std::string Quoted(std::string_view text) {
+  constexpr size_t kMaxQuotedBytes = 64;
+  return spotburst::internal::Excerpt(text, kMaxQuotedBytes);
 }
 
 std::string Resolve(const std::string& path, const std::string& base_dir) {
@@ -73,6 +83,67 @@ absl::Status CheckDelayRange(std::string_view source, std::string_view lo_key,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<CapacityOutage>> OutagesFromProto(
+    const google::protobuf::RepeatedPtrField<v1::CapacityOutage>& outages,
+    std::string_view source, std::string_view key) {
+  std::vector<CapacityOutage> out;
+  for (int i = 0; i < outages.size(); ++i) {
+    const v1::CapacityOutage& o = outages[i];
+    if (!o.has_at_s() || !o.has_for_s()) {
+      return Invalid(source, absl::StrCat(Sv(key), "[", i, "]"),
+                     "needs both at_s and for_s");
+    }
+    out.push_back(
+        {.at = absl::Seconds(o.at_s()), .length = absl::Seconds(o.for_s())});
+  }
+  return out;
+}
+
+// One market; `key` is its key path ("market", "markets[2]").
+absl::StatusOr<MarketScenario> MarketFromProto(const v1::MarketScenario& market,
+                                               std::string_view source,
+                                               std::string_view key,
+                                               const std::string& base_dir) {
+  MarketScenario m;
+  if (market.price_trace().empty()) {
+    return Invalid(source, absl::StrCat(Sv(key), ".price_trace"),
+                   "required (a spot price trace CSV, e.g. "
+                   "data/spot_us-east-1_2021-03_2021-05_c4.large.csv)");
+  }
+  m.price_trace = Resolve(market.price_trace(), base_dir);
+  m.instance_type = market.instance_type();
+  m.availability_zone = market.availability_zone();
+  if (market.regime().empty() || market.regime() == "bid-set") {
+    m.regime = MarketRegime::kBidSet;
+  } else if (market.regime() == "capacity") {
+    m.regime = MarketRegime::kCapacity;
+  } else {
+    return Invalid(source, absl::StrCat(Sv(key), ".regime"),
+                   absl::StrFormat("unknown regime \"%s\" (allowed: bid-set, "
+                                   "capacity)",
+                                   Quoted(market.regime())));
+  }
+  if (market.has_interruption_rate_per_hour()) {
+    m.interruption_rate_per_hour = market.interruption_rate_per_hour();
+    if (m.regime == MarketRegime::kBidSet && m.interruption_rate_per_hour > 0) {
+      // In the bid-set market the price decides; a rate here would be
+      // ignored, so say so instead.
+      return Invalid(source,
+                     absl::StrCat(Sv(key), ".interruption_rate_per_hour"),
+                     "only applies to regime: capacity (in the bid-set "
+                     "regime the price passing the bid interrupts)");
+    }
+  }
+  if (market.has_on_demand_usd_per_hour()) {
+    m.on_demand_usd_per_hour = market.on_demand_usd_per_hour();
+  }
+  SPOTBURST_ASSIGN_OR_RETURN(
+      m.spot_capacity_outages,
+      OutagesFromProto(market.spot_capacity_outages(), source,
+                       absl::StrCat(Sv(key), ".spot_capacity_outages")));
+  return m;
+}
+
 absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
                                    std::string_view source,
                                    const std::string& base_dir) {
@@ -100,38 +171,40 @@ absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
   s.duration = WholeSeconds(proto.duration_s());
   if (proto.has_seed()) s.seed = proto.seed();
 
-  const v1::MarketScenario& market = proto.market();
-  if (market.price_trace().empty()) {
-    return Invalid(source, "market.price_trace",
-                   "required (a spot price trace CSV, e.g. "
-                   "data/spot_us-east-1_2021-03_2021-05_c4.large.csv)");
+  if (proto.has_market() && proto.markets_size() > 0) {
+    return Invalid(source, "markets",
+                   "give either market (one) or markets (a list), not both");
   }
-  s.market.price_trace = Resolve(market.price_trace(), base_dir);
-  s.market.instance_type = market.instance_type();
-  s.market.availability_zone = market.availability_zone();
-  if (market.regime().empty() || market.regime() == "bid-set") {
-    s.market.regime = MarketRegime::kBidSet;
-  } else if (market.regime() == "capacity") {
-    s.market.regime = MarketRegime::kCapacity;
+  if (proto.markets_size() == 0) {
+    SPOTBURST_ASSIGN_OR_RETURN(
+        MarketScenario market,
+        MarketFromProto(proto.market(), source, "market", base_dir));
+    s.markets.push_back(std::move(market));
   } else {
-    return Invalid(source, "market.regime",
-                   absl::StrFormat("unknown regime \"%s\" (allowed: bid-set, "
-                                   "capacity)",
-                                   market.regime()));
-  }
-  if (market.has_interruption_rate_per_hour()) {
-    s.market.interruption_rate_per_hour = market.interruption_rate_per_hour();
-    if (s.market.regime == MarketRegime::kBidSet &&
-        s.market.interruption_rate_per_hour > 0) {
-      // In the bid-set market the price decides; a rate here would be
-      // ignored, so say so instead.
-      return Invalid(source, "market.interruption_rate_per_hour",
-                     "only applies to regime: capacity (in the bid-set "
-                     "regime the price passing the bid interrupts)");
+    s.market_list = true;
+    for (int i = 0; i < proto.markets_size(); ++i) {
+      const std::string key = absl::StrCat("markets[", i, "]");
+      SPOTBURST_ASSIGN_OR_RETURN(
+          MarketScenario market,
+          MarketFromProto(proto.markets(i), source, key, base_dir));
+      if (market.availability_zone.empty()) {
+        return Invalid(source, absl::StrCat(key, ".availability_zone"),
+                       "required in a list of markets (each is one zone)");
+      }
+      for (int j = 0; j < i; ++j) {
+        const MarketScenario& other = s.markets[j];
+        if (other.instance_type == market.instance_type &&
+            other.availability_zone == market.availability_zone) {
+          return Invalid(
+              source, absl::StrCat(key, ".availability_zone"),
+              absl::StrFormat("%s%s%s is already markets[%d]",
+                              Quoted(market.instance_type),
+                              market.instance_type.empty() ? "" : " in ",
+                              Quoted(market.availability_zone), j));
+        }
+      }
+      s.markets.push_back(std::move(market));
     }
-  }
-  if (market.has_on_demand_usd_per_hour()) {
-    s.market.on_demand_usd_per_hour = market.on_demand_usd_per_hour();
   }
 
   const v1::CloudScenario& cloud = proto.cloud();
@@ -146,16 +219,10 @@ absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
   SetSeconds(cloud.has_boot_max_s(), cloud.boot_max_s(), c.boot_max);
   SetSeconds(cloud.has_interruption_notice_s(), cloud.interruption_notice_s(),
              c.interruption_notice);
-  for (int i = 0; i < cloud.spot_capacity_outages_size(); ++i) {
-    const v1::CapacityOutage& o = cloud.spot_capacity_outages(i);
-    if (!o.has_at_s() || !o.has_for_s()) {
-      return Invalid(source,
-                     absl::StrCat("cloud.spot_capacity_outages[", i, "]"),
-                     "needs both at_s and for_s");
-    }
-    c.spot_capacity_outages.push_back(
-        {.at = absl::Seconds(o.at_s()), .length = absl::Seconds(o.for_s())});
-  }
+  SPOTBURST_ASSIGN_OR_RETURN(
+      c.spot_capacity_outages,
+      OutagesFromProto(cloud.spot_capacity_outages(), source,
+                       "cloud.spot_capacity_outages"));
   SPOTBURST_RETURN_IF_ERROR(CheckDelayRange(
       source, "cloud.fulfilment_delay_min_s", c.fulfilment_delay_min,
       "cloud.fulfilment_delay_max_s", c.fulfilment_delay_max));
@@ -219,6 +286,17 @@ absl::StatusOr<Scenario> FromProto(const v1::Scenario& proto,
   return s;
 }
 
+// Whether the document's top-level mapping has `key` (the text parsed
+// already, so it is valid YAML).
+bool GivesKey(std::string_view text, const char* key) {
+  try {
+    const YAML::Node root = YAML::Load(std::string(text));
+    return root.IsMap() && root[key].IsDefined();
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<Scenario> ParseScenario(std::string_view text,
@@ -229,6 +307,16 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text,
           spotburst::internal::ParseYamlToProto(text, source, proto);
       !s.ok()) {
     return absl::Status(s.code(), absl::StrCat("scenario: ", s.message()));
+  }
+  if (proto.markets_size() == 0 &&
+      text.find("markets") != std::string_view::npos &&
+      GivesKey(text, "markets")) {
+    // The proto cannot tell an empty list from none; the text can.
+    return Invalid(source, "markets",
+                   proto.has_market()
+                       ? "give either market (one) or markets (a list), not "
+                         "both"
+                       : "the list is empty (give at least one market)");
   }
   SPOTBURST_ASSIGN_OR_RETURN(Scenario scenario,
                              FromProto(proto, source, base_dir));

@@ -8,6 +8,7 @@
 #include <limits>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace spotburst::sim::internal {
@@ -65,22 +66,58 @@ int64_t SimCloud::Stream::ExponentialSeconds(double rate_per_hour) {
                          : static_cast<int64_t>(std::llround(seconds));
 }
 
-SimCloud::SimCloud(CloudConfig config, const PriceHistory& prices,
+std::vector<std::unique_ptr<SimCloud::MarketState>> SimCloud::MakeMarkets(
+    const CloudConfig& config, const std::vector<const PriceHistory*>& prices,
+    int64_t now) {
+  std::vector<std::unique_ptr<SimCloud::MarketState>> markets;
+  for (size_t m = 0; m < config.markets.size(); ++m) {
+    markets.push_back(std::make_unique<SimCloud::MarketState>(
+        *prices[m], config.seed, config.markets[m].interruption_stream));
+    markets.back()->price_cursor = markets.back()->prices.IndexAt(now);
+  }
+  return markets;
+}
+
+SimCloud::SimCloud(CloudConfig config,
+                   const std::vector<const PriceHistory*>& prices,
                    const Clock& clock)
     : config_(std::move(config)),
       clock_(clock),
-      market_(prices),
-      meter_(config_.billing, config_.minimum_billed, market_,
-             config_.on_demand_usd_per_hour),
+      markets_(MakeMarkets(config_, prices, absl::ToUnixSeconds(clock.Now()))),
+      meter_(config_.billing, config_.minimum_billed, markets_[0]->prices,
+             config_.markets[0].on_demand_usd_per_hour),
       fulfilment_stream_(config_.seed, 1),
       boot_stream_(config_.seed, 2),
-      interruption_stream_(config_.seed, 3),
       drain_stream_(config_.seed, 4),
       now_(absl::ToUnixSeconds(clock.Now())),
       batch_seconds_(std::max<int64_t>(
           1, absl::ToInt64Seconds(config_.timing.request_batch_interval))),
-      last_batch_(std::numeric_limits<int64_t>::min() / 2),
-      price_cursor_(market_.IndexAt(now_)) {}
+      last_batch_(std::numeric_limits<int64_t>::min() / 2) {
+  for (size_t m = 1; m < markets_.size(); ++m) {
+    meter_.AddMarket(markets_[m]->prices,
+                     config_.markets[m].on_demand_usd_per_hour);
+  }
+}
+
+int SimCloud::MarketIndex(const std::string& type,
+                          const std::string& zone) const {
+  for (size_t m = 0; m < config_.markets.size(); ++m) {
+    const Market& market = config_.markets[m].market;
+    if (market.instance_type == type &&
+        (zone.empty() || market.availability_zone == zone)) {
+      return static_cast<int>(m);
+    }
+  }
+  return -1;
+}
+
+std::string SimCloud::MarketNames() const {
+  std::string names;
+  for (const CloudMarket& m : config_.markets) {
+    absl::StrAppend(&names, names.empty() ? "" : ", ", m.market.Name());
+  }
+  return names;
+}
 
 void SimCloud::CatchUp() {
   const absl::Time t = clock_.Now();
@@ -108,12 +145,23 @@ void SimCloud::AdvanceTo(absl::Time t) {
   const int64_t until = absl::ToUnixSeconds(t);
   while (true) {
     const int64_t event_time = events_.empty() ? kNever : events_.top().time;
-    // Price changes only matter while a spot instance could be interrupted.
-    const bool watch_price =
-        live_spot_ > 0 &&
-        price_cursor_ + 1 < static_cast<int64_t>(market_.size());
-    const int64_t price_time =
-        watch_price ? market_.TimeOf(price_cursor_ + 1) : kNever;
+    // Price changes only matter while a spot instance could be interrupted;
+    // at the same second, the market listed first changes first.
+    int64_t price_time = kNever;
+    int price_market = -1;
+    for (size_t m = 0; m < markets_.size() && live_spot_ > 0; ++m) {
+      const MarketState& market = *markets_[m];
+      if (market.live_spot == 0 ||
+          market.price_cursor + 1 >=
+              static_cast<int64_t>(market.prices.size())) {
+        continue;
+      }
+      const int64_t time = market.prices.TimeOf(market.price_cursor + 1);
+      if (time < price_time) {
+        price_time = time;
+        price_market = static_cast<int>(m);
+      }
+    }
     const int64_t batch_time = NextBatchTime();
     const int64_t next = std::min({event_time, price_time, batch_time});
     if (next > until) break;
@@ -123,17 +171,20 @@ void SimCloud::AdvanceTo(absl::Time t) {
       events_.pop();
       ProcessEvent(event);
     } else if (price_time == next) {
-      ProcessPriceChange(price_cursor_ + 1);
+      ProcessPriceChange(price_market,
+                         markets_[price_market]->price_cursor + 1);
     } else {
       ProcessBatch(batch_time);
     }
   }
   now_ = std::max(now_, until);
-  if (live_spot_ == 0) {
+  for (const std::unique_ptr<MarketState>& market : markets_) {
+    if (market->live_spot > 0) continue;
     // Walked, not searched: time only moves forward, a few points a tick.
-    while (price_cursor_ + 1 < static_cast<int64_t>(market_.size()) &&
-           market_.TimeOf(price_cursor_ + 1) <= now_) {
-      ++price_cursor_;
+    while (market->price_cursor + 1 <
+               static_cast<int64_t>(market->prices.size()) &&
+           market->prices.TimeOf(market->price_cursor + 1) <= now_) {
+      ++market->price_cursor;
     }
   }
 }
@@ -159,13 +210,15 @@ void SimCloud::ProcessEvent(const Event& event) {
   }
 }
 
-void SimCloud::ProcessPriceChange(size_t index) {
-  price_cursor_ = static_cast<int64_t>(index);
-  const double price = market_.PriceOf(index);
-  const int64_t time = market_.TimeOf(index);
+void SimCloud::ProcessPriceChange(int market, size_t index) {
+  MarketState& state = *markets_[market];
+  state.price_cursor = static_cast<int64_t>(index);
+  const double price = state.prices.PriceOf(index);
+  const int64_t time = state.prices.TimeOf(index);
   for (int i : live_) {
     InstanceRecord& record = instances_[i];
-    if (record.instance.lifecycle != Lifecycle::kSpot ||
+    if (record.market != market ||
+        record.instance.lifecycle != Lifecycle::kSpot ||
         record.notice_time != absl::InfiniteFuture()) {
       continue;
     }
@@ -178,8 +231,6 @@ void SimCloud::ProcessPriceChange(size_t index) {
 
 void SimCloud::ProcessBatch(int64_t time) {
   last_batch_ = time;
-  const int64_t price_index = market_.IndexAt(time);
-  const double price = price_index < 0 ? 0.0 : market_.PriceOf(price_index);
   std::vector<int>& still_open = batch_scratch_;
   still_open.clear();
   for (int r : open_) {
@@ -188,18 +239,21 @@ void SimCloud::ProcessBatch(int64_t time) {
       still_open.push_back(r);
       continue;
     }
+    const SimMarket& prices = markets_[record.market]->prices;
+    const int64_t price_index = prices.IndexAt(time);
+    const double price = price_index < 0 ? 0.0 : prices.PriceOf(price_index);
     if (record.request.bid_usd_per_hour < price || price_index < 0) {
       record.request.status_code = kPriceTooLow;
       still_open.push_back(r);
       continue;
     }
-    if (SpotOutageAt(absl::FromUnixSeconds(time)) != nullptr) {
+    if (SpotOutageAt(record.market, absl::FromUnixSeconds(time)) != nullptr) {
       record.request.status_code = kNoCapacityYet;
       still_open.push_back(r);
       continue;
     }
-    const int instance = LaunchInstance(Lifecycle::kSpot, r, time,
-                                        record.request.bid_usd_per_hour);
+    const int instance = LaunchInstance(Lifecycle::kSpot, record.market, r,
+                                        time, record.request.bid_usd_per_hour);
     record.instance = instance;
     record.request.state = SpotRequestState::kActive;
     record.request.status_code = kFulfilled;
@@ -209,20 +263,22 @@ void SimCloud::ProcessBatch(int64_t time) {
 }
 
 const std::pair<absl::Time, absl::Time>* SimCloud::SpotOutageAt(
-    absl::Time t) const {
-  for (const auto& span : config_.spot_capacity_outages) {
+    int market, absl::Time t) const {
+  for (const auto& span : config_.markets[market].spot_capacity_outages) {
     if (t >= span.first && t < span.second) return &span;
   }
   return nullptr;
 }
 
-int SimCloud::LaunchInstance(Lifecycle lifecycle, int request, int64_t time,
-                             double max_price) {
+int SimCloud::LaunchInstance(Lifecycle lifecycle, int market, int request,
+                             int64_t time, double max_price) {
   const int index = static_cast<int>(instances_.size());
+  const CloudMarket& sold = config_.markets[market];
+  MarketState& state = *markets_[market];
   InstanceRecord record;
   record.instance = {.id = absl::StrFormat("i-%08x", index + 1),
-                     .instance_type = config_.market.instance_type,
-                     .availability_zone = config_.market.availability_zone,
+                     .instance_type = sold.market.instance_type,
+                     .availability_zone = sold.market.availability_zone,
                      .lifecycle = lifecycle,
                      .state = InstanceState::kPending,
                      .launch_time = absl::FromUnixSeconds(time),
@@ -231,6 +287,7 @@ int SimCloud::LaunchInstance(Lifecycle lifecycle, int request, int64_t time,
                                             ? requests_[request].request.id
                                             : std::string()};
   record.request = request;
+  record.market = market;
   instance_by_id_.emplace(record.instance.id, index);
   instances_.push_back(std::move(record));
   live_.push_back(index);
@@ -238,15 +295,16 @@ int SimCloud::LaunchInstance(Lifecycle lifecycle, int request, int64_t time,
   ++counters_.instances_launched;
   // Meter handles are given out in order, so an instance's handle is its
   // index.
-  meter_.Open(lifecycle, absl::FromUnixSeconds(time));
+  meter_.Open(lifecycle, absl::FromUnixSeconds(time), market);
   Push(time + boot_stream_.UniformSeconds(config_.timing.boot_min,
                                           config_.timing.boot_max),
        EventKind::kJoin, index);
   if (lifecycle == Lifecycle::kSpot) {
-    if (live_spot_++ == 0) price_cursor_ = market_.IndexAt(time);
-    if (config_.regime == MarketRegime::kCapacity) {
-      const int64_t after = interruption_stream_.ExponentialSeconds(
-          config_.interruption_rate_per_hour);
+    ++live_spot_;
+    if (state.live_spot++ == 0) state.price_cursor = state.prices.IndexAt(time);
+    if (sold.regime == MarketRegime::kCapacity) {
+      const int64_t after = state.interruptions.ExponentialSeconds(
+          sold.interruption_rate_per_hour);
       if (after != kNever) Push(time + after, EventKind::kNotice, index);
     }
   }
@@ -282,7 +340,10 @@ void SimCloud::EndInstance(int instance, int64_t time, EndedBy by,
   } else if (record.drain_start == absl::InfiniteFuture()) {
     --joined_[record.instance.lifecycle == Lifecycle::kSpot ? 0 : 1];
   }
-  if (record.instance.lifecycle == Lifecycle::kSpot) --live_spot_;
+  if (record.instance.lifecycle == Lifecycle::kSpot) {
+    --live_spot_;
+    --markets_[record.market]->live_spot;
+  }
   meter_.Close(instance, absl::FromUnixSeconds(time), by);
   if (record.request >= 0) {
     RequestRecord& request = requests_[record.request];
@@ -361,6 +422,9 @@ void SimCloud::EndRun(absl::Time t) {
   // Requests stay as they were: the run stopped, nobody ended anything.
   live_.clear();
   live_spot_ = booting_ = joined_[0] = joined_[1] = 0;
+  for (const std::unique_ptr<MarketState>& market : markets_) {
+    market->live_spot = 0;
+  }
 }
 
 }  // namespace spotburst::sim::internal

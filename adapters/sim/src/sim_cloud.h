@@ -1,4 +1,4 @@
-// SimCloud: a simulated EC2 that sells one spot market and on-demand.
+// SimCloud: a simulated EC2 that sells spot markets and on-demand.
 //
 // It is the simulator's InstanceManager and PriceFeed, driven by a Clock.
 // Every call first processes what happened up to the clock's now (or call
@@ -26,16 +26,22 @@
 //   instance's agent out of the capacity at once; the agent is drained a
 //   delay drawn from [drain_min, drain_max] later, cut at the grace period.
 //   The instance runs (and is billed) until someone ends it.
+// - Markets: the cloud sells one or more (instance type, zone) markets,
+//   each with its own price trace, regime, interruption process, capacity
+//   outages and on-demand price. A request or launch goes to the market its
+//   type and zone name (no zone: the first market of the type); an instance
+//   keeps its market for life.
 // - Billing: see billing_meter.h.
 // - Idempotency: RequestSpot / LaunchOnDemand with a token already used
 //   return the same ids and change nothing.
 //
 // Random draws come from seeded std::mt19937_64 streams, one per purpose
-// (fulfilment delays, boot delays, interruptions, drains), so the n-th request
-// gets the same delay whatever else differs between two policies' runs. Not
-// thread-safe: the Controller calls it from one thread.
+// (fulfilment delays, boot delays, drains, and each market's interruptions),
+// so the n-th request gets the same delay whatever else differs between two
+// policies' runs, and a market's interruptions do not depend on the others.
+// Not thread-safe: the Controller calls it from one thread.
 //
-//   SimCloud cloud(config, history, clock);
+//   SimCloud cloud(config, {&history}, clock);
 //   clock.SetTime(t);
 //   cloud.AdvanceTo(t);
 //   SPOTBURST_ASSIGN_OR_RETURN(Fleet fleet, cloud.List());
@@ -43,6 +49,7 @@
 #define SPOTBURST_SIM_SRC_SIM_CLOUD_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <random>
@@ -65,13 +72,23 @@
 
 namespace spotburst::sim::internal {
 
-struct CloudConfig {
-  // The one market sold; its type is also the only on-demand type.
+// One market the cloud sells, spot and on-demand.
+struct CloudMarket {
   Market market;
-  std::string region;
   MarketRegime regime = MarketRegime::kBidSet;
   double interruption_rate_per_hour = 0;
   double on_demand_usd_per_hour = 0;
+  // The purpose its interruption stream is drawn with (Stream's second
+  // argument; 1, 2 and 4 are the cloud's other streams).
+  uint64_t interruption_stream = 3;
+  // [from, to) spans without spot capacity in this market.
+  std::vector<std::pair<absl::Time, absl::Time>> spot_capacity_outages;
+};
+
+struct CloudConfig {
+  // The markets sold, at least one; no two with the same type and zone.
+  std::vector<CloudMarket> markets;
+  std::string region;
   // Batching, delays and notice (the scenario's cloud section).
   CloudScenario timing;
   BillingModel billing = BillingModel::kHourly;
@@ -80,8 +97,6 @@ struct CloudConfig {
   // How long List() still shows a closed or cancelled request (EC2 keeps
   // them visible for four hours).
   absl::Duration closed_request_retention = absl::Hours(4);
-  // [from, to) spans without spot capacity.
-  std::vector<std::pair<absl::Time, absl::Time>> spot_capacity_outages;
   // Agents reported and drained (the scenario's cluster section).
   ClusterScenario cluster;
 };
@@ -106,6 +121,7 @@ struct InstanceRecord {
   absl::Time end_time = absl::InfiniteFuture();
   std::optional<EndedBy> ended_by;
   int request = -1;  // index into requests(), spot only
+  int market = 0;    // index into config().markets, for life
 };
 
 struct RequestRecord {
@@ -113,17 +129,21 @@ struct RequestRecord {
   absl::Time eligible_at;                         // made + fulfilment delay
   absl::Time closed_at = absl::InfiniteFuture();  // left open/active
   int instance = -1;                              // index into instances()
+  int market = 0;                                 // into config().markets
 };
 
 class SimCloud final : public InstanceManager,
                        public PriceFeed,
                        public Drainer {
  public:
-  // `prices` (the market's trace) and `clock` are borrowed and must outlive
-  // the cloud. The clock's time when the cloud is made is where it starts.
-  SimCloud(CloudConfig config, const PriceHistory& prices, const Clock& clock);
-  // The spot capacity outage at `t`, or nullptr.
-  const std::pair<absl::Time, absl::Time>* SpotOutageAt(absl::Time t) const;
+  // `prices` (one trace per market of `config`, in order) and `clock` are
+  // borrowed and must outlive the cloud. The clock's time when the cloud is
+  // made is where it starts.
+  SimCloud(CloudConfig config, const std::vector<const PriceHistory*>& prices,
+           const Clock& clock);
+  // The spot capacity outage of market `market` at `t`, or nullptr.
+  const std::pair<absl::Time, absl::Time>* SpotOutageAt(int market,
+                                                        absl::Time t) const;
 
   // Processes everything due at or before `t` (not before the last time).
   void AdvanceTo(absl::Time t);
@@ -159,7 +179,13 @@ class SimCloud final : public InstanceManager,
                                        const std::string& region) override;
 
   absl::Time now() const { return absl::FromUnixSeconds(now_); }
-  double PriceNow() const { return market_.PriceAt(now_); }
+  // The spot price of market `market` now.
+  double PriceNow(int market = 0) const {
+    return markets_[market]->prices.PriceAt(now_);
+  }
+  // The index of the market with this type and zone (empty zone: the first
+  // of the type), or -1.
+  int MarketIndex(const std::string& type, const std::string& zone) const;
   int open_requests() const { return static_cast<int>(open_.size()); }
   int booting() const { return booting_; }
   int joined_spot() const { return joined_[0]; }
@@ -170,7 +196,10 @@ class SimCloud final : public InstanceManager,
   BillingMeter& meter() { return meter_; }
   const BillingMeter& meter() const { return meter_; }
   const CloudConfig& config() const { return config_; }
-  const SimMarket& market() const { return market_; }
+  int market_count() const { return static_cast<int>(markets_.size()); }
+  const SimMarket& market(int index = 0) const {
+    return markets_[index]->prices;
+  }
   const std::vector<InstanceRecord>& instances() const { return instances_; }
   const std::vector<RequestRecord>& requests() const { return requests_; }
 
@@ -191,6 +220,9 @@ class SimCloud final : public InstanceManager,
   // One independent random stream.
   class Stream {
    public:
+    // Purposes: 1 fulfilment, 2 boot, 3 the single market's interruptions,
+    // 4 drains; a market of a list draws its interruptions with a purpose
+    // derived from its identity (CloudMarket::interruption_stream).
     Stream(uint64_t seed, uint64_t purpose);
     // Whole seconds uniformly in [lo, hi].
     int64_t UniformSeconds(absl::Duration lo, absl::Duration hi);
@@ -202,32 +234,48 @@ class SimCloud final : public InstanceManager,
     std::mt19937_64 engine_;
   };
 
+  // What the cloud tracks of each market it sells.
+  struct MarketState {
+    MarketState(const PriceHistory& history, uint64_t seed, uint64_t purpose)
+        : prices(history), interruptions(seed, purpose) {}
+    SimMarket prices;
+    Stream interruptions;
+    int64_t price_cursor = -1;  // the point in force at now_ (or -1)
+    int live_spot = 0;
+  };
+
+  static std::vector<std::unique_ptr<MarketState>> MakeMarkets(
+      const CloudConfig& config, const std::vector<const PriceHistory*>& prices,
+      int64_t now);
   void CatchUp();
   void Push(int64_t time, EventKind kind, int instance);
   int64_t NextBatchTime() const;
   void ProcessEvent(const Event& event);
-  void ProcessPriceChange(size_t index);
+  void ProcessPriceChange(int market, size_t index);
   void ProcessBatch(int64_t time);
-  int LaunchInstance(Lifecycle lifecycle, int request, int64_t time,
+  int LaunchInstance(Lifecycle lifecycle, int market, int request, int64_t time,
                      double max_price);
   void MarkForTermination(int instance, int64_t time, bool by_price);
   void EndInstance(int instance, int64_t time, EndedBy by,
                    std::string_view request_status);
   void CloseRequest(int request, int64_t time, SpotRequestState state,
                     std::string_view status);
-  absl::Status CheckMarket(std::string_view call, const std::string& type,
-                           const std::string& zone, int count) const;
+  // The market a call names, or an error naming the call.
+  absl::StatusOr<int> CheckMarket(std::string_view call,
+                                  const std::string& type,
+                                  const std::string& zone, int count) const;
+  std::string MarketNames() const;  // "a, b" for errors
 
   CloudConfig config_;
   const Clock& clock_;
-  SimMarket market_;
+  // Pointers: a SimMarket is neither copied nor moved.
+  std::vector<std::unique_ptr<MarketState>> markets_;
   BillingMeter meter_;
-  Stream fulfilment_stream_, boot_stream_, interruption_stream_, drain_stream_;
+  Stream fulfilment_stream_, boot_stream_, drain_stream_;
 
   int64_t now_;  // processed up to here
   int64_t batch_seconds_;
-  int64_t last_batch_;    // the last batch processed
-  int64_t price_cursor_;  // index of the price in force at now_ (or -1)
+  int64_t last_batch_;  // the last batch processed
   std::priority_queue<Event> events_;
   uint64_t next_seq_ = 0;
 
@@ -238,7 +286,7 @@ class SimCloud final : public InstanceManager,
   std::vector<int> listed_;  // requests List() shows, creation order
   // ProcessBatch's next open_, kept for its capacity.
   std::vector<int> batch_scratch_;
-  int live_spot_ = 0;
+  int live_spot_ = 0;  // over every market
   int booting_ = 0;
   int joined_[2] = {0, 0};  // spot, on-demand
   absl::flat_hash_map<std::string, int> instance_by_id_;

@@ -26,24 +26,26 @@ constexpr int kMaxPerCall = 1000;
 
 }  // namespace
 
-absl::Status SimCloud::CheckMarket(std::string_view call,
-                                   const std::string& type,
-                                   const std::string& zone, int count) const {
+absl::StatusOr<int> SimCloud::CheckMarket(std::string_view call,
+                                          const std::string& type,
+                                          const std::string& zone,
+                                          int count) const {
   if (count < 1 || count > kMaxPerCall) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "sim %s: count %d is out of range [1, %d]", call, count, kMaxPerCall));
   }
-  if (type != config_.market.instance_type) {
+  if (MarketIndex(type, "") < 0) {
     return absl::InvalidArgumentError(
         absl::StrFormat("sim %s: instance type %s is not sold here (only %s)",
-                        call, type, config_.market.instance_type));
+                        call, type, MarketNames()));
   }
-  if (!zone.empty() && zone != config_.market.availability_zone) {
+  const int market = MarketIndex(type, zone);
+  if (market < 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "sim %s: availability zone %s is not simulated (only %s)", call, zone,
-        config_.market.availability_zone));
+        MarketNames()));
   }
-  return absl::OkStatus();
+  return market;
 }
 
 absl::StatusOr<Fleet> SimCloud::List() {
@@ -76,22 +78,20 @@ absl::Status SimCloud::ListInto(Fleet& fleet) {
 absl::StatusOr<std::vector<std::string>> SimCloud::RequestSpot(
     const SpotRequestSpec& spec) {
   CatchUp();
-  if (absl::Status s = CheckMarket("RequestSpot", spec.instance_type,
-                                   spec.availability_zone, spec.count);
-      !s.ok()) {
-    return s;
-  }
+  const absl::StatusOr<int> market = CheckMarket(
+      "RequestSpot", spec.instance_type, spec.availability_zone, spec.count);
+  if (!market.ok()) return market.status();
   if (!std::isfinite(spec.bid_usd_per_hour) || spec.bid_usd_per_hour <= 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "sim RequestSpot: bid %g USD/h must be a positive number",
         spec.bid_usd_per_hour));
   }
-  if (const auto* outage = SpotOutageAt(absl::FromUnixSeconds(now_))) {
+  if (const auto* outage = SpotOutageAt(*market, absl::FromUnixSeconds(now_))) {
     ++counters_.capacity_failures;
     return WithFailureCause(
         absl::ResourceExhaustedError(absl::StrFormat(
             "sim RequestSpot: no spot capacity in %s until %s",
-            config_.market.Name(),
+            config_.markets[*market].market.Name(),
             absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", outage->second,
                              absl::UTCTimeZone()))),
         FailureCause::kCapacity, "InsufficientInstanceCapacity");
@@ -116,19 +116,21 @@ absl::StatusOr<std::vector<std::string>> SimCloud::RequestSpot(
   for (int k = 0; k < spec.count; ++k) {
     const int index = static_cast<int>(requests_.size());
     RequestRecord record;
-    record.request = {.id = absl::StrFormat("sir-%08x", index + 1),
-                      .state = SpotRequestState::kOpen,
-                      .status_code = kPendingEvaluation,
-                      .create_time = absl::FromUnixSeconds(now_),
-                      .bid_usd_per_hour = spec.bid_usd_per_hour,
-                      .instance_type = spec.instance_type,
-                      .availability_zone = config_.market.availability_zone,
-                      .client_token = spec.idempotency_token,
-                      .replaces_instance_id = spec.replaces_instance_id};
+    record.request = {
+        .id = absl::StrFormat("sir-%08x", index + 1),
+        .state = SpotRequestState::kOpen,
+        .status_code = kPendingEvaluation,
+        .create_time = absl::FromUnixSeconds(now_),
+        .bid_usd_per_hour = spec.bid_usd_per_hour,
+        .instance_type = spec.instance_type,
+        .availability_zone = config_.markets[*market].market.availability_zone,
+        .client_token = spec.idempotency_token,
+        .replaces_instance_id = spec.replaces_instance_id};
     record.eligible_at =
         absl::FromUnixSeconds(now_ + fulfilment_stream_.UniformSeconds(
                                          config_.timing.fulfilment_delay_min,
                                          config_.timing.fulfilment_delay_max));
+    record.market = *market;
     request_by_id_.emplace(record.request.id, index);
     ids.push_back(record.request.id);
     requests_.push_back(std::move(record));
@@ -146,11 +148,9 @@ absl::StatusOr<std::vector<std::string>> SimCloud::RequestSpot(
 absl::StatusOr<std::vector<std::string>> SimCloud::LaunchOnDemand(
     const OnDemandSpec& spec) {
   CatchUp();
-  if (absl::Status s = CheckMarket("LaunchOnDemand", spec.instance_type,
-                                   spec.availability_zone, spec.count);
-      !s.ok()) {
-    return s;
-  }
+  const absl::StatusOr<int> market = CheckMarket(
+      "LaunchOnDemand", spec.instance_type, spec.availability_zone, spec.count);
+  if (!market.ok()) return market.status();
   if (!spec.idempotency_token.empty()) {
     auto it = on_demand_tokens_.find(spec.idempotency_token);
     if (it != on_demand_tokens_.end()) {
@@ -165,8 +165,9 @@ absl::StatusOr<std::vector<std::string>> SimCloud::LaunchOnDemand(
   std::vector<std::string> ids;
   ids.reserve(spec.count);
   for (int k = 0; k < spec.count; ++k) {
-    const int index = LaunchInstance(Lifecycle::kOnDemand, -1, now_,
-                                     config_.on_demand_usd_per_hour);
+    const int index =
+        LaunchInstance(Lifecycle::kOnDemand, *market, -1, now_,
+                       config_.markets[*market].on_demand_usd_per_hour);
     ids.push_back(instances_[index].instance.id);
   }
   if (!spec.idempotency_token.empty()) {
@@ -237,26 +238,30 @@ absl::StatusOr<PriceHistory> SimCloud::History(const Market& market,
 absl::Status SimCloud::HistoryInto(const Market& market, absl::Time from,
                                    absl::Time to, PriceHistory& history) {
   CatchUp();
-  if (!(market == config_.market)) {
+  const int index = MarketIndex(market.instance_type, market.availability_zone);
+  if (market.availability_zone.empty() || index < 0 ||
+      !(market == config_.markets[index].market)) {
     return absl::NotFoundError(
         absl::StrFormat("sim History: market %s is not simulated (only %s)",
-                        market.Name(), config_.market.Name()));
+                        market.Name(), MarketNames()));
   }
   // The replayed trace knows the future; the feed must not tell it.
-  market_.SliceInto(from, std::min(to, absl::FromUnixSeconds(now_)), history);
+  markets_[index]->prices.SliceInto(
+      from, std::min(to, absl::FromUnixSeconds(now_)), history);
   return absl::OkStatus();
 }
 
 absl::StatusOr<double> SimCloud::OnDemandPrice(const std::string& instance_type,
                                                const std::string& region) {
-  if (instance_type != config_.market.instance_type ||
-      (!region.empty() && !config_.region.empty() &&
-       region != config_.region)) {
+  const int market = MarketIndex(instance_type, "");
+  if (market < 0 || (!region.empty() && !config_.region.empty() &&
+                     region != config_.region)) {
     return absl::NotFoundError(absl::StrFormat(
         "sim OnDemandPrice: no price for %s in %s (only %s in %s)",
-        instance_type, region, config_.market.instance_type, config_.region));
+        instance_type, region, MarketNames(), config_.region));
   }
-  return config_.on_demand_usd_per_hour;
+  // One price per type: the first market of the type says it.
+  return config_.markets[market].on_demand_usd_per_hour;
 }
 
 }  // namespace spotburst::sim::internal

@@ -2,7 +2,9 @@
 #include "spotburst/sim/sim_world.h"
 
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "demand_curve.h"
 #include "run_setup.h"
@@ -19,12 +21,15 @@ class SimWorldImpl final : public SimWorld {
   SimWorldImpl(internal::RunSetup setup, internal::DemandCurve demand)
       : setup_(std::move(setup)),
         clock_(setup_.start),
-        cloud_(setup_.cloud, *setup_.history, clock_),
+        cloud_(setup_.cloud, setup_.histories, clock_),
         demand_(std::move(demand)),
         cluster_(demand_, cloud_, clock_, setup_.baseline,
                  setup_.policy.instance.shape) {}
 
   const Policy& policy() const override { return setup_.policy; }
+  std::vector<std::string> availability_zones() const override {
+    return setup_.availability_zones;
+  }
   absl::Time start() const override { return setup_.start; }
   absl::Time end() const override { return setup_.end; }
   Clock& clock() override { return clock_; }

@@ -43,6 +43,19 @@ absl::Status Prefixed(const absl::Status& s) {
 }  // namespace
 
 namespace internal {
+
+// The distinct price traces of the scenario's markets, in the order named.
+std::vector<std::string> PriceTraces(const Scenario& scenario) {
+  std::vector<std::string> traces;
+  for (const MarketScenario& m : scenario.markets) {
+    if (std::find(traces.begin(), traces.end(), m.price_trace) ==
+        traces.end()) {
+      traces.push_back(m.price_trace);
+    }
+  }
+  return traces;
+}
+
 namespace {
 
 absl::StatusOr<std::shared_ptr<const LoadedInputs>> InputsFor(
@@ -55,15 +68,69 @@ absl::StatusOr<std::shared_ptr<const LoadedInputs>> InputsFor(
     return absl::InvalidArgumentError(
         "sim: inputs not made by SimulationInputs::Load");
   }
-  if (loaded->price_trace != scenario.market.price_trace ||
+  const std::vector<std::string> traces = PriceTraces(scenario);
+  if (loaded->price_traces != traces ||
       loaded->workload_trace != scenario.demand.workload_trace) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "sim: inputs were loaded for traces %s and \"%s\", scenario %s names "
         "%s and \"%s\"",
-        loaded->price_trace, loaded->workload_trace, scenario.name,
-        scenario.market.price_trace, scenario.demand.workload_trace));
+        absl::StrJoin(loaded->price_traces, ", "), loaded->workload_trace,
+        scenario.name, absl::StrJoin(traces, ", "),
+        scenario.demand.workload_trace));
   }
   return loaded;
+}
+
+// FNV-1a, 64 bits: the same on every platform and build (absl::Hash and
+// std::hash are not), so a market's stream is too.
+uint64_t Fnv1a(std::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+// The price history of `market` in the trace `file`, checked to cover the
+// run; `key` names the scenario's entry in errors.
+absl::StatusOr<const PriceHistory*> HistoryFor(const Scenario& scenario,
+                                               const LoadedInputs& inputs,
+                                               const std::string& file,
+                                               const Market& market,
+                                               absl::Time start,
+                                               absl::Time end) {
+  const size_t t = static_cast<size_t>(
+      std::find(inputs.price_traces.begin(), inputs.price_traces.end(), file) -
+      inputs.price_traces.begin());
+  const PriceHistory* history = nullptr;
+  std::vector<std::string> names;
+  for (const PriceHistory& h : inputs.histories[t]) {
+    if (h.market == market) history = &h;
+    names.push_back(h.market.Name());
+  }
+  if (history == nullptr || history->points.empty()) {
+    return absl::NotFoundError(
+        absl::StrFormat("sim: market %s is not in price trace %s (it has: %s)",
+                        market.Name(), file, absl::StrJoin(names, ", ")));
+  }
+  const std::vector<PricePoint>& points = history->points;
+  if (start < points.front().time || start > points.back().time) {
+    return absl::OutOfRangeError(absl::StrFormat(
+        "sim: scenario %s starts at %s, outside price trace %s for market %s "
+        "(%s to %s)",
+        scenario.name, Rfc3339(start), file, market.Name(),
+        Rfc3339(points.front().time), Rfc3339(points.back().time)));
+  }
+  if (end > points.back().time) {
+    // After its last point a trace says nothing: holding the last price
+    // for the rest of the run would invent the market.
+    return absl::OutOfRangeError(absl::StrFormat(
+        "sim: scenario %s runs to %s (start + duration_s) but price trace %s "
+        "for market %s ends at %s; set duration_s to at most %d or use a "
+        "longer trace",
+        scenario.name, Rfc3339(end), file, market.Name(),
+        Rfc3339(points.back().time),
+        absl::ToInt64Seconds(points.back().time - start)));
+  }
+  return history;
 }
 
 }  // namespace
@@ -73,58 +140,111 @@ absl::StatusOr<RunSetup> Prepare(
     std::shared_ptr<const SimulationInputs> given) {
   RunSetup setup;
   SPOTBURST_ASSIGN_OR_RETURN(setup.inputs, InputsFor(scenario, given));
-  const std::string& file = scenario.market.price_trace;
-  const std::string type = scenario.market.instance_type.empty()
-                               ? policy.instance.type
-                               : scenario.market.instance_type;
-  if (type != policy.instance.type) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "sim: scenario %s sells %s but policy %s bursts with %s", scenario.name,
-        type, policy.name, policy.instance.type));
-  }
-  const std::string zone = scenario.market.availability_zone.empty()
-                               ? policy.instance.availability_zone
-                               : scenario.market.availability_zone;
-  if (zone.empty()) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "sim: no availability zone: set market.availability_zone in scenario "
-        "%s or instance.availability_zone in policy %s",
-        scenario.name, policy.name));
-  }
-  const Market market{.instance_type = type,
-                      .availability_zone = zone,
-                      .product = policy.instance.product};
-  std::vector<std::string> names;
-  for (const PriceHistory& h : setup.inputs->histories) {
-    if (h.market == market) setup.history = &h;
-    names.push_back(h.market.Name());
-  }
-  if (setup.history == nullptr || setup.history->points.empty()) {
-    return absl::NotFoundError(
-        absl::StrFormat("sim: market %s is not in price trace %s (it has: %s)",
-                        market.Name(), file, absl::StrJoin(names, ", ")));
-  }
-  const std::vector<PricePoint>& points = setup.history->points;
   setup.start = scenario.start;
   setup.end = scenario.start + scenario.duration;
-  if (setup.start < points.front().time || setup.start > points.back().time) {
-    return absl::OutOfRangeError(absl::StrFormat(
-        "sim: scenario %s starts at %s, outside price trace %s for market %s "
-        "(%s to %s)",
-        scenario.name, Rfc3339(setup.start), file, market.Name(),
-        Rfc3339(points.front().time), Rfc3339(points.back().time)));
+  setup.policy = policy;
+  const bool single = !scenario.market_list;
+  std::vector<std::string> types;
+  for (size_t i = 0; i < scenario.markets.size(); ++i) {
+    const MarketScenario& m = scenario.markets[i];
+    const std::string key =
+        single ? std::string("market") : absl::StrCat("markets[", i, "]");
+    const std::string type =
+        m.instance_type.empty() ? policy.instance.type : m.instance_type;
+    if (single && type != policy.instance.type) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "sim: scenario %s sells %s but policy %s bursts with %s",
+          scenario.name, type, policy.name, policy.instance.type));
+    }
+    const std::string zone = m.availability_zone.empty()
+                                 ? policy.instance.availability_zone
+                                 : m.availability_zone;
+    if (zone.empty()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "sim: no availability zone: set market.availability_zone in "
+          "scenario %s or instance.availability_zone in policy %s",
+          scenario.name, policy.name));
+    }
+    const Market market{.instance_type = type,
+                        .availability_zone = zone,
+                        .product = policy.instance.product};
+    for (size_t j = 0; j < i; ++j) {
+      if (setup.cloud.markets[j].market == market) {
+        // Only the policy's type, filled in, can make two entries one.
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "sim: scenario %s: %s.availability_zone: %s is already "
+            "markets[%d] (with policy %s's type)",
+            scenario.name, key, market.Name(), j, policy.name));
+      }
+    }
+    SPOTBURST_ASSIGN_OR_RETURN(
+        const PriceHistory* history,
+        HistoryFor(scenario, *setup.inputs, m.price_trace, market, setup.start,
+                   setup.end));
+    const bool policy_type = type == policy.instance.type;
+    if (!policy_type && m.on_demand_usd_per_hour <= 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "sim: scenario %s: %s.on_demand_usd_per_hour: required for %s (the "
+          "policy's on-demand price is %s's)",
+          scenario.name, key, type, policy.instance.type));
+    }
+    CloudMarket sold{
+        .market = market,
+        .regime = m.regime,
+        .interruption_rate_per_hour = m.interruption_rate_per_hour,
+        .on_demand_usd_per_hour = m.on_demand_usd_per_hour > 0
+                                      ? m.on_demand_usd_per_hour
+                                      : policy.instance.on_demand_usd_per_hour,
+        // A listed market's interruptions draw from a stream of the seed and
+        // the market's own identity, so adding or reordering markets leaves
+        // every other market's draws alone. The single `market:` keeps the
+        // stream it always drew from (purpose 3), so its runs stay as they
+        // were; the top bit keeps derived purposes clear of 1 to 4.
+        .interruption_stream =
+            single ? 3 : (Fnv1a(market.Name()) | (uint64_t{1} << 63))};
+    for (const std::vector<CapacityOutage>* outages :
+         {&scenario.cloud.spot_capacity_outages, &m.spot_capacity_outages}) {
+      for (const CapacityOutage& o : *outages) {
+        sold.spot_capacity_outages.push_back(
+            {setup.start + o.at, setup.start + o.at + o.length});
+      }
+    }
+    if (policy_type) {
+      if (setup.policy_markets.empty()) {
+        setup.on_demand_usd_per_hour = sold.on_demand_usd_per_hour;
+      }
+      setup.policy_markets.push_back(static_cast<int>(i));
+      setup.availability_zones.push_back(zone);
+    } else if (std::find(types.begin(), types.end(), type) == types.end()) {
+      types.push_back(type);
+    }
+    setup.cloud.markets.push_back(std::move(sold));
+    setup.histories.push_back(history);
   }
-  if (setup.end > points.back().time) {
-    // After its last point a trace says nothing: holding the last price
-    // for the rest of the run would invent the market.
-    return absl::OutOfRangeError(absl::StrFormat(
-        "sim: scenario %s runs to %s (start + duration_s) but price trace %s "
-        "for market %s ends at %s; set duration_s to at most %d or use a "
-        "longer trace",
-        scenario.name, Rfc3339(setup.end), file, market.Name(),
-        Rfc3339(points.back().time),
-        absl::ToInt64Seconds(points.back().time - setup.start)));
+  if (setup.policy_markets.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "sim: scenario %s sells %s but policy %s bursts with %s", scenario.name,
+        absl::StrJoin(types, ", "), policy.name, policy.instance.type));
   }
+  if (single) {
+    setup.policy.instance.availability_zone =
+        setup.cloud.markets[0].market.availability_zone;
+    setup.availability_zones.clear();
+  } else if (!policy.instance.availability_zone.empty()) {
+    // A policy pinned to a zone runs there, if the scenario sells it.
+    if (std::find(setup.availability_zones.begin(),
+                  setup.availability_zones.end(),
+                  policy.instance.availability_zone) ==
+        setup.availability_zones.end()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "sim: policy %s bursts in %s, which scenario %s does not sell %s in "
+          "(its zones: %s)",
+          policy.name, policy.instance.availability_zone, scenario.name,
+          policy.instance.type, absl::StrJoin(setup.availability_zones, ", ")));
+    }
+    setup.availability_zones.clear();
+  }
+
   const std::vector<internal::WorkloadSample>& workload =
       setup.inputs->workload;
   if (!workload.empty()) {
@@ -142,29 +262,15 @@ absl::StatusOr<RunSetup> Prepare(
     }
   }
 
-  setup.policy = policy;
-  setup.policy.instance.availability_zone = zone;
-  const double on_demand = scenario.market.on_demand_usd_per_hour > 0
-                               ? scenario.market.on_demand_usd_per_hour
-                               : policy.instance.on_demand_usd_per_hour;
-  setup.cloud = {
-      .market = market,
-      .region = policy.instance.region,
-      .regime = scenario.market.regime,
-      .interruption_rate_per_hour = scenario.market.interruption_rate_per_hour,
-      .on_demand_usd_per_hour = on_demand,
-      .timing = scenario.cloud,
-      .billing = scenario.cloud.billing.value_or(policy.billing.model),
-      .minimum_billed = policy.billing.minimum_billed,
-      .seed = scenario.seed,
-      // EC2 lists closed requests for four hours; the engine acts
-      // on none of them, and copying a few hundred into every
-      // tick's fleet was most of a simulated year's time.
-      .closed_request_retention = absl::Minutes(10)};
-  for (const CloudScenario::Outage& o : scenario.cloud.spot_capacity_outages) {
-    setup.cloud.spot_capacity_outages.push_back(
-        {setup.start + o.at, setup.start + o.at + o.length});
-  }
+  setup.cloud.region = policy.instance.region;
+  setup.cloud.timing = scenario.cloud;
+  setup.cloud.billing = scenario.cloud.billing.value_or(policy.billing.model);
+  setup.cloud.minimum_billed = policy.billing.minimum_billed;
+  setup.cloud.seed = scenario.seed;
+  // EC2 lists closed requests for four hours; the engine acts on none of
+  // them, and copying a few hundred into every tick's fleet was most of a
+  // simulated year's time.
+  setup.cloud.closed_request_retention = absl::Minutes(10);
   setup.cloud.cluster = scenario.cluster;
   setup.baseline = scenario.baseline.value_or(policy.baseline);
   return setup;
@@ -190,12 +296,13 @@ using internal::MakeDemand;
 using internal::Prepare;
 using internal::RunSetup;
 
+// `spots`: the SimMarkets of setup.policy_markets, in order.
 double Hindsight(const RunSetup& setup, internal::DemandCurve& demand,
-                 const internal::SimMarket& spot) {
+                 std::vector<const internal::SimMarket*> spots) {
   return internal::HindsightCostUsd(
       {.demand = &demand,
-       .spot = &spot,
-       .on_demand_usd_per_hour = setup.cloud.on_demand_usd_per_hour,
+       .spots = std::move(spots),
+       .on_demand_usd_per_hour = setup.on_demand_usd_per_hour,
        .baseline = setup.baseline,
        .shape = setup.policy.instance.shape,
        .start = setup.start,
@@ -207,11 +314,13 @@ double Hindsight(const RunSetup& setup, internal::DemandCurve& demand,
 absl::StatusOr<std::shared_ptr<const SimulationInputs>> SimulationInputs::Load(
     const Scenario& scenario) {
   auto inputs = std::make_shared<LoadedInputs>();
-  inputs->price_trace = scenario.market.price_trace;
-  absl::StatusOr<std::vector<PriceHistory>> histories =
-      ReadPriceTraceCsv(scenario.market.price_trace);
-  if (!histories.ok()) return Prefixed(histories.status());
-  inputs->histories = *std::move(histories);
+  inputs->price_traces = internal::PriceTraces(scenario);
+  for (const std::string& trace : inputs->price_traces) {
+    absl::StatusOr<std::vector<PriceHistory>> histories =
+        ReadPriceTraceCsv(trace);
+    if (!histories.ok()) return Prefixed(histories.status());
+    inputs->histories.push_back(*std::move(histories));
+  }
   inputs->workload_trace = scenario.demand.workload_trace;
   if (!inputs->workload_trace.empty()) {
     absl::StatusOr<std::vector<internal::WorkloadSample>> workload =
@@ -235,12 +344,13 @@ absl::StatusOr<SimulationResult> RunSimulation(
                                      engine.status().message()));
   }
   internal::RunClock clock(setup.start);
-  internal::SimCloud cloud(setup.cloud, *setup.history, clock);
+  internal::SimCloud cloud(setup.cloud, setup.histories, clock);
   internal::DemandCurve demand = MakeDemand(scenario, setup);
   internal::SimCluster cluster(demand, cloud, clock, setup.baseline,
                                setup.policy.instance.shape);
-  Controller controller(*engine, cluster, cloud, cloud, clock,
-                        {.drainer = &cloud});
+  Controller controller(
+      *engine, cluster, cloud, cloud, clock,
+      {.availability_zones = setup.availability_zones, .drainer = &cloud});
 
   const absl::Duration step = setup.policy.evaluation_interval;
   const int64_t ticks =
@@ -273,9 +383,11 @@ absl::StatusOr<SimulationResult> RunSimulation(
   result.policy_name = policy.name;
   result.start = setup.start;
   result.end = setup.end;
-  result.on_demand_usd_per_hour = setup.cloud.on_demand_usd_per_hour;
+  result.on_demand_usd_per_hour = setup.on_demand_usd_per_hour;
+  std::vector<const internal::SimMarket*> spots;
+  for (int m : setup.policy_markets) spots.push_back(&cloud.market(m));
   result.totals =
-      accounting.Finish(cloud, Hindsight(setup, demand, cloud.market()));
+      accounting.Finish(cloud, Hindsight(setup, demand, std::move(spots)));
   result.timeline = accounting.TakeTimeline();
   if (options.keep_timeline) result.instances = internal::BuildLedger(cloud);
   return result;
@@ -287,8 +399,14 @@ absl::StatusOr<double> HindsightCost(
   SPOTBURST_ASSIGN_OR_RETURN(RunSetup setup,
                              Prepare(scenario, policy, std::move(inputs)));
   internal::DemandCurve demand = MakeDemand(scenario, setup);
-  internal::SimMarket spot(*setup.history);
-  return Hindsight(setup, demand, spot);
+  std::vector<std::unique_ptr<internal::SimMarket>> markets;
+  std::vector<const internal::SimMarket*> spots;
+  for (int m : setup.policy_markets) {
+    markets.push_back(
+        std::make_unique<internal::SimMarket>(*setup.histories[m]));
+    spots.push_back(markets.back().get());
+  }
+  return Hindsight(setup, demand, std::move(spots));
 }
 
 }  // namespace spotburst::sim

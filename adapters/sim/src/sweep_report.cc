@@ -60,7 +60,8 @@ SweepReport MakeSweepReport(const SweepGrid& grid,
                            .cost_usd = t.total_cost_usd(),
                            .reference_usd = t.hindsight_reference_usd,
                            .served_share = t.served_share,
-                           .interruptions = t.interruptions});
+                           .interruptions = t.interruptions,
+                           .markets = t.markets});
     points.push_back({t.total_cost_usd(), t.served_share});
   }
   const std::vector<bool> on_front = ParetoFront(points);

@@ -33,7 +33,7 @@ TEST(HindsightCost, PaysTheCheaperPriceForExactlyTheTimeNeeded) {
       {.at = absl::Minutes(90), .tasks = 0, .per_task = {.cpus = 1}}};
   DemandCurve demand = DemandCurve::FromPhases(phases, {}, At(0));
   HindsightInput input{.demand = &demand,
-                       .spot = &spot,
+                       .spots = {&spot},
                        .on_demand_usd_per_hour = 0.10,
                        .baseline = {},
                        .shape = {.cpus = 2},
@@ -58,7 +58,7 @@ TEST(HindsightCost, CountsEveryInstanceTheDemandNeedsWithoutACap) {
       {.at = absl::ZeroDuration(), .tasks = 400, .per_task = {.cpus = 1}}};
   DemandCurve demand = DemandCurve::FromPhases(phases, {}, At(0));
   EXPECT_NEAR(HindsightCostUsd({.demand = &demand,
-                                .spot = &spot,
+                                .spots = {&spot},
                                 .on_demand_usd_per_hour = 0.10,
                                 .shape = {.cpus = 2},
                                 .start = At(0),

@@ -38,9 +38,9 @@ TEST(ScenarioLoader, MinimalScenarioGetsTheDefaults) {
   EXPECT_EQ(s->start, absl::FromUnixSeconds(1617717600));
   EXPECT_EQ(s->duration, absl::Hours(1));
   EXPECT_EQ(s->seed, 1u);
-  EXPECT_EQ(s->market.price_trace, "/work/data/trace.csv");
-  EXPECT_EQ(s->market.regime, MarketRegime::kBidSet);
-  EXPECT_EQ(s->market.interruption_rate_per_hour, 0);
+  EXPECT_EQ(s->markets[0].price_trace, "/work/data/trace.csv");
+  EXPECT_EQ(s->markets[0].regime, MarketRegime::kBidSet);
+  EXPECT_EQ(s->markets[0].interruption_rate_per_hour, 0);
   EXPECT_EQ(s->cloud.request_batch_interval, absl::Minutes(5));
   EXPECT_EQ(s->cloud.fulfilment_delay_min, absl::Minutes(5));
   EXPECT_EQ(s->cloud.fulfilment_delay_max, absl::Minutes(5));
@@ -85,11 +85,11 @@ baseline: {cpus: 40, mem_mib: 81920}
   ASSERT_THAT(s, IsOk());
   EXPECT_EQ(s->name, "all");
   EXPECT_EQ(s->seed, 42u);
-  EXPECT_EQ(s->market.price_trace, "/abs/trace.csv");
-  EXPECT_EQ(s->market.instance_type, "m3.medium");
-  EXPECT_EQ(s->market.regime, MarketRegime::kCapacity);
-  EXPECT_EQ(s->market.interruption_rate_per_hour, 0.5);
-  EXPECT_EQ(s->market.on_demand_usd_per_hour, 0.067);
+  EXPECT_EQ(s->markets[0].price_trace, "/abs/trace.csv");
+  EXPECT_EQ(s->markets[0].instance_type, "m3.medium");
+  EXPECT_EQ(s->markets[0].regime, MarketRegime::kCapacity);
+  EXPECT_EQ(s->markets[0].interruption_rate_per_hour, 0.5);
+  EXPECT_EQ(s->markets[0].on_demand_usd_per_hour, 0.067);
   EXPECT_EQ(s->cloud.request_batch_interval, absl::Minutes(1));
   EXPECT_EQ(s->cloud.fulfilment_delay_max, absl::Seconds(20));
   EXPECT_EQ(s->cloud.boot_max, absl::Seconds(40));
@@ -109,7 +109,7 @@ TEST(ScenarioLoader, LoadsTheExamplesWithPathsNextToThem) {
     auto s = LoadScenarioFile(Examples() + name + ".yaml");
     ASSERT_THAT(s, IsOk()) << name;
     EXPECT_EQ(s->name, name);
-    EXPECT_TRUE(std::filesystem::exists(s->market.price_trace)) << name;
+    EXPECT_TRUE(std::filesystem::exists(s->markets[0].price_trace)) << name;
     ASSERT_THAT(s->policies, SizeIs(1));
     EXPECT_TRUE(std::filesystem::exists(s->policies[0])) << name;
   }

@@ -39,15 +39,16 @@ class SimCloudTest : public ::testing::Test {
         absl::Minutes(5);
     timing.boot_min = timing.boot_max = absl::Minutes(3);
     timing.interruption_notice = absl::Minutes(2);
-    return {.market = market_,
+    return {.markets = {{.market = market_,
+                         .regime = regime,
+                         .on_demand_usd_per_hour = kOnDemand}},
             .region = "us-east-1",
-            .regime = regime,
-            .on_demand_usd_per_hour = kOnDemand,
             .timing = timing,
             .billing = billing};
   }
   void Make(const CloudConfig& config) {
-    cloud_ = std::make_unique<SimCloud>(config, trace_, clock_);
+    cloud_ = std::make_unique<SimCloud>(
+        config, std::vector<const PriceHistory*>{&trace_}, clock_);
   }
   // Moves the clock and lets the cloud catch up.
   void Go(int64_t seconds) {
@@ -112,7 +113,7 @@ TEST_F(SimCloudTest, RequestIsFulfilledAtTheFirstBatchAfterItsDelay) {
 
 TEST_F(SimCloudTest, ACapacityOutageRefusesLaunchesAndHoldsOpenRequests) {
   CloudConfig config = Config();
-  config.spot_capacity_outages = {{At(300), At(1800)}};
+  config.markets[0].spot_capacity_outages = {{At(300), At(1800)}};
   Make(config);
   Go(60);
   Spot(0.2);  // before the outage; eligible at 360, batches at 600, 900, ...
@@ -205,7 +206,8 @@ TEST_F(SimCloudTest,
 
 TEST_F(SimCloudTest, CapacityRegimeInterruptsAtTheRateWithANotice) {
   CloudConfig config = Config(MarketRegime::kCapacity);
-  config.interruption_rate_per_hour = 6;  // one per 10 minutes on average
+  config.markets[0].interruption_rate_per_hour =
+      6;  // one per 10 minutes on average
   Make(config);
   Spot(1.0);
   Go(10 * 3600);
@@ -219,9 +221,9 @@ TEST_F(SimCloudTest, CapacityRegimeInterruptsAtTheRateWithANotice) {
 
   // The same seed draws the same time; another seed, another.
   SimulatedClock clock(At(0));
-  SimCloud same(config, trace_, clock);
+  SimCloud same(config, {&trace_}, clock);
   config.seed = 2;
-  SimCloud other(config, trace_, clock);
+  SimCloud other(config, {&trace_}, clock);
   for (SimCloud* c : {&same, &other}) {
     ASSERT_THAT(
         c->RequestSpot({.instance_type = "c4.large", .bid_usd_per_hour = 1.0}),

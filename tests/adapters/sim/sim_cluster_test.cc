@@ -39,8 +39,9 @@ TEST(SimCluster, CapacityCountsOnlyInstancesThatHaveJoined) {
   CloudScenario timing;
   timing.boot_min = timing.boot_max = absl::Minutes(3);
   SimCloud cloud(
-      {.market = market, .on_demand_usd_per_hour = 0.5, .timing = timing},
-      trace, clock);
+      {.markets = {{.market = market, .on_demand_usd_per_hour = 0.5}},
+       .timing = timing},
+      {&trace}, clock);
   DemandCurve demand = DemandCurve::FromPhases(
       {{.at = absl::ZeroDuration(), .tasks = 50, .per_task = {.cpus = 1}}}, {},
       At(0));

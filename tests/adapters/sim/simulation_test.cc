@@ -253,7 +253,7 @@ demand:
 TEST(RunSimulation, ErrorsNameTheFileAndMarket) {
   const Policy policy = FallbackPolicy();
   Scenario s = Volatile(1);
-  s.market.availability_zone = "us-east-1z";
+  s.markets[0].availability_zone = "us-east-1z";
   EXPECT_THAT(RunSimulation(s, policy),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("sim: market c4.large/us-east-1z/Linux/UNIX "
@@ -269,13 +269,13 @@ TEST(RunSimulation, ErrorsNameTheFileAndMarket) {
   EXPECT_THAT(RunSimulation(s, policy), StatusIs(absl::StatusCode::kOutOfRange,
                                                  HasSubstr("workload trace")));
   s = Volatile(1);
-  s.market.instance_type = "m5.large";
+  s.markets[0].instance_type = "m5.large";
   EXPECT_THAT(RunSimulation(s, policy),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("sells m5.large but policy "
                                  "on-demand-fallback bursts with c4.large")));
   s = Volatile(1);
-  s.market.price_trace = "/nonexistent/trace.csv";
+  s.markets[0].price_trace = "/nonexistent/trace.csv";
   EXPECT_THAT(RunSimulation(s, policy),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("sim: trace: cannot read")));
@@ -291,7 +291,7 @@ TEST(RunSimulation, ErrorsNameTheFileAndMarket) {
 
 TEST(RunSimulation, AZoneMustBeNamedSomewhere) {
   Scenario s = Volatile(1);
-  s.market.availability_zone.clear();
+  s.markets[0].availability_zone.clear();
   Policy policy = FallbackPolicy();
   policy.instance.availability_zone.clear();
   EXPECT_THAT(RunSimulation(s, policy),

@@ -22,7 +22,9 @@ namespace spotburst::sim {
 // The state of the simulated world at one evaluation.
 struct TimelineRow {
   absl::Time time;
-  double price_usd = 0;  // market price now
+  double price_usd = 0;  // price now of the market the plan bought in
+  // That market: an index into SimulationTotals::markets (0 with one).
+  int market = 0;
   // The plan's bid while new capacity came from spot; empty when no plan
   // was made or new capacity came from on-demand (nothing was bid).
   std::optional<double> bid_usd;
@@ -41,6 +43,20 @@ struct TimelineRow {
   SupplyMode supply_mode = SupplyMode::kSpot;
   // Codes of the plan's actions this tick, e.g. "request-spot:1".
   std::string actions;
+};
+
+// What one market of the run cost and how its instances fared.
+struct MarketTotals {
+  std::string market;  // e.g. "c4.large/us-east-1b/Linux/UNIX"
+  double spot_cost_usd = 0;
+  double on_demand_cost_usd = 0;
+  double total_cost_usd() const { return spot_cost_usd + on_demand_cost_usd; }
+  // Billed instance-hours.
+  double spot_instance_hours = 0;
+  double on_demand_instance_hours = 0;
+  int spot_instances = 0;  // launched
+  int on_demand_instances = 0;
+  int interruptions = 0;
 };
 
 struct SimulationTotals {
@@ -89,6 +105,9 @@ struct SimulationTotals {
   int evaluations = 0;
   int failed_ticks = 0;
   std::string first_error;
+  // One per market the scenario sells, in its order; they sum to the
+  // figures above.
+  std::vector<MarketTotals> markets;
 };
 
 // Why an instance ended.

@@ -23,13 +23,21 @@ namespace spotburst::sim {
 
 enum class MarketRegime { kBidSet, kCapacity };
 
+// A span after the start without spot capacity.
+struct CapacityOutage {
+  absl::Duration at;
+  absl::Duration length;
+};
+
 struct MarketScenario {
   std::string price_trace;    // absolute or relative to the working directory
   std::string instance_type;  // empty: the policy's
-  std::string availability_zone;  // empty: the policy's
+  std::string availability_zone;  // empty: the policy's (single market only)
   MarketRegime regime = MarketRegime::kBidSet;
   double interruption_rate_per_hour = 0;
   double on_demand_usd_per_hour = 0;  // 0: the policy's
+  // This market's own outages (the cloud's hold in every market).
+  std::vector<CapacityOutage> spot_capacity_outages;
 };
 
 struct CloudScenario {
@@ -45,10 +53,7 @@ struct CloudScenario {
   std::optional<BillingModel> billing;  // empty: the policy's
   // Spans after the start in which spot has no capacity: launches fail
   // with FailureCause::kCapacity, open requests wait.
-  struct Outage {
-    absl::Duration at;
-    absl::Duration length;
-  };
+  using Outage = CapacityOutage;
   std::vector<Outage> spot_capacity_outages;
 };
 
@@ -77,7 +82,14 @@ struct Scenario {
   absl::Time start;
   absl::Duration duration;
   uint64_t seed = 1;
-  MarketScenario market;
+  // The markets sold, at least one: the `market:` entry, or the `markets:`
+  // list in its order.
+  std::vector<MarketScenario> markets;
+  // They came as a `markets:` list: each market then draws its
+  // interruptions from a stream derived from the seed and its own identity,
+  // so adding a market never changes another's draws (`market:` keeps the
+  // single stream it always had, so its runs stay as they were).
+  bool market_list = false;
   CloudScenario cloud;
   ClusterScenario cluster;
   DemandScenario demand;

@@ -14,7 +14,8 @@
 //   SPOTBURST_ASSIGN_OR_RETURN(Engine engine, Engine::Create(world->policy()));
 //   Controller controller(engine, world->metrics(), world->prices(),
 //                         world->instances(), world->clock(),
-//                         {.drainer = &world->drainer()});
+//                         {.availability_zones = world->availability_zones(),
+//                          .drainer = &world->drainer()});
 //   for (absl::Time t = world->start(); t < world->end();
 //        t += world->policy().evaluation_interval) {
 //     world->AdvanceTo(t);
@@ -24,6 +25,8 @@
 #define SPOTBURST_SIM_SIM_WORLD_H_
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -44,9 +47,14 @@ class SimWorld {
   SimWorld(const SimWorld&) = delete;
   SimWorld& operator=(const SimWorld&) = delete;
 
-  // The policy as the world runs it: the given one with the scenario's
-  // availability zone. Build the Controller's Engine from this one.
+  // The policy as the world runs it: the given one, with the scenario's
+  // availability zone when it has a single `market:`. Build the
+  // Controller's Engine from this one.
   virtual const Policy& policy() const = 0;
+  // The zones the Controller watches (ControllerOptions::availability_zones)
+  // when the policy names none: the scenario's markets of its type. Empty
+  // when the policy runs in one zone.
+  virtual std::vector<std::string> availability_zones() const = 0;
   // The scenario's start and end (start + duration).
   virtual absl::Time start() const = 0;
   virtual absl::Time end() const = 0;

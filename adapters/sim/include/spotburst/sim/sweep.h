@@ -90,6 +90,8 @@ struct SweepRow {
   double served_share = 0;
   int interruptions = 0;
   bool on_front = false;
+  // The run's cost and interruptions by market (SimulationTotals::markets).
+  std::vector<MarketTotals> markets;
 };
 
 struct SweepReport {
