@@ -87,6 +87,8 @@ std::string_view ReasonCodeName(ReasonCode code) {
       return "booting";
     case ReasonCode::kUnmetDemand:
       return "unmet-demand";
+    case ReasonCode::kForecast:
+      return "forecast";
   }
   return "unknown";
 }

@@ -55,6 +55,7 @@ enum class ReasonCode {
   kDrained,             // an instance ended once its drain is over
   kBooting,             // instances whose agents have not joined yet
   kUnmetDemand,         // demand queued for resources vs held back
+  kForecast,            // demand expected over the lag (scaling.forecast)
 };
 std::string_view ReasonCodeName(ReasonCode code);  // "scale-up", ...
 
