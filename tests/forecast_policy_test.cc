@@ -1,5 +1,5 @@
-// The policy keys of lag-aware scaling (scaling.forecast): defaults, values
-// read, and bad values refused with the key.
+// The policy keys of lag-aware scaling (scaling.forecast) and of notice
+// polling: defaults, values read, and bad values refused with the key.
 #include <string>
 
 #include "gmock/gmock.h"
@@ -30,12 +30,15 @@ TEST(ForecastPolicy, OffByDefaultAndLeftOutOfTheProto) {
   absl::StatusOr<Policy> policy = ParseWith("");
   ASSERT_THAT(policy, IsOk());
   EXPECT_EQ(policy->scaling.forecast.mode, ForecastMode::kOff);
+  EXPECT_EQ(policy->notice_poll_interval, absl::ZeroDuration());
   const v1::Policy proto = internal::PolicyToProto(*policy);
   EXPECT_FALSE(proto.scaling().has_forecast());
+  EXPECT_FALSE(proto.has_notice_poll_interval_s());
 }
 
 TEST(ForecastPolicy, ReadsEveryKeyAndRoundTrips) {
   absl::StatusOr<Policy> policy = ParseWith(
+      "notice_poll_interval_s: 5\n"
       "scaling:\n"
       "  forecast: {mode: record, headroom: 0.25, trend_window_s: 600,\n"
       "             initial_lag_s: 480, max_horizon_s: 1800}\n");
@@ -46,10 +49,12 @@ TEST(ForecastPolicy, ReadsEveryKeyAndRoundTrips) {
   EXPECT_EQ(f.trend_window, absl::Minutes(10));
   EXPECT_EQ(f.initial_lag, absl::Minutes(8));
   EXPECT_EQ(f.max_horizon, absl::Minutes(30));
+  EXPECT_EQ(policy->notice_poll_interval, absl::Seconds(5));
   absl::StatusOr<Policy> back =
       internal::PolicyFromProto(internal::PolicyToProto(*policy));
   ASSERT_THAT(back, IsOk());
   EXPECT_EQ(back->scaling.forecast, f);
+  EXPECT_EQ(back->notice_poll_interval, absl::Seconds(5));
 }
 
 TEST(ForecastPolicy, BadValuesNameTheirKey) {
@@ -72,6 +77,10 @@ TEST(ForecastPolicy, BadValuesNameTheirKey) {
   EXPECT_THAT(ParseWith("scaling: {forecast: {lead: 3}}\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("scaling.forecast.lead")));
+  EXPECT_THAT(ParseWith("notice_poll_interval_s: -5\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("notice_poll_interval_s: -5 is out of range "
+                                 "[0, 86400]")));
 }
 
 TEST(ForecastPolicy, AnUnknownModeIsQuotedOnlyInPart) {

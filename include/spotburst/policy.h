@@ -121,6 +121,9 @@ struct CostPolicy {
 struct Policy {
   std::string name;
   absl::Duration evaluation_interval = absl::Seconds(60);
+  // Between evaluations, look for new interruption notices this often and
+  // evaluate at once on one; zero: at evaluations only.
+  absl::Duration notice_poll_interval = absl::ZeroDuration();
   // Empty (all zero): use the baseline the cluster reports.
   Resources baseline;
   InstanceSpec instance;

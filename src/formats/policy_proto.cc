@@ -250,6 +250,9 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
   if (proto.has_evaluation_interval_s()) {
     policy.evaluation_interval = absl::Seconds(proto.evaluation_interval_s());
   }
+  if (proto.has_notice_poll_interval_s()) {
+    policy.notice_poll_interval = absl::Seconds(proto.notice_poll_interval_s());
+  }
   policy.baseline = ResourcesFromProto(proto.baseline());
 
   const v1::InstanceSpec& instance = proto.instance();
@@ -357,6 +360,10 @@ v1::Policy PolicyToProto(const Policy& policy) {
   proto.set_name(policy.name);
   proto.set_evaluation_interval_s(
       absl::ToDoubleSeconds(policy.evaluation_interval));
+  if (policy.notice_poll_interval != absl::ZeroDuration()) {
+    proto.set_notice_poll_interval_s(
+        absl::ToDoubleSeconds(policy.notice_poll_interval));
+  }
   ResourcesToProto(policy.baseline, *proto.mutable_baseline());
 
   v1::InstanceSpec& instance = *proto.mutable_instance();

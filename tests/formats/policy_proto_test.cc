@@ -63,6 +63,7 @@ Policy FullPolicy() {
                             .trend_window = absl::Seconds(600),
                             .initial_lag = absl::Seconds(500),
                             .max_horizon = absl::Seconds(1200)}};
+  p.notice_poll_interval = absl::Seconds(5);
   p.bidding = {.strategy = "mean",
                .max_bid_usd_per_hour = 0.25,
                .padding_usd = 0.01,
@@ -143,6 +144,7 @@ TEST(PolicyProto, RoundTripKeepsEveryField) {
   EXPECT_EQ(s.min_instance_lifetime, os.min_instance_lifetime);
   EXPECT_EQ(s.params, os.params);
   EXPECT_EQ(s.forecast, os.forecast);
+  EXPECT_EQ(back->notice_poll_interval, original.notice_poll_interval);
   const BiddingPolicy& b = back->bidding;
   const BiddingPolicy& ob = original.bidding;
   EXPECT_EQ(b.strategy, ob.strategy);
