@@ -119,13 +119,19 @@ void DescribeForecast(const ForecastPolicy& f, const DemandForecast& fc,
 }  // namespace
 
 void ObserveLag(absl::Duration observed, LagEstimate& lag) {
-  if (observed < absl::ZeroDuration()) observed = absl::ZeroDuration();
+  // A day is longer than any launch; a longer one is a clock gone wrong.
+  observed = std::clamp(observed, absl::ZeroDuration(), kDay);
   lag.samples = std::min(lag.samples + 1, kLagMemory);
   lag.mean += (observed - lag.mean) / lag.samples;
 }
 
 void LearnLags(const Fleet& fleet, const FleetView& view, absl::Time now,
                EngineState& state) {
+  if (state.boot_lag == LagEstimate{}) {
+    // The first evaluation sees a boot only from here on: an instance that
+    // was already there may have joined long before it is seen.
+    state.boot_lag.learned_until = now;
+  }
   std::vector<const Instance*> fulfilled, booted;
   for (const Instance& instance : fleet.instances) {
     if (instance.launch_time == absl::InfinitePast()) continue;

@@ -32,8 +32,11 @@ void ObserveLag(absl::Duration observed, LagEstimate& lag);
 // instance's spot request (created -> instance launched), boot from an
 // instance that has joined (its agent is in the cluster, or it runs when
 // the cluster reports no agents), measured to `now`, the first evaluation
-// that sees it. Boot is learned in launch order: an older instance still
-// booting holds back the newer ones until it joins or is gone.
+// that sees it; only for instances launched after the first evaluation
+// that learns (one already there may have joined long before). Boot is
+// learned in launch order: an older instance still booting holds back the
+// newer ones until it joins or is gone. An observation counts at most a
+// day.
 void LearnLags(const Fleet& fleet, const FleetView& view, absl::Time now,
                EngineState& state);
 

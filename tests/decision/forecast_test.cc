@@ -76,11 +76,18 @@ const Reason* Note(const Plan& plan, ReasonCode code) {
   return nullptr;
 }
 
+// A state whose first evaluation with the forecast on was at T0-15m.
+EngineState LearningSince15MinutesAgo() {
+  EngineState state;
+  state.boot_lag.learned_until = T0() - absl::Minutes(15);
+  return state;
+}
+
 TEST(Forecast, LearnsEachLagOnceFromKnownTimes) {
   const Policy policy = ForecastPolicy(ForecastMode::kRecord);
   // i-1: requested at T0-20m, launched T0-12m (8 min), running by T0 (12).
   // i-2: requested T0-10m, launched T0-6m (4 min), still booting.
-  EvaluationInput input = Input(30);
+  EvaluationInput input = Input(30, LearningSince15MinutesAgo());
   AddFulfilled(input, "i-1", T0() - absl::Minutes(12), absl::Minutes(8),
                InstanceState::kRunning);
   AddFulfilled(input, "i-2", T0() - absl::Minutes(6), absl::Minutes(4),
@@ -114,7 +121,7 @@ TEST(Forecast, LearnsEachLagOnceFromKnownTimes) {
 
 TEST(Forecast, BootIsLearnedWhenTheAgentJoinsWhenTheClusterReportsAgents) {
   const Policy policy = ForecastPolicy(ForecastMode::kRecord);
-  EvaluationInput input = Input(30);
+  EvaluationInput input = Input(30, LearningSince15MinutesAgo());
   // Running to the cloud, but its agent has not joined: not booted yet.
   AddFulfilled(input, "i-1", T0() - absl::Minutes(9), absl::Minutes(3),
                InstanceState::kRunning);
@@ -131,6 +138,21 @@ TEST(Forecast, BootIsLearnedWhenTheAgentJoinsWhenTheClusterReportsAgents) {
   ASSERT_THAT(after, IsOk());
   EXPECT_EQ(after->state.boot_lag.samples, 1);
   EXPECT_EQ(after->state.boot_lag.mean, absl::Minutes(10));
+}
+
+TEST(Forecast, AnInstanceThereBeforeLearningBeganTeachesNoBoot) {
+  // Its join may lie long before this first evaluation: only its request
+  // (made and fulfilled at known times) is learned.
+  EvaluationInput input = Input(30);
+  AddFulfilled(input, "i-1", T0() - absl::Hours(30), absl::Minutes(7),
+               InstanceState::kRunning);
+  absl::StatusOr<Evaluation> e =
+      Evaluate(ForecastPolicy(ForecastMode::kRecord), input, T0());
+  ASSERT_THAT(e, IsOk());
+  EXPECT_EQ(e->state.boot_lag.samples, 0);
+  EXPECT_EQ(e->state.boot_lag.learned_until, T0());
+  EXPECT_EQ(e->state.fulfilment_lag.samples, 1);
+  EXPECT_EQ(e->state.fulfilment_lag.mean, absl::Minutes(7));
 }
 
 // Demand rising 4 CPUs every 5 minutes: 40, 44, 48 and 52 now.
