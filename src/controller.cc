@@ -171,6 +171,10 @@ void Controller::Evaluate(TickReport& report) {
   }
   // The state before stays in `evaluation` as the next one's buffers.
   std::swap(state_, evaluation.state);
+  noticed_.clear();
+  for (const Instance& instance : report.input.fleet.instances) {
+    if (instance.interruption_notice) noticed_.push_back(instance.id);
+  }
   if (!options_.dry_run && !report.paused) {
     if (absl::Status may = MayApply(); !may.ok()) report.standby = may;
   }
@@ -350,11 +354,33 @@ void Controller::ForgetDrains(const std::vector<std::string>& instance_ids) {
                drains.end());
 }
 
+bool Controller::TickOnNewNotice(TickReport& report) {
+  if (!instances_.ListInto(notice_scratch_).ok()) return false;
+  const bool new_notice = std::any_of(
+      notice_scratch_.instances.begin(), notice_scratch_.instances.end(),
+      [&](const Instance& instance) {
+        return instance.interruption_notice &&
+               std::find(noticed_.begin(), noticed_.end(), instance.id) ==
+                   noticed_.end();
+      });
+  if (!new_notice) return false;
+  Tick(report);
+  return true;
+}
+
 void Controller::Run(const std::function<bool()>& keep_going) {
+  const absl::Duration poll = engine_.policy().notice_poll_interval;
   absl::Time next = clock_.Now();
+  TickReport polled;
   while (keep_going()) {
     Tick();
     next += engine_.policy().evaluation_interval;
+    if (poll > absl::ZeroDuration()) {
+      for (absl::Time at = clock_.Now() + poll; at < next; at += poll) {
+        clock_.SleepUntil(at);
+        TickOnNewNotice(polled);
+      }
+    }
     clock_.SleepUntil(next);
   }
 }

@@ -118,6 +118,18 @@ std::string_view BillingModelName(BillingModel model) {
   return "unknown";
 }
 
+std::string_view ForecastModeName(ForecastMode mode) {
+  switch (mode) {
+    case ForecastMode::kOff:
+      return "off";
+    case ForecastMode::kAct:
+      return "act";
+    case ForecastMode::kRecord:
+      return "record";
+  }
+  return "unknown";
+}
+
 absl::StatusOr<Policy> ParsePolicy(std::string_view text,
                                    std::string_view source) {
   v1::Policy proto;

@@ -89,6 +89,8 @@ std::string_view ReasonCodeName(ReasonCode code) {
       return "unmet-demand";
     case ReasonCode::kMarketSpread:
       return "market-spread";
+    case ReasonCode::kForecast:
+      return "forecast";
   }
   return "unknown";
 }

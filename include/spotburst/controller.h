@@ -22,7 +22,12 @@
 //   - a launch refused for capacity or quota (launch_failure.h) goes to the
 //     engine at once: the fleet is listed again and a follow-up evaluation
 //     in the same tick launches elsewhere or on-demand (once per tick; a
-//     failure of the follow-up waits for the next tick).
+//     failure of the follow-up waits for the next tick);
+//   - an interruption notice is acted on when it appears, not at the next
+//     tick: with the policy's notice_poll_interval, Run() lists the fleet
+//     that often between ticks and TickOnNewNotice() evaluates at once when
+//     an instance is under a notice no evaluation has seen (its
+//     replacement is requested then).
 // Adapters are borrowed and must outlive the Controller. Tick() and Run()
 // are called from one thread; observers are called on that thread.
 //
@@ -125,8 +130,15 @@ class Controller {
   // less per tick.
   void Tick(TickReport& report);
 
+  // Lists the fleet and, when an instance is under an interruption notice
+  // that no evaluation has seen yet, ticks at once into `report` (the
+  // replacement is requested now, not at the next tick). Returns whether it
+  // ticked; a failed list is no tick (the next tick or poll lists again).
+  bool TickOnNewNotice(TickReport& report);
+
   // Ticks every evaluation interval while keep_going() is true (checked
-  // before each tick), sleeping on the clock in between.
+  // before each tick), sleeping on the clock in between. With the policy's
+  // notice_poll_interval, it calls TickOnNewNotice that often in between.
   void Run(const std::function<bool()>& keep_going);
 
   void AddObserver(std::function<void(const TickReport&)> observer);
@@ -178,6 +190,10 @@ class Controller {
   // Buffers the engine evaluates into: a plan handed back by Tick(report)
   // and the state before the last evaluation, both overwritten.
   Evaluation evaluation_;
+  // Instances under an interruption notice the last evaluation saw, and
+  // the fleet TickOnNewNotice lists into.
+  std::vector<std::string> noticed_;
+  Fleet notice_scratch_;
   std::vector<std::function<void(const TickReport&)>> observers_;
   std::atomic<bool> paused_{false};
 };

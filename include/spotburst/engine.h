@@ -49,6 +49,25 @@ struct AgentDrain {
   friend bool operator==(const AgentDrain&, const AgentDrain&) = default;
 };
 
+// A lag learned from the fleet's own history (scaling.forecast): a running
+// mean of what was observed, and the newest launch time learned from, so
+// that no instance is learned from twice.
+struct LagEstimate {
+  absl::Duration mean = absl::ZeroDuration();
+  int samples = 0;
+  absl::Time learned_until = absl::InfinitePast();
+
+  friend bool operator==(const LagEstimate&, const LagEstimate&) = default;
+};
+
+// Demand (used + queued) as one evaluation saw it, kept for the forecast.
+struct DemandSample {
+  absl::Time time = absl::InfinitePast();
+  Resources demand;
+
+  friend bool operator==(const DemandSample&, const DemandSample&) = default;
+};
+
 // What the engine remembers between evaluations; the caller keeps it.
 // A default-constructed state is a fresh start.
 struct EngineState {
@@ -73,6 +92,14 @@ struct EngineState {
   std::vector<LaunchBackoff> backoffs;
   // Drains under way, by instance.
   std::vector<AgentDrain> drains;
+  // Lag-aware scaling (kept only while scaling.forecast is on): spot
+  // request made -> its instance launched, and instance launched -> joined
+  // the cluster (or running, when the cluster reports no agents).
+  LagEstimate fulfilment_lag;
+  LagEstimate boot_lag;
+  // Recent demand, oldest first, one sample per kDemandSampleInterval,
+  // over a day and the longest horizon.
+  std::vector<DemandSample> demand_history;
 
   friend bool operator==(const EngineState&, const EngineState&) = default;
 };

@@ -47,6 +47,24 @@ struct InstanceSpec {
   int min_markets = 1;
 };
 
+// Lag-aware scaling (scaling.forecast in policy.proto).
+enum class ForecastMode { kOff, kAct, kRecord };
+std::string_view ForecastModeName(ForecastMode mode);  // "off", "act", ...
+
+struct ForecastPolicy {
+  ForecastMode mode = ForecastMode::kOff;
+  // Share added to the forecast demand.
+  double headroom = 0.1;
+  // Demand samples the trend is fitted over.
+  absl::Duration trend_window = absl::Minutes(15);
+  // The lag assumed until the fleet has shown one.
+  absl::Duration initial_lag = absl::Minutes(10);
+  absl::Duration max_horizon = absl::Hours(1);
+
+  friend bool operator==(const ForecastPolicy&,
+                         const ForecastPolicy&) = default;
+};
+
 struct ScalingPolicy {
   std::string strategy = "burst-point";
   double burst_point = 0.75;
@@ -58,6 +76,7 @@ struct ScalingPolicy {
   absl::Duration min_instance_lifetime = absl::ZeroDuration();
   // Numeric settings of an embedder's strategy.
   std::map<std::string, double> params;
+  ForecastPolicy forecast;
 };
 
 struct BiddingPolicy {
@@ -105,6 +124,9 @@ struct CostPolicy {
 struct Policy {
   std::string name;
   absl::Duration evaluation_interval = absl::Seconds(60);
+  // Between evaluations, look for new interruption notices this often and
+  // evaluate at once on one; zero: at evaluations only.
+  absl::Duration notice_poll_interval = absl::ZeroDuration();
   // Empty (all zero): use the baseline the cluster reports.
   Resources baseline;
   InstanceSpec instance;

@@ -56,6 +56,7 @@ enum class ReasonCode {
   kBooting,             // instances whose agents have not joined yet
   kUnmetDemand,         // demand queued for resources vs held back
   kMarketSpread,        // a request sent to a zone to spread the fleet
+  kForecast,            // demand expected over the lag (scaling.forecast)
 };
 std::string_view ReasonCodeName(ReasonCode code);  // "scale-up", ...
 

@@ -36,6 +36,20 @@ int RunValidate(const std::vector<std::string>& args) {
         p.instance.availability_zone.empty() ? "any zone"
                                              : p.instance.availability_zone,
         BillingModelName(p.billing.model), p.fallback.enabled ? "on" : "off");
+    // Lag-aware settings only when set, so other summaries read as before.
+    if (p.scaling.forecast.mode != ForecastMode::kOff) {
+      std::cout << absl::StrFormat(
+          "  forecast %s (headroom %.2f, initial lag %s, max horizon %s)\n",
+          ForecastModeName(p.scaling.forecast.mode),
+          p.scaling.forecast.headroom,
+          absl::FormatDuration(p.scaling.forecast.initial_lag),
+          absl::FormatDuration(p.scaling.forecast.max_horizon));
+    }
+    if (p.notice_poll_interval > absl::ZeroDuration()) {
+      std::cout << absl::StrFormat(
+          "  interruption notices polled every %s\n",
+          absl::FormatDuration(p.notice_poll_interval));
+    }
   }
   return failures == 0 ? 0 : 1;
 }

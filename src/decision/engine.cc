@@ -4,7 +4,10 @@
 //     (away from backed-off ones; warn when its prices are over a day
 //     old); compute the bid
 //  2. find open requests past the timeout (cancelled unless at max bid)
-//  3. scaling strategy -> desired count; clamp to [min, max]; churn control
+//  3. scaling strategy -> desired count; with scaling.forecast, learn the
+//     lags from the fleet and raise the count to cover the demand expected
+//     over them (act) or note it (record); clamp to [min, max]; churn
+//     control
 //  4. supply mode: spot, or on-demand fallback (and the way back)
 //  5. remove: excess open requests first (newest first), then instances,
 //     billing-aware (end or postpone); never one under an interruption
@@ -27,6 +30,7 @@
 #include "absl/strings/str_join.h"
 #include "decision/engine_steps.h"
 #include "decision/fleet_view.h"
+#include "decision/forecast.h"
 #include "decision/launch_backoff.h"
 #include "decision/scale_in.h"
 #include "decision/supply_mode.h"
@@ -192,6 +196,17 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
       .max_instances = p.scaling.max_instances};
   SPOTBURST_ASSIGN_OR_RETURN(ScalingDecision decision,
                              scaling_->Decide(scaling_input));
+  if (p.scaling.forecast.mode != ForecastMode::kOff) {
+    // Lag-aware: cover the demand expected once new capacity has joined.
+    internal::LearnLags(input.fleet, fleet, now, state);
+    internal::ApplyForecast(p, scaling_input, now, state, decision, plan.notes);
+  } else if (!state.demand_history.empty() ||
+             state.fulfilment_lag != LagEstimate{} ||
+             state.boot_lag != LagEstimate{}) {
+    // Off: nothing of it is kept, so turning it on again starts afresh.
+    state.demand_history.clear();
+    state.fulfilment_lag = state.boot_lag = LagEstimate{};
+  }
   const int counted = scaling_input.counted();
   plan.running = scaling_input.running;
   plan.pending = scaling_input.pending;

@@ -302,6 +302,17 @@ void WriteAction(Writer& w, const Action& a) {
   w.Close();
 }
 
+// Left out when never learned, as ToProto leaves it out.
+void WriteLag(Writer& w, std::string_view name, const LagEstimate& lag) {
+  if (lag == LagEstimate{}) return;
+  w.Key(name);
+  w.Open();
+  w.Double("mean_s", absl::ToDoubleSeconds(lag.mean));
+  w.Int32("samples", lag.samples);
+  w.Time("learned_until", lag.learned_until);
+  w.Close();
+}
+
 void WriteEngineState(Writer& w, const EngineState& s) {
   w.Key("next_state");
   w.Open();
@@ -329,6 +340,24 @@ void WriteEngineState(Writer& w, const EngineState& s) {
     w.String("instance_id", d.instance_id);
     w.Bool("for_interruption", d.for_interruption);
     w.Time("started", d.started);
+    w.Close();
+  }
+  w.CloseList();
+  // Protobuf's order: by field number, timestamps last.
+  WriteLag(w, "fulfilment_lag", s.fulfilment_lag);
+  WriteLag(w, "boot_lag", s.boot_lag);
+  w.OpenList("demand_history");
+  for (const DemandSample& d : s.demand_history) {
+    w.Element();
+    w.Open();
+    w.Key("demand");
+    w.Open();
+    w.Double("cpus", d.demand.cpus);
+    w.Double("mem_mib", d.demand.mem_mib);
+    w.Double("disk_mib", d.demand.disk_mib);
+    w.Double("gpus", d.demand.gpus);
+    w.Close();
+    w.Time("time", d.time);
     w.Close();
   }
   w.CloseList();

@@ -6,6 +6,7 @@
 // without a list of fields to keep up to date.
 #include "spotburst/internal/policy_proto.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -74,6 +75,36 @@ absl::StatusOr<BillingModel> BillingModelFromName(std::string_view name) {
       absl::StrCat("billing.model: unknown billing model \"",
                    absl::string_view(name.data(), name.size()),
                    "\" (allowed: ", kHourly, ", ", kPerSecond, ")"));
+}
+
+absl::StatusOr<ForecastMode> ForecastModeFromName(std::string_view name) {
+  for (ForecastMode mode :
+       {ForecastMode::kOff, ForecastMode::kAct, ForecastMode::kRecord}) {
+    if (name == ForecastModeName(mode)) return mode;
+  }
+  if (name.empty()) return ForecastMode::kOff;
+  // The value is the user's: bounded, so a pasted file never fills a log.
+  return absl::InvalidArgumentError(absl::StrCat(
+      "scaling.forecast.mode: unknown mode \"",
+      absl::string_view(name.data(), std::min<size_t>(name.size(), 40)),
+      name.size() > 40 ? "..." : "", "\" (allowed: off, act, record)"));
+}
+
+absl::StatusOr<ForecastPolicy> ForecastFromProto(
+    const v1::ScalingForecast& proto) {
+  ForecastPolicy f;
+  SPOTBURST_ASSIGN_OR_RETURN(f.mode, ForecastModeFromName(proto.mode()));
+  if (proto.has_headroom()) f.headroom = proto.headroom();
+  if (proto.has_trend_window_s()) {
+    f.trend_window = absl::Seconds(proto.trend_window_s());
+  }
+  if (proto.has_initial_lag_s()) {
+    f.initial_lag = absl::Seconds(proto.initial_lag_s());
+  }
+  if (proto.has_max_horizon_s()) {
+    f.max_horizon = absl::Seconds(proto.max_horizon_s());
+  }
+  return f;
 }
 
 LaunchSpec LaunchSpecFromProto(const v1::LaunchSpec& proto) {
@@ -219,6 +250,9 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
   if (proto.has_evaluation_interval_s()) {
     policy.evaluation_interval = absl::Seconds(proto.evaluation_interval_s());
   }
+  if (proto.has_notice_poll_interval_s()) {
+    policy.notice_poll_interval = absl::Seconds(proto.notice_poll_interval_s());
+  }
   policy.baseline = ResourcesFromProto(proto.baseline());
 
   const v1::InstanceSpec& instance = proto.instance();
@@ -255,6 +289,7 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
   }
   SPOTBURST_ASSIGN_OR_RETURN(
       s.params, ParamsFromProto(scaling.params(), "scaling.params"));
+  SPOTBURST_ASSIGN_OR_RETURN(s.forecast, ForecastFromProto(scaling.forecast()));
 
   const v1::BiddingPolicy& bidding = proto.bidding();
   BiddingPolicy& b = policy.bidding;
@@ -328,6 +363,10 @@ v1::Policy PolicyToProto(const Policy& policy) {
   proto.set_name(policy.name);
   proto.set_evaluation_interval_s(
       absl::ToDoubleSeconds(policy.evaluation_interval));
+  if (policy.notice_poll_interval != absl::ZeroDuration()) {
+    proto.set_notice_poll_interval_s(
+        absl::ToDoubleSeconds(policy.notice_poll_interval));
+  }
   ResourcesToProto(policy.baseline, *proto.mutable_baseline());
 
   v1::InstanceSpec& instance = *proto.mutable_instance();
@@ -355,6 +394,15 @@ v1::Policy PolicyToProto(const Policy& policy) {
   scaling.set_min_instance_lifetime_s(
       absl::ToDoubleSeconds(s.min_instance_lifetime));
   ParamsToProto(s.params, *scaling.mutable_params());
+  // Left out when default, so policies without it read back as before.
+  if (s.forecast != ForecastPolicy{}) {
+    v1::ScalingForecast& forecast = *scaling.mutable_forecast();
+    forecast.set_mode(std::string(ForecastModeName(s.forecast.mode)));
+    forecast.set_headroom(s.forecast.headroom);
+    forecast.set_trend_window_s(absl::ToDoubleSeconds(s.forecast.trend_window));
+    forecast.set_initial_lag_s(absl::ToDoubleSeconds(s.forecast.initial_lag));
+    forecast.set_max_horizon_s(absl::ToDoubleSeconds(s.forecast.max_horizon));
+  }
 
   const BiddingPolicy& b = policy.bidding;
   v1::BiddingPolicy& bidding = *proto.mutable_bidding();

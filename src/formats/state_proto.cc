@@ -365,6 +365,24 @@ absl::StatusOr<LaunchBackoff> FromProto(const v1::LaunchBackoff& b) {
       .code = b.code()};
 }
 
+namespace {
+
+void LagToProto(const LagEstimate& lag, v1::LagEstimate& out) {
+  out.set_mean_s(absl::ToDoubleSeconds(lag.mean));
+  out.set_samples(lag.samples);
+  if (auto ts = TimeToProto(lag.learned_until))
+    *out.mutable_learned_until() = *ts;
+}
+
+LagEstimate LagFromProto(const v1::LagEstimate& lag) {
+  return {.mean = absl::Seconds(lag.mean_s()),
+          .samples = lag.samples(),
+          .learned_until =
+              TimeFromProto(lag.learned_until(), lag.has_learned_until())};
+}
+
+}  // namespace
+
 v1::EngineState ToProto(const EngineState& s) {
   v1::EngineState out;
   if (auto ts = TimeToProto(s.last_scale_up))
@@ -391,6 +409,19 @@ v1::EngineState ToProto(const EngineState& s) {
     if (auto ts = TimeToProto(d.started)) *drain.mutable_started() = *ts;
     drain.set_for_interruption(d.for_interruption);
   }
+  // Left out when never learned: a state without the forecast reads as
+  // before.
+  if (s.fulfilment_lag != LagEstimate{}) {
+    LagToProto(s.fulfilment_lag, *out.mutable_fulfilment_lag());
+  }
+  if (s.boot_lag != LagEstimate{}) {
+    LagToProto(s.boot_lag, *out.mutable_boot_lag());
+  }
+  for (const DemandSample& d : s.demand_history) {
+    v1::DemandSample& sample = *out.add_demand_history();
+    if (auto ts = TimeToProto(d.time)) *sample.mutable_time() = *ts;
+    *sample.mutable_demand() = ToProto(d.demand);
+  }
   return out;
 }
 
@@ -416,6 +447,12 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
                       .started = TimeFromProto(d.started(), d.has_started()),
                       .for_interruption = d.for_interruption()});
   }
+  std::vector<DemandSample> demand_history;
+  demand_history.reserve(s.demand_history_size());
+  for (const v1::DemandSample& d : s.demand_history()) {
+    demand_history.push_back({.time = TimeFromProto(d.time(), d.has_time()),
+                              .demand = FromProto(d.demand())});
+  }
   return EngineState{
       .last_scale_up = TimeFromProto(s.last_scale_up(), s.has_last_scale_up()),
       .last_scale_down =
@@ -430,7 +467,10 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
       .spot_healthy_since = TimeFromProto(s.spot_healthy_since(),
                                           s.has_spot_healthy_since(), never),
       .backoffs = std::move(backoffs),
-      .drains = std::move(drains)};
+      .drains = std::move(drains),
+      .fulfilment_lag = LagFromProto(s.fulfilment_lag()),
+      .boot_lag = LagFromProto(s.boot_lag()),
+      .demand_history = std::move(demand_history)};
 }
 
 v1::EvaluationState ToProto(const EvaluationInput& input, absl::Time now) {

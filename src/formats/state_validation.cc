@@ -103,6 +103,29 @@ absl::Status Required(const std::string& value, const Path& path) {
   return absl::OkStatus();
 }
 
+bool Before(const google::protobuf::Timestamp& a,
+            const google::protobuf::Timestamp& b) {
+  return a.seconds() != b.seconds() ? a.seconds() < b.seconds()
+                                    : a.nanos() < b.nanos();
+}
+
+// A learned lag: a mean of at most a week (no launch takes longer), a
+// count that is one.
+absl::Status CheckLag(const v1::LagEstimate& lag, absl::string_view name) {
+  constexpr double kWeek = 7 * 86400;
+  if (!std::isfinite(lag.mean_s()) || lag.mean_s() < 0 ||
+      lag.mean_s() > kWeek) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s.mean_s: %g is out of range [0, %g]", name, lag.mean_s(), kWeek));
+  }
+  if (lag.samples() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s.samples: %d must be >= 0", name, lag.samples()));
+  }
+  return CheckTime(lag.learned_until(), lag.has_learned_until(),
+                   {name, -1, ".learned_until"});
+}
+
 }  // namespace
 
 absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
@@ -236,6 +259,25 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
     }
     SPOTBURST_RETURN_IF_ERROR(
         CheckTime(d.started(), true, {"engine.drains", i, ".started"}));
+  }
+  SPOTBURST_RETURN_IF_ERROR(
+      CheckLag(e.fulfilment_lag(), "engine.fulfilment_lag"));
+  SPOTBURST_RETURN_IF_ERROR(CheckLag(e.boot_lag(), "engine.boot_lag"));
+  for (int i = 0; i < e.demand_history_size(); ++i) {
+    const v1::DemandSample& d = e.demand_history(i);
+    if (!d.has_time()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Path{"engine.demand_history", i, ".time"}.Text(), ": required"));
+    }
+    SPOTBURST_RETURN_IF_ERROR(
+        CheckTime(d.time(), true, {"engine.demand_history", i, ".time"}));
+    if (i > 0 && !Before(e.demand_history(i - 1).time(), d.time())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Path{"engine.demand_history", i, ".time"}.Text(),
+                       ": not after the sample before it"));
+    }
+    const std::string path = Path{"engine.demand_history", i, ".demand"}.Text();
+    SPOTBURST_RETURN_IF_ERROR(CheckResources(d.demand(), path));
   }
   for (int i = 0; i < s.launch_failures_size(); ++i) {
     const v1::LaunchFailure& f = s.launch_failures(i);

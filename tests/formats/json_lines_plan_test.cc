@@ -73,6 +73,20 @@ class PlanMaker {
                           .started = Time(),
                           .for_interruption = Chance(0.5)});
     }
+    for (LagEstimate* lag : {&s.fulfilment_lag, &s.boot_lag}) {
+      if (Chance(0.3)) continue;  // never learned: left out
+      *lag = {
+          .mean = absl::Seconds(Int(0, 3000)) + absl::Milliseconds(Int(0, 999)),
+          .samples = Int32(),
+          .learned_until = Time()};
+    }
+    for (int i = Int(0, 3); i > 0; --i) {
+      s.demand_history.push_back({.time = Time(),
+                                  .demand = {.cpus = Number(),
+                                             .mem_mib = Number(),
+                                             .disk_mib = Number(),
+                                             .gpus = Number()}});
+    }
     return s;
   }
 
@@ -212,7 +226,7 @@ class PlanMaker {
   std::vector<Reason> Reasons() {
     std::vector<Reason> out;
     for (int i = Int(0, 3); i > 0; --i) {
-      Reason r{.code = static_cast<ReasonCode>(Int(0, 26)),
+      Reason r{.code = static_cast<ReasonCode>(Int(0, 27)),
                .text = ReasonText::Copy(Text())};
       // A sentence made from values too, as the engine makes them.
       if (Chance(0.5)) r.text.Add(" %s %.4f %d", Text(), Number(), Int32());

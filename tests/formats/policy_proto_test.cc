@@ -57,7 +57,13 @@ Policy FullPolicy() {
                .scale_down_cooldown = absl::Seconds(2),
                .stabilization_window = absl::Seconds(3),
                .min_instance_lifetime = absl::Seconds(4),
-               .params = {{"a", 1.5}}};
+               .params = {{"a", 1.5}},
+               .forecast = {.mode = ForecastMode::kRecord,
+                            .headroom = 0.2,
+                            .trend_window = absl::Seconds(600),
+                            .initial_lag = absl::Seconds(500),
+                            .max_horizon = absl::Seconds(1200)}};
+  p.notice_poll_interval = absl::Seconds(5);
   p.bidding = {.strategy = "mean",
                .max_bid_usd_per_hour = 0.25,
                .padding_usd = 0.01,
@@ -137,6 +143,8 @@ TEST(PolicyProto, RoundTripKeepsEveryField) {
   EXPECT_EQ(s.stabilization_window, os.stabilization_window);
   EXPECT_EQ(s.min_instance_lifetime, os.min_instance_lifetime);
   EXPECT_EQ(s.params, os.params);
+  EXPECT_EQ(s.forecast, os.forecast);
+  EXPECT_EQ(back->notice_poll_interval, original.notice_poll_interval);
   const BiddingPolicy& b = back->bidding;
   const BiddingPolicy& ob = original.bidding;
   EXPECT_EQ(b.strategy, ob.strategy);

@@ -35,6 +35,46 @@ Accounting::Accounting(const Policy& policy, const Resources& baseline,
   if (keep_timeline_) timeline_.reserve(expected_rows);
 }
 
+void Accounting::Digest(std::string_view actions) {
+  // FNV-1a over every evaluation's actions, one separator per evaluation.
+  for (unsigned char c : actions) {
+    decisions_digest_ = (decisions_digest_ ^ c) * 0x100000001b3ull;
+  }
+  decisions_digest_ = (decisions_digest_ ^ '|') * 0x100000001b3ull;
+}
+
+void Accounting::CountFailure(absl::Time t, const TickReport& report) {
+  // A launch refused for capacity or quota is the market's answer, which
+  // the engine acts on in the follow-up evaluation; any other error is a
+  // failed tick.
+  const bool apply_failed = std::any_of(
+      report.apply_errors.begin(), report.apply_errors.end(),
+      [](const absl::Status& s) { return !BlocksLaunches(FailureCauseOf(s)); });
+  if (!report.status.ok() || apply_failed) {
+    ++failed_ticks_;
+    if (first_error_.empty()) {
+      first_error_ = absl::StrCat(
+          "at ", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()),
+          ": ",
+          !report.status.ok() ? report.status.ToString()
+                              : report.apply_errors.front().ToString());
+    }
+  }
+}
+
+void Accounting::RecordNoticeEvaluation(absl::Time t,
+                                        const TickReport& report) {
+  ++notice_evaluations_;
+  std::string actions = absl::StrCat(
+      "at notice ", absl::FormatTime("%H:%M:%S", t, absl::UTCTimeZone()), ": ",
+      report.plan ? ActionSummary(*report.plan) : std::string("no-plan"));
+  Digest(actions);
+  CountFailure(t, report);
+  if (keep_timeline_ && !timeline_.empty()) {
+    absl::StrAppend(&timeline_.back().actions, "; ", actions);
+  }
+}
+
 void Accounting::Record(absl::Time t, absl::Duration interval,
                         const TickReport& report, const ClusterReading& reading,
                         SimCloud& cloud) {
@@ -58,27 +98,8 @@ void Accounting::Record(absl::Time t, absl::Duration interval,
                     follow_up.plan ? ActionSummary(*follow_up.plan)
                                    : std::string("no-plan"));
   }
-  // FNV-1a over every evaluation's actions, one separator per evaluation.
-  for (unsigned char c : actions) {
-    decisions_digest_ = (decisions_digest_ ^ c) * 0x100000001b3ull;
-  }
-  decisions_digest_ = (decisions_digest_ ^ '|') * 0x100000001b3ull;
-  // A launch refused for capacity or quota is the market's answer, which
-  // the engine acts on in the follow-up evaluation; any other error is a
-  // failed tick.
-  const bool apply_failed = std::any_of(
-      report.apply_errors.begin(), report.apply_errors.end(),
-      [](const absl::Status& s) { return !BlocksLaunches(FailureCauseOf(s)); });
-  if (!report.status.ok() || apply_failed) {
-    ++failed_ticks_;
-    if (first_error_.empty()) {
-      first_error_ = absl::StrCat(
-          "at ", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()),
-          ": ",
-          !report.status.ok() ? report.status.ToString()
-                              : report.apply_errors.front().ToString());
-    }
-  }
+  Digest(actions);
+  CountFailure(t, report);
   if (!keep_timeline_) return;
 
   TimelineRow row;

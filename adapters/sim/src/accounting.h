@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -40,11 +41,21 @@ class Accounting {
   void Record(absl::Time t, absl::Duration interval, const TickReport& report,
               const ClusterReading& reading, SimCloud& cloud);
 
+  // An evaluation between two ticks, at a new interruption notice: its
+  // actions join the last row's ("at notice HH:MM:SS: ..."), its failure
+  // counts as a failed tick; resources are still accounted per tick.
+  void RecordNoticeEvaluation(absl::Time t, const TickReport& report);
+
   // The totals, once the cloud has ended the run (SimCloud::EndRun).
   SimulationTotals Finish(const SimCloud& cloud, double reference_usd) const;
+  int notice_evaluations() const { return notice_evaluations_; }
   std::vector<TimelineRow> TakeTimeline() { return std::move(timeline_); }
 
  private:
+  // The plan's actions into the digest; a failure into the counts.
+  void Digest(std::string_view actions);
+  void CountFailure(absl::Time t, const TickReport& report);
+
   const Policy& policy_;
   Resources baseline_;
   bool keep_timeline_;
@@ -55,6 +66,7 @@ class Accounting {
   double idle_paid_instance_seconds_ = 0;
   uint64_t decisions_digest_ = 0xcbf29ce484222325ull;  // FNV-1a offset
   int evaluations_ = 0;
+  int notice_evaluations_ = 0;
   int failed_ticks_ = 0;
   std::string first_error_;
   int market_ = 0;  // the market the last plan bought in

@@ -142,7 +142,16 @@ int64_t SimCloud::NextBatchTime() const {
 }
 
 void SimCloud::AdvanceTo(absl::Time t) {
-  const int64_t until = absl::ToUnixSeconds(t);
+  Advance(absl::ToUnixSeconds(t), /*stop_at_notice=*/false);
+}
+
+absl::Time SimCloud::AdvanceToNotice(absl::Time t) {
+  const std::optional<int64_t> notice =
+      Advance(absl::ToUnixSeconds(t), /*stop_at_notice=*/true);
+  return notice ? absl::FromUnixSeconds(*notice) : absl::InfiniteFuture();
+}
+
+std::optional<int64_t> SimCloud::Advance(int64_t until, bool stop_at_notice) {
   while (true) {
     const int64_t event_time = events_.empty() ? kNever : events_.top().time;
     // Price changes only matter while a spot instance could be interrupted;
@@ -166,6 +175,7 @@ void SimCloud::AdvanceTo(absl::Time t) {
     const int64_t next = std::min({event_time, price_time, batch_time});
     if (next > until) break;
     now_ = std::max(now_, next);
+    const int notices_before = notices_;
     if (event_time == next) {
       const Event event = events_.top();
       events_.pop();
@@ -176,6 +186,7 @@ void SimCloud::AdvanceTo(absl::Time t) {
     } else {
       ProcessBatch(batch_time);
     }
+    if (stop_at_notice && notices_ != notices_before) return next;
   }
   now_ = std::max(now_, until);
   for (const std::unique_ptr<MarketState>& market : markets_) {
@@ -187,6 +198,7 @@ void SimCloud::AdvanceTo(absl::Time t) {
       ++market->price_cursor;
     }
   }
+  return std::nullopt;
 }
 
 void SimCloud::ProcessEvent(const Event& event) {
@@ -314,6 +326,7 @@ int SimCloud::LaunchInstance(Lifecycle lifecycle, int market, int request,
 void SimCloud::MarkForTermination(int instance, int64_t time, bool by_price) {
   InstanceRecord& record = instances_[instance];
   if (record.notice_time != absl::InfiniteFuture()) return;
+  ++notices_;
   record.notice_time = absl::FromUnixSeconds(time);
   record.notice_for_price = by_price;
   if (record.request >= 0) {

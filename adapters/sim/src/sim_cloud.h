@@ -147,6 +147,10 @@ class SimCloud final : public InstanceManager,
 
   // Processes everything due at or before `t` (not before the last time).
   void AdvanceTo(absl::Time t);
+  // The same, but stops right after the first interruption notice given
+  // (everything due at its time that came before it is processed) and
+  // returns its time; InfiniteFuture when none came by `t`.
+  absl::Time AdvanceToNotice(absl::Time t);
   // Ends the run at `t`: processes what is due before `t` (not at it), then
   // bills every live instance for its time up to `t` (EndedBy::kRunEnd).
   void EndRun(absl::Time t);
@@ -248,6 +252,8 @@ class SimCloud final : public InstanceManager,
       const CloudConfig& config, const std::vector<const PriceHistory*>& prices,
       int64_t now);
   void CatchUp();
+  // AdvanceTo; with `stop_at_notice`, AdvanceToNotice's stop (its time).
+  std::optional<int64_t> Advance(int64_t until, bool stop_at_notice);
   void Push(int64_t time, EventKind kind, int instance);
   int64_t NextBatchTime() const;
   void ProcessEvent(const Event& event);
@@ -300,6 +306,7 @@ class SimCloud final : public InstanceManager,
   absl::flat_hash_map<std::string, TokenUse> spot_tokens_;
   absl::flat_hash_map<std::string, TokenUse> on_demand_tokens_;
   CloudCounters counters_;
+  int notices_ = 0;  // interruption notices given
 };
 
 }  // namespace spotburst::sim::internal

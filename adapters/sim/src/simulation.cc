@@ -296,6 +296,29 @@ using internal::MakeDemand;
 using internal::Prepare;
 using internal::RunSetup;
 
+// Between the tick at `t` and the next at `until`: the controller lists
+// the fleet every `poll` after `t`; the first poll after a notice
+// evaluates at once (Controller::TickOnNewNotice). Only polls that follow
+// a notice are made: the others find nothing and change nothing.
+void ActOnNotices(absl::Time t, absl::Time until, absl::Duration poll,
+                  internal::RunClock& clock, internal::SimCloud& cloud,
+                  Controller& controller, internal::Accounting& accounting,
+                  const SimulationOptions& options) {
+  TickReport report;
+  while (true) {
+    const absl::Time notice = cloud.AdvanceToNotice(until - absl::Seconds(1));
+    if (notice == absl::InfiniteFuture()) return;
+    const absl::Time seen = t + absl::Ceil(notice - t, poll);
+    if (seen >= until) return;
+    clock.SetTime(seen);
+    cloud.AdvanceTo(seen);
+    if (controller.TickOnNewNotice(report)) {
+      accounting.RecordNoticeEvaluation(seen, report);
+      if (options.on_tick) options.on_tick(report);
+    }
+  }
+}
+
 // `spots`: the SimMarkets of setup.policy_markets, in order.
 double Hindsight(const RunSetup& setup, internal::DemandCurve& demand,
                  std::vector<const internal::SimMarket*> spots) {
@@ -363,6 +386,7 @@ absl::StatusOr<SimulationResult> RunSimulation(
   // One report for the run: each tick lists the fleet into the last one's
   // buffers.
   TickReport report;
+  const absl::Duration poll = setup.policy.notice_poll_interval;
   for (absl::Time t = setup.start; t < setup.end; t += step, ++tick) {
     clock.SetTime(t);
     cloud.AdvanceTo(t);
@@ -370,6 +394,10 @@ absl::StatusOr<SimulationResult> RunSimulation(
     accounting.Record(t, std::min(step, setup.end - t), report,
                       cluster.ReadAt(t), cloud);
     if (options.on_tick) options.on_tick(report);
+    if (poll > absl::ZeroDuration()) {
+      ActOnNotices(t, std::min(t + step, setup.end), poll, clock, cloud,
+                   controller, accounting, options);
+    }
     if (options.progress && tick % progress_every == 0) {
       options.progress(static_cast<double>(tick) / static_cast<double>(ticks));
     }
