@@ -173,15 +173,20 @@ std::string PlanBuilder::TokenFor(ActionKind kind, int count,
                                   const Market& market) const {
   const int64_t interval =
       std::max<int64_t>(1, absl::ToInt64Seconds(policy_.evaluation_interval));
-  return TokenBuilder()
-      .Add(policy_.name)
+  TokenBuilder token;
+  token.Add(policy_.name)
       .Add(market.Name())
       .Add(static_cast<int64_t>(kind))
       .Add(absl::ToUnixSeconds(now_) / interval)
       .Add(counted_)
       .Add(count)
-      .Add(replaces)
-      .Token();
+      .Add(replaces);
+  // An evaluation at a new interruption notice falls within the interval of
+  // the tick before it, and may ask for what that tick asked with as many
+  // counted: the notices it saw make it another decision. (Without notices
+  // the token is what it always was.)
+  for (const Instance* noticed : fleet_.interrupted) token.Add(noticed->id);
+  return token.Token();
 }
 
 int PlanBuilder::ScaleOut(int count, const EngineState& state,

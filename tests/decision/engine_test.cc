@@ -64,6 +64,34 @@ TEST(Engine, SameDecisionGivesTheSameIdempotencyToken) {
             Find(later, ActionKind::kRequestSpot)->idempotency_token);
 }
 
+// An evaluation at a new interruption notice (notice_poll_interval_s)
+// falls in the same interval as the tick before it, and can ask for as many
+// as that tick did with as many counted: it is still a new decision, so the
+// cloud must not take its request for the tick's (EC2 would return the old
+// request, or refuse one whose bid moved).
+TEST(Engine, ANoticeWithinTheIntervalIsANewDecisionWithANewToken) {
+  EvaluationInput tick{.cluster = UsingCpus(38), .markets = {Market(0.027)}};
+  tick.fleet.instances = {SpotInstance("i-1", T0() - absl::Minutes(30))};
+  const Plan at_tick = Decided(PrototypePolicy(), tick).plan;
+  const Action* first = Find(at_tick, ActionKind::kRequestSpot);
+  ASSERT_NE(first, nullptr);
+
+  EvaluationInput noticed = tick;
+  noticed.fleet.instances[0].interruption_notice = true;
+  noticed.fleet.requests = {OpenRequest("sir-1", T0())};
+  const Plan at_notice =
+      Decided(PrototypePolicy(), noticed, T0() + absl::Seconds(10)).plan;
+  const Action* second = Find(at_notice, ActionKind::kRequestSpot);
+  ASSERT_NE(second, nullptr);
+  ASSERT_EQ(second->count, first->count);
+  ASSERT_EQ(at_notice.running + at_notice.pending,
+            at_tick.running + at_tick.pending);
+  // The same interval (T0 is 40 s into its minute).
+  ASSERT_EQ(absl::ToUnixSeconds(T0()) / 60,
+            absl::ToUnixSeconds(T0() + absl::Seconds(10)) / 60);
+  EXPECT_NE(second->idempotency_token, first->idempotency_token);
+}
+
 TEST(Engine, CancelsRequestsPastTheTimeoutUnlessTheyBidTheMaximum) {
   EvaluationInput input{.cluster = UsingCpus(36), .markets = {Market(0.027)}};
   input.fleet.requests = {OpenRequest("sir-old", T0() - absl::Minutes(12)),
