@@ -91,12 +91,14 @@ TEST(SweepGrid, ReadsTheBasePolicyFileRelativeToTheGrid) {
   EXPECT_EQ(grid->runs[1].policy.scaling.strategy, "target");
 }
 
-TEST(SweepGrid, TheShippedExampleLoads) {
-  absl::StatusOr<SweepGrid> grid =
-      LoadSweepGridFile(std::string(SPOTBURST_SOURCE_DIR) +
-                        "/examples/sweeps/showcase-week.yaml");
-  ASSERT_TRUE(grid.ok()) << grid.status();
-  EXPECT_GT(grid->runs.size(), 1u);
+TEST(SweepGrid, TheShippedExamplesLoad) {
+  for (const char* name : {"showcase-week.yaml", "four-weeks-frontier.yaml",
+                           "zones-spread.yaml"}) {
+    absl::StatusOr<SweepGrid> grid = LoadSweepGridFile(
+        std::string(SPOTBURST_SOURCE_DIR) + "/examples/sweeps/" + name);
+    ASSERT_TRUE(grid.ok()) << name << ": " << grid.status();
+    EXPECT_GT(grid->runs.size(), 1u) << name;
+  }
 }
 
 TEST(SweepGrid, AnUnknownFieldPathNamesItsLineAndTheKnownFields) {
