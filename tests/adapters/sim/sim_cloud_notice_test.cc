@@ -34,11 +34,11 @@ TEST(SimCloudNotice, StopsRightAfterTheFirstNoticeAndGoesOnFromThere) {
   timing.boot_min = timing.boot_max = absl::Minutes(3);
   timing.interruption_notice = absl::Minutes(2);
   SimulatedClock clock(At(0));
-  SimCloud cloud({.markets = {{.market = market,
-                               .on_demand_usd_per_hour = 0.5}},
-                  .region = "us-east-1",
-                  .timing = timing},
-                 {&trace}, clock);
+  SimCloud cloud(
+      {.markets = {{.market = market, .on_demand_usd_per_hour = 0.5}},
+       .region = "us-east-1",
+       .timing = timing},
+      {&trace}, clock);
   ASSERT_THAT(
       cloud.RequestSpot(
           {.count = 1, .instance_type = "c4.large", .bid_usd_per_hour = 0.12}),
