@@ -23,8 +23,13 @@ using Result = ::spotburst::testing::ProgramResult;
 using ::spotburst::testing::Repo;
 using ::spotburst::testing::RunCli;
 
+// Named after the test: ctest runs this file's tests in parallel
+// processes, and a file one of them rewrites must not be another's input.
 std::string Write(const std::string& file_name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + file_name;
+  const std::string path =
+      ::testing::TempDir() +
+      ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+      file_name;
   std::ofstream(path) << text;
   return path;
 }
