@@ -130,6 +130,18 @@ std::string_view ForecastModeName(ForecastMode mode) {
   return "unknown";
 }
 
+std::string_view BridgeModeName(BridgeMode mode) {
+  switch (mode) {
+    case BridgeMode::kOff:
+      return "off";
+    case BridgeMode::kAll:
+      return "all";
+    case BridgeMode::kShortfall:
+      return "shortfall";
+  }
+  return "unknown";
+}
+
 absl::StatusOr<Policy> ParsePolicy(std::string_view text,
                                    std::string_view source) {
   v1::Policy proto;

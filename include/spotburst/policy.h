@@ -65,6 +65,10 @@ struct ForecastPolicy {
                          const ForecastPolicy&) = default;
 };
 
+// On-demand capacity while spot arrives (scaling.bridge in policy.proto).
+enum class BridgeMode { kOff, kAll, kShortfall };
+std::string_view BridgeModeName(BridgeMode mode);  // "off", "all", ...
+
 struct ScalingPolicy {
   std::string strategy = "burst-point";
   double burst_point = 0.75;
@@ -77,6 +81,7 @@ struct ScalingPolicy {
   // Numeric settings of an embedder's strategy.
   std::map<std::string, double> params;
   ForecastPolicy forecast;
+  BridgeMode bridge = BridgeMode::kOff;
 };
 
 struct BiddingPolicy {

@@ -45,6 +45,11 @@ int RunValidate(const std::vector<std::string>& args) {
           absl::FormatDuration(p.scaling.forecast.initial_lag),
           absl::FormatDuration(p.scaling.forecast.max_horizon));
     }
+    if (p.scaling.bridge != BridgeMode::kOff) {
+      std::cout << absl::StrFormat(
+          "  on-demand bridges spot's lag (%s), ended once replaced by spot\n",
+          BridgeModeName(p.scaling.bridge));
+    }
     if (p.notice_poll_interval > absl::ZeroDuration()) {
       std::cout << absl::StrFormat(
           "  interruption notices polled every %s\n",

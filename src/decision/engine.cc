@@ -274,12 +274,24 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
       why.text.Add(" (%d under interruption notice, not counted)", notices);
       why.figures.push_back({"interrupted", static_cast<double>(notices)});
     }
-    const int added = builder.ScaleOut(desired - remaining, state, why);
+    int to_add = desired - remaining;
+    int added = 0;
+    if (p.scaling.bridge != BridgeMode::kOff &&
+        state.supply_mode == SupplyMode::kSpot) {
+      const int bridge =
+          p.scaling.bridge == BridgeMode::kAll
+              ? to_add
+              : std::min(to_add, internal::Shortfall(scaling_input));
+      added = builder.Bridge(bridge, to_add, why);
+      to_add -= added;
+    }
+    if (to_add > 0) added += builder.ScaleOut(to_add, state, why);
     if (scale_up && added > 0) state.last_scale_up = now;
   }
 
   // 7. Back to spot: replace on-demand, end the replaced.
-  if (state.supply_mode == SupplyMode::kSpot && p.fallback.enabled &&
+  if (state.supply_mode == SupplyMode::kSpot &&
+      (p.fallback.enabled || p.scaling.bridge != BridgeMode::kOff) &&
       !internal::PriceTrouble(signals) && !signals.spot_blocked) {
     builder.ReplaceOnDemand();
   }

@@ -18,6 +18,7 @@
 #include "spotburst/engine.h"
 #include "spotburst/plan.h"
 #include "spotburst/policy.h"
+#include "spotburst/scaling_strategy.h"
 
 namespace spotburst::internal {
 
@@ -92,6 +93,11 @@ int ApplyChurnControl(const Policy& policy, int counted,
                       const ScalingDecision& decision, absl::Time now,
                       EngineState& state, std::vector<Reason>& notes);
 
+// Instances of the policy's shape the demand (used and queued) needs now
+// beyond the baseline and the instances up or booting (`input.running`),
+// 0 when it fits; at most input.max_instances.
+int Shortfall(const ScalingInput& input);
+
 struct TimedOutRequest {
   const SpotRequest* request;
   bool at_max_bid;  // kept: the prototype never cancels these
@@ -139,6 +145,11 @@ class PlanBuilder {
   // Requests spot or launches on-demand (by `state`'s supply mode), within
   // max instances and the cost ceiling; returns how many.
   int ScaleOut(int count, const EngineState& state, const Reason& cause);
+  // A spot scale-up's bridge (scaling.bridge): up to `count` of the
+  // `scale_up` instances launched on-demand now, within max instances and
+  // the cost ceiling, each replaced by spot from the next evaluation on;
+  // returns how many. None when on-demand is backed off.
+  int Bridge(int count, int scale_up, const Reason& cause);
   // Spot replacements for on-demand instances near their endable point.
   void ReplaceOnDemand();
   // Ends (or postpones) on-demand instances whose replacement runs.

@@ -43,6 +43,7 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
     }
   }
   absl::flat_hash_set<std::string_view> retiring_ids;
+  absl::flat_hash_set<std::string_view> booting_replacement_ids;
   // Open requests in list order, replacements or not: their bids are added
   // to the worst case in this order, after the instances, so the sum is
   // the same to the last bit whichever path made it.
@@ -72,9 +73,15 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
       } else if (request.state == SpotRequestState::kActive &&
                  replaces_live_on_demand &&
                  live_ids.contains(request.instance_id)) {
-        // The replacement runs: the on-demand instance retires.
         view.replaced_ids.insert(request.replaces_instance_id);
-        retiring_ids.insert(request.replaces_instance_id);
+        if (view.reports_agents && !view.agents.contains(request.instance_id)) {
+          // Still booting: the on-demand instance serves (and counts) until
+          // its replacement's agent has joined.
+          booting_replacement_ids.insert(request.instance_id);
+        } else {
+          // The replacement runs: the on-demand instance retires.
+          retiring_ids.insert(request.replaces_instance_id);
+        }
       }
     }
   }
@@ -89,6 +96,11 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
         view.draining.push_back({&instance, it->second});
         continue;
       }
+    }
+    if (!booting_replacement_ids.empty() &&
+        booting_replacement_ids.contains(instance.id)) {
+      view.booting_replacements.push_back(&instance);
+      continue;
     }
     if (instance.lifecycle == Lifecycle::kOnDemand) {
       if (!retiring_ids.empty() && retiring_ids.contains(instance.id)) {

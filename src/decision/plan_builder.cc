@@ -354,6 +354,49 @@ int PlanBuilder::ScaleOutSpread(int count, const Reason& cause) {
   return requested;
 }
 
+int PlanBuilder::Bridge(int count, int scale_up, const Reason& cause) {
+  count = std::min(count, policy_.scaling.max_instances - live_after_);
+  if (count <= 0 || (on_demand_ && on_demand_->blocked)) return 0;
+  const double on_demand = market_.on_demand_usd_per_hour > 0
+                               ? market_.on_demand_usd_per_hour
+                               : policy_.instance.on_demand_usd_per_hour;
+  // What the ceiling does not let bridge is requested as spot: nothing is
+  // held back here, so no ceiling note.
+  const double cap = policy_.cost.max_fleet_usd_per_hour;
+  if (cap > 0 && on_demand > 0) {
+    count = static_cast<int>(
+        std::clamp(std::floor((cap - fleet_usd_per_hour_) / on_demand + 1e-9),
+                   0.0, static_cast<double>(count)));
+    if (count <= 0) return 0;
+  }
+  Action launch{.kind = ActionKind::kLaunchOnDemand,
+                .count = count,
+                .instance_type = policy_.instance.type,
+                .availability_zone = on_demand_
+                                         ? on_demand_->zone
+                                         : market_.market.availability_zone};
+  launch.idempotency_token = TokenFor(launch.kind, count, "");
+  launch.reasons.push_back(cause);
+  Reason why = MakeReason(ReasonCode::kBridge,
+                          {{"bridged", static_cast<double>(count)},
+                           {"on_demand_usd", on_demand},
+                           {"current_usd", market_.stats.current_usd}},
+                          "bridge %d of %d", count, scale_up);
+  if (policy_.scaling.bridge == BridgeMode::kShortfall) {
+    why.text.Add(" (the demand's need now beyond the instances up or booting)");
+  }
+  why.text.Add(
+      ": on-demand at %.4f USD/h serves once booted, a spot request only once "
+      "fulfilled; spot (now %.4f) replaces each from the next evaluation, and "
+      "each ends once its replacement serves",
+      on_demand, market_.stats.current_usd);
+  launch.reasons.push_back(std::move(why));
+  fleet_usd_per_hour_ += count * on_demand;
+  live_after_ += count;
+  launches_.push_back(std::move(launch));
+  return count;
+}
+
 void PlanBuilder::ReplaceOnDemand() {
   for (const Instance* instance : fleet_.counted_instances) {
     if (instance->lifecycle != Lifecycle::kOnDemand ||

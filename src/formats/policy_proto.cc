@@ -90,6 +90,18 @@ absl::StatusOr<ForecastMode> ForecastModeFromName(std::string_view name) {
       name.size() > 40 ? "..." : "", "\" (allowed: off, act, record)"));
 }
 
+absl::StatusOr<BridgeMode> BridgeModeFromName(std::string_view name) {
+  for (BridgeMode mode :
+       {BridgeMode::kOff, BridgeMode::kAll, BridgeMode::kShortfall}) {
+    if (name == BridgeModeName(mode)) return mode;
+  }
+  if (name.empty()) return BridgeMode::kOff;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "scaling.bridge: unknown mode \"",
+      absl::string_view(name.data(), std::min<size_t>(name.size(), 40)),
+      name.size() > 40 ? "..." : "", "\" (allowed: off, all, shortfall)"));
+}
+
 absl::StatusOr<ForecastPolicy> ForecastFromProto(
     const v1::ScalingForecast& proto) {
   ForecastPolicy f;
@@ -290,6 +302,7 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
   SPOTBURST_ASSIGN_OR_RETURN(
       s.params, ParamsFromProto(scaling.params(), "scaling.params"));
   SPOTBURST_ASSIGN_OR_RETURN(s.forecast, ForecastFromProto(scaling.forecast()));
+  SPOTBURST_ASSIGN_OR_RETURN(s.bridge, BridgeModeFromName(scaling.bridge()));
 
   const v1::BiddingPolicy& bidding = proto.bidding();
   BiddingPolicy& b = policy.bidding;
@@ -402,6 +415,9 @@ v1::Policy PolicyToProto(const Policy& policy) {
     forecast.set_trend_window_s(absl::ToDoubleSeconds(s.forecast.trend_window));
     forecast.set_initial_lag_s(absl::ToDoubleSeconds(s.forecast.initial_lag));
     forecast.set_max_horizon_s(absl::ToDoubleSeconds(s.forecast.max_horizon));
+  }
+  if (s.bridge != BridgeMode::kOff) {
+    scaling.set_bridge(std::string(BridgeModeName(s.bridge)));
   }
 
   const BiddingPolicy& b = policy.bidding;
