@@ -76,6 +76,18 @@ absl::Status Validate(const Policy& policy, std::string_view source) {
                                 "among), got \"",
                                 Sv(instance.availability_zone), "\""));
   }
+  if (instance.avoid_interruptions != InterruptionAvoidance{}) {
+    if (instance.avoid_interruptions.window <= absl::ZeroDuration()) {
+      return Invalid(source, "instance.avoid_interruptions.window_s",
+                     "required: how far back interruption notices count");
+    }
+    if (!instance.availability_zone.empty()) {
+      return Invalid(source, "instance.avoid_interruptions",
+                     absl::StrCat("needs instance.availability_zone empty (the "
+                                  "engine chooses among the zones), got \"",
+                                  Sv(instance.availability_zone), "\""));
+    }
+  }
   const ScalingPolicy& scaling = policy.scaling;
   if (scaling.min_instances > scaling.max_instances) {
     return Invalid(source, "scaling.min_instances",

@@ -93,6 +93,8 @@ std::string_view ReasonCodeName(ReasonCode code) {
       return "forecast";
     case ReasonCode::kBridge:
       return "bridge";
+    case ReasonCode::kAvoidInterruptions:
+      return "avoid-interruptions";
   }
   return "unknown";
 }

@@ -49,6 +49,18 @@ struct AgentDrain {
   friend bool operator==(const AgentDrain&, const AgentDrain&) = default;
 };
 
+// An interruption notice the engine saw on a spot instance
+// (instance.avoid_interruptions): by market, each instance once.
+struct MarketInterruption {
+  Market market;
+  std::string instance_id;
+  // The evaluation that first saw the notice.
+  absl::Time noticed = absl::InfinitePast();
+
+  friend bool operator==(const MarketInterruption&,
+                         const MarketInterruption&) = default;
+};
+
 // A lag learned from the fleet's own history (scaling.forecast): a running
 // mean of what was observed, and the newest launch time learned from, so
 // that no instance is learned from twice.
@@ -100,6 +112,9 @@ struct EngineState {
   // Recent demand, oldest first, one sample per kDemandSampleInterval,
   // over a day and the longest horizon.
   std::vector<DemandSample> demand_history;
+  // Interruption notices seen within instance.avoid_interruptions.window,
+  // oldest first (kept only while it is on).
+  std::vector<MarketInterruption> interruptions;
 
   friend bool operator==(const EngineState&, const EngineState&) = default;
 };

@@ -34,6 +34,19 @@ struct LaunchSpec {
   std::map<std::string, std::string> tags;
 };
 
+// Choosing among zones by their recent interruptions
+// (instance.avoid_interruptions in policy.proto).
+struct InterruptionAvoidance {
+  // How far back interruption notices count; zero: off.
+  absl::Duration window = absl::ZeroDuration();
+  // Markets whose price is within this share of the cheapest's compete on
+  // their interruptions.
+  double price_tolerance = 0.1;
+
+  friend bool operator==(const InterruptionAvoidance&,
+                         const InterruptionAvoidance&) = default;
+};
+
 struct InstanceSpec {
   std::string type;
   Resources shape;
@@ -45,6 +58,8 @@ struct InstanceSpec {
   // Spot requests spread over at least this many zones (when that many are
   // usable): none holds more than 1/min_markets of the burst fleet.
   int min_markets = 1;
+  // Off by default: spot goes to the cheapest usable zone.
+  InterruptionAvoidance avoid_interruptions;
 };
 
 // Lag-aware scaling (scaling.forecast in policy.proto).

@@ -58,6 +58,7 @@ enum class ReasonCode {
   kMarketSpread,        // a request sent to a zone to spread the fleet
   kForecast,            // demand expected over the lag (scaling.forecast)
   kBridge,              // on-demand at once while spot arrives
+  kAvoidInterruptions,  // a zone chosen for fewer recent interruptions
 };
 std::string_view ReasonCodeName(ReasonCode code);  // "scale-up", ...
 

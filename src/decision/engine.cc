@@ -118,9 +118,13 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
       state.last_scale_up = absl::InfinitePast();
     }
   }
+  internal::LearnInterruptions(input.fleet, p.instance.avoid_interruptions, now,
+                               state.interruptions);
   SPOTBURST_ASSIGN_OR_RETURN(
-      const internal::SelectedMarket selected,
+      internal::SelectedMarket selected,
       internal::SelectMarket(p, input.markets, state.backoffs, now));
+  std::optional<Reason> avoided =
+      internal::AvoidInterruptions(p, state.interruptions, selected);
   const MarketView* market = &selected.view;
   const double on_demand = market->on_demand_usd_per_hour > 0
                                ? market->on_demand_usd_per_hour
@@ -146,6 +150,7 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
   bid_note.text.Add("%s ", p.bidding.strategy).Add(bid.reason);
   for (const Reason& adjustment : bid.adjustments)
     plan.notes.push_back(adjustment);
+  if (avoided) plan.notes.push_back(*std::move(avoided));
   if (std::optional<Reason> warning =
           internal::OldPricesWarning(*market, p.bidding.max_price_age, now)) {
     plan.notes.push_back(*std::move(warning));

@@ -214,6 +214,7 @@ absl::StatusOr<SelectedMarket> SelectMarket(
   std::optional<Usable> cheapest, cheapest_open;
   // Every market spot may be asked in, when the fleet is spread.
   const bool spread = spec.min_markets > 1;
+  const bool avoid = spec.avoid_interruptions.window > absl::ZeroDuration();
   std::vector<Usable> open_markets;
   absl::Status first_error = absl::OkStatus();
   auto cheaper = [&](const PriceStats& stats, const Market& market,
@@ -252,7 +253,7 @@ absl::StatusOr<SelectedMarket> SelectMarket(
     const Usable usable{.index = i, .stats = stats};
     const bool open = BlockingBackoff(backoffs, view.market, Lifecycle::kSpot,
                                       now) == nullptr;
-    if (open && spread) open_markets.push_back(usable);
+    if (open && (spread || avoid)) open_markets.push_back(usable);
     if (open && cheaper(stats, view.market, cheapest_open)) {
       cheapest_open = usable;
     }
@@ -274,7 +275,8 @@ absl::StatusOr<SelectedMarket> SelectMarket(
                   return cheaper(a.stats, markets[a.index].market, b);
                 });
       for (const Usable& u : open_markets) {
-        selected.spot_markets.push_back(view_of(u));
+        (spread ? selected.spot_markets : selected.open_markets)
+            .push_back(view_of(u));
       }
     }
     return selected;

@@ -38,10 +38,29 @@ struct SelectedMarket {
   // With instance.min_markets > 1 and more than one market spot may be
   // asked in: all of them, cheapest first (`view` is the first).
   std::vector<MarketView> spot_markets;
+  // With instance.avoid_interruptions on: every market spot may be asked
+  // in, cheapest first.
+  std::vector<MarketView> open_markets;
 };
 absl::StatusOr<SelectedMarket> SelectMarket(
     const Policy& policy, const std::vector<MarketView>& markets,
     const std::vector<LaunchBackoff>& backoffs, absl::Time now);
+
+// instance.avoid_interruptions: forgets notices older than its window and
+// adds each spot instance under notice not seen before (at most
+// kMaxInterruptionsKept, the oldest dropped). Clears `seen` when off.
+inline constexpr size_t kMaxInterruptionsKept = 1000;
+void LearnInterruptions(const Fleet& fleet,
+                        const InterruptionAvoidance& avoid, absl::Time now,
+                        std::vector<MarketInterruption>& seen);
+
+// instance.avoid_interruptions: moves `selected` to the market with the
+// fewest notices in `seen` among those within the price tolerance of the
+// cheapest, and says why when that is not the cheapest. Nothing when off,
+// when spot is blocked or spread (min_markets > 1), or with one market.
+std::optional<Reason> AvoidInterruptions(
+    const Policy& policy, const std::vector<MarketInterruption>& seen,
+    SelectedMarket& selected);
 
 // Price statistics older than this draw a warning, whatever
 // bidding.max_price_age_s allows: a day-old price is almost always a feed

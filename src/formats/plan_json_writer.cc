@@ -361,6 +361,16 @@ void WriteEngineState(Writer& w, const EngineState& s) {
     w.Close();
   }
   w.CloseList();
+  w.OpenList("interruptions");
+  for (const MarketInterruption& i : s.interruptions) {
+    w.Element();
+    w.Open();
+    WriteMarket(w, "market", i.market);
+    w.String("instance_id", i.instance_id);
+    w.Time("noticed", i.noticed);
+    w.Close();
+  }
+  w.CloseList();
   w.Time("last_scale_up", s.last_scale_up);
   w.Time("last_scale_down", s.last_scale_down);
   w.Time("scale_in_wanted_since", s.scale_in_wanted_since);

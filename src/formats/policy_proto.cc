@@ -280,6 +280,13 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
   if (instance.has_min_markets()) {
     policy.instance.min_markets = instance.min_markets();
   }
+  if (instance.has_avoid_interruptions()) {
+    const v1::InterruptionAvoidance& avoid = instance.avoid_interruptions();
+    InterruptionAvoidance& a = policy.instance.avoid_interruptions;
+    if (avoid.has_window_s()) a.window = absl::Seconds(avoid.window_s());
+    if (avoid.has_price_tolerance())
+      a.price_tolerance = avoid.price_tolerance();
+  }
 
   const v1::ScalingPolicy& scaling = proto.scaling();
   ScalingPolicy& s = policy.scaling;
@@ -392,6 +399,15 @@ v1::Policy PolicyToProto(const Policy& policy) {
   LaunchSpecToProto(policy.instance.launch_spec,
                     *instance.mutable_launch_spec());
   instance.set_min_markets(policy.instance.min_markets);
+  // Left out when off, so policies without it read back as before.
+  if (policy.instance.avoid_interruptions != InterruptionAvoidance{}) {
+    const InterruptionAvoidance& a = policy.instance.avoid_interruptions;
+    v1::InterruptionAvoidance& avoid = *instance.mutable_avoid_interruptions();
+    if (a.window > absl::ZeroDuration()) {
+      avoid.set_window_s(absl::ToDoubleSeconds(a.window));
+    }
+    avoid.set_price_tolerance(a.price_tolerance);
+  }
 
   const ScalingPolicy& s = policy.scaling;
   v1::ScalingPolicy& scaling = *proto.mutable_scaling();

@@ -422,6 +422,12 @@ v1::EngineState ToProto(const EngineState& s) {
     if (auto ts = TimeToProto(d.time)) *sample.mutable_time() = *ts;
     *sample.mutable_demand() = ToProto(d.demand);
   }
+  for (const MarketInterruption& i : s.interruptions) {
+    v1::MarketInterruption& interruption = *out.add_interruptions();
+    *interruption.mutable_market() = ToProto(i.market);
+    interruption.set_instance_id(i.instance_id);
+    if (auto ts = TimeToProto(i.noticed)) *interruption.mutable_noticed() = *ts;
+  }
   return out;
 }
 
@@ -453,6 +459,14 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
     demand_history.push_back({.time = TimeFromProto(d.time(), d.has_time()),
                               .demand = FromProto(d.demand())});
   }
+  std::vector<MarketInterruption> interruptions;
+  interruptions.reserve(s.interruptions_size());
+  for (const v1::MarketInterruption& i : s.interruptions()) {
+    interruptions.push_back(
+        {.market = FromProto(i.market()),
+         .instance_id = i.instance_id(),
+         .noticed = TimeFromProto(i.noticed(), i.has_noticed())});
+  }
   return EngineState{
       .last_scale_up = TimeFromProto(s.last_scale_up(), s.has_last_scale_up()),
       .last_scale_down =
@@ -470,7 +484,8 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
       .drains = std::move(drains),
       .fulfilment_lag = LagFromProto(s.fulfilment_lag()),
       .boot_lag = LagFromProto(s.boot_lag()),
-      .demand_history = std::move(demand_history)};
+      .demand_history = std::move(demand_history),
+      .interruptions = std::move(interruptions)};
 }
 
 v1::EvaluationState ToProto(const EvaluationInput& input, absl::Time now) {

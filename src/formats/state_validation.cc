@@ -279,6 +279,23 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
     const std::string path = Path{"engine.demand_history", i, ".demand"}.Text();
     SPOTBURST_RETURN_IF_ERROR(CheckResources(d.demand(), path));
   }
+  for (int i = 0; i < e.interruptions_size(); ++i) {
+    const v1::MarketInterruption& n = e.interruptions(i);
+    SPOTBURST_RETURN_IF_ERROR(
+        Required(n.market().instance_type(),
+                 {"engine.interruptions", i, ".market.instance_type"}));
+    SPOTBURST_RETURN_IF_ERROR(
+        Required(n.market().availability_zone(),
+                 {"engine.interruptions", i, ".market.availability_zone"}));
+    SPOTBURST_RETURN_IF_ERROR(
+        Required(n.instance_id(), {"engine.interruptions", i, ".instance_id"}));
+    if (!n.has_noticed()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Path{"engine.interruptions", i, ".noticed"}.Text(), ": required"));
+    }
+    SPOTBURST_RETURN_IF_ERROR(
+        CheckTime(n.noticed(), true, {"engine.interruptions", i, ".noticed"}));
+  }
   for (int i = 0; i < s.launch_failures_size(); ++i) {
     const v1::LaunchFailure& f = s.launch_failures(i);
     SPOTBURST_RETURN_IF_ERROR(

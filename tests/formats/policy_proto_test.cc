@@ -62,7 +62,10 @@ Policy FullPolicy() {
                             .headroom = 0.2,
                             .trend_window = absl::Seconds(600),
                             .initial_lag = absl::Seconds(500),
-                            .max_horizon = absl::Seconds(1200)}};
+                            .max_horizon = absl::Seconds(1200)},
+               .bridge = BridgeMode::kShortfall};
+  p.instance.avoid_interruptions = {.window = absl::Hours(6),
+                                    .price_tolerance = 0.2};
   p.notice_poll_interval = absl::Seconds(5);
   p.bidding = {.strategy = "mean",
                .max_bid_usd_per_hour = 0.25,
@@ -123,6 +126,7 @@ TEST(PolicyProto, RoundTripKeepsEveryField) {
   EXPECT_EQ(i.region, original.instance.region);
   EXPECT_EQ(i.availability_zone, original.instance.availability_zone);
   EXPECT_EQ(i.product, original.instance.product);
+  EXPECT_EQ(i.avoid_interruptions, original.instance.avoid_interruptions);
   const LaunchSpec& l = i.launch_spec;
   const LaunchSpec& ol = original.instance.launch_spec;
   EXPECT_EQ(l.image_id, ol.image_id);
@@ -135,6 +139,7 @@ TEST(PolicyProto, RoundTripKeepsEveryField) {
   const ScalingPolicy& s = back->scaling;
   const ScalingPolicy& os = original.scaling;
   EXPECT_EQ(s.strategy, os.strategy);
+  EXPECT_EQ(s.bridge, os.bridge);
   EXPECT_EQ(s.burst_point, os.burst_point);
   EXPECT_EQ(s.min_instances, os.min_instances);
   EXPECT_EQ(s.max_instances, os.max_instances);
