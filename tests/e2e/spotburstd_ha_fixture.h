@@ -50,9 +50,13 @@ inline constexpr absl::Duration kEventDeadline = absl::Seconds(30);
 inline constexpr absl::Duration kFailoverSlack = absl::Seconds(3);
 
 // examples/policies/ec2-burst.yaml with durations of seconds: ticks every
-// second, short cooldowns, and a minimum billed time the test can wait out.
-inline std::string PolicyYaml() {
-  return absl::StrCat(R"(name: ec2-burst
+// second, short cooldowns, and a minimum billed time the test can wait out;
+// interruption notices looked for every `notice_poll` between ticks (zero:
+// at the ticks only).
+inline std::string PolicyYaml(
+    absl::Duration notice_poll = absl::ZeroDuration()) {
+  return absl::StrCat(
+      R"(name: ec2-burst
 evaluation_interval_s: 1
 instance:
   type: c4.large
@@ -85,9 +89,9 @@ requests:
 billing:
   model: per-second
   minimum_billed_s: )",
-                      absl::ToInt64Seconds(kMinimumBilled), R"(
+      absl::ToInt64Seconds(kMinimumBilled), R"(
   drain_time_s: )",
-                      absl::ToInt64Seconds(kDrain), R"(
+      absl::ToInt64Seconds(kDrain), R"(
 fallback:
   enabled: true
   retry_spot_after_s: 1800
@@ -95,7 +99,11 @@ fallback:
   replacement_lead_time_s: 900
 cost:
   max_fleet_usd_per_hour: 2.0
-)");
+)",
+      notice_poll > absl::ZeroDuration()
+          ? absl::StrCat("notice_poll_interval_s: ",
+                         absl::ToDoubleSeconds(notice_poll), "\n")
+          : "");
 }
 
 inline int64_t MonotonicNs() {
