@@ -122,15 +122,19 @@ TickReport Controller::Tick() {
   return report;
 }
 
-void Controller::Tick(TickReport& report) {
+void Controller::Tick(TickReport& report) { Retick(report, false); }
+
+void Controller::Retick(TickReport& report, bool on_notice) {
   EvaluationInput buffers = std::move(report.input);
   if (report.plan.has_value()) evaluation_.plan = *std::move(report.plan);
   report = TickReport();
-  TickWith(report, std::move(buffers));
+  TickWith(report, std::move(buffers), on_notice);
 }
 
-void Controller::TickWith(TickReport& report, EvaluationInput buffers) {
+void Controller::TickWith(TickReport& report, EvaluationInput buffers,
+                          bool on_notice) {
   report.time = clock_.Now();
+  report.on_notice = on_notice;
   report.dry_run = options_.dry_run;
   report.paused = paused_.load();
 
@@ -206,6 +210,7 @@ TickReport Controller::FollowUp(const TickReport& first) {
   report.paused = first.paused;
   report.standby = first.standby;
   report.follow_up = true;
+  report.on_notice = first.on_notice;
   // The first apply changed the fleet; the follow-up acts on what is there.
   absl::StatusOr<Fleet> fleet = instances_.List();
   if (!fleet.ok()) {
@@ -364,7 +369,7 @@ bool Controller::TickOnNewNotice(TickReport& report) {
                    noticed_.end();
       });
   if (!new_notice) return false;
-  Tick(report);
+  Retick(report, /*on_notice=*/true);
   return true;
 }
 

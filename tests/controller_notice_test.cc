@@ -83,8 +83,10 @@ TEST_F(NoticeTest, RunPollsBetweenTicksAndEvaluatesAtTheFirstPollAfter) {
   Engine engine = *Engine::Create(policy);
   Controller controller(engine, metrics_, prices_, instances_, clock_);
   std::vector<absl::Time> evaluated;
+  std::vector<bool> on_notice;
   controller.AddObserver([&](const TickReport& r) {
     evaluated.push_back(r.time);
+    on_notice.push_back(r.on_notice);
     // The notice comes just after the first tick.
     if (evaluated.size() == 1) Notice(2);
   });
@@ -92,6 +94,8 @@ TEST_F(NoticeTest, RunPollsBetweenTicksAndEvaluatesAtTheFirstPollAfter) {
   controller.Run([&] { return ticks-- > 0; });
   EXPECT_THAT(evaluated, ::testing::ElementsAre(T0(), T0() + absl::Seconds(15),
                                                 T0() + absl::Minutes(1)));
+  // Observers can tell the evaluation at the notice from the ticks.
+  EXPECT_THAT(on_notice, ::testing::ElementsAre(false, true, false));
   ASSERT_EQ(instances_.spot.size(), 2u);  // at the notice, and the tick's
   EXPECT_EQ(instances_.spot[0].count, 1);
 }

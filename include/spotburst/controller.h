@@ -112,6 +112,9 @@ struct TickReport {
   // of its own, after this one.
   std::vector<TickReport> follow_ups;
   bool follow_up = false;
+  // Made by TickOnNewNotice at a new interruption notice, between regular
+  // ticks (and the follow-up of one).
+  bool on_notice = false;
 };
 
 class Controller {
@@ -155,9 +158,12 @@ class Controller {
   void set_engine_state(EngineState state) { state_ = std::move(state); }
 
  private:
+  // Tick(report), marked as made at a notice or not.
+  void Retick(TickReport& report, bool on_notice);
   // Tick() into a fresh `report`; the fleet and markets are gathered into
   // the vectors of `buffers` (the last report's input, or empty).
-  void TickWith(TickReport& report, EvaluationInput buffers);
+  void TickWith(TickReport& report, EvaluationInput buffers,
+                bool on_notice = false);
   // Overwrites `views`.
   absl::Status GatherMarkets(absl::Time now, std::vector<MarketView>& views);
   void Evaluate(TickReport& report);

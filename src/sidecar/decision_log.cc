@@ -452,6 +452,7 @@ v1::Decision ToDecisionProto(DecisionEntry& entry) {
   decision.set_paused(entry.paused);
   decision.set_standby(entry.standby);
   decision.set_made_by(entry.made_by);
+  decision.set_on_notice(entry.on_notice);
   return decision;
 }
 

@@ -96,6 +96,7 @@ struct DecisionEntry {
   bool paused = false;
   bool standby = false;
   std::string made_by;
+  bool on_notice = false;
 };
 
 // The log line's message, as WatchDecisions streams it too. Moves the state

@@ -359,11 +359,13 @@ void ManagedController::WatchElection() {
   }
 }
 
-bool ManagedController::WaitUntil(absl::Time deadline) {
+ManagedController::Woken ManagedController::WaitUntil(absl::Time deadline) {
   absl::MutexLock lock(&wake_mu_);
-  wake_mu_.AwaitWithDeadline(absl::Condition(&wake_), deadline);
+  const bool woken =
+      wake_mu_.AwaitWithDeadline(absl::Condition(&wake_), deadline);
   wake_ = false;
-  return stop_.HasBeenNotified();
+  if (stop_.HasBeenNotified()) return Woken::kStopped;
+  return woken ? Woken::kEarly : Woken::kDue;
 }
 
 void ManagedController::Loop() {
@@ -375,6 +377,8 @@ void ManagedController::Loop() {
   }
   absl::Time world_time = world_->start();
   absl::Time next_real = absl::Now();
+  // One report for the notice polls: each lists the fleet into its buffers.
+  TickReport polled;
   while (!stop_.HasBeenNotified()) {
     if (world_time >= world_->end()) {
       {
@@ -388,28 +392,77 @@ void ManagedController::Loop() {
                 {"simulated_until", Rfc3339(world_->end())}});
       return;
     }
+    absl::Time started;
+    absl::Time next_tick;
     {
       absl::MutexLock lock(&tick_mu_);
-      const absl::Time started = absl::Now();
+      started = absl::Now();
       world_->AdvanceTo(world_time);
       if (election_ != nullptr && !dry_run_) RestoreOnElection();
       const TickReport report = controller_->Tick();
       // Behind schedule (a slow tick): carry on from now rather than tick
       // in a burst to catch up.
       next_real = std::max(next_real + real_step, absl::Now());
-      const absl::Time next_tick =
-          world_->live() ? next_real : world_time + step;
-      if (tick_observer_) tick_observer_(report, absl::Now() - started);
-      Record(report, started, absl::Now() - started, next_tick);
-      // A follow-up after refused launches is a decision of its own.
-      for (const TickReport& follow_up : report.follow_ups) {
-        Record(follow_up, started, absl::Now() - started, next_tick);
-      }
-      if (store_ != nullptr && !dry_run_ && !report.standby) Save(started);
+      next_tick = world_->live() ? next_real : world_time + step;
+      Finish(report, started, next_tick);
     }
+    const absl::Time tick_world = world_time;
     world_time += step;
-    if (WaitUntil(next_real)) return;
+    if (PollUntilNextTick(tick_world, started, next_real, next_tick, polled) ==
+        Woken::kStopped) {
+      return;
+    }
   }
+}
+
+ManagedController::Woken ManagedController::PollUntilNextTick(
+    absl::Time tick_world, absl::Time tick_real, absl::Time next_real,
+    absl::Time next_tick, TickReport& polled) {
+  // As Controller::Run: every poll interval after the tick, up to the next
+  // one, on the world's time (paced on the real clock like the ticks).
+  const absl::Duration poll = engine_->policy().notice_poll_interval;
+  const absl::Duration step = engine_->policy().evaluation_interval;
+  for (absl::Duration after = poll; poll > absl::ZeroDuration() && after < step;
+       after += poll) {
+    const absl::Time real_at = tick_real + after / world_->speed();
+    const absl::Time world_at = tick_world + after;
+    // Live, the next tick is due at next_real. Simulated, the polls are on
+    // the world's time whatever the pace, so a run is the same on any
+    // machine.
+    if (world_->live() ? real_at >= next_real : world_at >= world_->end()) {
+      break;
+    }
+    if (const Woken woken = WaitUntil(real_at); woken != Woken::kDue) {
+      return woken;
+    }
+    absl::MutexLock lock(&tick_mu_);
+    if (!MayPoll()) continue;
+    const absl::Time started = absl::Now();
+    world_->AdvanceTo(world_at);
+    if (election_ != nullptr && !dry_run_) RestoreOnElection();
+    if (controller_->TickOnNewNotice(polled)) {
+      Finish(polled, started, next_tick);
+    }
+  }
+  return WaitUntil(next_real);
+}
+
+bool ManagedController::MayPoll() const {
+  // A paused or standby evaluation applies nothing; its regular tick sees
+  // the notice soon enough.
+  if (controller_->paused()) return false;
+  return election_ == nullptr || election_->View().leading;
+}
+
+void ManagedController::Finish(const TickReport& report, absl::Time started,
+                               absl::Time next_tick) {
+  if (tick_observer_) tick_observer_(report, absl::Now() - started);
+  Record(report, started, absl::Now() - started, next_tick);
+  // A follow-up after refused launches is a decision of its own.
+  for (const TickReport& follow_up : report.follow_ups) {
+    Record(follow_up, started, absl::Now() - started, next_tick);
+  }
+  if (store_ != nullptr && !dry_run_ && !report.standby) Save(started);
 }
 
 void ManagedController::Record(const TickReport& report, absl::Time started,
@@ -433,6 +486,7 @@ void ManagedController::Record(const TickReport& report, absl::Time started,
       report.plan ? static_cast<int>(report.plan->actions.size()) : 0);
   tick.set_actions_applied(report.applied);
   tick.set_actions_failed(static_cast<int>(report.apply_errors.size()));
+  tick.set_on_notice(report.on_notice);
 
   int64_t suppressed = 0;
   if (!outcome.ok() && failure_log_.Allow(absl::Now(), suppressed)) {
@@ -452,7 +506,8 @@ void ManagedController::Record(const TickReport& report, absl::Time started,
                           {"applied", absl::StrCat(report.applied)},
                           {"failed", absl::StrCat(report.apply_errors.size())},
                           {"running", absl::StrCat(report.plan->running)},
-                          {"desired", absl::StrCat(report.plan->desired)}});
+                          {"desired", absl::StrCat(report.plan->desired)},
+                          {"trigger", report.on_notice ? "notice" : "tick"}});
   }
 
   std::optional<v1::Plan> plan;
@@ -493,7 +548,8 @@ void ManagedController::Record(const TickReport& report, absl::Time started,
                                  !report.standby.has_value(),
                       .paused = report.paused,
                       .standby = report.standby.has_value(),
-                      .made_by = ha_identity_};
+                      .made_by = ha_identity_,
+                      .on_notice = report.on_notice};
   if (log_ != nullptr) log_->Record(entry);  // a copy: the hub needs it too
   auto full = std::make_shared<v1::Decision>(ToDecisionProto(entry));
   auto slim = std::make_shared<v1::Decision>(*full);

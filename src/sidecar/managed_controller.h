@@ -8,9 +8,13 @@
 // Live, a tick runs every evaluation interval on the real clock. Simulated,
 // time moves by the interval per tick and ticks are paced on the real clock
 // by simulated_seconds_per_second; when the scenario's duration is over the
-// loop stops ticking (status `finished`). The wait between ticks is
-// interruptible: Stop() never waits out an interval, only the tick in
-// flight.
+// loop stops ticking (status `finished`). With the policy's
+// notice_poll_interval, the loop lists the fleet that often between ticks
+// while it leads and is not paused, and evaluates at once on a new
+// interruption notice (Controller::TickOnNewNotice); that evaluation is
+// recorded like a tick, marked on_notice, and the next tick keeps its
+// schedule. The waits are interruptible: Stop() never waits out an
+// interval, only the tick in flight.
 //
 // Restart safety: with a StateStore, the engine's state is restored from it
 // before the first tick and saved after every tick that may have applied;
@@ -134,8 +138,24 @@ class ManagedController {
                     DecisionHub& hub, bool dry_run)
       : options_(options), log_(log), hub_(hub), dry_run_(dry_run) {}
 
+  // How a wait ended.
+  enum class Woken { kDue, kEarly, kStopped };
+
   void Loop();
-  // After each tick: status, decision log, hub.
+  // Between the tick at world time `tick_world`, which started at
+  // `tick_real`, and the next one, due at `next_real`: the notice polls
+  // (if the policy asks for them), then the wait for the next tick.
+  // kEarly: woken for a tick now (elected).
+  Woken PollUntilNextTick(absl::Time tick_world, absl::Time tick_real,
+                          absl::Time next_real, absl::Time next_tick,
+                          TickReport& polled);
+  // A poll acts only while this daemon leads and is not paused.
+  bool MayPoll() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
+  // After an evaluation (a tick, or one at a notice): the tick observer,
+  // then Record for it and its follow-ups, then Save.
+  void Finish(const TickReport& report, absl::Time started,
+              absl::Time next_tick) ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
+  // After each evaluation: status, decision log, hub.
   void Record(const TickReport& report, absl::Time started, absl::Duration took,
               absl::Time next_tick) ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
   void AddError(absl::Time time, const char* component,
@@ -145,8 +165,8 @@ class ManagedController {
   // The controller's state into the store, after a tick that may have
   // applied. A failure is reported, not fatal: the fleet is in the cloud.
   void Save(absl::Time started) ABSL_EXCLUSIVE_LOCKS_REQUIRED(tick_mu_);
-  // Sleeps until `deadline`, Stop or Wake; true on Stop.
-  bool WaitUntil(absl::Time deadline);
+  // Sleeps until `deadline`, Stop or Wake.
+  Woken WaitUntil(absl::Time deadline);
   void Wake();
   // HA: follows the election, logs and reports changes, and wakes the loop
   // when this daemon is elected so that it takes over at once.

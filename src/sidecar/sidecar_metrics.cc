@@ -131,6 +131,10 @@ SidecarMetrics::SidecarMetrics(bool leader)
       ticks_(registry_.AddCounter("spotburst_ticks_total",
                                   "Control loop ticks, by outcome.",
                                   {"outcome"})),
+      notice_ticks_(registry_.AddCounter(
+          "spotburst_notice_ticks_total",
+          "Ticks made between regular ones, at a new interruption notice "
+          "(also counted in spotburst_ticks_total).")),
       tick_duration_(registry_.AddHistogram(
           "spotburst_tick_duration_seconds",
           "How long a tick took (gather, evaluate, apply), seconds.",
@@ -157,6 +161,7 @@ SidecarMetrics::SidecarMetrics(bool leader)
        {"ok", "read_failed", "evaluate_failed", "apply_failed"}) {
     ticks_.Add({outcome}, 0);
   }
+  notice_ticks_.Add({}, 0);
   for (const char* cause : {"capacity", "quota", "throttling", "auth",
                             "cluster_unreachable", "other"}) {
     apply_failures_.Add({cause}, 0);
@@ -205,6 +210,7 @@ void SidecarMetrics::ObserveTick(const TickReport& report,
     if (outcome == "ok") outcome = Outcome(*r);
   }
   ticks_.Add({outcome});
+  if (report.on_notice) notice_ticks_.Add({});
   if (!report.input.markets.empty()) {
     spot_price_.Clear();
     for (const MarketView& view : report.input.markets) {

@@ -66,6 +66,7 @@ class SidecarMetrics {
   Counter& apply_failures_;
   Counter& read_failures_;
   Counter& ticks_;
+  Counter& notice_ticks_;
   Histogram& tick_duration_;
   Counter& log_recorded_;
   Counter& log_dropped_;

@@ -10,20 +10,17 @@
 #include "spotburst/plan.h"
 #include "spotburst/wire_format.h"
 #include "testing/status_matchers.h"
+#include "testing/utc_time.h"
 
 namespace spotburst {
 namespace {
 
 using ::spotburst::testing::IsOk;
 using ::spotburst::testing::StatusIs;
+using ::spotburst::testing::Utc;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-absl::Time Utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s),
-                         absl::UTCTimeZone());
-}
 
 Plan SamplePlan() {
   Plan plan;

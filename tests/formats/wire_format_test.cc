@@ -10,20 +10,17 @@
 #include "gtest/gtest.h"
 #include "spotburst/internal/state_proto.h"
 #include "testing/status_matchers.h"
+#include "testing/utc_time.h"
 
 namespace spotburst {
 namespace {
 
 using ::spotburst::testing::IsOk;
 using ::spotburst::testing::StatusIs;
+using ::spotburst::testing::Utc;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-absl::Time Utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s),
-                         absl::UTCTimeZone());
-}
 
 constexpr char kState[] = R"json({
   "now": "2016-03-01T12:00:00Z",

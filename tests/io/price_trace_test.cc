@@ -10,12 +10,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
+#include "testing/utc_time.h"
 
 namespace spotburst {
 namespace {
 
 using ::spotburst::testing::IsOk;
 using ::spotburst::testing::StatusIs;
+using ::spotburst::testing::Utc;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -25,11 +27,6 @@ constexpr char kHeader[] =
 constexpr char kCatalogHeader[] =
     "region,instance_type,vcpus,memory_gib,on_demand_usd_per_hour,source,"
     "valid_from,valid_to\n";
-
-absl::Time Utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s),
-                         absl::UTCTimeZone());
-}
 
 std::string DataPath(const std::string& name) {
   return std::string(SPOTBURST_SOURCE_DIR) + "/data/" + name;

@@ -79,6 +79,7 @@ std::string LastTickText(const v1::TickStatus& tick) {
   absl::StrAppend(&out, "; actions ", tick.actions_planned(), " planned, ",
                   tick.actions_applied(), " applied, ", tick.actions_failed(),
                   " failed");
+  if (tick.on_notice()) absl::StrAppend(&out, "; at an interruption notice");
   return out;
 }
 
@@ -116,10 +117,11 @@ std::string DecisionLine(const v1::Decision& decision) {
                         : decision.standby() ? "standby"
                         : decision.applied() ? "applied"
                                              : "not applied";
-  return absl::StrCat(TimeText(plan.evaluated_at()), " ",
-                      decision.decision_id(), " running=", plan.running(),
-                      " pending=", plan.pending(), " desired=", plan.desired(),
-                      ": ", ActionsByKind(plan), " (", outcome, ")");
+  return absl::StrCat(
+      TimeText(plan.evaluated_at()), " ", decision.decision_id(),
+      " running=", plan.running(), " pending=", plan.pending(),
+      " desired=", plan.desired(), ": ", ActionsByKind(plan), " (", outcome,
+      decision.on_notice() ? ", at an interruption notice" : "", ")");
 }
 
 std::string StatusText(const std::string& target,
