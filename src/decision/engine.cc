@@ -235,6 +235,11 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
   std::vector<internal::SpotMarket> spread;
   if (selected.spot_markets.size() > 1) {
     for (const MarketView& view : selected.spot_markets) {
+      if (view.market == market->market) {
+        // The selected market: its bid is made already.
+        if (!bid.below_current) spread.push_back({.view = view, .bid = bid});
+        continue;
+      }
       const double view_on_demand = view.on_demand_usd_per_hour > 0
                                         ? view.on_demand_usd_per_hour
                                         : p.instance.on_demand_usd_per_hour;

@@ -163,10 +163,11 @@ class PlanBuilder {
                        std::string_view replaces) const {
     return TokenFor(kind, count, replaces, market_.market);
   }
-  // A spot request for `count` in `market`, within the cost ceiling; false
-  // when none fits. `cause` and then `more` give its reasons.
-  bool RequestSpot(int count, const SpotMarket& market, const Reason& cause,
-                   const Reason* more);
+  // A spot request for `count` in `market` at `bid`, within the cost
+  // ceiling; returns how many it asks for (0 when none fits). `cause` and
+  // then `more` give its reasons.
+  int RequestSpot(int count, const MarketView& market, const BidResult& bid,
+                  const Reason& cause, const Reason* more);
   // ScaleOut's spot requests spread over spread_ (see SetSpreadMarkets).
   int ScaleOutSpread(int count, const Reason& cause);
   // A termination the policy chose, or (when the instance's agent takes

@@ -214,64 +214,52 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
   if (spot && spread_ != nullptr && spread_->size() > 1) {
     return ScaleOutSpread(count, cause);
   }
+  if (spot) return RequestSpot(count, market_, bid_, cause, nullptr);
   const double on_demand = market_.on_demand_usd_per_hour > 0
                                ? market_.on_demand_usd_per_hour
                                : policy_.instance.on_demand_usd_per_hour;
-  const double unit = spot ? bid_.usd_per_hour : on_demand;
-  count = FitUnderCeiling(count, unit, spot ? "spot requests" : "on-demand");
+  count = FitUnderCeiling(count, on_demand, "on-demand");
   if (count <= 0) return 0;
-  Action launch{
-      .kind = spot ? ActionKind::kRequestSpot : ActionKind::kLaunchOnDemand,
-      .count = count,
-      .instance_type = policy_.instance.type,
-      .availability_zone = spot || !on_demand_
-                               ? market_.market.availability_zone
-                               : on_demand_->zone,
-      .bid_usd_per_hour = spot ? bid_.usd_per_hour : 0};
+  Action launch{.kind = ActionKind::kLaunchOnDemand,
+                .count = count,
+                .instance_type = policy_.instance.type,
+                .availability_zone = on_demand_
+                                         ? on_demand_->zone
+                                         : market_.market.availability_zone};
   launch.idempotency_token = TokenFor(launch.kind, count, "");
   launch.reasons.push_back(cause);
-  if (spot) {
-    launch.reasons.push_back(
-        {.code = ReasonCode::kBid,
-         .text = bid_.reason,
-         .figures = {{"bid_usd", bid_.usd_per_hour},
-                     {"current_usd", market_.stats.current_usd}}});
-    for (const Reason& r : bid_.adjustments) launch.reasons.push_back(r);
-  } else {
-    launch.reasons.push_back(MakeReason(
-        ReasonCode::kFallbackToOnDemand, {{"on_demand_usd", on_demand}},
-        "on-demand at %.4f: %s", on_demand, state.fallback_reason));
-  }
-  fleet_usd_per_hour_ += count * unit;
+  launch.reasons.push_back(MakeReason(
+      ReasonCode::kFallbackToOnDemand, {{"on_demand_usd", on_demand}},
+      "on-demand at %.4f: %s", on_demand, state.fallback_reason));
+  fleet_usd_per_hour_ += count * on_demand;
   live_after_ += count;
   launches_.push_back(std::move(launch));
   return count;
 }
 
-bool PlanBuilder::RequestSpot(int count, const SpotMarket& market,
-                              const Reason& cause, const Reason* more) {
-  const BidResult& bid = market.bid;
+int PlanBuilder::RequestSpot(int count, const MarketView& market,
+                             const BidResult& bid, const Reason& cause,
+                             const Reason* more) {
   count = FitUnderCeiling(count, bid.usd_per_hour, "spot requests");
-  if (count <= 0) return false;
+  if (count <= 0) return 0;
   Action launch{.kind = ActionKind::kRequestSpot,
                 .count = count,
                 .instance_type = policy_.instance.type,
-                .availability_zone = market.view.market.availability_zone,
+                .availability_zone = market.market.availability_zone,
                 .bid_usd_per_hour = bid.usd_per_hour};
-  launch.idempotency_token =
-      TokenFor(launch.kind, count, "", market.view.market);
+  launch.idempotency_token = TokenFor(launch.kind, count, "", market.market);
   launch.reasons.push_back(cause);
   if (more != nullptr) launch.reasons.push_back(*more);
   launch.reasons.push_back(
       {.code = ReasonCode::kBid,
        .text = bid.reason,
        .figures = {{"bid_usd", bid.usd_per_hour},
-                   {"current_usd", market.view.stats.current_usd}}});
+                   {"current_usd", market.stats.current_usd}}});
   for (const Reason& r : bid.adjustments) launch.reasons.push_back(r);
   fleet_usd_per_hour_ += count * bid.usd_per_hour;
   live_after_ += count;
   launches_.push_back(std::move(launch));
-  return true;
+  return count;
 }
 
 int PlanBuilder::ScaleOutSpread(int count, const Reason& cause) {
@@ -346,10 +334,7 @@ int PlanBuilder::ScaleOutSpread(int count, const Reason& cause) {
       why.text.Add("only %d usable markets, so the one holding fewest",
                    static_cast<int>(markets.size()));
     }
-    const int before = live_after_;
-    if (RequestSpot(added[m], market, cause, &why)) {
-      requested += live_after_ - before;
-    }
+    requested += RequestSpot(added[m], market.view, market.bid, cause, &why);
   }
   return requested;
 }
