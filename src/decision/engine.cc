@@ -132,7 +132,7 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
   const std::vector<std::string> adopted = internal::AdoptClusterDrains(
       input.fleet, input.cluster, now, state.drains);
   const FleetView fleet =
-      internal::ViewFleet(input.fleet, input.cluster, state.drains);
+      internal::ViewFleet(input.fleet, input.cluster, state.drains, p.instance);
   Plan& plan = out.plan;
   ClearKeepingBuffers(plan);
   plan.notes.reserve(6);  // a Reason is large: regrowing copies them all
@@ -189,8 +189,9 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
       .queued = input.cluster.queued,
       .baseline = baseline,
       .shape = p.instance.shape,
-      .running = static_cast<int>(fleet.counted_instances.size()),
-      .pending = static_cast<int>(fleet.open_requests.size()),
+      // In units of the shape (instance.alternatives).
+      .running = fleet.counted_units,
+      .pending = fleet.open_request_units,
       .burst_point = p.scaling.burst_point,
       .min_instances = p.scaling.min_instances,
       .max_instances = p.scaling.max_instances};

@@ -102,7 +102,8 @@ struct TimedOutRequests {
   std::vector<TimedOutRequest> requests;
   // Open past the timeout, kept or not: spot is not serving.
   int unfulfilled = 0;
-  // Cancelled ones that the scaling count included (not replacements).
+  // Units of the cancelled ones that the scaling count included (not
+  // replacements).
   int counted_cancelled = 0;
 };
 
@@ -187,7 +188,8 @@ class PlanBuilder {
   int counted_;
   double fleet_usd_per_hour_;
   int removed_for_scale_in_ = 0;
-  int live_after_ = 0;  // counted instances + requests once the plan is done
+  // Units of counted instances + requests once the plan is done.
+  int live_after_ = 0;
   // Instances ended or postponed, and cancelled requests: the fleet's own,
   // which outlives this.
   absl::flat_hash_set<const Instance*> leaving_;

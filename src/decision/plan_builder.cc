@@ -28,7 +28,9 @@ TimedOutRequests FindTimedOutRequests(const Policy& policy,
     ++result.unfulfilled;
     const bool at_max = AtMaxBid(request->bid_usd_per_hour, policy);
     result.requests.push_back({request, at_max, counted});
-    if (!at_max && counted) ++result.counted_cancelled;
+    if (!at_max && counted) {
+      result.counted_cancelled += fleet.weights.Of(request->instance_type);
+    }
   };
   for (const SpotRequest* request : fleet.open_requests) visit(request, true);
   for (const SpotRequest* request : fleet.open_replacements)
@@ -48,8 +50,7 @@ PlanBuilder::PlanBuilder(const Policy& policy, const FleetView& fleet,
       fleet_usd_per_hour_(fleet.worst_case_usd_per_hour),
       // Interrupted and draining instances still count toward
       // max_instances while they live.
-      live_after_(counted + static_cast<int>(fleet.interrupted.size()) +
-                  static_cast<int>(fleet.draining.size())) {}
+      live_after_(counted + fleet.leaving_units) {}
 
 void PlanBuilder::SetLaunchLimits(std::optional<Reason> spot_blocked,
                                   OnDemandPlacement on_demand) {
@@ -88,7 +89,7 @@ void PlanBuilder::CancelTimedOut(const TimedOutRequests& timed_out) {
     cancels_.push_back(std::move(cancel));
     cancelled_.insert(&r);
     fleet_usd_per_hour_ -= r.bid_usd_per_hour;
-    if (t.counted) --live_after_;
+    if (t.counted) live_after_ -= fleet_.weights.Of(r.instance_type);
   }
 }
 
@@ -257,7 +258,7 @@ int PlanBuilder::RequestSpot(int count, const MarketView& market,
                    {"current_usd", market.stats.current_usd}}});
   for (const Reason& r : bid.adjustments) launch.reasons.push_back(r);
   fleet_usd_per_hour_ += count * bid.usd_per_hour;
-  live_after_ += count;
+  live_after_ += count * fleet_.weights.Of(market.market.instance_type);
   launches_.push_back(std::move(launch));
   return count;
 }
