@@ -91,6 +91,8 @@ std::string_view ReasonCodeName(ReasonCode code) {
       return "market-spread";
     case ReasonCode::kForecast:
       return "forecast";
+    case ReasonCode::kMarketChoice:
+      return "market-choice";
   }
   return "unknown";
 }

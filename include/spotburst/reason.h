@@ -57,6 +57,7 @@ enum class ReasonCode {
   kUnmetDemand,         // demand queued for resources vs held back
   kMarketSpread,        // a request sent to a zone to spread the fleet
   kForecast,            // demand expected over the lag (scaling.forecast)
+  kMarketChoice,        // the type and zone chosen, cheapest per unit
 };
 std::string_view ReasonCodeName(ReasonCode code);  // "scale-up", ...
 

@@ -233,21 +233,28 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
 
   // Spreading spot over several markets: each with its own bid. One whose
   // bid cannot be made, or would be under its current price, takes none.
+  // With instance.alternatives, the same for every listed type's markets,
+  // each bid made with its own type's on-demand price.
   std::vector<internal::SpotMarket> spread;
-  if (selected.spot_markets.size() > 1) {
+  if (selected.spot_markets.size() > 1 || !p.instance.alternatives.empty()) {
     for (const MarketView& view : selected.spot_markets) {
+      const int weight = fleet.weights.Of(view.market.instance_type);
       if (view.market == market->market) {
         // The selected market: its bid is made already.
-        if (!bid.below_current) spread.push_back({.view = view, .bid = bid});
+        if (!bid.below_current) {
+          spread.push_back({.view = view, .bid = bid, .weight = weight});
+        }
         continue;
       }
-      const double view_on_demand = view.on_demand_usd_per_hour > 0
-                                        ? view.on_demand_usd_per_hour
-                                        : p.instance.on_demand_usd_per_hour;
+      const double view_on_demand =
+          view.on_demand_usd_per_hour > 0
+              ? view.on_demand_usd_per_hour
+              : internal::OnDemandPriceOf(p.instance, view.market);
       absl::StatusOr<BidResult> view_bid =
           ComputeBid(*bidding_, p.bidding, view, view_on_demand, now);
       if (!view_bid.ok() || view_bid->below_current) continue;
-      spread.push_back({.view = view, .bid = *std::move(view_bid)});
+      spread.push_back(
+          {.view = view, .bid = *std::move(view_bid), .weight = weight});
     }
   }
 

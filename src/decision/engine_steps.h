@@ -35,12 +35,19 @@ struct SelectedMarket {
   // for spot); empty when it can.
   std::optional<Reason> spot_blocked;
   // With instance.min_markets > 1 and more than one market spot may be
-  // asked in: all of them, cheapest first (`view` is the first).
+  // asked in: all of them, cheapest first (`view` is the first). With
+  // instance.alternatives: every market of a listed type spot may be asked
+  // in, cheapest per unit first, the primary type first on a tie (`view`
+  // stays the primary type's, for the bid and the notes).
   std::vector<MarketView> spot_markets;
 };
 absl::StatusOr<SelectedMarket> SelectMarket(
     const Policy& policy, const std::vector<MarketView>& markets,
     const std::vector<LaunchBackoff>& backoffs, absl::Time now);
+
+// The policy's on-demand price of `market`'s type (instance.type's, or an
+// alternative's); instance.type's for a type the policy does not list.
+double OnDemandPriceOf(const InstanceSpec& spec, const Market& market);
 
 // Price statistics older than this draw a warning, whatever
 // bidding.max_price_age_s allows: a day-old price is almost always a feed
@@ -110,10 +117,12 @@ struct TimedOutRequests {
 TimedOutRequests FindTimedOutRequests(const Policy& policy,
                                       const FleetView& fleet, absl::Time now);
 
-// A market spot may be asked in, with the bid made for it.
+// A market spot may be asked in, with the bid made for it and the units
+// one instance of its type counts for.
 struct SpotMarket {
   MarketView view;
   BidResult bid;
+  int weight = 1;
 };
 
 // Collects the actions of one plan, keeps the fleet's worst-case hourly
@@ -128,8 +137,10 @@ class PlanBuilder {
   // and the zone for on-demand (or why there is none). Unset: no limits.
   void SetLaunchLimits(std::optional<Reason> spot_blocked,
                        OnDemandPlacement on_demand);
-  // Markets to spread spot requests over (instance.min_markets), cheapest
-  // first; must outlive this. Unset or one: all go to the plan's market.
+  // Markets to spread spot requests over (instance.min_markets), or to
+  // choose the cheapest per unit from (instance.alternatives), cheapest
+  // first; must outlive this. Unset, or one without alternatives: all go to
+  // the plan's market.
   void SetSpreadMarkets(const std::vector<SpotMarket>* markets) {
     spread_ = markets;
   }
@@ -169,8 +180,13 @@ class PlanBuilder {
   // then `more` give its reasons.
   int RequestSpot(int count, const MarketView& market, const BidResult& bid,
                   const Reason& cause, const Reason* more);
-  // ScaleOut's spot requests spread over spread_ (see SetSpreadMarkets).
-  int ScaleOutSpread(int count, const Reason& cause);
+  // ScaleOut's spot requests spread over spread_ (see SetSpreadMarkets),
+  // `count` units within `room`; returns the units requested.
+  int ScaleOutSpread(int count, int room, const Reason& cause);
+  // ScaleOut's spot request in the market of spread_ cheapest per unit
+  // (instance.alternatives): `count` units, at most `room`; returns the
+  // units requested.
+  int ScaleOutCheapest(int count, int room, const Reason& cause);
   // A termination the policy chose, or (when the instance's agent takes
   // work) a drain of its agent first. True when it stays a termination.
   bool EndOrDrain(Action action, const Instance* instance);

@@ -212,8 +212,13 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
     notes_.push_back(std::move(note));
     return 0;
   }
-  if (spot && spread_ != nullptr && spread_->size() > 1) {
-    return ScaleOutSpread(count, cause);
+  if (spot && spread_ != nullptr) {
+    if (policy_.instance.min_markets > 1 && spread_->size() > 1) {
+      return ScaleOutSpread(count, room, cause);
+    }
+    if (!policy_.instance.alternatives.empty() && !spread_->empty()) {
+      return ScaleOutCheapest(count, room, cause);
+    }
   }
   if (spot) return RequestSpot(count, market_, bid_, cause, nullptr);
   const double on_demand = market_.on_demand_usd_per_hour > 0
@@ -245,7 +250,7 @@ int PlanBuilder::RequestSpot(int count, const MarketView& market,
   if (count <= 0) return 0;
   Action launch{.kind = ActionKind::kRequestSpot,
                 .count = count,
-                .instance_type = policy_.instance.type,
+                .instance_type = market.market.instance_type,
                 .availability_zone = market.market.availability_zone,
                 .bid_usd_per_hour = bid.usd_per_hour};
   launch.idempotency_token = TokenFor(launch.kind, count, "", market.market);
@@ -263,19 +268,20 @@ int PlanBuilder::RequestSpot(int count, const MarketView& market,
   return count;
 }
 
-int PlanBuilder::ScaleOutSpread(int count, const Reason& cause) {
+int PlanBuilder::ScaleOutSpread(int count, int room, const Reason& cause) {
   const std::vector<SpotMarket>& markets = *spread_;
   // What spot each market holds once this plan's cancels and ends are
-  // done: its counted spot instances and open requests (on-demand ones are
-  // not interrupted, so they need no spreading).
+  // done, in units: its counted spot instances and open requests
+  // (on-demand ones are not interrupted, so they need no spreading).
   std::vector<int> held(markets.size(), 0);
   int spot_before = 0;
   auto add_to = [&](std::string_view type, std::string_view zone) {
-    ++spot_before;
+    const int weight = fleet_.weights.Of(type);
+    spot_before += weight;
     for (size_t m = 0; m < markets.size(); ++m) {
       const Market& market = markets[m].view.market;
       if (market.availability_zone == zone && market.instance_type == type) {
-        ++held[m];
+        held[m] += weight;
         return;
       }
     }
@@ -296,23 +302,29 @@ int PlanBuilder::ScaleOutSpread(int count, const Reason& cause) {
   const int share = (fleet_after + spread_over - 1) / spread_over;
   // Each new instance goes to the cheapest market under its share; when
   // every market is full (fewer usable markets than min_markets), to the
-  // one holding fewest, the cheaper on a tie.
-  std::vector<int> added(markets.size(), 0);
-  for (int k = 0; k < count; ++k) {
+  // one holding fewest, the cheaper on a tie. Shares and holdings are in
+  // units; an instance heavier than the room left goes nowhere.
+  std::vector<int> added(markets.size(), 0);  // instances
+  auto units_in = [&](size_t m) {
+    return held[m] + added[m] * markets[m].weight;
+  };
+  for (int units = 0; units < count;) {
     size_t pick = markets.size();
     for (size_t m = 0; m < markets.size(); ++m) {
-      if (held[m] + added[m] < share) {
+      if (markets[m].weight <= room - units && units_in(m) < share) {
         pick = m;
         break;
       }
     }
     if (pick == markets.size()) {
-      pick = 0;
-      for (size_t m = 1; m < markets.size(); ++m) {
-        if (held[m] + added[m] < held[pick] + added[pick]) pick = m;
+      for (size_t m = 0; m < markets.size(); ++m) {
+        if (markets[m].weight > room - units) continue;
+        if (pick == markets.size() || units_in(m) < units_in(pick)) pick = m;
       }
     }
+    if (pick == markets.size()) break;
     ++added[pick];
+    units += markets[pick].weight;
   }
   int requested = 0;
   for (size_t m = 0; m < markets.size(); ++m) {
@@ -328,16 +340,59 @@ int PlanBuilder::ScaleOutSpread(int count, const Reason& cause) {
         added[m], count, market.view.market.availability_zone,
         market.view.stats.current_usd, held[m], share, fleet_after,
         spread_over);
-    if (held[m] + added[m] <= share) {
+    if (units_in(m) <= share) {
       why.text.Add("the cheapest with room of %d usable markets",
                    static_cast<int>(markets.size()));
     } else {
       why.text.Add("only %d usable markets, so the one holding fewest",
                    static_cast<int>(markets.size()));
     }
-    requested += RequestSpot(added[m], market.view, market.bid, cause, &why);
+    requested += market.weight *
+                 RequestSpot(added[m], market.view, market.bid, cause, &why);
   }
   return requested;
+}
+
+int PlanBuilder::ScaleOutCheapest(int count, int room, const Reason& cause) {
+  const std::vector<SpotMarket>& markets = *spread_;
+  // Cheapest per unit first: the first whose instance fits the room.
+  size_t pick = markets.size();
+  for (size_t m = 0; m < markets.size(); ++m) {
+    if (markets[m].weight <= room) {
+      pick = m;
+      break;
+    }
+  }
+  if (pick == markets.size()) return 0;
+  const SpotMarket& chosen = markets[pick];
+  const int weight = chosen.weight;
+  // Enough instances for `count` units, unless that passes the room.
+  int instances = (count + weight - 1) / weight;
+  if (instances * weight > room) instances = room / weight;
+  const double per_unit = chosen.view.stats.current_usd / weight;
+  Reason why = MakeReason(
+      ReasonCode::kMarketChoice,
+      {{"usd_per_unit", per_unit}, {"weight", static_cast<double>(weight)}},
+      "%s in %s: %.4f USD/h per unit (%.4f / weight %d), %d instance(s) for "
+      "%d unit(s); ",
+      chosen.view.market.instance_type, chosen.view.market.availability_zone,
+      per_unit, chosen.view.stats.current_usd, weight, instances, count);
+  // The next best: the cheapest other market (the list is in that order).
+  const SpotMarket* next = nullptr;
+  for (size_t m = 0; m < markets.size() && next == nullptr; ++m) {
+    if (m != pick) next = &markets[m];
+  }
+  if (next == nullptr) {
+    why.text.Add("the only usable market");
+  } else {
+    const double next_per_unit = next->view.stats.current_usd / next->weight;
+    why.figures.push_back({"next_usd_per_unit", next_per_unit});
+    why.text.Add("next best %s in %s at %.4f per unit (of %d usable markets)",
+                 next->view.market.instance_type,
+                 next->view.market.availability_zone, next_per_unit,
+                 static_cast<int>(markets.size()));
+  }
+  return weight * RequestSpot(instances, chosen.view, chosen.bid, cause, &why);
 }
 
 void PlanBuilder::ReplaceOnDemand() {
