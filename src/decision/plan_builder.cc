@@ -105,9 +105,15 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
                 return a->create_time > b->create_time;
               return a->id > b->id;
             });
-  const int excess = std::min<int>(count, open.size());
-  for (int i = 0; i < excess; ++i) {
-    const SpotRequest& r = *open[i];
+  // In units: a request weighing more than the units still to remove is
+  // left open.
+  int left = count;
+  for (const SpotRequest* request : open) {
+    if (left == 0) break;
+    const SpotRequest& r = *request;
+    const int weight = fleet_.weights.Of(r.instance_type);
+    if (weight > left) continue;
+    left -= weight;
     Action cancel{.kind = ActionKind::kCancelRequest,
                   .instance_type = r.instance_type,
                   .availability_zone = r.availability_zone,
@@ -122,20 +128,20 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
     cancels_.push_back(std::move(cancel));
     cancelled_.insert(&r);
     fleet_usd_per_hour_ -= r.bid_usd_per_hour;
-    --live_after_;
+    live_after_ -= weight;
     ++removed_for_scale_in_;
   }
-  const int instances = count - excess;
-  if (instances <= 0) return;
-  ScaleInChoice choice = ChooseScaleIn(fleet_.counted_instances, instances,
-                                       policy_, now_, cause, DrainedFirst());
+  if (left <= 0) return;
+  ScaleInChoice choice =
+      ChooseScaleIn(fleet_.counted_instances, left, policy_, now_, cause,
+                    DrainedFirst(), &fleet_.weights);
   terminations_.reserve(terminations_.size() + choice.terminations.size());
   postponements_.reserve(postponements_.size() + choice.postponements.size());
   leaving_.reserve(choice.terminations.size() + choice.postponements.size());
   for (size_t k = 0; k < choice.terminations.size(); ++k) {
     const Instance* instance = choice.terminated[k];
     leaving_.insert(instance);
-    --live_after_;
+    live_after_ -= fleet_.weights.Of(instance->instance_type);
     ++removed_for_scale_in_;
     if (EndOrDrain(std::move(choice.terminations[k]), instance)) {
       fleet_usd_per_hour_ -= instance->max_price_usd_per_hour;
