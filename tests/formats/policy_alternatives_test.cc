@@ -123,21 +123,21 @@ TEST(PolicyAlternatives, ErrorsNameTheField) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.error);
-    EXPECT_THAT(ParsePolicy(PolicyYaml(c.alternatives)),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr(c.error)));
+    EXPECT_THAT(
+        ParsePolicy(PolicyYaml(c.alternatives)),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.error)));
   }
 }
 
 TEST(PolicyAlternatives, ErrorsDoNotEchoALongType) {
   const std::string type(5000, 'x');
-  absl::StatusOr<Policy> policy = ParsePolicy(PolicyYaml(
-      "  alternatives:\n    - type: " + type +
-      "\n      shape: {cpus: 4, mem_mib: 7500}\n"
-      "      on_demand_usd_per_hour: 0.21\n    - type: " +
-      type +
-      "\n      shape: {cpus: 4, mem_mib: 7500}\n"
-      "      on_demand_usd_per_hour: 0.21\n"));
+  absl::StatusOr<Policy> policy = ParsePolicy(
+      PolicyYaml("  alternatives:\n    - type: " + type +
+                 "\n      shape: {cpus: 4, mem_mib: 7500}\n"
+                 "      on_demand_usd_per_hour: 0.21\n    - type: " +
+                 type +
+                 "\n      shape: {cpus: 4, mem_mib: 7500}\n"
+                 "      on_demand_usd_per_hour: 0.21\n"));
   ASSERT_THAT(policy, StatusIs(absl::StatusCode::kInvalidArgument,
                                HasSubstr("is listed already")));
   EXPECT_LT(policy.status().message().size(), 300u);
