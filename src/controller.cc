@@ -49,12 +49,19 @@ Controller::Controller(const Engine& engine, MetricsSource& metrics,
   const InstanceSpec& spec = engine_.policy().instance;
   std::vector<std::string> zones = options_.availability_zones;
   if (!spec.availability_zone.empty()) zones = {spec.availability_zone};
-  for (const std::string& zone : zones) {
-    markets_.push_back(
-        {.market = {.instance_type = spec.type,
-                    .availability_zone = zone,
-                    .product = spec.product},
-         .window = PriceWindow(engine_.policy().bidding.price_window)});
+  // instance.type's markets, then each alternative's.
+  on_demand_usd_.resize(spec.alternatives.size() + 1);
+  for (size_t type = 0; type < on_demand_usd_.size(); ++type) {
+    for (const std::string& zone : zones) {
+      markets_.push_back(
+          {.market = {.instance_type = type == 0
+                                           ? spec.type
+                                           : spec.alternatives[type - 1].type,
+                      .availability_zone = zone,
+                      .product = spec.product},
+           .type = type,
+           .window = PriceWindow(engine_.policy().bidding.price_window)});
+    }
   }
 }
 
@@ -69,9 +76,12 @@ absl::Status Controller::GatherMarkets(absl::Time now,
         "controller: the policy names no availability zone and none is "
         "configured to watch");
   }
-  if (!on_demand_usd_) {
-    absl::StatusOr<double> price = prices_.OnDemandPrice(
-        engine_.policy().instance.type, engine_.policy().instance.region);
+  for (size_t type = 0; type < on_demand_usd_.size(); ++type) {
+    if (on_demand_usd_[type]) continue;
+    const InstanceSpec& spec = engine_.policy().instance;
+    const std::string& name =
+        type == 0 ? spec.type : spec.alternatives[type - 1].type;
+    absl::StatusOr<double> price = prices_.OnDemandPrice(name, spec.region);
     if (absl::IsNotFound(price.status())) {
       // The policy's price stands in when the feed has none (0 says so).
       price = 0.0;
@@ -81,11 +91,10 @@ absl::Status Controller::GatherMarkets(absl::Time now,
     if (!price.ok()) return price.status();
     if (!std::isfinite(*price) || *price < 0) {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "controller: on-demand price of %s in %s: %g is not a price",
-          engine_.policy().instance.type, engine_.policy().instance.region,
-          *price));
+          "controller: on-demand price of %s in %s: %g is not a price", name,
+          spec.region, *price));
     }
-    on_demand_usd_ = *price;
+    on_demand_usd_[type] = *price;
   }
   views.clear();
   for (WatchedMarket& watched : markets_) {
@@ -111,7 +120,7 @@ absl::Status Controller::GatherMarkets(absl::Time now,
     watched.fetched_until = now;
     views.push_back({.market = watched.market,
                      .stats = watched.window.Stats(now),
-                     .on_demand_usd_per_hour = *on_demand_usd_});
+                     .on_demand_usd_per_hour = *on_demand_usd_[watched.type]});
   }
   return absl::OkStatus();
 }

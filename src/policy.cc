@@ -5,6 +5,8 @@
 // received over the API meets the same contract as one read from a file.
 #include "spotburst/policy.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -42,6 +44,84 @@ std::string Minutes(absl::Duration d) {
   return absl::StrCat(absl::ToDoubleMinutes(d), " min");
 }
 
+// Bounded: a type is the user's text, and errors never echo unbounded
+// input.
+std::string Quoted(std::string_view text) {
+  constexpr size_t kMax = 40;
+  return absl::StrCat("\"", Sv(text.substr(0, kMax)),
+                      text.size() > kMax ? "...\"" : "\"");
+}
+
+// The key of a resource in a policy file's shape.
+std::string_view ShapeKey(ResourceKind kind) {
+  switch (kind) {
+    case ResourceKind::kCpus:
+      return "cpus";
+    case ResourceKind::kMem:
+      return "mem_mib";
+    case ResourceKind::kDisk:
+      return "disk_mib";
+    case ResourceKind::kGpus:
+      return "gpus";
+  }
+  return "unknown";
+}
+
+absl::Status ValidateAlternatives(const InstanceSpec& instance,
+                                  std::string_view source) {
+  for (size_t i = 0; i < instance.alternatives.size(); ++i) {
+    const InstanceAlternative& alt = instance.alternatives[i];
+    const std::string path = absl::StrCat("instance.alternatives[", i, "]");
+    if (alt.type.empty()) {
+      return Invalid(source, absl::StrCat(path, ".type"),
+                     "required (an instance type the engine may launch "
+                     "instead of instance.type)");
+    }
+    if (alt.type == instance.type) {
+      return Invalid(
+          source, absl::StrCat(path, ".type"),
+          absl::StrCat(Quoted(alt.type), " is instance.type already"));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (instance.alternatives[j].type == alt.type) {
+        return Invalid(
+            source, absl::StrCat(path, ".type"),
+            absl::StrCat(Quoted(alt.type),
+                         " is listed already as instance.alternatives[", j,
+                         "]"));
+      }
+    }
+    if (!(alt.on_demand_usd_per_hour > 0)) {
+      return Invalid(source, absl::StrCat(path, ".on_demand_usd_per_hour"),
+                     absl::StrCat("required and > 0 (the type's on-demand "
+                                  "price, USD per hour), got ",
+                                  alt.on_demand_usd_per_hour));
+    }
+    // Units count capacity in instance.shapes: a type must hold at least
+    // one in every resource, or a unit would promise what it lacks.
+    for (ResourceKind kind : kAllResourceKinds) {
+      const double unit = instance.shape.Get(kind);
+      const double has = alt.shape.Get(kind);
+      if (has < unit) {
+        return Invalid(source,
+                       absl::StrCat(path, ".shape.", Sv(ShapeKey(kind))),
+                       absl::StrCat(has, " is less than instance.shape.",
+                                    Sv(ShapeKey(kind)), " (", unit,
+                                    "): an alternative holds at least one "
+                                    "instance.shape"));
+      }
+    }
+    if (alt.weight != 0 &&
+        !(alt.weight >= 1 && alt.weight == std::floor(alt.weight))) {
+      return Invalid(source, absl::StrCat(path, ".weight"),
+                     absl::StrCat(alt.weight,
+                                  " must be a whole number >= 1 (units of "
+                                  "instance.shape per instance)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Required keys first (their absence reads better than "0 is out of
 // range"), then the schema's ranges, then the rules between keys.
 absl::Status Validate(const Policy& policy, std::string_view source) {
@@ -65,6 +145,8 @@ absl::Status Validate(const Policy& policy, std::string_view source) {
                    "must be > 0 (what one instance adds to the cluster)");
   }
 
+  SPOTBURST_RETURN_IF_ERROR(ValidateAlternatives(instance, source));
+
   SPOTBURST_RETURN_IF_ERROR(
       internal::CheckPolicyRanges(internal::PolicyToProto(policy), source));
 
@@ -86,6 +168,14 @@ absl::Status Validate(const Policy& policy, std::string_view source) {
                      absl::StrCat("needs instance.availability_zone empty (the "
                                   "engine chooses among the zones), got \"",
                                   Sv(instance.availability_zone), "\""));
+    }
+    // Both order the markets their own way; weighing notices in either is
+    // not done yet, so the combination is refused rather than ignored.
+    if (instance.min_markets > 1 || !instance.alternatives.empty()) {
+      return Invalid(source, "instance.avoid_interruptions",
+                     "not with instance.min_markets > 1 or "
+                     "instance.alternatives (they order the markets by price "
+                     "alone)");
     }
   }
   const ScalingPolicy& scaling = policy.scaling;
@@ -119,6 +209,24 @@ absl::Status Validate(const Policy& policy, std::string_view source) {
 }
 
 }  // namespace
+
+int ShapeWeight(const Resources& unit, const Resources& shape) {
+  double weight = -1;
+  for (ResourceKind kind : kAllResourceKinds) {
+    const double per_unit = unit.Get(kind);
+    if (per_unit <= 0) continue;
+    // The tolerance keeps 7.5 / 3.75 = 1.9999999999999998 at 2.
+    const double ratio = std::floor(shape.Get(kind) / per_unit + 1e-9);
+    weight = weight < 0 ? ratio : std::min(weight, ratio);
+  }
+  return static_cast<int>(std::clamp(weight, 0.0, 1e6));
+}
+
+int UnitWeight(const InstanceSpec& spec,
+               const InstanceAlternative& alternative) {
+  if (alternative.weight >= 1) return static_cast<int>(alternative.weight);
+  return ShapeWeight(spec.shape, alternative.shape);
+}
 
 std::string_view BillingModelName(BillingModel model) {
   switch (model) {

@@ -95,6 +95,8 @@ std::string_view ReasonCodeName(ReasonCode code) {
       return "bridge";
     case ReasonCode::kAvoidInterruptions:
       return "avoid-interruptions";
+    case ReasonCode::kMarketChoice:
+      return "market-choice";
   }
   return "unknown";
 }

@@ -184,13 +184,17 @@ class Controller {
   EngineState state_;
   struct WatchedMarket {
     Market market;
+    // Its type: 0 instance.type, k instance.alternatives[k - 1].
+    size_t type = 0;
     PriceWindow window;
     absl::Time fetched_until = absl::InfinitePast();
     // The last answer of the feed; its vector is reused.
     PriceHistory fetched;
   };
   std::vector<WatchedMarket> markets_;
-  std::optional<double> on_demand_usd_;
+  // The feed's on-demand price of each type (as WatchedMarket::type),
+  // once read.
+  std::vector<std::optional<double>> on_demand_usd_;
   // Launch failures not yet seen by an evaluation.
   std::vector<LaunchFailure> unseen_failures_;
   // Buffers the engine evaluates into: a plan handed back by Tick(report)

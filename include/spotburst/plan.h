@@ -78,7 +78,9 @@ struct ResourceUsage {
 struct Plan {
   std::string policy_name;
   absl::Time evaluated_at = absl::InfinitePast();
-  // The market bought in and the bid for it (0 when none was needed).
+  // The market bought in and the bid for it (0 when none was needed). With
+  // instance.alternatives: instance.type's market, which the bid and notes
+  // are made on; each spot request names its own type and zone.
   Market market;
   double current_price_usd = 0;
   double bid_usd_per_hour = 0;

@@ -47,6 +47,20 @@ struct InterruptionAvoidance {
                          const InterruptionAvoidance&) = default;
 };
 
+// An instance type the engine may launch instead of InstanceSpec::type
+// (instance.alternatives in policy.proto).
+struct InstanceAlternative {
+  std::string type;
+  Resources shape;
+  double on_demand_usd_per_hour = 0;
+  // Units (InstanceSpec::shape) one instance counts for; 0: from the shape
+  // (see UnitWeight).
+  double weight = 0;
+
+  friend bool operator==(const InstanceAlternative&,
+                         const InstanceAlternative&) = default;
+};
+
 struct InstanceSpec {
   std::string type;
   Resources shape;
@@ -60,7 +74,19 @@ struct InstanceSpec {
   int min_markets = 1;
   // Off by default: spot goes to the cheapest usable zone.
   InterruptionAvoidance avoid_interruptions;
+  // Other types to choose from; capacity is then counted in units of
+  // `shape` (an instance counts its type's weight).
+  std::vector<InstanceAlternative> alternatives;
 };
+
+// How many `unit`s `shape` holds in every resource `unit` gives: the floor
+// of the smallest ratio (0 when it holds less than one).
+int ShapeWeight(const Resources& unit, const Resources& shape);
+
+// The units one instance of `alternative` counts for: its weight, or
+// ShapeWeight(spec.shape, its shape) when unset.
+int UnitWeight(const InstanceSpec& spec,
+               const InstanceAlternative& alternative);
 
 // Lag-aware scaling (scaling.forecast in policy.proto).
 enum class ForecastMode { kOff, kAct, kRecord };

@@ -59,6 +59,7 @@ enum class ReasonCode {
   kForecast,            // demand expected over the lag (scaling.forecast)
   kBridge,              // on-demand at once while spot arrives
   kAvoidInterruptions,  // a zone chosen for fewer recent interruptions
+  kMarketChoice,        // the type and zone chosen, cheapest per unit
 };
 std::string_view ReasonCodeName(ReasonCode code);  // "scale-up", ...
 

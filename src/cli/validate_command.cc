@@ -45,6 +45,12 @@ int RunValidate(const std::vector<std::string>& args) {
           absl::FormatDuration(p.scaling.forecast.initial_lag),
           absl::FormatDuration(p.scaling.forecast.max_horizon));
     }
+    // Alternatives only when listed, likewise.
+    for (const InstanceAlternative& a : p.instance.alternatives) {
+      std::cout << absl::StrFormat(
+          "  or %s, weight %d (units of %s's shape), on-demand %.3f\n", a.type,
+          UnitWeight(p.instance, a), p.instance.type, a.on_demand_usd_per_hour);
+    }
     if (p.scaling.bridge != BridgeMode::kOff) {
       std::cout << absl::StrFormat(
           "  on-demand bridges spot's lag (%s), ended once replaced by spot\n",

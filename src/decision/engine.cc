@@ -136,7 +136,7 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
   const std::vector<std::string> adopted = internal::AdoptClusterDrains(
       input.fleet, input.cluster, now, state.drains);
   const FleetView fleet =
-      internal::ViewFleet(input.fleet, input.cluster, state.drains);
+      internal::ViewFleet(input.fleet, input.cluster, state.drains, p.instance);
   Plan& plan = out.plan;
   ClearKeepingBuffers(plan);
   plan.notes.reserve(6);  // a Reason is large: regrowing copies them all
@@ -194,8 +194,9 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
       .queued = input.cluster.queued,
       .baseline = baseline,
       .shape = p.instance.shape,
-      .running = static_cast<int>(fleet.counted_instances.size()),
-      .pending = static_cast<int>(fleet.open_requests.size()),
+      // In units of the shape (instance.alternatives).
+      .running = fleet.counted_units,
+      .pending = fleet.open_request_units,
       .burst_point = p.scaling.burst_point,
       .min_instances = p.scaling.min_instances,
       .max_instances = p.scaling.max_instances};
@@ -237,16 +238,28 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
 
   // Spreading spot over several markets: each with its own bid. One whose
   // bid cannot be made, or would be under its current price, takes none.
+  // With instance.alternatives, the same for every listed type's markets,
+  // each bid made with its own type's on-demand price.
   std::vector<internal::SpotMarket> spread;
-  if (selected.spot_markets.size() > 1) {
+  if (selected.spot_markets.size() > 1 || !p.instance.alternatives.empty()) {
     for (const MarketView& view : selected.spot_markets) {
-      const double view_on_demand = view.on_demand_usd_per_hour > 0
-                                        ? view.on_demand_usd_per_hour
-                                        : p.instance.on_demand_usd_per_hour;
+      const int weight = fleet.weights.Of(view.market.instance_type);
+      if (view.market == market->market) {
+        // The selected market: its bid is made already.
+        if (!bid.below_current) {
+          spread.push_back({.view = view, .bid = bid, .weight = weight});
+        }
+        continue;
+      }
+      const double view_on_demand =
+          view.on_demand_usd_per_hour > 0
+              ? view.on_demand_usd_per_hour
+              : internal::OnDemandPriceOf(p.instance, view.market);
       absl::StatusOr<BidResult> view_bid =
           ComputeBid(*bidding_, p.bidding, view, view_on_demand, now);
       if (!view_bid.ok() || view_bid->below_current) continue;
-      spread.push_back({.view = view, .bid = *std::move(view_bid)});
+      spread.push_back(
+          {.view = view, .bid = *std::move(view_bid), .weight = weight});
     }
   }
 

@@ -212,10 +212,28 @@ absl::StatusOr<SelectedMarket> SelectMarket(
     PriceStats stats;
   };
   std::optional<Usable> cheapest, cheapest_open;
-  // Every market spot may be asked in, when the fleet is spread.
+  // Every market spot may be asked in, when the fleet is spread, the type
+  // is chosen (instance.alternatives) or interruptions weigh in.
   const bool spread = spec.min_markets > 1;
   const bool avoid = spec.avoid_interruptions.window > absl::ZeroDuration();
+  const bool choose_type = !spec.alternatives.empty();
   std::vector<Usable> open_markets;
+  // Each listed type's weight, the primary type's 1 (first).
+  std::vector<std::pair<std::string_view, int>> types;
+  if (choose_type) {
+    types.reserve(spec.alternatives.size() + 1);
+    types.push_back({spec.type, 1});
+    for (const InstanceAlternative& alternative : spec.alternatives) {
+      types.push_back({alternative.type, UnitWeight(spec, alternative)});
+    }
+  }
+  // The index in `types` of a market's type, or -1 when not listed.
+  auto type_of = [&](const Market& market) -> int {
+    for (size_t t = 0; t < types.size(); ++t) {
+      if (types[t].first == market.instance_type) return static_cast<int>(t);
+    }
+    return -1;
+  };
   absl::Status first_error = absl::OkStatus();
   auto cheaper = [&](const PriceStats& stats, const Market& market,
                      const std::optional<Usable>& than) {
@@ -227,7 +245,8 @@ absl::StatusOr<SelectedMarket> SelectMarket(
   };
   for (size_t i = 0; i < markets.size(); ++i) {
     const MarketView& view = markets[i];
-    if (view.market.instance_type != spec.type ||
+    const bool primary = view.market.instance_type == spec.type;
+    if ((!primary && (!choose_type || type_of(view.market) < 0)) ||
         view.market.product != spec.product ||
         (!spec.availability_zone.empty() &&
          view.market.availability_zone != spec.availability_zone)) {
@@ -253,12 +272,30 @@ absl::StatusOr<SelectedMarket> SelectMarket(
     const Usable usable{.index = i, .stats = stats};
     const bool open = BlockingBackoff(backoffs, view.market, Lifecycle::kSpot,
                                       now) == nullptr;
-    if (open && (spread || avoid)) open_markets.push_back(usable);
+    if (open && (spread || choose_type || avoid)) {
+      open_markets.push_back(usable);
+    }
+    if (!primary) continue;
     if (open && cheaper(stats, view.market, cheapest_open)) {
       cheapest_open = usable;
     }
     if (cheaper(stats, view.market, cheapest)) cheapest = usable;
   }
+  // With several types: cheapest per unit first, then the primary type,
+  // then by zone (and type, so the order never depends on the input's).
+  auto cheaper_per_unit = [&](const Usable& a, const Usable& b) {
+    const Market& ma = markets[a.index].market;
+    const Market& mb = markets[b.index].market;
+    const int ta = type_of(ma), tb = type_of(mb);
+    const double ua = a.stats.current_usd / types[ta].second;
+    const double ub = b.stats.current_usd / types[tb].second;
+    if (ua != ub) return ua < ub;
+    if ((ta == 0) != (tb == 0)) return ta == 0;
+    if (ma.availability_zone != mb.availability_zone) {
+      return ma.availability_zone < mb.availability_zone;
+    }
+    return ma.instance_type < mb.instance_type;
+  };
   // The selection carries no price history: its statistics stand for it.
   auto view_of = [&](const Usable& u) {
     const MarketView& view = markets[u.index];
@@ -267,9 +304,20 @@ absl::StatusOr<SelectedMarket> SelectMarket(
                       .on_demand_usd_per_hour = view.on_demand_usd_per_hour,
                       .price_history = {}};
   };
+  if (choose_type && cheapest.has_value() && !open_markets.empty()) {
+    // The primary type's market prices the bid and the notes; spot goes
+    // to whichever listed market is cheapest per unit.
+    SelectedMarket selected{
+        .view = view_of(cheapest_open ? *cheapest_open : *cheapest)};
+    std::sort(open_markets.begin(), open_markets.end(), cheaper_per_unit);
+    for (const Usable& u : open_markets) {
+      selected.spot_markets.push_back(view_of(u));
+    }
+    return selected;
+  }
   if (cheapest_open.has_value()) {
     SelectedMarket selected{.view = view_of(*cheapest_open)};
-    if (open_markets.size() > 1) {
+    if ((spread || avoid) && open_markets.size() > 1) {
       std::sort(open_markets.begin(), open_markets.end(),
                 [&](const Usable& a, const Usable& b) {
                   return cheaper(a.stats, markets[a.index].market, b);
@@ -296,6 +344,15 @@ absl::StatusOr<SelectedMarket> SelectMarket(
       "markets: no price data for %s in zone %s (given: %s)", spec.type,
       spec.availability_zone.empty() ? "any" : spec.availability_zone,
       offered.empty() ? "none" : absl::StrJoin(offered, ", ")));
+}
+
+double OnDemandPriceOf(const InstanceSpec& spec, const Market& market) {
+  for (const InstanceAlternative& alternative : spec.alternatives) {
+    if (alternative.type == market.instance_type) {
+      return alternative.on_demand_usd_per_hour;
+    }
+  }
+  return spec.on_demand_usd_per_hour;
 }
 
 std::optional<Reason> InterruptionNote(const FleetView& fleet) {

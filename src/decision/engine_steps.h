@@ -36,7 +36,10 @@ struct SelectedMarket {
   // for spot); empty when it can.
   std::optional<Reason> spot_blocked;
   // With instance.min_markets > 1 and more than one market spot may be
-  // asked in: all of them, cheapest first (`view` is the first).
+  // asked in: all of them, cheapest first (`view` is the first). With
+  // instance.alternatives: every market of a listed type spot may be asked
+  // in, cheapest per unit first, the primary type first on a tie (`view`
+  // stays the primary type's, for the bid and the notes).
   std::vector<MarketView> spot_markets;
   // With instance.avoid_interruptions on: every market spot may be asked
   // in, cheapest first.
@@ -50,17 +53,20 @@ absl::StatusOr<SelectedMarket> SelectMarket(
 // adds each spot instance under notice not seen before (at most
 // kMaxInterruptionsKept, the oldest dropped). Clears `seen` when off.
 inline constexpr size_t kMaxInterruptionsKept = 1000;
-void LearnInterruptions(const Fleet& fleet,
-                        const InterruptionAvoidance& avoid, absl::Time now,
-                        std::vector<MarketInterruption>& seen);
+void LearnInterruptions(const Fleet& fleet, const InterruptionAvoidance& avoid,
+                        absl::Time now, std::vector<MarketInterruption>& seen);
 
 // instance.avoid_interruptions: moves `selected` to the market with the
 // fewest notices in `seen` among those within the price tolerance of the
 // cheapest, and says why when that is not the cheapest. Nothing when off,
-// when spot is blocked or spread (min_markets > 1), or with one market.
+// when spot is blocked, or with one market (the policy refuses it with
+// min_markets > 1 or alternatives).
 std::optional<Reason> AvoidInterruptions(
     const Policy& policy, const std::vector<MarketInterruption>& seen,
     SelectedMarket& selected);
+// The policy's on-demand price of `market`'s type (instance.type's, or an
+// alternative's); instance.type's for a type the policy does not list.
+double OnDemandPriceOf(const InstanceSpec& spec, const Market& market);
 
 // Price statistics older than this draw a warning, whatever
 // bidding.max_price_age_s allows: a day-old price is almost always a feed
@@ -127,17 +133,20 @@ struct TimedOutRequests {
   std::vector<TimedOutRequest> requests;
   // Open past the timeout, kept or not: spot is not serving.
   int unfulfilled = 0;
-  // Cancelled ones that the scaling count included (not replacements).
+  // Units of the cancelled ones that the scaling count included (not
+  // replacements).
   int counted_cancelled = 0;
 };
 
 TimedOutRequests FindTimedOutRequests(const Policy& policy,
                                       const FleetView& fleet, absl::Time now);
 
-// A market spot may be asked in, with the bid made for it.
+// A market spot may be asked in, with the bid made for it and the units
+// one instance of its type counts for.
 struct SpotMarket {
   MarketView view;
   BidResult bid;
+  int weight = 1;
 };
 
 // Collects the actions of one plan, keeps the fleet's worst-case hourly
@@ -152,8 +161,10 @@ class PlanBuilder {
   // and the zone for on-demand (or why there is none). Unset: no limits.
   void SetLaunchLimits(std::optional<Reason> spot_blocked,
                        OnDemandPlacement on_demand);
-  // Markets to spread spot requests over (instance.min_markets), cheapest
-  // first; must outlive this. Unset or one: all go to the plan's market.
+  // Markets to spread spot requests over (instance.min_markets), or to
+  // choose the cheapest per unit from (instance.alternatives), cheapest
+  // first; must outlive this. Unset, or one without alternatives: all go to
+  // the plan's market.
   void SetSpreadMarkets(const std::vector<SpotMarket>* markets) {
     spread_ = markets;
   }
@@ -193,12 +204,18 @@ class PlanBuilder {
                        std::string_view replaces) const {
     return TokenFor(kind, count, replaces, market_.market);
   }
-  // A spot request for `count` in `market`, within the cost ceiling; false
-  // when none fits. `cause` and then `more` give its reasons.
-  bool RequestSpot(int count, const SpotMarket& market, const Reason& cause,
-                   const Reason* more);
-  // ScaleOut's spot requests spread over spread_ (see SetSpreadMarkets).
-  int ScaleOutSpread(int count, const Reason& cause);
+  // A spot request for `count` in `market` at `bid`, within the cost
+  // ceiling; returns how many it asks for (0 when none fits). `cause` and
+  // then `more` give its reasons.
+  int RequestSpot(int count, const MarketView& market, const BidResult& bid,
+                  const Reason& cause, const Reason* more);
+  // ScaleOut's spot requests spread over spread_ (see SetSpreadMarkets),
+  // `count` units within `room`; returns the units requested.
+  int ScaleOutSpread(int count, int room, const Reason& cause);
+  // ScaleOut's spot request in the market of spread_ cheapest per unit
+  // (instance.alternatives): `count` units, at most `room`; returns the
+  // units requested.
+  int ScaleOutCheapest(int count, int room, const Reason& cause);
   // A termination the policy chose, or (when the instance's agent takes
   // work) a drain of its agent first. True when it stays a termination.
   bool EndOrDrain(Action action, const Instance* instance);
@@ -216,7 +233,8 @@ class PlanBuilder {
   int counted_;
   double fleet_usd_per_hour_;
   int removed_for_scale_in_ = 0;
-  int live_after_ = 0;  // counted instances + requests once the plan is done
+  // Units of counted instances + requests once the plan is done.
+  int live_after_ = 0;
   // Instances ended or postponed, and cancelled requests: the fleet's own,
   // which outlives this.
   absl::flat_hash_set<const Instance*> leaving_;

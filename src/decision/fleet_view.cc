@@ -13,8 +13,10 @@ const BurstAgent* AgentOf(const FleetView& view, std::string_view instance_id) {
 }
 
 FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
-                    const std::vector<AgentDrain>& drains) {
+                    const std::vector<AgentDrain>& drains,
+                    const InstanceSpec& spec) {
   FleetView view;
+  view.weights = UnitWeights(spec);
   view.reports_agents = cluster.reports_agents;
   if (cluster.reports_agents) {
     view.agents.reserve(cluster.burst_agents.size());
@@ -117,6 +119,26 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
   for (const SpotRequest* request :
        any_replacement ? open_in_order : view.open_requests) {
     view.worst_case_usd_per_hour += request->bid_usd_per_hour;
+  }
+  view.counted_units = static_cast<int>(view.counted_instances.size());
+  view.open_request_units = static_cast<int>(view.open_requests.size());
+  view.leaving_units =
+      static_cast<int>(view.interrupted.size() + view.draining.size());
+  if (!view.weights.all_one()) {
+    // Each counts its weight: the extra over the one already counted.
+    const UnitWeights& w = view.weights;
+    for (const Instance* i : view.counted_instances) {
+      view.counted_units += w.Of(i->instance_type) - 1;
+    }
+    for (const SpotRequest* r : view.open_requests) {
+      view.open_request_units += w.Of(r->instance_type) - 1;
+    }
+    for (const Instance* i : view.interrupted) {
+      view.leaving_units += w.Of(i->instance_type) - 1;
+    }
+    for (const auto& [i, drain] : view.draining) {
+      view.leaving_units += w.Of(i->instance_type) - 1;
+    }
   }
   return view;
 }

@@ -19,9 +19,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "decision/unit_weights.h"
 #include "spotburst/cluster_state.h"
 #include "spotburst/engine.h"
 #include "spotburst/fleet.h"
+#include "spotburst/policy.h"
 
 namespace spotburst::internal {
 
@@ -44,14 +46,23 @@ struct FleetView {
   // On-demand instances a replacement is already under way for.
   absl::flat_hash_set<std::string_view> replaced_ids;
   int on_demand_counted = 0;
+  // The units each type counts for, and the units of the lists above
+  // (instance.alternatives; without them, their sizes).
+  UnitWeights weights;
+  int counted_units = 0;
+  int open_request_units = 0;
+  // Interrupted and draining: they count toward max_instances while they
+  // live.
+  int leaving_units = 0;
   // Worst case per hour: instances at their max price, open requests at
   // their bid.
   double worst_case_usd_per_hour = 0;
 };
 
-// `fleet`, `cluster` and `drains` must outlive the view.
+// `fleet`, `cluster`, `drains` and `spec` must outlive the view.
 FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
-                    const std::vector<AgentDrain>& drains);
+                    const std::vector<AgentDrain>& drains,
+                    const InstanceSpec& spec);
 
 // The agent of `instance_id`, or null when it has none (not joined, gone,
 // or the cluster does not report agents).

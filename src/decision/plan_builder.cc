@@ -28,7 +28,9 @@ TimedOutRequests FindTimedOutRequests(const Policy& policy,
     ++result.unfulfilled;
     const bool at_max = AtMaxBid(request->bid_usd_per_hour, policy);
     result.requests.push_back({request, at_max, counted});
-    if (!at_max && counted) ++result.counted_cancelled;
+    if (!at_max && counted) {
+      result.counted_cancelled += fleet.weights.Of(request->instance_type);
+    }
   };
   for (const SpotRequest* request : fleet.open_requests) visit(request, true);
   for (const SpotRequest* request : fleet.open_replacements)
@@ -48,8 +50,7 @@ PlanBuilder::PlanBuilder(const Policy& policy, const FleetView& fleet,
       fleet_usd_per_hour_(fleet.worst_case_usd_per_hour),
       // Interrupted and draining instances still count toward
       // max_instances while they live.
-      live_after_(counted + static_cast<int>(fleet.interrupted.size()) +
-                  static_cast<int>(fleet.draining.size())) {}
+      live_after_(counted + fleet.leaving_units) {}
 
 void PlanBuilder::SetLaunchLimits(std::optional<Reason> spot_blocked,
                                   OnDemandPlacement on_demand) {
@@ -88,7 +89,7 @@ void PlanBuilder::CancelTimedOut(const TimedOutRequests& timed_out) {
     cancels_.push_back(std::move(cancel));
     cancelled_.insert(&r);
     fleet_usd_per_hour_ -= r.bid_usd_per_hour;
-    if (t.counted) --live_after_;
+    if (t.counted) live_after_ -= fleet_.weights.Of(r.instance_type);
   }
 }
 
@@ -104,9 +105,15 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
                 return a->create_time > b->create_time;
               return a->id > b->id;
             });
-  const int excess = std::min<int>(count, open.size());
-  for (int i = 0; i < excess; ++i) {
-    const SpotRequest& r = *open[i];
+  // In units: a request weighing more than the units still to remove is
+  // left open.
+  int left = count;
+  for (const SpotRequest* request : open) {
+    if (left == 0) break;
+    const SpotRequest& r = *request;
+    const int weight = fleet_.weights.Of(r.instance_type);
+    if (weight > left) continue;
+    left -= weight;
     Action cancel{.kind = ActionKind::kCancelRequest,
                   .instance_type = r.instance_type,
                   .availability_zone = r.availability_zone,
@@ -121,20 +128,20 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
     cancels_.push_back(std::move(cancel));
     cancelled_.insert(&r);
     fleet_usd_per_hour_ -= r.bid_usd_per_hour;
-    --live_after_;
+    live_after_ -= weight;
     ++removed_for_scale_in_;
   }
-  const int instances = count - excess;
-  if (instances <= 0) return;
-  ScaleInChoice choice = ChooseScaleIn(fleet_.counted_instances, instances,
-                                       policy_, now_, cause, DrainedFirst());
+  if (left <= 0) return;
+  ScaleInChoice choice =
+      ChooseScaleIn(fleet_.counted_instances, left, policy_, now_, cause,
+                    DrainedFirst(), &fleet_.weights);
   terminations_.reserve(terminations_.size() + choice.terminations.size());
   postponements_.reserve(postponements_.size() + choice.postponements.size());
   leaving_.reserve(choice.terminations.size() + choice.postponements.size());
   for (size_t k = 0; k < choice.terminations.size(); ++k) {
     const Instance* instance = choice.terminated[k];
     leaving_.insert(instance);
-    --live_after_;
+    live_after_ -= fleet_.weights.Of(instance->instance_type);
     ++removed_for_scale_in_;
     if (EndOrDrain(std::move(choice.terminations[k]), instance)) {
       fleet_usd_per_hour_ -= instance->max_price_usd_per_hour;
@@ -211,82 +218,76 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
     notes_.push_back(std::move(note));
     return 0;
   }
-  if (spot && spread_ != nullptr && spread_->size() > 1) {
-    return ScaleOutSpread(count, cause);
+  if (spot && spread_ != nullptr) {
+    if (policy_.instance.min_markets > 1 && spread_->size() > 1) {
+      return ScaleOutSpread(count, room, cause);
+    }
+    if (!policy_.instance.alternatives.empty() && !spread_->empty()) {
+      return ScaleOutCheapest(count, room, cause);
+    }
   }
+  if (spot) return RequestSpot(count, market_, bid_, cause, nullptr);
   const double on_demand = market_.on_demand_usd_per_hour > 0
                                ? market_.on_demand_usd_per_hour
                                : policy_.instance.on_demand_usd_per_hour;
-  const double unit = spot ? bid_.usd_per_hour : on_demand;
-  count = FitUnderCeiling(count, unit, spot ? "spot requests" : "on-demand");
+  count = FitUnderCeiling(count, on_demand, "on-demand");
   if (count <= 0) return 0;
-  Action launch{
-      .kind = spot ? ActionKind::kRequestSpot : ActionKind::kLaunchOnDemand,
-      .count = count,
-      .instance_type = policy_.instance.type,
-      .availability_zone = spot || !on_demand_
-                               ? market_.market.availability_zone
-                               : on_demand_->zone,
-      .bid_usd_per_hour = spot ? bid_.usd_per_hour : 0};
+  Action launch{.kind = ActionKind::kLaunchOnDemand,
+                .count = count,
+                .instance_type = policy_.instance.type,
+                .availability_zone = on_demand_
+                                         ? on_demand_->zone
+                                         : market_.market.availability_zone};
   launch.idempotency_token = TokenFor(launch.kind, count, "");
   launch.reasons.push_back(cause);
-  if (spot) {
-    launch.reasons.push_back(
-        {.code = ReasonCode::kBid,
-         .text = bid_.reason,
-         .figures = {{"bid_usd", bid_.usd_per_hour},
-                     {"current_usd", market_.stats.current_usd}}});
-    for (const Reason& r : bid_.adjustments) launch.reasons.push_back(r);
-  } else {
-    launch.reasons.push_back(MakeReason(
-        ReasonCode::kFallbackToOnDemand, {{"on_demand_usd", on_demand}},
-        "on-demand at %.4f: %s", on_demand, state.fallback_reason));
-  }
-  fleet_usd_per_hour_ += count * unit;
+  launch.reasons.push_back(MakeReason(
+      ReasonCode::kFallbackToOnDemand, {{"on_demand_usd", on_demand}},
+      "on-demand at %.4f: %s", on_demand, state.fallback_reason));
+  fleet_usd_per_hour_ += count * on_demand;
   live_after_ += count;
   launches_.push_back(std::move(launch));
   return count;
 }
 
-bool PlanBuilder::RequestSpot(int count, const SpotMarket& market,
-                              const Reason& cause, const Reason* more) {
-  const BidResult& bid = market.bid;
+int PlanBuilder::RequestSpot(int count, const MarketView& market,
+                             const BidResult& bid, const Reason& cause,
+                             const Reason* more) {
   count = FitUnderCeiling(count, bid.usd_per_hour, "spot requests");
-  if (count <= 0) return false;
+  if (count <= 0) return 0;
   Action launch{.kind = ActionKind::kRequestSpot,
                 .count = count,
-                .instance_type = policy_.instance.type,
-                .availability_zone = market.view.market.availability_zone,
+                .instance_type = market.market.instance_type,
+                .availability_zone = market.market.availability_zone,
                 .bid_usd_per_hour = bid.usd_per_hour};
-  launch.idempotency_token =
-      TokenFor(launch.kind, count, "", market.view.market);
+  launch.idempotency_token = TokenFor(launch.kind, count, "", market.market);
   launch.reasons.push_back(cause);
   if (more != nullptr) launch.reasons.push_back(*more);
   launch.reasons.push_back(
       {.code = ReasonCode::kBid,
        .text = bid.reason,
        .figures = {{"bid_usd", bid.usd_per_hour},
-                   {"current_usd", market.view.stats.current_usd}}});
+                   {"current_usd", market.stats.current_usd}}});
   for (const Reason& r : bid.adjustments) launch.reasons.push_back(r);
   fleet_usd_per_hour_ += count * bid.usd_per_hour;
-  live_after_ += count;
+  live_after_ += count * fleet_.weights.Of(market.market.instance_type);
   launches_.push_back(std::move(launch));
-  return true;
+  return count;
 }
 
-int PlanBuilder::ScaleOutSpread(int count, const Reason& cause) {
+int PlanBuilder::ScaleOutSpread(int count, int room, const Reason& cause) {
   const std::vector<SpotMarket>& markets = *spread_;
   // What spot each market holds once this plan's cancels and ends are
-  // done: its counted spot instances and open requests (on-demand ones are
-  // not interrupted, so they need no spreading).
+  // done, in units: its counted spot instances and open requests
+  // (on-demand ones are not interrupted, so they need no spreading).
   std::vector<int> held(markets.size(), 0);
   int spot_before = 0;
   auto add_to = [&](std::string_view type, std::string_view zone) {
-    ++spot_before;
+    const int weight = fleet_.weights.Of(type);
+    spot_before += weight;
     for (size_t m = 0; m < markets.size(); ++m) {
       const Market& market = markets[m].view.market;
       if (market.availability_zone == zone && market.instance_type == type) {
-        ++held[m];
+        held[m] += weight;
         return;
       }
     }
@@ -307,23 +308,29 @@ int PlanBuilder::ScaleOutSpread(int count, const Reason& cause) {
   const int share = (fleet_after + spread_over - 1) / spread_over;
   // Each new instance goes to the cheapest market under its share; when
   // every market is full (fewer usable markets than min_markets), to the
-  // one holding fewest, the cheaper on a tie.
-  std::vector<int> added(markets.size(), 0);
-  for (int k = 0; k < count; ++k) {
+  // one holding fewest, the cheaper on a tie. Shares and holdings are in
+  // units; an instance heavier than the room left goes nowhere.
+  std::vector<int> added(markets.size(), 0);  // instances
+  auto units_in = [&](size_t m) {
+    return held[m] + added[m] * markets[m].weight;
+  };
+  for (int units = 0; units < count;) {
     size_t pick = markets.size();
     for (size_t m = 0; m < markets.size(); ++m) {
-      if (held[m] + added[m] < share) {
+      if (markets[m].weight <= room - units && units_in(m) < share) {
         pick = m;
         break;
       }
     }
     if (pick == markets.size()) {
-      pick = 0;
-      for (size_t m = 1; m < markets.size(); ++m) {
-        if (held[m] + added[m] < held[pick] + added[pick]) pick = m;
+      for (size_t m = 0; m < markets.size(); ++m) {
+        if (markets[m].weight > room - units) continue;
+        if (pick == markets.size() || units_in(m) < units_in(pick)) pick = m;
       }
     }
+    if (pick == markets.size()) break;
     ++added[pick];
+    units += markets[pick].weight;
   }
   int requested = 0;
   for (size_t m = 0; m < markets.size(); ++m) {
@@ -339,17 +346,15 @@ int PlanBuilder::ScaleOutSpread(int count, const Reason& cause) {
         added[m], count, market.view.market.availability_zone,
         market.view.stats.current_usd, held[m], share, fleet_after,
         spread_over);
-    if (held[m] + added[m] <= share) {
+    if (units_in(m) <= share) {
       why.text.Add("the cheapest with room of %d usable markets",
                    static_cast<int>(markets.size()));
     } else {
       why.text.Add("only %d usable markets, so the one holding fewest",
                    static_cast<int>(markets.size()));
     }
-    const int before = live_after_;
-    if (RequestSpot(added[m], market, cause, &why)) {
-      requested += live_after_ - before;
-    }
+    requested += market.weight *
+                 RequestSpot(added[m], market.view, market.bid, cause, &why);
   }
   return requested;
 }
@@ -395,6 +400,48 @@ int PlanBuilder::Bridge(int count, int scale_up, const Reason& cause) {
   live_after_ += count;
   launches_.push_back(std::move(launch));
   return count;
+}
+
+int PlanBuilder::ScaleOutCheapest(int count, int room, const Reason& cause) {
+  const std::vector<SpotMarket>& markets = *spread_;
+  // Cheapest per unit first: the first whose instance fits the room.
+  size_t pick = markets.size();
+  for (size_t m = 0; m < markets.size(); ++m) {
+    if (markets[m].weight <= room) {
+      pick = m;
+      break;
+    }
+  }
+  if (pick == markets.size()) return 0;
+  const SpotMarket& chosen = markets[pick];
+  const int weight = chosen.weight;
+  // Enough instances for `count` units, unless that passes the room.
+  int instances = (count + weight - 1) / weight;
+  if (instances * weight > room) instances = room / weight;
+  const double per_unit = chosen.view.stats.current_usd / weight;
+  Reason why = MakeReason(
+      ReasonCode::kMarketChoice,
+      {{"usd_per_unit", per_unit}, {"weight", static_cast<double>(weight)}},
+      "%s in %s: %.4f USD/h per unit (%.4f / weight %d), %d instance(s) for "
+      "%d unit(s); ",
+      chosen.view.market.instance_type, chosen.view.market.availability_zone,
+      per_unit, chosen.view.stats.current_usd, weight, instances, count);
+  // The next best: the cheapest other market (the list is in that order).
+  const SpotMarket* next = nullptr;
+  for (size_t m = 0; m < markets.size() && next == nullptr; ++m) {
+    if (m != pick) next = &markets[m];
+  }
+  if (next == nullptr) {
+    why.text.Add("the only usable market");
+  } else {
+    const double next_per_unit = next->view.stats.current_usd / next->weight;
+    why.figures.push_back({"next_usd_per_unit", next_per_unit});
+    why.text.Add("next best %s in %s at %.4f per unit (of %d usable markets)",
+                 next->view.market.instance_type,
+                 next->view.market.availability_zone, next_per_unit,
+                 static_cast<int>(markets.size()));
+  }
+  return weight * RequestSpot(instances, chosen.view, chosen.bid, cause, &why);
 }
 
 void PlanBuilder::ReplaceOnDemand() {

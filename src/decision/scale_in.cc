@@ -117,7 +117,8 @@ void TopK(It first, It last, size_t k, Less less) {
 ScaleInChoice ChooseScaleIn(
     const std::vector<const Instance*>& candidates, int count,
     const Policy& policy, absl::Time now, const Reason& cause,
-    const std::function<bool(const Instance&)>& drained_first) {
+    const std::function<bool(const Instance&)>& drained_first,
+    const UnitWeights* weights) {
   ScaleInChoice choice;
   if (count <= 0) return choice;
   BillingPolicy at_once = policy.billing;
@@ -130,12 +131,7 @@ ScaleInChoice ChooseScaleIn(
         Assess(*instance, policy, drains ? policy.billing : at_once, now);
     (c.billing.endable ? endable : waiting).push_back(c);
   }
-  const size_t end_now = std::min<size_t>(count, endable.size());
-  TopK(endable.begin(), endable.end(), end_now, EndFirst);
-  choice.terminations.reserve(end_now);
-  choice.terminated.reserve(end_now);
-  for (size_t i = 0; i < end_now; ++i) {
-    const Candidate& c = endable[i];
+  auto end = [&](const Candidate& c) {
     Action action{.kind = ActionKind::kTerminateInstance,
                   .instance_type = c.instance->instance_type,
                   .availability_zone = c.instance->availability_zone,
@@ -147,13 +143,8 @@ ScaleInChoice ChooseScaleIn(
     action.reasons.push_back(BillingReason(c, policy, now));
     choice.terminations.push_back(std::move(action));
     choice.terminated.push_back(c.instance);
-  }
-  const size_t postpone = std::min<size_t>(count - end_now, waiting.size());
-  TopK(waiting.begin(), waiting.end(), postpone, EndableSooner);
-  choice.postponements.reserve(postpone);
-  choice.postponed.reserve(postpone);
-  for (size_t i = 0; i < postpone; ++i) {
-    const Candidate& c = waiting[i];
+  };
+  auto postpone = [&](const Candidate& c) {
     Action action{.kind = ActionKind::kPostponeTermination,
                   .instance_type = c.instance->instance_type,
                   .availability_zone = c.instance->availability_zone,
@@ -165,7 +156,36 @@ ScaleInChoice ChooseScaleIn(
     action.reasons.push_back(BillingReason(c, policy, now));
     choice.postponements.push_back(std::move(action));
     choice.postponed.push_back(c.instance);
+  };
+  if (weights != nullptr && !weights->all_one()) {
+    // In units, in the same order: an instance weighing more than the
+    // units still to remove is skipped (ending it would remove too much).
+    int left = count;
+    auto take = [&](std::vector<Candidate>& list, auto less, auto act) {
+      std::sort(list.begin(), list.end(), less);
+      for (const Candidate& c : list) {
+        if (left == 0) return;
+        const int weight = weights->Of(c.instance->instance_type);
+        if (weight > left) continue;
+        left -= weight;
+        act(c);
+      }
+    };
+    take(endable, EndFirst, end);
+    take(waiting, EndableSooner, postpone);
+    return choice;
   }
+  const size_t end_now = std::min<size_t>(count, endable.size());
+  TopK(endable.begin(), endable.end(), end_now, EndFirst);
+  choice.terminations.reserve(end_now);
+  choice.terminated.reserve(end_now);
+  for (size_t i = 0; i < end_now; ++i) end(endable[i]);
+  const size_t postpone_count =
+      std::min<size_t>(count - end_now, waiting.size());
+  TopK(waiting.begin(), waiting.end(), postpone_count, EndableSooner);
+  choice.postponements.reserve(postpone_count);
+  choice.postponed.reserve(postpone_count);
+  for (size_t i = 0; i < postpone_count; ++i) postpone(waiting[i]);
   return choice;
 }
 

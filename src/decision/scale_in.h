@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "decision/unit_weights.h"
 #include "spotburst/fleet.h"
 #include "spotburst/plan.h"
 #include "spotburst/policy.h"
@@ -31,10 +32,15 @@ struct ScaleInChoice {
 // policy.billing.drain_time (its agent runs tasks); one that ends at once
 // (no agent yet, or drained already) is endable only when its end itself
 // wastes no paid time. Unset: every instance is drained first.
+// With `weights` (instance.alternatives), `count` is in units: instances
+// are taken in the same order, each removing its type's weight, and one
+// weighing more than the units still to remove is skipped. Unset: each
+// instance counts one.
 ScaleInChoice ChooseScaleIn(
     const std::vector<const Instance*>& candidates, int count,
     const Policy& policy, absl::Time now, const Reason& cause,
-    const std::function<bool(const Instance&)>& drained_first = nullptr);
+    const std::function<bool(const Instance&)>& drained_first = nullptr,
+    const UnitWeights* weights = nullptr);
 
 }  // namespace spotburst::internal
 

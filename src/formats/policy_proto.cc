@@ -284,8 +284,22 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
     const v1::InterruptionAvoidance& avoid = instance.avoid_interruptions();
     InterruptionAvoidance& a = policy.instance.avoid_interruptions;
     if (avoid.has_window_s()) a.window = absl::Seconds(avoid.window_s());
-    if (avoid.has_price_tolerance())
-      a.price_tolerance = avoid.price_tolerance();
+    if (avoid.has_price_tolerance()) a.price_tolerance = avoid.price_tolerance();
+  }
+  for (int i = 0; i < instance.alternatives_size(); ++i) {
+    const v1::InstanceAlternative& alt = instance.alternatives(i);
+    // 0 is "unset" in the C++ form: a 0 given must not read as unset.
+    if (alt.has_weight() && !(alt.weight() >= 1)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "instance.alternatives[%d].weight: %g must be a whole number >= 1 "
+          "(units of instance.shape per instance)",
+          i, alt.weight()));
+    }
+    InstanceAlternative& a = policy.instance.alternatives.emplace_back();
+    a.type = alt.type();
+    a.shape = ResourcesFromProto(alt.shape());
+    a.on_demand_usd_per_hour = alt.on_demand_usd_per_hour();
+    if (alt.has_weight()) a.weight = alt.weight();
   }
 
   const v1::ScalingPolicy& scaling = proto.scaling();
@@ -407,6 +421,14 @@ v1::Policy PolicyToProto(const Policy& policy) {
       avoid.set_window_s(absl::ToDoubleSeconds(a.window));
     }
     avoid.set_price_tolerance(a.price_tolerance);
+  }
+  for (const InstanceAlternative& a : policy.instance.alternatives) {
+    v1::InstanceAlternative& alt = *instance.add_alternatives();
+    alt.set_type(a.type);
+    ResourcesToProto(a.shape, *alt.mutable_shape());
+    alt.set_on_demand_usd_per_hour(a.on_demand_usd_per_hour);
+    // Left out when derived from the shape: it reads back the same.
+    if (a.weight != 0) alt.set_weight(a.weight);
   }
 
   const ScalingPolicy& s = policy.scaling;

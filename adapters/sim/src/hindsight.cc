@@ -62,7 +62,11 @@ double HindsightCostUsd(const HindsightInput& input) {
       // Before a trace's first point there is no spot price: on-demand.
       double price = input.on_demand_usd_per_hour;
       for (size_t m = 0; m < spots.size(); ++m) {
-        if (p[m] >= 0) price = std::min(price, spots[m]->PriceOf(p[m]));
+        if (p[m] < 0) continue;
+        const double per_unit =
+            input.weights.empty() ? spots[m]->PriceOf(p[m])
+                                  : spots[m]->PriceOf(p[m]) / input.weights[m];
+        price = std::min(price, per_unit);
       }
       cost += needed * price * static_cast<double>(b - a) / 3600.0;
     }

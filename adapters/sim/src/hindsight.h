@@ -14,6 +14,10 @@
 //   - each is paid at min(spot price(t), on-demand price), per second, for
 //     exactly the time it is needed: no boot or request delay, no started
 //     hours, no minimum, no headroom below a burst point;
+//   - with several instance types (instance.alternatives), n(t) counts
+//     units of instance.shape, each paid at the cheapest price per unit
+//     (price / weight) among the markets at t, capped by the cheapest
+//     on-demand price per unit: capacity as divisible as the units are;
 //   - nothing is free: no interruption gives time back;
 //   - demand and the price are step functions, so the integral is exact:
 //     it is summed over the intervals between their change points.
@@ -42,9 +46,13 @@ int InstancesNeeded(const Resources& demand, const Resources& baseline,
 
 struct HindsightInput {
   const DemandCurve* demand = nullptr;
-  // The spot markets of the instance type, at least one; with several, each
-  // second is paid at the cheapest of them (any zone could be chosen).
+  // The spot markets of the instance types, at least one; with several,
+  // each second is paid at the cheapest of them per unit (any zone and type
+  // could be chosen).
   std::vector<const SimMarket*> spots;
+  // Units per instance of each of `spots` (instance.shapes); empty: all 1.
+  std::vector<double> weights;
+  // Per unit (one instance.shape).
   double on_demand_usd_per_hour = 0;
   Resources baseline;
   Resources shape;

@@ -36,9 +36,15 @@ struct RunSetup {
   std::shared_ptr<const LoadedInputs> inputs;
   // One per market of `cloud`, in order; they point into `inputs`.
   std::vector<const PriceHistory*> histories;
-  // The markets of the policy's instance type (indices into `cloud.markets`):
-  // the ones the engine chooses from and the hindsight reference uses.
+  // The markets of the policy's instance types, instance.type's and its
+  // alternatives' (indices into `cloud.markets`): the ones the engine
+  // chooses from and the hindsight reference uses.
   std::vector<int> policy_markets;
+  // With instance.alternatives: per market of `cloud`, what one instance
+  // adds to the cluster and the units it counts for (its type's shape and
+  // weight). Empty without: every instance is instance.shape.
+  std::vector<Resources> market_shapes;
+  std::vector<int> market_weights;
   // Zones the controller watches when the policy names none.
   std::vector<std::string> availability_zones;
   // The policy as run: with a single `market:`, in the scenario's zone.

@@ -210,6 +210,7 @@ void SimCloud::ProcessEvent(const Event& event) {
       record.instance.state = InstanceState::kRunning;
       --booting_;
       ++joined_[record.instance.lifecycle == Lifecycle::kSpot ? 0 : 1];
+      ++markets_[record.market]->joined;
       break;
     case EventKind::kNotice:
       MarkForTermination(event.instance, event.time, /*by_price=*/false);
@@ -352,6 +353,7 @@ void SimCloud::EndInstance(int instance, int64_t time, EndedBy by,
     --booting_;
   } else if (record.drain_start == absl::InfiniteFuture()) {
     --joined_[record.instance.lifecycle == Lifecycle::kSpot ? 0 : 1];
+    --markets_[record.market]->joined;
   }
   if (record.instance.lifecycle == Lifecycle::kSpot) {
     --live_spot_;
@@ -401,6 +403,7 @@ absl::Status SimCloud::Drain(const std::vector<std::string>& instance_ids,
     record.drained_at = now() + std::min(takes, grace);
     // Its capacity is gone at once: nothing new lands on a draining agent.
     --joined_[record.instance.lifecycle == Lifecycle::kSpot ? 0 : 1];
+    --markets_[record.market]->joined;
   }
   return absl::OkStatus();
 }
@@ -436,7 +439,7 @@ void SimCloud::EndRun(absl::Time t) {
   live_.clear();
   live_spot_ = booting_ = joined_[0] = joined_[1] = 0;
   for (const std::unique_ptr<MarketState>& market : markets_) {
-    market->live_spot = 0;
+    market->live_spot = market->joined = 0;
   }
 }
 

@@ -194,6 +194,8 @@ class SimCloud final : public InstanceManager,
   int booting() const { return booting_; }
   int joined_spot() const { return joined_[0]; }
   int joined_on_demand() const { return joined_[1]; }
+  // Joined (and not draining) instances of market `market`, spot or not.
+  int joined_in(int market) const { return markets_[market]->joined; }
   int live_instances() const { return static_cast<int>(live_.size()); }
 
   const CloudCounters& counters() const { return counters_; }
@@ -246,6 +248,7 @@ class SimCloud final : public InstanceManager,
     Stream interruptions;
     int64_t price_cursor = -1;  // the point in force at now_ (or -1)
     int live_spot = 0;
+    int joined = 0;  // spot and on-demand, their agents taking work
   };
 
   static std::vector<std::unique_ptr<MarketState>> MakeMarkets(

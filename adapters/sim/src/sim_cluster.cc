@@ -3,6 +3,7 @@
 #include "sim_cluster.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace spotburst::sim::internal {
 
@@ -25,14 +26,24 @@ ClusterReading ReadCluster(const Resources& demand, const Resources& capacity) {
 }
 
 SimCluster::SimCluster(DemandCurve& demand, SimCloud& cloud, const Clock& clock,
-                       const Resources& baseline, const Resources& shape)
+                       const Resources& baseline, const Resources& shape,
+                       std::vector<Resources> market_shapes)
     : demand_(demand),
       cloud_(cloud),
       clock_(clock),
       baseline_(baseline),
-      shape_(shape) {}
+      shape_(shape),
+      market_shapes_(std::move(market_shapes)) {}
 
 ClusterReading SimCluster::ReadAt(absl::Time t) {
+  if (!market_shapes_.empty()) {
+    Resources capacity = baseline_;
+    for (size_t m = 0; m < market_shapes_.size(); ++m) {
+      const int joined = cloud_.joined_in(static_cast<int>(m));
+      if (joined > 0) capacity += market_shapes_[m] * joined;
+    }
+    return ReadCluster(demand_.At(t), capacity);
+  }
   const int joined = cloud_.joined_spot() + cloud_.joined_on_demand();
   return ReadCluster(demand_.At(t), baseline_ + shape_ * joined);
 }

@@ -1,7 +1,8 @@
 // SimCluster: the simulated private cluster, as a MetricsSource.
 //
 // Capacity is the baseline plus one instance shape per burst instance whose
-// agent has joined and is not draining (SimCloud says how many). With the
+// agent has joined and is not draining (SimCloud says how many); with
+// several instance types, each instance adds its own market's shape. With the
 // scenario's cluster.reports_agents it also lists those agents. Demand comes
 // from a DemandCurve. Per resource, used = min(demand, capacity) and the rest
 // of the demand is queued (unmet): tasks wait rather than run elsewhere. Not
@@ -11,6 +12,8 @@
 //   SPOTBURST_ASSIGN_OR_RETURN(ClusterState state, cluster.Snapshot());
 #ifndef SPOTBURST_SIM_SRC_SIM_CLUSTER_H_
 #define SPOTBURST_SIM_SRC_SIM_CLUSTER_H_
+
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -38,9 +41,11 @@ class SimCluster final : public MetricsSource {
  public:
   // `demand`, `cloud` and `clock` are borrowed and must outlive the
   // cluster. `baseline` is the private capacity; `shape` what one joined
-  // burst instance adds.
+  // burst instance adds, or with `market_shapes` (one per market of the
+  // cloud) what one of each market adds.
   SimCluster(DemandCurve& demand, SimCloud& cloud, const Clock& clock,
-             const Resources& baseline, const Resources& shape);
+             const Resources& baseline, const Resources& shape,
+             std::vector<Resources> market_shapes = {});
 
   // The cluster at the clock's now (the cloud is caught up first).
   absl::StatusOr<ClusterState> Snapshot() override;
@@ -56,6 +61,7 @@ class SimCluster final : public MetricsSource {
   const Clock& clock_;
   Resources baseline_;
   Resources shape_;
+  std::vector<Resources> market_shapes_;
 };
 
 }  // namespace spotburst::sim::internal

@@ -24,7 +24,7 @@ class SimWorldImpl final : public SimWorld {
         cloud_(setup_.cloud, setup_.histories, clock_),
         demand_(std::move(demand)),
         cluster_(demand_, cloud_, clock_, setup_.baseline,
-                 setup_.policy.instance.shape) {}
+                 setup_.policy.instance.shape, setup_.market_shapes) {}
 
   const Policy& policy() const override { return setup_.policy; }
   std::vector<std::string> availability_zones() const override {

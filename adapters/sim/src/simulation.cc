@@ -182,19 +182,33 @@ absl::StatusOr<RunSetup> Prepare(
         HistoryFor(scenario, *setup.inputs, m.price_trace, market, setup.start,
                    setup.end));
     const bool policy_type = type == policy.instance.type;
-    if (!policy_type && m.on_demand_usd_per_hour <= 0) {
+    // An alternative's market: its shape, weight and on-demand price.
+    const InstanceAlternative* alternative = nullptr;
+    for (const InstanceAlternative& a : policy.instance.alternatives) {
+      if (a.type == type) alternative = &a;
+    }
+    if (!policy_type && alternative == nullptr &&
+        m.on_demand_usd_per_hour <= 0) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "sim: scenario %s: %s.on_demand_usd_per_hour: required for %s (the "
           "policy's on-demand price is %s's)",
           scenario.name, key, type, policy.instance.type));
     }
+    if (!policy.instance.alternatives.empty()) {
+      setup.market_shapes.push_back(
+          alternative != nullptr ? alternative->shape : policy.instance.shape);
+      setup.market_weights.push_back(
+          alternative != nullptr ? UnitWeight(policy.instance, *alternative)
+                                 : 1);
+    }
     CloudMarket sold{
         .market = market,
         .regime = m.regime,
         .interruption_rate_per_hour = m.interruption_rate_per_hour,
-        .on_demand_usd_per_hour = m.on_demand_usd_per_hour > 0
-                                      ? m.on_demand_usd_per_hour
-                                      : policy.instance.on_demand_usd_per_hour,
+        .on_demand_usd_per_hour =
+            m.on_demand_usd_per_hour > 0 ? m.on_demand_usd_per_hour
+            : alternative != nullptr     ? alternative->on_demand_usd_per_hour
+                                     : policy.instance.on_demand_usd_per_hour,
         // A listed market's interruptions draw from a stream of the seed and
         // the market's own identity, so adding or reordering markets leaves
         // every other market's draws alone. The single `market:` keeps the
@@ -210,18 +224,20 @@ absl::StatusOr<RunSetup> Prepare(
       }
     }
     if (policy_type) {
-      if (setup.policy_markets.empty()) {
+      if (setup.on_demand_usd_per_hour == 0) {
         setup.on_demand_usd_per_hour = sold.on_demand_usd_per_hour;
       }
       setup.policy_markets.push_back(static_cast<int>(i));
       setup.availability_zones.push_back(zone);
+    } else if (alternative != nullptr) {
+      setup.policy_markets.push_back(static_cast<int>(i));
     } else if (std::find(types.begin(), types.end(), type) == types.end()) {
       types.push_back(type);
     }
     setup.cloud.markets.push_back(std::move(sold));
     setup.histories.push_back(history);
   }
-  if (setup.policy_markets.empty()) {
+  if (setup.availability_zones.empty()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "sim: scenario %s sells %s but policy %s bursts with %s", scenario.name,
         absl::StrJoin(types, ", "), policy.name, policy.instance.type));
@@ -243,6 +259,28 @@ absl::StatusOr<RunSetup> Prepare(
           policy.instance.type, absl::StrJoin(setup.availability_zones, ", ")));
     }
     setup.availability_zones.clear();
+  }
+  // The controller watches every listed type in every zone it watches.
+  const std::vector<std::string> watched =
+      setup.availability_zones.empty()
+          ? std::vector<std::string>{setup.policy.instance.availability_zone}
+          : setup.availability_zones;
+  for (size_t k = 0; k < policy.instance.alternatives.size(); ++k) {
+    const std::string& type = policy.instance.alternatives[k].type;
+    for (const std::string& zone : watched) {
+      const bool sold =
+          std::any_of(setup.cloud.markets.begin(), setup.cloud.markets.end(),
+                      [&](const CloudMarket& c) {
+                        return c.market.instance_type == type &&
+                               c.market.availability_zone == zone;
+                      });
+      if (!sold) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "sim: policy %s: instance.alternatives[%d]: scenario %s does not "
+            "sell %s in %s",
+            policy.name, k, scenario.name, type, zone));
+      }
+    }
   }
 
   const std::vector<internal::WorkloadSample>& workload =
@@ -322,14 +360,26 @@ void ActOnNotices(absl::Time t, absl::Time until, absl::Duration poll,
 // `spots`: the SimMarkets of setup.policy_markets, in order.
 double Hindsight(const RunSetup& setup, internal::DemandCurve& demand,
                  std::vector<const internal::SimMarket*> spots) {
-  return internal::HindsightCostUsd(
-      {.demand = &demand,
-       .spots = std::move(spots),
-       .on_demand_usd_per_hour = setup.on_demand_usd_per_hour,
-       .baseline = setup.baseline,
-       .shape = setup.policy.instance.shape,
-       .start = setup.start,
-       .end = setup.end});
+  // With several types: prices per unit of instance.shape, the on-demand
+  // one the cheapest type's per unit.
+  std::vector<double> weights;
+  double on_demand = setup.on_demand_usd_per_hour;
+  if (!setup.market_weights.empty()) {
+    for (int m : setup.policy_markets) {
+      const double weight = setup.market_weights[m];
+      weights.push_back(weight);
+      on_demand = std::min(
+          on_demand, setup.cloud.markets[m].on_demand_usd_per_hour / weight);
+    }
+  }
+  return internal::HindsightCostUsd({.demand = &demand,
+                                     .spots = std::move(spots),
+                                     .weights = std::move(weights),
+                                     .on_demand_usd_per_hour = on_demand,
+                                     .baseline = setup.baseline,
+                                     .shape = setup.policy.instance.shape,
+                                     .start = setup.start,
+                                     .end = setup.end});
 }
 
 }  // namespace
@@ -370,7 +420,8 @@ absl::StatusOr<SimulationResult> RunSimulation(
   internal::SimCloud cloud(setup.cloud, setup.histories, clock);
   internal::DemandCurve demand = MakeDemand(scenario, setup);
   internal::SimCluster cluster(demand, cloud, clock, setup.baseline,
-                               setup.policy.instance.shape);
+                               setup.policy.instance.shape,
+                               setup.market_shapes);
   Controller controller(
       *engine, cluster, cloud, cloud, clock,
       {.availability_zones = setup.availability_zones, .drainer = &cloud});
