@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "spotburst/internal/policy_proto.h"
 #include "spotburst/policy.h"
+#include "testing/minimal_policy.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst {
@@ -16,14 +17,8 @@ using ::spotburst::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kMinimal[] = R"(instance:
-  type: c4.large
-  shape: {cpus: 2, mem_mib: 3840}
-  on_demand_usd_per_hour: 0.1
-)";
-
 absl::StatusOr<Policy> ParseWith(const std::string& extra) {
-  return ParsePolicy(std::string(kMinimal) + extra, "policy.yaml");
+  return testing::ParseMinimalPolicyWith(extra);
 }
 
 TEST(ForecastPolicy, OffByDefaultAndLeftOutOfTheProto) {

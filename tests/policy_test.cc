@@ -15,6 +15,7 @@
 #include "spotburst/internal/policy_proto.h"
 #include "spotburst/internal/yaml_proto.h"
 #include "spotburst/v1/policy.pb.h"
+#include "testing/minimal_policy.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst {
@@ -29,15 +30,8 @@ std::string RepoPath(const std::string& relative) {
   return std::string(SPOTBURST_SOURCE_DIR) + "/" + relative;
 }
 
-// The smallest valid policy; tests append keys to it.
-constexpr char kMinimal[] = R"(instance:
-  type: c4.large
-  shape: {cpus: 2, mem_mib: 3840}
-  on_demand_usd_per_hour: 0.1
-)";
-
 absl::StatusOr<Policy> ParseWith(const std::string& extra) {
-  return ParsePolicy(std::string(kMinimal) + extra, "policy.yaml");
+  return testing::ParseMinimalPolicyWith(extra);
 }
 
 Policy ValidPolicy() {

@@ -307,10 +307,14 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
     if (scale_up && added > 0) state.last_scale_up = now;
   }
 
-  // 7. Back to spot: replace on-demand, end the replaced.
+  // 7. Back to spot: replace on-demand, end the replaced. Replacements go
+  // to the plan's market: none while the cloud keeps refusing spot there
+  // (with alternatives, other markets may still be open to scale-outs).
   if (state.supply_mode == SupplyMode::kSpot &&
       (p.fallback.enabled || p.scaling.bridge != BridgeMode::kOff) &&
-      !internal::PriceTrouble(signals) && !signals.spot_blocked) {
+      !internal::PriceTrouble(signals) && !signals.spot_blocked &&
+      internal::BlockingBackoff(state.backoffs, market->market,
+                                Lifecycle::kSpot, now) == nullptr) {
     builder.ReplaceOnDemand();
   }
   builder.RetireReplaced();

@@ -223,7 +223,14 @@ class PlanBuilder {
   // EndOrDrain decides); null when the cluster reports no agents.
   std::function<bool(const Instance&)> DrainedFirst() const;
   // How many of `count` launches at `unit_usd` fit under the ceiling.
-  int FitUnderCeiling(int count, double unit_usd, std::string_view what);
+  int FitUnderCeiling(int count, double unit_usd, std::string_view what,
+                      bool note_held_back = true);
+  // The plan market's on-demand price (the policy's when the view has none).
+  double OnDemandPrice() const;
+  // Launches `count` on-demand instances of the policy's type now, for
+  // `cause` and `why`; returns `count`.
+  int LaunchOnDemand(int count, double on_demand, const Reason& cause,
+                     Reason why);
 
   const Policy& policy_;
   const FleetView& fleet_;

@@ -152,7 +152,7 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
 }
 
 int PlanBuilder::FitUnderCeiling(int count, double unit_usd,
-                                 std::string_view what) {
+                                 std::string_view what, bool note_held_back) {
   const double cap = policy_.cost.max_fleet_usd_per_hour;
   if (cap <= 0 || unit_usd <= 0 || count <= 0) return count;
   const double room = cap - fleet_usd_per_hour_;
@@ -160,7 +160,7 @@ int PlanBuilder::FitUnderCeiling(int count, double unit_usd,
   // larger than any int (and converting that is undefined).
   const int fit = static_cast<int>(std::clamp(
       std::floor(room / unit_usd + 1e-9), 0.0, static_cast<double>(count)));
-  if (fit < count) {
+  if (fit < count && note_held_back) {
     notes_.push_back(MakeReason(
         ReasonCode::kCostCeiling,
         {{"ceiling_usd", cap},
@@ -227,11 +227,24 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
     }
   }
   if (spot) return RequestSpot(count, market_, bid_, cause, nullptr);
-  const double on_demand = market_.on_demand_usd_per_hour > 0
-                               ? market_.on_demand_usd_per_hour
-                               : policy_.instance.on_demand_usd_per_hour;
+  const double on_demand = OnDemandPrice();
   count = FitUnderCeiling(count, on_demand, "on-demand");
   if (count <= 0) return 0;
+  return LaunchOnDemand(
+      count, on_demand, cause,
+      MakeReason(ReasonCode::kFallbackToOnDemand,
+                 {{"on_demand_usd", on_demand}}, "on-demand at %.4f: %s",
+                 on_demand, state.fallback_reason));
+}
+
+double PlanBuilder::OnDemandPrice() const {
+  return market_.on_demand_usd_per_hour > 0
+             ? market_.on_demand_usd_per_hour
+             : policy_.instance.on_demand_usd_per_hour;
+}
+
+int PlanBuilder::LaunchOnDemand(int count, double on_demand,
+                                const Reason& cause, Reason why) {
   Action launch{.kind = ActionKind::kLaunchOnDemand,
                 .count = count,
                 .instance_type = policy_.instance.type,
@@ -240,9 +253,7 @@ int PlanBuilder::ScaleOut(int count, const EngineState& state,
                                          : market_.market.availability_zone};
   launch.idempotency_token = TokenFor(launch.kind, count, "");
   launch.reasons.push_back(cause);
-  launch.reasons.push_back(MakeReason(
-      ReasonCode::kFallbackToOnDemand, {{"on_demand_usd", on_demand}},
-      "on-demand at %.4f: %s", on_demand, state.fallback_reason));
+  launch.reasons.push_back(std::move(why));
   fleet_usd_per_hour_ += count * on_demand;
   live_after_ += count;
   launches_.push_back(std::move(launch));
@@ -362,26 +373,11 @@ int PlanBuilder::ScaleOutSpread(int count, int room, const Reason& cause) {
 int PlanBuilder::Bridge(int count, int scale_up, const Reason& cause) {
   count = std::min(count, policy_.scaling.max_instances - live_after_);
   if (count <= 0 || (on_demand_ && on_demand_->blocked)) return 0;
-  const double on_demand = market_.on_demand_usd_per_hour > 0
-                               ? market_.on_demand_usd_per_hour
-                               : policy_.instance.on_demand_usd_per_hour;
+  const double on_demand = OnDemandPrice();
   // What the ceiling does not let bridge is requested as spot: nothing is
   // held back here, so no ceiling note.
-  const double cap = policy_.cost.max_fleet_usd_per_hour;
-  if (cap > 0 && on_demand > 0) {
-    count = static_cast<int>(
-        std::clamp(std::floor((cap - fleet_usd_per_hour_) / on_demand + 1e-9),
-                   0.0, static_cast<double>(count)));
-    if (count <= 0) return 0;
-  }
-  Action launch{.kind = ActionKind::kLaunchOnDemand,
-                .count = count,
-                .instance_type = policy_.instance.type,
-                .availability_zone = on_demand_
-                                         ? on_demand_->zone
-                                         : market_.market.availability_zone};
-  launch.idempotency_token = TokenFor(launch.kind, count, "");
-  launch.reasons.push_back(cause);
+  count = FitUnderCeiling(count, on_demand, "", /*note_held_back=*/false);
+  if (count <= 0) return 0;
   Reason why = MakeReason(ReasonCode::kBridge,
                           {{"bridged", static_cast<double>(count)},
                            {"on_demand_usd", on_demand},
@@ -395,11 +391,7 @@ int PlanBuilder::Bridge(int count, int scale_up, const Reason& cause) {
       "fulfilled; spot (now %.4f) replaces each from the next evaluation, and "
       "each ends once its replacement serves",
       on_demand, market_.stats.current_usd);
-  launch.reasons.push_back(std::move(why));
-  fleet_usd_per_hour_ += count * on_demand;
-  live_after_ += count;
-  launches_.push_back(std::move(launch));
-  return count;
+  return LaunchOnDemand(count, on_demand, cause, std::move(why));
 }
 
 int PlanBuilder::ScaleOutCheapest(int count, int room, const Reason& cause) {

@@ -10,6 +10,7 @@
 #include "spotburst/internal/policy_proto.h"
 #include "spotburst/policy.h"
 #include "testing/engine_fixtures.h"
+#include "testing/minimal_policy.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst {
@@ -183,6 +184,39 @@ TEST(Bridge, TheNextEvaluationRequestsItsSpotReplacementWithoutFallback) {
   EXPECT_EQ(CountKind(Decide(p, input), ActionKind::kRequestSpot), 0);
 }
 
+TEST(Bridge, NoReplacementInAMarketTheCloudRefusesSpotIn) {
+  // c4.large's only zone is backed off for spot; a c4.xlarge market is
+  // open, so spot as a whole is not blocked.
+  Policy p = BridgePolicy(BridgeMode::kAll);
+  p.instance.availability_zone = "";
+  p.instance.alternatives.push_back({.type = "c4.xlarge",
+                                     .shape = {.cpus = 4, .mem_mib = 7680},
+                                     .on_demand_usd_per_hour = 0.2});
+  EvaluationInput input = Using(32, 0);
+  MarketView xlarge = testing::Market(0.06);
+  xlarge.market.instance_type = "c4.xlarge";
+  input.markets.push_back(xlarge);
+  input.fleet.instances = {OnDemandInstance("od-1", T0() - absl::Minutes(1)),
+                           OnDemandInstance("od-2", T0() - absl::Minutes(1))};
+  input.state.backoffs = {{.market = input.markets[0].market,
+                           .lifecycle = Lifecycle::kSpot,
+                           .failures = 1,
+                           .last_failure = T0() - absl::Minutes(1),
+                           .until = T0() + absl::Minutes(4),
+                           .code = "InsufficientInstanceCapacity"}};
+  const Plan plan = Decide(p, input);
+  for (const Action& a : plan.actions) {
+    EXPECT_FALSE(a.kind == ActionKind::kRequestSpot &&
+                 a.availability_zone == "us-east-1a" &&
+                 a.instance_type == "c4.large")
+        << "a request in the backed-off market, replacing "
+        << a.replaces_instance_id;
+  }
+  // Once the backoff is over, the replacements are requested.
+  input.state.backoffs.clear();
+  EXPECT_EQ(CountKind(Decide(p, input), ActionKind::kRequestSpot), 2);
+}
+
 // The fleet a bridge leaves once its replacement was fulfilled: on-demand
 // od-1, and spot sp-1 launched by the request that replaces it.
 EvaluationInput ReplacementLaunched(bool replacement_joined) {
@@ -237,20 +271,14 @@ TEST(Bridge, NoneInOnDemandSupplyMode) {
   EXPECT_NE(FindReason(*launch, ReasonCode::kFallbackToOnDemand), nullptr);
 }
 
-constexpr char kMinimal[] = R"(instance:
-  type: c4.large
-  shape: {cpus: 2, mem_mib: 3840}
-  on_demand_usd_per_hour: 0.1
-)";
-
 TEST(BridgePolicy, ReadRoundTrippedAndOffByDefault) {
-  absl::StatusOr<Policy> off = ParsePolicy(kMinimal, "policy.yaml");
+  absl::StatusOr<Policy> off = testing::ParseMinimalPolicyWith("");
   ASSERT_THAT(off, IsOk());
   EXPECT_EQ(off->scaling.bridge, BridgeMode::kOff);
   EXPECT_TRUE(internal::PolicyToProto(*off).scaling().bridge().empty());
 
-  absl::StatusOr<Policy> on = ParsePolicy(
-      std::string(kMinimal) + "scaling: {bridge: shortfall}\n", "policy.yaml");
+  absl::StatusOr<Policy> on =
+      testing::ParseMinimalPolicyWith("scaling: {bridge: shortfall}\n");
   ASSERT_THAT(on, IsOk());
   EXPECT_EQ(on->scaling.bridge, BridgeMode::kShortfall);
   absl::StatusOr<Policy> back =
@@ -260,12 +288,10 @@ TEST(BridgePolicy, ReadRoundTrippedAndOffByDefault) {
 }
 
 TEST(BridgePolicy, AnUnknownModeNamesTheKey) {
-  EXPECT_THAT(
-      ParsePolicy(std::string(kMinimal) + "scaling: {bridge: sometimes}\n",
-                  "policy.yaml"),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("scaling.bridge: unknown mode \"sometimes\" "
-                         "(allowed: off, all, shortfall)")));
+  EXPECT_THAT(testing::ParseMinimalPolicyWith("scaling: {bridge: sometimes}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("scaling.bridge: unknown mode \"sometimes\" "
+                                 "(allowed: off, all, shortfall)")));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "spotburst/policy.h"
 #include "spotburst/wire_format.h"
 #include "testing/engine_fixtures.h"
+#include "testing/minimal_policy.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst {
@@ -165,14 +166,8 @@ TEST(AvoidInterruptions, WithoutNoticesTheCheapestZone) {
   EXPECT_EQ(Note(e.plan, ReasonCode::kAvoidInterruptions), nullptr);
 }
 
-constexpr char kMinimal[] = R"(instance:
-  type: c4.large
-  shape: {cpus: 2, mem_mib: 3840}
-  on_demand_usd_per_hour: 0.1
-)";
-
 absl::StatusOr<Policy> ParseWith(const std::string& extra) {
-  return ParsePolicy(std::string(kMinimal) + extra, "policy.yaml");
+  return testing::ParseMinimalPolicyWith(extra);
 }
 
 TEST(AvoidInterruptionsPolicy, ReadAndRoundTripped) {
