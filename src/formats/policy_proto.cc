@@ -284,7 +284,8 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
     const v1::InterruptionAvoidance& avoid = instance.avoid_interruptions();
     InterruptionAvoidance& a = policy.instance.avoid_interruptions;
     if (avoid.has_window_s()) a.window = absl::Seconds(avoid.window_s());
-    if (avoid.has_price_tolerance()) a.price_tolerance = avoid.price_tolerance();
+    if (avoid.has_price_tolerance())
+      a.price_tolerance = avoid.price_tolerance();
   }
   for (int i = 0; i < instance.alternatives_size(); ++i) {
     const v1::InstanceAlternative& alt = instance.alternatives(i);
