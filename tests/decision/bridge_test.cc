@@ -45,12 +45,7 @@ EvaluationInput Using(double used, double queued) {
 }
 
 Plan Decide(const Policy& policy, const EvaluationInput& input) {
-  absl::StatusOr<Engine> engine = Engine::Create(policy);
-  EXPECT_THAT(engine, IsOk());
-  if (!engine.ok()) return Plan{};
-  absl::StatusOr<Evaluation> e = engine->Evaluate(input, T0());
-  EXPECT_THAT(e, IsOk());
-  return e.ok() ? e->plan : Plan{};
+  return testing::EvaluateOrFail(policy, input).plan;
 }
 
 const Reason* FindReason(const Action& action, ReasonCode code) {
@@ -189,13 +184,9 @@ TEST(Bridge, NoReplacementInAMarketTheCloudRefusesSpotIn) {
   // open, so spot as a whole is not blocked.
   Policy p = BridgePolicy(BridgeMode::kAll);
   p.instance.availability_zone = "";
-  p.instance.alternatives.push_back({.type = "c4.xlarge",
-                                     .shape = {.cpus = 4, .mem_mib = 7680},
-                                     .on_demand_usd_per_hour = 0.2});
+  p.instance.alternatives.push_back(testing::C4Xlarge());
   EvaluationInput input = Using(32, 0);
-  MarketView xlarge = testing::Market(0.06);
-  xlarge.market.instance_type = "c4.xlarge";
-  input.markets.push_back(xlarge);
+  input.markets.push_back(testing::MarketOf("c4.xlarge", "us-east-1a", 0.06));
   input.fleet.instances = {OnDemandInstance("od-1", T0() - absl::Minutes(1)),
                            OnDemandInstance("od-2", T0() - absl::Minutes(1))};
   input.state.backoffs = {{.market = input.markets[0].market,

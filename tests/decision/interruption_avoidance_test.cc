@@ -40,9 +40,7 @@ Policy Avoiding(absl::Duration window, double tolerance = 0.1) {
 }
 
 MarketView Zone(const std::string& zone, double current) {
-  MarketView view = testing::Market(current);
-  view.market.availability_zone = zone;
-  return view;
+  return testing::MarketOf("c4.large", zone, current);
 }
 
 Instance NoticedIn(const std::string& id, const std::string& zone) {
@@ -73,12 +71,7 @@ EvaluationInput ThreeZones(std::vector<MarketInterruption> seen) {
 
 Evaluation Decide(const Policy& policy, const EvaluationInput& input,
                   absl::Time now = T0()) {
-  absl::StatusOr<Engine> engine = Engine::Create(policy);
-  EXPECT_THAT(engine, IsOk());
-  if (!engine.ok()) return {};
-  absl::StatusOr<Evaluation> e = engine->Evaluate(input, now);
-  EXPECT_THAT(e, IsOk());
-  return e.ok() ? *std::move(e) : Evaluation{};
+  return testing::EvaluateOrFail(policy, input, now);
 }
 
 std::vector<std::string> RequestZones(const Plan& plan) {

@@ -32,25 +32,11 @@ Policy SpreadPolicy(int min_markets) {
 }
 
 MarketView Zone(const std::string& zone, double current) {
-  MarketView view = Market(current);
-  view.market.availability_zone = zone;
-  return view;
-}
-
-// Demand for which the target strategy (burst point 0.75 over a 40-CPU
-// baseline) wants `total` burst instances of 2 CPUs.
-EvaluationInput Wanting(int total, std::vector<MarketView> markets) {
-  EvaluationInput input{.cluster = UsingCpus(30), .markets = markets};
-  input.cluster.queued.cpus = 0.75 * (40 + 2.0 * total) - 30 - 0.1;
-  return input;
+  return testing::MarketOf("c4.large", zone, current);
 }
 
 Plan Decide(const Policy& policy, const EvaluationInput& input) {
-  absl::StatusOr<Engine> engine = Engine::Create(policy);
-  EXPECT_TRUE(engine.ok()) << engine.status();
-  absl::StatusOr<Evaluation> e = engine->Evaluate(input, T0());
-  EXPECT_TRUE(e.ok()) << e.status();
-  return e.ok() ? e->plan : Plan{};
+  return testing::EvaluateOrFail(policy, input).plan;
 }
 
 // Requested instances by zone.
@@ -69,13 +55,15 @@ const std::vector<MarketView> kThreeZones = {Zone("us-east-1a", 0.030),
                                              Zone("us-east-1c", 0.040)};
 
 TEST(MarketSpread, OneMarketByDefaultTheCheapest) {
-  const Plan plan = Decide(SpreadPolicy(1), Wanting(6, kThreeZones));
+  const Plan plan =
+      Decide(SpreadPolicy(1), testing::WantingUnits(6, kThreeZones));
   EXPECT_EQ(RequestedByZone(plan),
             (std::map<std::string, int>{{"us-east-1b", 6}}));
 }
 
 TEST(MarketSpread, SplitsEvenlyCheapestFirstAndSaysWhy) {
-  const Plan plan = Decide(SpreadPolicy(3), Wanting(7, kThreeZones));
+  const Plan plan =
+      Decide(SpreadPolicy(3), testing::WantingUnits(7, kThreeZones));
   // 7 over 3 markets: at most 3 each, the cheapest filled first.
   EXPECT_EQ(RequestedByZone(plan),
             (std::map<std::string, int>{
@@ -106,7 +94,7 @@ TEST(MarketSpread, SplitsEvenlyCheapestFirstAndSaysWhy) {
 
 TEST(MarketSpread, CountsWhatEachMarketAlreadyHolds) {
   // 4 counted now (2 spot, 1 on-demand, 1 open request), 6 wanted.
-  EvaluationInput input = Wanting(6, kThreeZones);
+  EvaluationInput input = testing::WantingUnits(6, kThreeZones);
   // Two spot instances and an open request in the cheapest zone; an
   // on-demand instance, which no interruption takes, does not count.
   for (const char* id : {"i-1", "i-2"}) {
@@ -128,8 +116,8 @@ TEST(MarketSpread, CountsWhatEachMarketAlreadyHolds) {
 
 TEST(MarketSpread, FewerUsableMarketsThanAskedGoToTheOneHoldingFewest) {
   const Plan plan = Decide(
-      SpreadPolicy(3),
-      Wanting(6, {Zone("us-east-1a", 0.030), Zone("us-east-1b", 0.027)}));
+      SpreadPolicy(3), testing::WantingUnits(6, {Zone("us-east-1a", 0.030),
+                                                 Zone("us-east-1b", 0.027)}));
   EXPECT_EQ(RequestedByZone(plan),
             (std::map<std::string, int>{{"us-east-1a", 3}, {"us-east-1b", 3}}));
   bool said = false;
@@ -143,9 +131,9 @@ TEST(MarketSpread, FewerUsableMarketsThanAskedGoToTheOneHoldingFewest) {
 }
 
 TEST(MarketSpread, LeavesOutBackedOffMarketsAndThoseItCannotOutbid) {
-  EvaluationInput input =
-      Wanting(4, {Zone("us-east-1a", 0.030), Zone("us-east-1b", 0.027),
-                  Zone("us-east-1c", 0.040), Zone("us-east-1d", 0.9)});
+  EvaluationInput input = testing::WantingUnits(
+      4, {Zone("us-east-1a", 0.030), Zone("us-east-1b", 0.027),
+          Zone("us-east-1c", 0.040), Zone("us-east-1d", 0.9)});
   // 1b just refused for capacity; 1d's price is over the maximum bid.
   input.launch_failures.push_back(
       {.market = {.instance_type = "c4.large",

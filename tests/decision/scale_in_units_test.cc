@@ -23,18 +23,12 @@ using ::spotburst::testing::UsingCpus;
 Policy TwoTypes() {
   Policy p = PrototypePolicy();
   p.scaling.strategy = "target";
-  p.instance.alternatives.push_back({.type = "c4.xlarge",
-                                     .shape = {.cpus = 4, .mem_mib = 7680},
-                                     .on_demand_usd_per_hour = 0.2});
+  p.instance.alternatives.push_back(testing::C4Xlarge());
   return p;
 }
 
 Evaluation Decide(const Policy& policy, const EvaluationInput& input) {
-  absl::StatusOr<Engine> engine = Engine::Create(policy);
-  EXPECT_TRUE(engine.ok()) << engine.status();
-  absl::StatusOr<Evaluation> e = engine->Evaluate(input, T0());
-  EXPECT_TRUE(e.ok()) << e.status();
-  return e.ok() ? *e : Evaluation{};
+  return testing::EvaluateOrFail(policy, input);
 }
 
 std::vector<std::string> Ids(const Plan& plan, ActionKind kind) {

@@ -24,34 +24,12 @@ Policy AnyType() {
   Policy p = PrototypePolicy();
   p.scaling.strategy = "target";
   p.instance.availability_zone = "";
-  p.instance.alternatives.push_back({.type = "c4.xlarge",
-                                     .shape = {.cpus = 4, .mem_mib = 7680},
-                                     .on_demand_usd_per_hour = 0.2});
+  p.instance.alternatives.push_back(testing::C4Xlarge());
   return p;
 }
 
-MarketView Offer(const std::string& type, const std::string& zone,
-                 double current) {
-  MarketView view = Market(current);
-  view.market.instance_type = type;
-  view.market.availability_zone = zone;
-  return view;
-}
-
-// Demand for which the target strategy (burst point 0.75 over a 40-CPU
-// baseline) wants `units` units of 2 CPUs.
-EvaluationInput Wanting(int units, std::vector<MarketView> markets) {
-  EvaluationInput input{.cluster = UsingCpus(30), .markets = markets};
-  input.cluster.queued.cpus = 0.75 * (40 + 2.0 * units) - 30 - 0.1;
-  return input;
-}
-
 Plan Decide(const Policy& policy, const EvaluationInput& input) {
-  absl::StatusOr<Engine> engine = Engine::Create(policy);
-  EXPECT_TRUE(engine.ok()) << engine.status();
-  absl::StatusOr<Evaluation> e = engine->Evaluate(input, T0());
-  EXPECT_TRUE(e.ok()) << e.status();
-  return e.ok() ? e->plan : Plan{};
+  return testing::EvaluateOrFail(policy, input).plan;
 }
 
 const Reason* Find(const Action& action, ReasonCode code) {
@@ -71,13 +49,13 @@ double Figure(const Reason& reason, std::string_view name) {
 
 // c4.xlarge in 1a at 0.050 is 0.025 per unit, under c4.large's 0.027.
 const std::vector<MarketView> kOffers = {
-    Offer("c4.large", "us-east-1a", 0.030),
-    Offer("c4.large", "us-east-1b", 0.027),
-    Offer("c4.xlarge", "us-east-1a", 0.050),
-    Offer("c4.xlarge", "us-east-1b", 0.060)};
+    testing::MarketOf("c4.large", "us-east-1a", 0.030),
+    testing::MarketOf("c4.large", "us-east-1b", 0.027),
+    testing::MarketOf("c4.xlarge", "us-east-1a", 0.050),
+    testing::MarketOf("c4.xlarge", "us-east-1b", 0.060)};
 
 TEST(TypeChoice, TheCheapestPerUnitWinsAndThePlanSaysWhy) {
-  const Plan plan = Decide(AnyType(), Wanting(5, kOffers));
+  const Plan plan = Decide(AnyType(), testing::WantingUnits(5, kOffers));
   ASSERT_EQ(plan.actions.size(), 1u);
   const Action& launch = plan.actions[0];
   EXPECT_EQ(launch.kind, ActionKind::kRequestSpot);
@@ -106,7 +84,7 @@ TEST(TypeChoice, TheCheapestPerUnitWinsAndThePlanSaysWhy) {
 TEST(TypeChoice, NeverMoreUnitsThanTheRoomUnderMax) {
   Policy p = AnyType();
   p.scaling.max_instances = 6;
-  EvaluationInput input = Wanting(6, kOffers);
+  EvaluationInput input = testing::WantingUnits(6, kOffers);
   input.fleet.instances.push_back(SpotInstance("i-1", T0()));
   // 5 units wanted, room for 5: 3 c4.xlarge would be 6, so 2.
   const Plan plan = Decide(p, input);
@@ -118,7 +96,7 @@ TEST(TypeChoice, NeverMoreUnitsThanTheRoomUnderMax) {
 TEST(TypeChoice, AHeavyTypeThatDoesNotFitLeavesItToOneThatDoes) {
   Policy p = AnyType();
   p.scaling.max_instances = 1;
-  const Plan plan = Decide(p, Wanting(1, kOffers));
+  const Plan plan = Decide(p, testing::WantingUnits(1, kOffers));
   ASSERT_EQ(plan.actions.size(), 1u);
   EXPECT_EQ(plan.actions[0].instance_type, "c4.large");
   EXPECT_EQ(plan.actions[0].availability_zone, "us-east-1b");
@@ -127,9 +105,10 @@ TEST(TypeChoice, AHeavyTypeThatDoesNotFitLeavesItToOneThatDoes) {
 
 TEST(TypeChoice, ATieGoesToThePrimaryType) {
   // c4.xlarge at 0.054 is 0.027 per unit, as c4.large in 1b.
-  const Plan plan =
-      Decide(AnyType(), Wanting(4, {Offer("c4.large", "us-east-1b", 0.027),
-                                    Offer("c4.xlarge", "us-east-1a", 0.054)}));
+  const Plan plan = Decide(
+      AnyType(), testing::WantingUnits(
+                     4, {testing::MarketOf("c4.large", "us-east-1b", 0.027),
+                         testing::MarketOf("c4.xlarge", "us-east-1a", 0.054)}));
   ASSERT_EQ(plan.actions.size(), 1u);
   EXPECT_EQ(plan.actions[0].instance_type, "c4.large");
   EXPECT_EQ(plan.actions[0].count, 4);
@@ -138,7 +117,7 @@ TEST(TypeChoice, ATieGoesToThePrimaryType) {
 TEST(TypeChoice, EachBidUsesItsOwnTypesOnDemandPrice) {
   Policy p = AnyType();
   p.bidding.strategy = "on-demand";
-  const Plan plan = Decide(p, Wanting(4, kOffers));
+  const Plan plan = Decide(p, testing::WantingUnits(4, kOffers));
   ASSERT_EQ(plan.actions.size(), 1u);
   EXPECT_EQ(plan.actions[0].instance_type, "c4.xlarge");
   EXPECT_NEAR(plan.actions[0].bid_usd_per_hour, 0.2, 1e-9);
@@ -149,7 +128,7 @@ TEST(TypeChoice, SpreadingCountsSharesInUnits) {
   p.instance.min_markets = 2;
   // 8 units over 2 markets: at most 4 units each. The cheapest per unit
   // (c4.xlarge 1a) takes 2 instances, the next (c4.large 1b) 4.
-  const Plan plan = Decide(p, Wanting(8, kOffers));
+  const Plan plan = Decide(p, testing::WantingUnits(8, kOffers));
   int units = 0;
   for (const Action& a : plan.actions) {
     ASSERT_EQ(a.kind, ActionKind::kRequestSpot);

@@ -23,9 +23,7 @@ using ::testing::HasSubstr;
 // c4.large is the unit; a c4.xlarge holds two.
 Policy TwoTypes() {
   Policy p = PrototypePolicy();
-  p.instance.alternatives.push_back({.type = "c4.xlarge",
-                                     .shape = {.cpus = 4, .mem_mib = 7680},
-                                     .on_demand_usd_per_hour = 0.2});
+  p.instance.alternatives.push_back(testing::C4Xlarge());
   return p;
 }
 
@@ -36,11 +34,7 @@ Instance Xlarge(std::string id) {
 }
 
 Plan Decide(const Policy& policy, const EvaluationInput& input) {
-  absl::StatusOr<Engine> engine = Engine::Create(policy);
-  EXPECT_TRUE(engine.ok()) << engine.status();
-  absl::StatusOr<Evaluation> e = engine->Evaluate(input, T0());
-  EXPECT_TRUE(e.ok()) << e.status();
-  return e.ok() ? e->plan : Plan{};
+  return testing::EvaluateOrFail(policy, input).plan;
 }
 
 TEST(UnitCount, InstancesAndRequestsCountTheirTypesWeight) {

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "gtest/gtest.h"
 #include "spotburst/engine.h"
 #include "spotburst/policy.h"
 
@@ -81,6 +83,44 @@ inline SpotRequest OpenRequest(std::string id, absl::Time created,
 // Cluster usage with `cpus` used (memory and disk light).
 inline ClusterState UsingCpus(double cpus) {
   return {.used = {.cpus = cpus, .mem_mib = 2048, .disk_mib = 0}};
+}
+
+// The market of `type` in `zone` at `current`, statistics as Market()'s.
+inline MarketView MarketOf(std::string type, std::string zone, double current) {
+  MarketView view = Market(current);
+  view.market.instance_type = std::move(type);
+  view.market.availability_zone = std::move(zone);
+  return view;
+}
+
+// c4.xlarge as an instance.alternatives entry: two c4.large units.
+inline InstanceAlternative C4Xlarge() {
+  return {.type = "c4.xlarge",
+          .shape = {.cpus = 4, .mem_mib = 7680},
+          .on_demand_usd_per_hour = 0.2};
+}
+
+// Demand for which target scaling (burst point 0.75 over the prototype's
+// 40-CPU baseline) wants `units` burst instances (units) of 2 CPUs.
+inline EvaluationInput WantingUnits(int units,
+                                    std::vector<MarketView> markets) {
+  EvaluationInput input{.cluster = UsingCpus(30),
+                        .markets = std::move(markets)};
+  input.cluster.queued.cpus = 0.75 * (40 + 2.0 * units) - 30 - 0.1;
+  return input;
+}
+
+// `input` evaluated at `now` by a fresh engine of `policy`; an error fails
+// the test and gives an empty evaluation.
+inline Evaluation EvaluateOrFail(const Policy& policy,
+                                 const EvaluationInput& input,
+                                 absl::Time now = T0()) {
+  absl::StatusOr<Engine> engine = Engine::Create(policy);
+  EXPECT_TRUE(engine.ok()) << engine.status();
+  if (!engine.ok()) return {};
+  absl::StatusOr<Evaluation> e = engine->Evaluate(input, now);
+  EXPECT_TRUE(e.ok()) << e.status();
+  return e.ok() ? *std::move(e) : Evaluation{};
 }
 
 inline int CountKind(const Plan& plan, ActionKind kind) {
