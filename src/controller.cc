@@ -157,10 +157,10 @@ void Controller::TickWith(TickReport& report, EvaluationInput buffers,
   } else {
     // The input is built in the report, not copied into it (a fleet copy
     // was a fifth of a simulated tick, bench/sim_replay_benchmark.cc).
-    report.input = {.cluster = *std::move(cluster),
-                    .markets = std::move(buffers.markets),
-                    .fleet = std::move(buffers.fleet),
-                    .state = state_};
+    report.input.cluster = *std::move(cluster);
+    report.input.markets = std::move(buffers.markets);
+    report.input.fleet = std::move(buffers.fleet);
+    report.input.state = state_;
     Evaluate(report);
   }
   Notify(report);

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -262,9 +263,19 @@ std::string ReasonText::ToString() const {
   return out;
 }
 
+const char* FigureName::Duplicate(std::string_view name) {
+  char* copy = new char[name.size()];
+  if (!name.empty()) std::memcpy(copy, name.data(), name.size());
+  return copy;
+}
+
 FigureName FigureName::Copy(std::string_view name) {
+  // A name longer than 4 GiB is not a figure's name: cut, not overflowed.
+  name = name.substr(0, std::numeric_limits<uint32_t>::max());
   FigureName out;
-  out.owned_ = std::string(name);
+  out.data_ = Duplicate(name);
+  out.size_ = static_cast<uint32_t>(name.size());
+  out.owned_ = true;
   return out;
 }
 

@@ -139,28 +139,59 @@ class ReasonText {
 };
 
 // A figure's name: a string literal kept by address, or an owned copy
-// (names read from a plan).
+// (names read from a plan). Two words, so the figures a reason carries
+// copy and free cheaply: a literal's copy is its address.
 class FigureName {
  public:
   FigureName() = default;
   template <size_t N>
   FigureName(const char (&literal)[N])  // NOLINT: implicit, as a string
-      : literal_(literal), size_(N - 1) {}
+      : data_(literal), size_(N - 1) {}
   static FigureName Copy(std::string_view name);
 
-  std::string_view view() const {
-    return literal_ != nullptr ? std::string_view(literal_, size_)
-                               : std::string_view(owned_);
+  FigureName(const FigureName& other)
+      : data_(other.data_), size_(other.size_), owned_(other.owned_) {
+    if (owned_) data_ = Duplicate(other.view());
   }
+  FigureName(FigureName&& other) noexcept
+      : data_(other.data_), size_(other.size_), owned_(other.owned_) {
+    other.data_ = nullptr;
+    other.size_ = 0;
+    other.owned_ = false;
+  }
+  FigureName& operator=(const FigureName& other) {
+    if (this != &other) *this = FigureName(other);
+    return *this;
+  }
+  FigureName& operator=(FigureName&& other) noexcept {
+    if (this != &other) {
+      Release();
+      data_ = other.data_;
+      size_ = other.size_;
+      owned_ = other.owned_;
+      other.data_ = nullptr;
+      other.size_ = 0;
+      other.owned_ = false;
+    }
+    return *this;
+  }
+  ~FigureName() { Release(); }
+
+  std::string_view view() const { return std::string_view(data_, size_); }
   operator std::string_view() const { return view(); }  // NOLINT
   friend bool operator==(const FigureName& a, const FigureName& b) {
     return a.view() == b.view();
   }
 
  private:
-  const char* literal_ = nullptr;
-  size_t size_ = 0;
-  std::string owned_;
+  static const char* Duplicate(std::string_view name);
+  void Release() {
+    if (owned_) delete[] data_;
+  }
+
+  const char* data_ = nullptr;
+  uint32_t size_ = 0;
+  bool owned_ = false;  // data_ is a heap copy this name frees
 };
 
 // One of the key numbers of a reason, e.g. {"usage_cpus", 0.86}.

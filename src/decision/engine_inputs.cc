@@ -1,6 +1,7 @@
 // Checking an evaluation's input and picking its market.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,22 @@ absl::Status CheckResources(const Resources& resources, PathFn path) {
   return absl::OkStatus();
 }
 
+// Up to this many ids are compared pairwise; more are screened by hash.
+constexpr size_t kPairwiseIds = 16;
+
+// A cheap fingerprint of an id: its length and its first and last eight
+// bytes (ids of one fleet mostly share a prefix and differ at the end).
+uint64_t IdKey(std::string_view id) {
+  uint64_t head = 0, tail = 0;
+  if (id.size() >= 8) {
+    std::memcpy(&head, id.data(), 8);
+    std::memcpy(&tail, id.data() + id.size() - 8, 8);
+  } else if (!id.empty()) {
+    std::memcpy(&tail, id.data(), id.size());
+  }
+  return (head * 0x9E3779B97F4A7C15ull) ^ tail ^ (id.size() << 56);
+}
+
 // The first index whose id repeats an earlier one, with the earlier one's
 // index, or nullopt when every id differs: what a hash map filled in order
 // finds, at a fraction of its cost on the usual input, where ids differ.
@@ -44,16 +61,19 @@ template <typename Item, typename IdOf, typename Visit>
 std::optional<std::pair<size_t, size_t>> FirstDuplicate(
     const std::vector<Item>& items, IdOf id_of, Visit visit) {
   const size_t n = items.size();
-  if (n <= 16) {
-    for (size_t i = 0; i < n; ++i) visit(i, items[i]);
-    // Ids of one fleet mostly share a prefix and differ at the end.
-    auto same = [](std::string_view a, std::string_view b) {
-      return a.size() == b.size() && (a.empty() || a.back() == b.back()) &&
-             a == b;
-    };
+  if (n <= kPairwiseIds) {
+    // Pairwise, over a key per id held in registers' reach: equal ids have
+    // equal keys, so only equal keys need the ids compared.
+    uint64_t keys[kPairwiseIds];
+    for (size_t i = 0; i < n; ++i) {
+      visit(i, items[i]);
+      keys[i] = IdKey(id_of(items[i]));
+    }
     for (size_t i = 1; i < n; ++i) {
       for (size_t j = 0; j < i; ++j) {
-        if (same(id_of(items[i]), id_of(items[j]))) return std::pair{i, j};
+        if (keys[i] == keys[j] && id_of(items[i]) == id_of(items[j])) {
+          return std::pair{i, j};
+        }
       }
     }
     return std::nullopt;

@@ -218,7 +218,7 @@ class PlanBuilder {
   int ScaleOutCheapest(int count, int room, const Reason& cause);
   // A termination the policy chose, or (when the instance's agent takes
   // work) a drain of its agent first. True when it stays a termination.
-  bool EndOrDrain(Action action, const Instance* instance);
+  bool EndOrDrain(Action&& action, const Instance* instance);
   // For ChooseScaleIn: whether ending an instance starts with a drain (as
   // EndOrDrain decides); null when the cluster reports no agents.
   std::function<bool(const Instance&)> DrainedFirst() const;

@@ -259,7 +259,7 @@ std::function<bool(const Instance&)> PlanBuilder::DrainedFirst() const {
   };
 }
 
-bool PlanBuilder::EndOrDrain(Action action, const Instance* instance) {
+bool PlanBuilder::EndOrDrain(Action&& action, const Instance* instance) {
   const BurstAgent* agent = AgentOf(fleet_, instance->id);
   if (agent == nullptr || agent->state == AgentState::kDrained) {
     if (fleet_.reports_agents) {

@@ -131,30 +131,27 @@ ScaleInChoice ChooseScaleIn(
         Assess(*instance, policy, drains ? policy.billing : at_once, now);
     (c.billing.endable ? endable : waiting).push_back(c);
   }
-  auto end = [&](const Candidate& c) {
-    Action action{.kind = ActionKind::kTerminateInstance,
-                  .instance_type = c.instance->instance_type,
-                  .availability_zone = c.instance->availability_zone,
-                  .instance_id = c.instance->id,
-                  .into_billing_period = c.billing.into_period,
-                  .endable_at = now};
+  // Each action is built where it stays (an Action is large to move).
+  auto fill = [&](Action& action, ActionKind kind, const Candidate& c,
+                  absl::Time endable_at) {
+    action.kind = kind;
+    action.instance_type = c.instance->instance_type;
+    action.availability_zone = c.instance->availability_zone;
+    action.instance_id = c.instance->id;
+    action.into_billing_period = c.billing.into_period;
+    action.endable_at = endable_at;
     action.reasons.reserve(2);
     action.reasons.push_back(cause);
     action.reasons.push_back(BillingReason(c, policy, now));
-    choice.terminations.push_back(std::move(action));
+  };
+  auto end = [&](const Candidate& c) {
+    fill(choice.terminations.emplace_back(), ActionKind::kTerminateInstance, c,
+         now);
     choice.terminated.push_back(c.instance);
   };
   auto postpone = [&](const Candidate& c) {
-    Action action{.kind = ActionKind::kPostponeTermination,
-                  .instance_type = c.instance->instance_type,
-                  .availability_zone = c.instance->availability_zone,
-                  .instance_id = c.instance->id,
-                  .into_billing_period = c.billing.into_period,
-                  .endable_at = c.billing.endable_at};
-    action.reasons.reserve(2);
-    action.reasons.push_back(cause);
-    action.reasons.push_back(BillingReason(c, policy, now));
-    choice.postponements.push_back(std::move(action));
+    fill(choice.postponements.emplace_back(), ActionKind::kPostponeTermination,
+         c, c.billing.endable_at);
     choice.postponed.push_back(c.instance);
   };
   if (weights != nullptr && !weights->all_one()) {
