@@ -30,9 +30,39 @@ std::string ActionSummary(const Plan& plan) {
 }
 
 Accounting::Accounting(const Policy& policy, const Resources& baseline,
-                       bool keep_timeline, size_t expected_rows)
-    : policy_(policy), baseline_(baseline), keep_timeline_(keep_timeline) {
+                       std::vector<Resources> market_shapes,
+                       std::vector<int> market_weights, bool keep_timeline,
+                       size_t expected_rows)
+    : policy_(policy),
+      baseline_(baseline),
+      market_shapes_(std::move(market_shapes)),
+      market_weights_(std::move(market_weights)),
+      keep_timeline_(keep_timeline) {
   if (keep_timeline_) timeline_.reserve(expected_rows);
+}
+
+int Accounting::LiveUnits(const SimCloud& cloud) const {
+  if (market_weights_.empty()) return cloud.live_instances();
+  int units = 0;
+  for (size_t m = 0; m < market_weights_.size(); ++m) {
+    units += cloud.live_in(static_cast<int>(m)) * market_weights_[m];
+  }
+  return units;
+}
+
+double Accounting::RunCpuHours(const SimCloud& cloud) const {
+  constexpr double kHour = 3600;
+  if (market_shapes_.empty()) {
+    return cloud.meter().run_instance_hours() * policy_.instance.shape.cpus;
+  }
+  // Each instance's own shape: a weight-2 type runs twice the CPUs.
+  double cpu_seconds = 0;
+  for (const InstanceRecord& record : cloud.instances()) {
+    cpu_seconds +=
+        absl::ToDoubleSeconds(record.end_time - record.instance.launch_time) *
+        market_shapes_[record.market].cpus;
+  }
+  return cpu_seconds / kHour;
 }
 
 void Accounting::Digest(std::string_view actions) {
@@ -85,10 +115,11 @@ void Accounting::Record(absl::Time t, absl::Duration interval,
   unmet_seconds_ += reading.queued * seconds;
   burst_cpu_seconds_used_ +=
       std::max(0.0, reading.used.cpus - baseline_.cpus) * seconds;
+  // In units of instance.shape, as the demand's need is counted.
   const int needed =
       InstancesNeeded(reading.demand, baseline_, policy_.instance.shape);
   idle_paid_instance_seconds_ +=
-      std::max(0, cloud.live_instances() - needed) * seconds;
+      std::max(0, LiveUnits(cloud) - needed) * seconds;
   ++evaluations_;
   std::string actions =
       report.plan ? ActionSummary(*report.plan) : std::string("no-plan");
@@ -171,8 +202,7 @@ SimulationTotals Accounting::Finish(const SimCloud& cloud,
   totals.policy_billing = policy_.billing.model;
   totals.decisions_digest = decisions_digest_;
   // Over the time run, not billed: free interrupted time was used too.
-  const double run_cpu_hours =
-      totals.run_instance_hours * policy_.instance.shape.cpus;
+  const double run_cpu_hours = RunCpuHours(cloud);
   totals.burst_utilisation =
       run_cpu_hours > 0 ? burst_cpu_seconds_used_ / kHour / run_cpu_hours : 0;
   totals.idle_paid_instance_hours = idle_paid_instance_seconds_ / kHour;

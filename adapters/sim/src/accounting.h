@@ -5,7 +5,11 @@
 // on the evaluation grid: the granularity at which the controller itself
 // sees the world. Costs are the billing meter's, exact to the second.
 //
-//   Accounting accounting(policy, cluster.baseline(), keep_timeline);
+// With several instance types (instance.alternatives) an instance counts
+// as its own type does: the idle paid figure in units of instance.shape (its
+// weight), the burst capacity run in its own shape's CPUs.
+//
+//   Accounting accounting(policy, baseline, {}, {}, keep_timeline, rows);
 //   accounting.Record(t, step, report, cluster.ReadAt(t), cloud);
 //   SimulationTotals totals = accounting.Finish(cloud, reference_usd);
 #ifndef SPOTBURST_SIM_SRC_ACCOUNTING_H_
@@ -33,9 +37,14 @@ std::string ActionSummary(const Plan& plan);
 class Accounting {
  public:
   // `baseline` is the cluster's private capacity (what burst usage is
-  // measured above). Reserves `expected_rows` when keeping the timeline.
+  // measured above). `market_shapes` and `market_weights`, one per market
+  // of the cloud, are what an instance of each adds and the units it counts
+  // for (RunSetup's); empty, every instance is one instance.shape. Reserves
+  // `expected_rows` when keeping the timeline.
   Accounting(const Policy& policy, const Resources& baseline,
-             bool keep_timeline, size_t expected_rows);
+             std::vector<Resources> market_shapes,
+             std::vector<int> market_weights, bool keep_timeline,
+             size_t expected_rows);
 
   // One evaluation at `t`, whose outcome holds for `interval`.
   void Record(absl::Time t, absl::Duration interval, const TickReport& report,
@@ -56,8 +65,15 @@ class Accounting {
   void Digest(std::string_view actions);
   void CountFailure(absl::Time t, const TickReport& report);
 
+  // The units of instance.shape the cloud's live instances count for.
+  int LiveUnits(const SimCloud& cloud) const;
+  // CPU-hours of burst capacity run, launch to end, once the run is over.
+  double RunCpuHours(const SimCloud& cloud) const;
+
   const Policy& policy_;
   Resources baseline_;
+  std::vector<Resources> market_shapes_;
+  std::vector<int> market_weights_;
   bool keep_timeline_;
   std::vector<TimelineRow> timeline_;
   Resources demand_seconds_;  // resource-seconds

@@ -304,6 +304,7 @@ int SimCloud::LaunchInstance(Lifecycle lifecycle, int market, int request,
   instance_by_id_.emplace(record.instance.id, index);
   instances_.push_back(std::move(record));
   live_.push_back(index);
+  ++state.live;
   ++booting_;
   ++counters_.instances_launched;
   // Meter handles are given out in order, so an instance's handle is its
@@ -349,6 +350,7 @@ void SimCloud::EndInstance(int instance, int64_t time, EndedBy by,
   record.ended_by = by;
   record.end_time = absl::FromUnixSeconds(time);
   live_.erase(std::find(live_.begin(), live_.end(), instance));
+  --markets_[record.market]->live;
   if (record.join_time == absl::InfiniteFuture()) {
     --booting_;
   } else if (record.drain_start == absl::InfiniteFuture()) {
@@ -439,7 +441,7 @@ void SimCloud::EndRun(absl::Time t) {
   live_.clear();
   live_spot_ = booting_ = joined_[0] = joined_[1] = 0;
   for (const std::unique_ptr<MarketState>& market : markets_) {
-    market->live_spot = market->joined = 0;
+    market->live_spot = market->live = market->joined = 0;
   }
 }
 

@@ -197,6 +197,8 @@ class SimCloud final : public InstanceManager,
   // Joined (and not draining) instances of market `market`, spot or not.
   int joined_in(int market) const { return markets_[market]->joined; }
   int live_instances() const { return static_cast<int>(live_.size()); }
+  // Live instances (booting, joined or draining) of market `market`.
+  int live_in(int market) const { return markets_[market]->live; }
 
   const CloudCounters& counters() const { return counters_; }
   BillingMeter& meter() { return meter_; }
@@ -248,6 +250,7 @@ class SimCloud final : public InstanceManager,
     Stream interruptions;
     int64_t price_cursor = -1;  // the point in force at now_ (or -1)
     int live_spot = 0;
+    int live = 0;    // spot and on-demand, until they end
     int joined = 0;  // spot and on-demand, their agents taking work
   };
 

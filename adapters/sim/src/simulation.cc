@@ -430,8 +430,8 @@ absl::StatusOr<SimulationResult> RunSimulation(
   const int64_t ticks =
       (scenario.duration + step - absl::Nanoseconds(1)) / step;
   internal::Accounting accounting(
-      setup.policy, setup.baseline, options.keep_timeline,
-      static_cast<size_t>(std::max<int64_t>(ticks, 0)));
+      setup.policy, setup.baseline, setup.market_shapes, setup.market_weights,
+      options.keep_timeline, static_cast<size_t>(std::max<int64_t>(ticks, 0)));
   const int64_t progress_every = std::max<int64_t>(1, ticks / 100);
   int64_t tick = 0;
   // One report for the run: each tick lists the fleet into the last one's

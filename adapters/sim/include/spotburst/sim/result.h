@@ -73,9 +73,12 @@ struct SimulationTotals {
   Resources demand_hours;
   // Share of the demand served, over the resource with the worst share.
   double served_share = 1;
-  // Used burst capacity / burst capacity paid for, CPU basis.
+  // Used burst CPU-hours / CPU-hours of burst instances run, each instance
+  // with its own type's CPUs (instance.alternatives).
   double burst_utilisation = 0;
   // Instance-hours paid for while the instance's capacity was not needed.
+  // With instance.alternatives, in units of instance.shape: an idle
+  // instance of weight 2 counts 2 an hour.
   double idle_paid_instance_hours = 0;
   // Instance-hours billed (what the billing model charged for), and run
   // (launch to end, both lifecycles).
