@@ -156,23 +156,42 @@ int PlanBuilder::ScaleOutSpread(int count, int room, const Reason& cause) {
     ++added[pick];
     units += markets[pick].weight;
   }
+  const bool types = !policy_.instance.alternatives.empty();
   int requested = 0;
   for (size_t m = 0; m < markets.size(); ++m) {
     if (added[m] == 0) continue;
     const SpotMarket& market = markets[m];
-    Reason why = MakeReason(
-        ReasonCode::kMarketSpread,
-        {{"current_usd", market.view.stats.current_usd},
-         {"market_share", static_cast<double>(share)},
-         {"markets", static_cast<double>(markets.size())}},
-        "%d of %d to %s at current %.4f USD/h: it held %d, at most %d each "
-        "spreads %d spot over instance.min_markets %d; ",
-        added[m], count, market.view.market.availability_zone,
-        market.view.stats.current_usd, held[m], share, fleet_after,
-        spread_over);
+    const Market& where = market.view.market;
+    Reason why{.code = ReasonCode::kMarketSpread,
+               .figures = {{"current_usd", market.view.stats.current_usd},
+                           {"market_share", static_cast<double>(share)},
+                           {"markets", static_cast<double>(markets.size())}}};
+    if (types) {
+      // Two types may share a zone: the market is the type and the zone,
+      // and its price and holdings are in units.
+      why.text.Add(
+          "%d instance(s), %d unit(s) of %d, to %s in %s at current %.4f "
+          "USD/h (%.4f per unit): it held %d unit(s), at most %d each "
+          "spreads %d units of spot over instance.min_markets %d; ",
+          added[m], added[m] * market.weight, count, where.instance_type,
+          where.availability_zone, market.view.stats.current_usd,
+          market.view.stats.current_usd / market.weight, held[m], share,
+          fleet_after, spread_over);
+    } else {
+      why.text.Add(
+          "%d of %d to %s at current %.4f USD/h: it held %d, at most %d each "
+          "spreads %d spot over instance.min_markets %d; ",
+          added[m], count, where.availability_zone,
+          market.view.stats.current_usd, held[m], share, fleet_after,
+          spread_over);
+    }
     if (units_in(m) <= share) {
-      why.text.Add("the cheapest with room of %d usable markets",
-                   static_cast<int>(markets.size()));
+      if (types) {
+        why.text.Add("the cheapest per unit with room of ");
+      } else {
+        why.text.Add("the cheapest with room of ");
+      }
+      why.text.Add("%d usable markets", static_cast<int>(markets.size()));
     } else {
       why.text.Add("only %d usable markets, so the one holding fewest",
                    static_cast<int>(markets.size()));

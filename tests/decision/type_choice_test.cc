@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "spotburst/engine.h"
+#include "spotburst/plan.h"
 #include "spotburst/policy.h"
 #include "testing/engine_fixtures.h"
 
@@ -143,6 +144,33 @@ TEST(TypeChoice, SpreadingCountsSharesInUnits) {
     }
   }
   EXPECT_EQ(units, 8);
+}
+
+TEST(TypeChoice, ASpreadLaunchNamesItsTypeAsWellAsItsZone) {
+  // Two types may be sold in one zone: the spread's reason names the
+  // market it sends each launch to, and counts in units.
+  Policy p = AnyType();
+  p.instance.min_markets = 2;
+  const Plan plan = Decide(p, testing::WantingUnits(8, kOffers));
+  ASSERT_EQ(plan.actions.size(), 2u);
+  const Reason* xlarge = Find(plan.actions[0], ReasonCode::kMarketSpread);
+  const Reason* large = Find(plan.actions[1], ReasonCode::kMarketSpread);
+  ASSERT_NE(xlarge, nullptr);
+  ASSERT_NE(large, nullptr);
+  EXPECT_EQ(xlarge->message(),
+            "2 instance(s), 4 unit(s) of 8, to c4.xlarge in us-east-1a at "
+            "current 0.0500 USD/h (0.0250 per unit): it held 0 unit(s), at "
+            "most 4 each spreads 8 units of spot over instance.min_markets 2; "
+            "the cheapest per unit with room of 4 usable markets");
+  EXPECT_EQ(large->message(),
+            "4 instance(s), 4 unit(s) of 8, to c4.large in us-east-1b at "
+            "current 0.0270 USD/h (0.0270 per unit): it held 0 unit(s), at "
+            "most 4 each spreads 8 units of spot over instance.min_markets 2; "
+            "the cheapest per unit with room of 4 usable markets");
+  // The plan as people read it carries both.
+  const std::string text = PlanToText(plan);
+  EXPECT_THAT(text, HasSubstr("to c4.xlarge in us-east-1a at current"));
+  EXPECT_THAT(text, HasSubstr("to c4.large in us-east-1b at current"));
 }
 
 }  // namespace
