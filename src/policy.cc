@@ -169,14 +169,6 @@ absl::Status Validate(const Policy& policy, std::string_view source) {
                                   "engine chooses among the zones), got \"",
                                   Sv(instance.availability_zone), "\""));
     }
-    // Both order the markets their own way; weighing notices in either is
-    // not done yet, so the combination is refused rather than ignored.
-    if (instance.min_markets > 1 || !instance.alternatives.empty()) {
-      return Invalid(source, "instance.avoid_interruptions",
-                     "not with instance.min_markets > 1 or "
-                     "instance.alternatives (they order the markets by price "
-                     "alone)");
-    }
   }
   const ScalingPolicy& scaling = policy.scaling;
   if (scaling.min_instances > scaling.max_instances) {

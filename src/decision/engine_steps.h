@@ -58,9 +58,11 @@ void LearnInterruptions(const Fleet& fleet, const InterruptionAvoidance& avoid,
 
 // instance.avoid_interruptions: moves `selected` to the market with the
 // fewest notices in `seen` among those within the price tolerance of the
-// cheapest, and says why when that is not the cheapest. Nothing when off,
-// when spot is blocked, or with one market (the policy refuses it with
-// min_markets > 1 or alternatives).
+// cheapest, and says why when that is not the cheapest. With min_markets > 1
+// or alternatives, reorders selected.spot_markets instead: those within the
+// tolerance of the cheapest per unit by fewer notices (then price), so the
+// spread and the type choice prefer them; says why when the order changed.
+// Nothing when off, when spot is blocked, or with one market.
 std::optional<Reason> AvoidInterruptions(
     const Policy& policy, const std::vector<MarketInterruption>& seen,
     SelectedMarket& selected);

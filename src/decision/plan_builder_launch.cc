@@ -157,6 +157,9 @@ int PlanBuilder::ScaleOutSpread(int count, int room, const Reason& cause) {
     units += markets[pick].weight;
   }
   const bool types = !policy_.instance.alternatives.empty();
+  // instance.avoid_interruptions has put the markets in its own order.
+  const bool avoiding =
+      policy_.instance.avoid_interruptions.window > absl::ZeroDuration();
   int requested = 0;
   for (size_t m = 0; m < markets.size(); ++m) {
     if (added[m] == 0) continue;
@@ -185,7 +188,12 @@ int PlanBuilder::ScaleOutSpread(int count, int room, const Reason& cause) {
           market.view.stats.current_usd, held[m], share, fleet_after,
           spread_over);
     }
-    if (units_in(m) <= share) {
+    if (units_in(m) <= share && avoiding) {
+      why.text.Add(
+          "the first with room of %d usable markets, ordered by fewer "
+          "interruption notices within the price tolerance",
+          static_cast<int>(markets.size()));
+    } else if (units_in(m) <= share) {
       if (types) {
         why.text.Add("the cheapest per unit with room of ");
       } else {
@@ -260,10 +268,19 @@ int PlanBuilder::ScaleOutCheapest(int count, int room, const Reason& cause) {
   } else {
     const double next_per_unit = next->view.stats.current_usd / next->weight;
     why.figures.push_back({"next_usd_per_unit", next_per_unit});
-    why.text.Add("next best %s in %s at %.4f per unit (of %d usable markets)",
-                 next->view.market.instance_type,
-                 next->view.market.availability_zone, next_per_unit,
-                 static_cast<int>(markets.size()));
+    if (next_per_unit < per_unit) {
+      // Only instance.avoid_interruptions puts a dearer market first.
+      why.text.Add(
+          "the cheaper %s in %s at %.4f per unit had more interruption "
+          "notices (of %d usable markets)",
+          next->view.market.instance_type, next->view.market.availability_zone,
+          next_per_unit, static_cast<int>(markets.size()));
+    } else {
+      why.text.Add("next best %s in %s at %.4f per unit (of %d usable markets)",
+                   next->view.market.instance_type,
+                   next->view.market.availability_zone, next_per_unit,
+                   static_cast<int>(markets.size()));
+    }
   }
   return weight * RequestSpot(instances, chosen.view, chosen.bid, cause, &why);
 }

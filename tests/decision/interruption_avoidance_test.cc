@@ -194,12 +194,6 @@ TEST(AvoidInterruptionsPolicy, BadValuesNameTheirKey) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("instance.avoid_interruptions: needs "
                                  "instance.availability_zone empty")));
-  EXPECT_THAT(ParseWith("  min_markets: 2\n"
-                        "  avoid_interruptions: {window_s: 3600}\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("instance.avoid_interruptions: not with "
-                                 "instance.min_markets > 1 or "
-                                 "instance.alternatives")));
 }
 
 TEST(AvoidInterruptionsState, RoundTripsThroughProtoAndJsonFastAndSlow) {
