@@ -15,6 +15,7 @@
 namespace spotburst {
 namespace {
 
+using ::spotburst::testing::FigureOf;
 using ::spotburst::testing::IsOk;
 using ::spotburst::testing::PrototypePolicy;
 using ::spotburst::testing::SpotInstance;
@@ -59,14 +60,6 @@ void AddFulfilled(EvaluationInput& input, const std::string& id,
   r.state = SpotRequestState::kActive;
   r.instance_id = id;
   input.fleet.requests.push_back(r);
-}
-
-double FigureOf(const Reason& reason, std::string_view name) {
-  for (const spotburst::Figure& f : reason.figures) {
-    if (f.name.view() == name) return f.value;
-  }
-  ADD_FAILURE() << "no figure " << name << " in " << reason.message();
-  return -1;
 }
 
 const Reason* Note(const Plan& plan, ReasonCode code) {

@@ -19,8 +19,10 @@
 namespace spotburst {
 namespace {
 
+using ::spotburst::testing::FigureOf;
 using ::spotburst::testing::IsOk;
 using ::spotburst::testing::PrototypePolicy;
+using ::spotburst::testing::RequestedByZone;
 using ::spotburst::testing::T0;
 using ::testing::HasSubstr;
 
@@ -64,24 +66,6 @@ const Reason* Find(const std::vector<Reason>& reasons, ReasonCode code) {
     if (r.code == code) return &r;
   }
   return nullptr;
-}
-
-double FigureOf(const Reason& reason, std::string_view name) {
-  for (const auto& figure : reason.figures) {
-    if (figure.name.view() == name) return figure.value;
-  }
-  ADD_FAILURE() << "no figure " << name << " in " << reason.message();
-  return -1;
-}
-
-std::map<std::string, int> RequestedByZone(const Plan& plan) {
-  std::map<std::string, int> by_zone;
-  for (const Action& a : plan.actions) {
-    if (a.kind == ActionKind::kRequestSpot) {
-      by_zone[a.availability_zone] += a.count;
-    }
-  }
-  return by_zone;
 }
 
 // c4.large in 1a is the cheapest per unit (0.030); c4.xlarge in 1b is

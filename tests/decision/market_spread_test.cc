@@ -17,6 +17,7 @@ using ::spotburst::testing::Market;
 using ::spotburst::testing::OnDemandInstance;
 using ::spotburst::testing::OpenRequest;
 using ::spotburst::testing::PrototypePolicy;
+using ::spotburst::testing::RequestedByZone;
 using ::spotburst::testing::SpotInstance;
 using ::spotburst::testing::T0;
 using ::spotburst::testing::UsingCpus;
@@ -37,17 +38,6 @@ MarketView Zone(const std::string& zone, double current) {
 
 Plan Decide(const Policy& policy, const EvaluationInput& input) {
   return testing::EvaluateOrFail(policy, input).plan;
-}
-
-// Requested instances by zone.
-std::map<std::string, int> RequestedByZone(const Plan& plan) {
-  std::map<std::string, int> by_zone;
-  for (const Action& a : plan.actions) {
-    if (a.kind == ActionKind::kRequestSpot) {
-      by_zone[a.availability_zone] += a.count;
-    }
-  }
-  return by_zone;
 }
 
 const std::vector<MarketView> kThreeZones = {Zone("us-east-1a", 0.030),

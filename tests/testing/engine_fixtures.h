@@ -2,7 +2,9 @@
 #ifndef SPOTBURST_TESTS_TESTING_ENGINE_FIXTURES_H_
 #define SPOTBURST_TESTS_TESTING_ENGINE_FIXTURES_H_
 
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -129,6 +131,26 @@ inline int CountKind(const Plan& plan, ActionKind kind) {
     if (a.kind == kind) n += (a.count > 0 ? a.count : 1);
   }
   return n;
+}
+
+// Instances asked for in each zone by the plan's spot requests.
+inline std::map<std::string, int> RequestedByZone(const Plan& plan) {
+  std::map<std::string, int> by_zone;
+  for (const Action& a : plan.actions) {
+    if (a.kind == ActionKind::kRequestSpot) {
+      by_zone[a.availability_zone] += a.count;
+    }
+  }
+  return by_zone;
+}
+
+// The value of the figure `name` of `reason`; a test failure when absent.
+inline double FigureOf(const Reason& reason, std::string_view name) {
+  for (const Figure& figure : reason.figures) {
+    if (figure.name.view() == name) return figure.value;
+  }
+  ADD_FAILURE() << "no figure " << name << " in " << reason.message();
+  return -1;
 }
 
 }  // namespace spotburst::testing
