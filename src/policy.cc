@@ -161,7 +161,7 @@ absl::Status Validate(const Policy& policy, std::string_view source) {
   if (instance.avoid_interruptions != InterruptionAvoidance{}) {
     if (instance.avoid_interruptions.window <= absl::ZeroDuration()) {
       return Invalid(source, "instance.avoid_interruptions.window_s",
-                     "required: how far back interruption notices count");
+                     "required: how fast what was seen of each market fades");
     }
     if (!instance.availability_zone.empty()) {
       return Invalid(source, "instance.avoid_interruptions",

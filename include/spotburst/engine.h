@@ -50,7 +50,8 @@ struct AgentDrain {
 };
 
 // An interruption notice the engine saw on a spot instance
-// (instance.avoid_interruptions): by market, each instance once.
+// (instance.avoid_interruptions): kept while the instance is under notice,
+// so that each notice is counted once.
 struct MarketInterruption {
   Market market;
   std::string instance_id;
@@ -59,6 +60,19 @@ struct MarketInterruption {
 
   friend bool operator==(const MarketInterruption&,
                          const MarketInterruption&) = default;
+};
+
+// What the fleet saw of one spot market (instance.avoid_interruptions):
+// instance-hours spent in it and interruption notices received, both
+// fading with age (halving about every 0.69 window), so their ratio is a
+// recent interruption rate.
+struct MarketExposure {
+  Market market;
+  double spot_hours = 0;
+  double notices = 0;
+
+  friend bool operator==(const MarketExposure&,
+                         const MarketExposure&) = default;
 };
 
 // A lag learned from the fleet's own history (scaling.forecast): a running
@@ -112,9 +126,12 @@ struct EngineState {
   // Recent demand, oldest first, one sample per kDemandSampleInterval,
   // over a day and the longest horizon.
   std::vector<DemandSample> demand_history;
-  // Interruption notices seen within instance.avoid_interruptions.window,
-  // oldest first (kept only while it is on).
+  // instance.avoid_interruptions (kept only while it is on): the notices
+  // of instances still under notice, oldest first, and what each spot
+  // market was seen to do, faded to `exposures_as_of`.
   std::vector<MarketInterruption> interruptions;
+  std::vector<MarketExposure> exposures;
+  absl::Time exposures_as_of = absl::InfinitePast();
 
   friend bool operator==(const EngineState&, const EngineState&) = default;
 };

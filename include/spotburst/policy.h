@@ -34,14 +34,19 @@ struct LaunchSpec {
   std::map<std::string, std::string> tags;
 };
 
-// Choosing among zones by their recent interruptions
+// Choosing among spot markets by their recent interruption rates
 // (instance.avoid_interruptions in policy.proto).
 struct InterruptionAvoidance {
-  // How far back interruption notices count; zero: off.
+  // How fast what was seen of each market fades (what is older than a
+  // window counts for less than 37 %); zero: off.
   absl::Duration window = absl::ZeroDuration();
   // Markets whose price is within this share of the cheapest's compete on
-  // their interruptions.
+  // their interruption rates.
   double price_tolerance = 0.1;
+  // Hours of an instance's price one interruption costs (lost work, the
+  // replacement's lag). Zero: the markets near the cheapest are ranked by
+  // rate alone; else by expected cost, price x (1 + rate x cost_hours).
+  double cost_hours = 0;
 
   friend bool operator==(const InterruptionAvoidance&,
                          const InterruptionAvoidance&) = default;

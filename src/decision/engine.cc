@@ -119,12 +119,12 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
     }
   }
   internal::LearnInterruptions(input.fleet, p.instance.avoid_interruptions, now,
-                               state.interruptions);
+                               state);
   SPOTBURST_ASSIGN_OR_RETURN(
       internal::SelectedMarket selected,
       internal::SelectMarket(p, input.markets, state.backoffs, now));
   std::optional<Reason> avoided =
-      internal::AvoidInterruptions(p, state.interruptions, selected);
+      internal::AvoidInterruptions(p, state.exposures, selected);
   const MarketView* market = &selected.view;
   const double on_demand = market->on_demand_usd_per_hour > 0
                                ? market->on_demand_usd_per_hour

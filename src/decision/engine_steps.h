@@ -49,22 +49,49 @@ absl::StatusOr<SelectedMarket> SelectMarket(
     const Policy& policy, const std::vector<MarketView>& markets,
     const std::vector<LaunchBackoff>& backoffs, absl::Time now);
 
-// instance.avoid_interruptions: forgets notices older than its window and
-// adds each spot instance under notice not seen before (at most
-// kMaxInterruptionsKept, the oldest dropped). Clears `seen` when off.
-inline constexpr size_t kMaxInterruptionsKept = 1000;
+// instance.avoid_interruptions: fades state.exposures by the time since
+// state.exposures_as_of (by e^(-elapsed / window)), adds the faded time
+// each spot instance of the fleet has run since, and counts each notice
+// once (state.interruptions lists the instances under notice already
+// counted). Keeps at most kMaxExposuresKept markets, forgetting those faded
+// below kForgottenExposure first. Clears all of it when off.
+inline constexpr size_t kMaxExposuresKept = 256;
+inline constexpr double kForgottenExposure = 1e-3;
 void LearnInterruptions(const Fleet& fleet, const InterruptionAvoidance& avoid,
-                        absl::Time now, std::vector<MarketInterruption>& seen);
+                        absl::Time now, EngineState& state);
 
-// instance.avoid_interruptions: moves `selected` to the market with the
-// fewest notices in `seen` among those within the price tolerance of the
-// cheapest, and says why when that is not the cheapest. With min_markets > 1
-// or alternatives, reorders selected.spot_markets instead: those within the
-// tolerance of the cheapest per unit by fewer notices (then price), so the
-// spread and the type choice prefer them; says why when the order changed.
-// Nothing when off, when spot is blocked, or with one market.
+// Each market's interruption rate, notices per spot instance-hour, from
+// what the fleet saw: (notices + pooled x kPriorSpotHours) / (hours +
+// kPriorSpotHours), where pooled is the rate over all markets. A market
+// watched for little time takes the fleet's overall rate.
+inline constexpr double kPriorSpotHours = 10;
+class InterruptionRates {
+ public:
+  struct Seen {
+    double spot_hours = 0;
+    double notices = 0;
+    double rate = 0;  // per instance-hour
+  };
+  // `exposures` must outlive this object.
+  explicit InterruptionRates(const std::vector<MarketExposure>& exposures);
+  Seen Of(const Market& market) const;
+  double pooled_rate() const { return pooled_rate_; }
+
+ private:
+  const std::vector<MarketExposure>& exposures_;
+  double pooled_rate_ = 0;
+};
+
+// instance.avoid_interruptions: among the markets within the price
+// tolerance of the cheapest, moves `selected` to the one with the lowest
+// interruption rate (or, with cost_hours, expected cost), and says why when
+// that is not the cheapest. With min_markets > 1 or alternatives, reorders
+// selected.spot_markets instead: those within the tolerance of the
+// cheapest per unit in that rank (then price), so the spread and the type
+// choice prefer them; says why when the order changed. Nothing when off,
+// when spot is blocked, or with one market.
 std::optional<Reason> AvoidInterruptions(
-    const Policy& policy, const std::vector<MarketInterruption>& seen,
+    const Policy& policy, const std::vector<MarketExposure>& exposures,
     SelectedMarket& selected);
 // The policy's on-demand price of `market`'s type (instance.type's, or an
 // alternative's); instance.type's for a type the policy does not list.

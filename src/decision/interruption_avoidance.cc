@@ -1,8 +1,16 @@
-// instance.avoid_interruptions: the markets' recent interruption notices,
-// learned from the fleet, weigh in the choice of where to ask spot: the
+// instance.avoid_interruptions: each spot market's recent interruption rate,
+// learned from the fleet, weighs in the choice of where to ask spot: the
 // zone, or with several spot markets (instance.min_markets > 1 or
 // instance.alternatives) the order the spread and the type choice take.
+//
+// A count of notices alone favours the markets the fleet avoided: a market
+// with no instances draws no notices. So each market keeps the
+// instance-hours spent in it beside its notices, both fading with age, and
+// the ratio is the rate; a market watched for little time is drawn towards
+// the fleet's overall rate (kPriorSpotHours), so one notice on one instance
+// neither condemns it nor does a market never tried look safe.
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -11,62 +19,221 @@
 #include "decision/unit_weights.h"
 
 namespace spotburst::internal {
+namespace {
+
+bool SameMarket(const Market& a, const Market& b) {
+  return a.instance_type == b.instance_type &&
+         a.availability_zone == b.availability_zone;
+}
+
+MarketExposure& ExposureOf(std::vector<MarketExposure>& exposures,
+                           const Market& market) {
+  for (MarketExposure& e : exposures) {
+    if (SameMarket(e.market, market)) return e;
+  }
+  exposures.push_back({.market = market});
+  return exposures.back();
+}
+
+Market MarketOf(const Instance& instance) {
+  return {.instance_type = instance.instance_type,
+          .availability_zone = instance.availability_zone};
+}
+
+}  // namespace
 
 void LearnInterruptions(const Fleet& fleet, const InterruptionAvoidance& avoid,
-                        absl::Time now, std::vector<MarketInterruption>& seen) {
+                        absl::Time now, EngineState& state) {
+  std::vector<MarketInterruption>& seen = state.interruptions;
+  std::vector<MarketExposure>& exposures = state.exposures;
   if (avoid.window <= absl::ZeroDuration()) {
-    seen.clear();  // off: turning it on again starts afresh
+    // Off: turning it on again starts afresh.
+    seen.clear();
+    exposures.clear();
+    state.exposures_as_of = absl::InfinitePast();
     return;
   }
-  const absl::Time horizon = now - avoid.window;
-  seen.erase(std::remove_if(seen.begin(), seen.end(),
-                            [&](const MarketInterruption& i) {
-                              return i.noticed < horizon;
-                            }),
-             seen.end());
+  // Fade what was seen by the time since the last evaluation; each spot
+  // instance adds the faded integral of that time, window x (1 - decay),
+  // which is the elapsed hours while they are short against the window.
+  const bool known_since = state.exposures_as_of != absl::InfinitePast() &&
+                           state.exposures_as_of < now;
+  const double elapsed =
+      known_since
+          ? absl::FDivDuration(now - state.exposures_as_of, avoid.window)
+          : 0;
+  const double decay = std::exp(-elapsed);
+  for (MarketExposure& e : exposures) {
+    e.spot_hours *= decay;
+    e.notices *= decay;
+  }
+  const double added_hours = absl::ToDoubleHours(avoid.window) * (1 - decay);
   for (const Instance& instance : fleet.instances) {
-    if (!instance.interruption_notice ||
-        instance.lifecycle != Lifecycle::kSpot) {
-      continue;
-    }
-    // Notices are few, and each is listed while its instance lives: a scan
-    // of what was seen is cheaper than an index built every evaluation.
-    const bool known =
+    if (instance.lifecycle != Lifecycle::kSpot) continue;
+    const Market market = MarketOf(instance);
+    if (added_hours > 0)
+      ExposureOf(exposures, market).spot_hours += added_hours;
+    if (!instance.interruption_notice) continue;
+    // Notices are few, and each is listed while its instance is under
+    // notice: a scan is cheaper than an index built every evaluation.
+    const bool counted =
         std::any_of(seen.begin(), seen.end(), [&](const MarketInterruption& i) {
           return i.instance_id == instance.id;
         });
-    if (known) continue;
-    seen.push_back({.market = {.instance_type = instance.instance_type,
-                               .availability_zone = instance.availability_zone},
-                    .instance_id = instance.id,
-                    .noticed = now});
+    if (counted) continue;
+    ExposureOf(exposures, market).notices += 1;
+    seen.push_back(
+        {.market = market, .instance_id = instance.id, .noticed = now});
   }
-  if (seen.size() > kMaxInterruptionsKept) {
-    seen.erase(seen.begin(),
-               seen.begin() + (seen.size() - kMaxInterruptionsKept));
+  // A notice is remembered only while its instance is still under notice;
+  // the count it made stays in the exposure.
+  seen.erase(std::remove_if(seen.begin(), seen.end(),
+                            [&](const MarketInterruption& i) {
+                              return std::none_of(
+                                  fleet.instances.begin(),
+                                  fleet.instances.end(),
+                                  [&](const Instance& instance) {
+                                    return instance.interruption_notice &&
+                                           instance.id == i.instance_id;
+                                  });
+                            }),
+             seen.end());
+  // Forget what has faded to nothing, then the least watched beyond the cap.
+  exposures.erase(std::remove_if(exposures.begin(), exposures.end(),
+                                 [](const MarketExposure& e) {
+                                   return e.spot_hours < kForgottenExposure &&
+                                          e.notices < kForgottenExposure;
+                                 }),
+                  exposures.end());
+  if (exposures.size() > kMaxExposuresKept) {
+    std::stable_sort(exposures.begin(), exposures.end(),
+                     [](const MarketExposure& a, const MarketExposure& b) {
+                       return a.spot_hours > b.spot_hours;
+                     });
+    exposures.resize(kMaxExposuresKept);
   }
+  state.exposures_as_of = now;
+}
+
+InterruptionRates::InterruptionRates(
+    const std::vector<MarketExposure>& exposures)
+    : exposures_(exposures) {
+  double hours = 0;
+  double notices = 0;
+  for (const MarketExposure& e : exposures) {
+    hours += e.spot_hours;
+    notices += e.notices;
+  }
+  pooled_rate_ = hours > 0 ? notices / hours : 0;
+}
+
+InterruptionRates::Seen InterruptionRates::Of(const Market& market) const {
+  Seen seen;
+  for (const MarketExposure& e : exposures_) {
+    if (SameMarket(e.market, market)) {
+      seen.spot_hours = e.spot_hours;
+      seen.notices = e.notices;
+      break;
+    }
+  }
+  seen.rate = (seen.notices + pooled_rate_ * kPriorSpotHours) /
+              (seen.spot_hours + kPriorSpotHours);
+  return seen;
 }
 
 namespace {
 
-int NoticesIn(const std::vector<MarketInterruption>& seen,
-              const Market& market) {
-  return static_cast<int>(
-      std::count_if(seen.begin(), seen.end(), [&](const MarketInterruption& i) {
-        return i.market.instance_type == market.instance_type &&
-               i.market.availability_zone == market.availability_zone;
-      }));
+// How a market ranks among those near the cheapest: its rate, or its
+// expected cost per unit-hour when an interruption has a price.
+struct Ranked {
+  size_t position;  // in price order
+  InterruptionRates::Seen seen;
+  double price;     // per unit
+  double expected;  // per unit, with the interruptions' cost
+  double key;
+};
+
+std::vector<Ranked> RankNearCheapest(const InterruptionAvoidance& avoid,
+                                     const InterruptionRates& rates,
+                                     const std::vector<MarketView>& markets,
+                                     const auto& per_unit) {
+  std::vector<Ranked> near;
+  if (markets.empty()) return near;
+  const double limit = per_unit(markets.front()) * (1 + avoid.price_tolerance);
+  for (size_t m = 0; m < markets.size() && per_unit(markets[m]) <= limit; ++m) {
+    const InterruptionRates::Seen seen = rates.Of(markets[m].market);
+    const double price = per_unit(markets[m]);
+    const double expected = price * (1 + seen.rate * avoid.cost_hours);
+    near.push_back({.position = m,
+                    .seen = seen,
+                    .price = price,
+                    .expected = expected,
+                    .key = avoid.cost_hours > 0 ? expected : seen.rate});
+  }
+  // Stable: among equals the cheaper (then the earlier by name) first.
+  std::stable_sort(
+      near.begin(), near.end(),
+      [](const Ranked& a, const Ranked& b) { return a.key < b.key; });
+  return near;
+}
+
+// "2 notice(s) in 14.3 h, rate 3.5 per 100 h, 0.0312 (+4.0%), expected
+// 0.0331".
+void DescribeMarket(Reason& why, const InterruptionAvoidance& avoid,
+                    const Ranked& r, double cheapest_usd) {
+  why.text.Add("%.1f notice(s) in %.1f h, rate %.2f per 100 h, %.4f",
+               r.seen.notices, r.seen.spot_hours, r.seen.rate * 100, r.price);
+  if (r.position == 0) {
+    why.text.Add(" (the cheapest)");
+  } else {
+    why.text.Add(" (+%.1f%%)", (r.price / cheapest_usd - 1) * 100);
+  }
+  if (avoid.cost_hours > 0) why.text.Add(", expected %.4f", r.expected);
+}
+
+void DescribeRanking(Reason& why, const InterruptionAvoidance& avoid,
+                     bool per_unit) {
+  why.text.Add("spot markets within %.0f%% of the cheapest",
+               avoid.price_tolerance * 100);
+  if (per_unit) why.text.Add(" per unit");
+  if (avoid.cost_hours > 0) {
+    why.text.Add(
+        ", lowest expected cost first (an interruption costing %g h of the "
+        "price; rates fading over %s): ",
+        avoid.cost_hours, absl::FormatDuration(avoid.window));
+  } else {
+    why.text.Add(
+        ", fewest interruptions per instance-hour first (rates "
+        "fading over %s): ",
+        absl::FormatDuration(avoid.window));
+  }
+}
+
+Reason MakeWhy(const Ranked& first, const Ranked& cheapest,
+               double current_usd) {
+  return Reason{.code = ReasonCode::kAvoidInterruptions,
+                .figures = {{"notices", first.seen.notices},
+                            {"cheapest_notices", cheapest.seen.notices},
+                            {"rate", first.seen.rate},
+                            {"cheapest_rate", cheapest.seen.rate},
+                            {"current_usd", current_usd},
+                            {"price_gap", first.price / cheapest.price - 1}}};
+}
+
+const Ranked& CheapestOf(const std::vector<Ranked>& near) {
+  return *std::find_if(near.begin(), near.end(),
+                       [](const Ranked& r) { return r.position == 0; });
 }
 
 // Several spot markets (selected.spot_markets, cheapest per unit first):
-// those within the tolerance of the cheapest per unit are put in order of
-// fewer notices, the cheaper first among equals; the dearer stay after, in
-// price order. The spread fills the markets in this order and the type
-// choice takes the first whose instance fits, so both prefer the markets
-// interrupted less. Says why when the order changed.
-std::optional<Reason> OrderByNotices(
-    const Policy& policy, const std::vector<MarketInterruption>& seen,
-    SelectedMarket& selected) {
+// those within the tolerance of the cheapest per unit are put in rank
+// order; the dearer stay after, in price order. The spread fills the
+// markets in this order and the type choice takes the first whose instance
+// fits, so both prefer the markets interrupted less. Says why when the
+// order changed.
+std::optional<Reason> OrderByRates(const Policy& policy,
+                                   const InterruptionRates& rates,
+                                   SelectedMarket& selected) {
   std::vector<MarketView>& markets = selected.spot_markets;
   if (markets.size() < 2) return std::nullopt;
   const InstanceSpec& spec = policy.instance;
@@ -75,46 +242,23 @@ std::optional<Reason> OrderByNotices(
   auto per_unit = [&](const MarketView& view) {
     return view.stats.current_usd / weights.Of(view.market.instance_type);
   };
-  const double cheapest_usd = per_unit(markets.front());
-  const double limit = cheapest_usd * (1 + avoid.price_tolerance);
-  // (notices, position in price order) of the markets near the cheapest.
-  std::vector<std::pair<int, size_t>> near;
-  for (size_t m = 0; m < markets.size() && per_unit(markets[m]) <= limit; ++m) {
-    near.push_back({NoticesIn(seen, markets[m].market), m});
-  }
-  std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) {
-    return a.first < b.first;
-  });
+  const std::vector<Ranked> near =
+      RankNearCheapest(avoid, rates, markets, per_unit);
   bool moved = false;
-  for (size_t k = 0; k < near.size(); ++k) moved |= near[k].second != k;
+  for (size_t k = 0; k < near.size(); ++k) moved |= near[k].position != k;
   if (!moved) return std::nullopt;
 
   const bool types = !spec.alternatives.empty();
-  const int cheapest_notices = NoticesIn(seen, markets.front().market);
-  const MarketView& first = markets[near.front().second];
-  const double gap = per_unit(first) / cheapest_usd - 1;
-  Reason why{
-      .code = ReasonCode::kAvoidInterruptions,
-      .figures = {{"notices", static_cast<double>(near.front().first)},
-                  {"cheapest_notices", static_cast<double>(cheapest_notices)},
-                  {"current_usd", first.stats.current_usd},
-                  {"price_gap", gap}}};
-  why.text.Add("spot markets within %.0f%% of the cheapest",
-               avoid.price_tolerance * 100);
-  if (types) why.text.Add(" per unit");
-  why.text.Add(", fewest interruption notices in the last %s first: ",
-               absl::FormatDuration(avoid.window));
+  const Ranked& cheapest = CheapestOf(near);
+  Reason why = MakeWhy(near.front(), cheapest,
+                       markets[near.front().position].stats.current_usd);
+  DescribeRanking(why, avoid, types);
   for (size_t k = 0; k < near.size(); ++k) {
-    const MarketView& view = markets[near[k].second];
+    const MarketView& view = markets[near[k].position];
     if (k > 0) why.text.Add("; ");
     if (types) why.text.Add("%s in ", view.market.instance_type);
-    why.text.Add("%s: %d notice(s), %.4f", view.market.availability_zone,
-                 near[k].first, per_unit(view));
-    if (near[k].second == 0) {
-      why.text.Add(" (the cheapest)");
-    } else {
-      why.text.Add(" (+%.1f%%)", (per_unit(view) / cheapest_usd - 1) * 100);
-    }
+    why.text.Add("%s: ", view.market.availability_zone);
+    DescribeMarket(why, avoid, near[k], cheapest.price);
   }
   if (near.size() < markets.size()) {
     why.text.Add("; %d dearer after, by price",
@@ -123,8 +267,8 @@ std::optional<Reason> OrderByNotices(
 
   std::vector<MarketView> ordered;
   ordered.reserve(markets.size());
-  for (const auto& [notices, m] : near)
-    ordered.push_back(std::move(markets[m]));
+  for (const Ranked& r : near)
+    ordered.push_back(std::move(markets[r.position]));
   for (size_t m = near.size(); m < markets.size(); ++m) {
     ordered.push_back(std::move(markets[m]));
   }
@@ -138,46 +282,44 @@ std::optional<Reason> OrderByNotices(
 }  // namespace
 
 std::optional<Reason> AvoidInterruptions(
-    const Policy& policy, const std::vector<MarketInterruption>& seen,
+    const Policy& policy, const std::vector<MarketExposure>& exposures,
     SelectedMarket& selected) {
   const InterruptionAvoidance& avoid = policy.instance.avoid_interruptions;
   if (avoid.window <= absl::ZeroDuration() || selected.spot_blocked) {
     return std::nullopt;
   }
+  const InterruptionRates rates(exposures);
   if (policy.instance.min_markets > 1 ||
       !policy.instance.alternatives.empty()) {
-    return OrderByNotices(policy, seen, selected);
+    return OrderByRates(policy, rates, selected);
   }
   if (selected.open_markets.size() < 2) return std::nullopt;
-  // Cheapest first, so the first with the fewest notices is also the
-  // cheaper (then the zone first by name) among equals.
-  const MarketView& cheapest = selected.open_markets.front();
-  const double limit = cheapest.stats.current_usd * (1 + avoid.price_tolerance);
-  const MarketView* best = &cheapest;
-  int best_notices = NoticesIn(seen, cheapest.market);
-  const int cheapest_notices = best_notices;
-  for (const MarketView& view : selected.open_markets) {
-    if (best_notices == 0) break;
-    if (view.stats.current_usd > limit) break;
-    const int notices = NoticesIn(seen, view.market);
-    if (notices < best_notices) {
-      best = &view;
-      best_notices = notices;
-    }
+  // Cheapest first, so among equals the cheaper (then the zone first by
+  // name) stays first.
+  auto price = [](const MarketView& view) { return view.stats.current_usd; };
+  const std::vector<Ranked> near =
+      RankNearCheapest(avoid, rates, selected.open_markets, price);
+  if (near.empty() || near.front().position == 0) return std::nullopt;
+  const Ranked& best = near.front();
+  const Ranked& cheapest = CheapestOf(near);
+  const MarketView& chosen = selected.open_markets[best.position];
+  const MarketView& cheapest_view = selected.open_markets.front();
+  Reason why = MakeWhy(best, cheapest, chosen.stats.current_usd);
+  why.text.Add("spot in %s, not the cheapest %s, within %.0f%% of its price",
+               chosen.market.availability_zone,
+               cheapest_view.market.availability_zone,
+               avoid.price_tolerance * 100);
+  if (avoid.cost_hours > 0) {
+    why.text.Add(" and cheaper with an interruption costing %g h of it",
+                 avoid.cost_hours);
   }
-  if (best == &cheapest) return std::nullopt;
-  Reason why = MakeReason(
-      ReasonCode::kAvoidInterruptions,
-      {{"notices", static_cast<double>(best_notices)},
-       {"cheapest_notices", static_cast<double>(cheapest_notices)},
-       {"current_usd", best->stats.current_usd}},
-      "spot in %s at %.4f with %d interruption notice(s) in the last %s, "
-      "not the cheapest %s at %.4f with %d: within %.0f%% of its price",
-      best->market.availability_zone, best->stats.current_usd, best_notices,
-      absl::FormatDuration(avoid.window), cheapest.market.availability_zone,
-      cheapest.stats.current_usd, cheapest_notices,
-      avoid.price_tolerance * 100);
-  selected.view = *best;
+  why.text.Add(" (rates fading over %s): %s ",
+               absl::FormatDuration(avoid.window),
+               chosen.market.availability_zone);
+  DescribeMarket(why, avoid, best, cheapest.price);
+  why.text.Add("; %s ", cheapest_view.market.availability_zone);
+  DescribeMarket(why, avoid, cheapest, cheapest.price);
+  selected.view = chosen;
   return why;
 }
 

@@ -190,8 +190,8 @@ int PlanBuilder::ScaleOutSpread(int count, int room, const Reason& cause) {
     }
     if (units_in(m) <= share && avoiding) {
       why.text.Add(
-          "the first with room of %d usable markets, ordered by fewer "
-          "interruption notices within the price tolerance",
+          "the first with room of %d usable markets, ranked by recent "
+          "interruptions within the price tolerance",
           static_cast<int>(markets.size()));
     } else if (units_in(m) <= share) {
       if (types) {
@@ -271,8 +271,8 @@ int PlanBuilder::ScaleOutCheapest(int count, int room, const Reason& cause) {
     if (next_per_unit < per_unit) {
       // Only instance.avoid_interruptions puts a dearer market first.
       why.text.Add(
-          "the cheaper %s in %s at %.4f per unit had more interruption "
-          "notices (of %d usable markets)",
+          "the cheaper %s in %s at %.4f per unit ranked lower on recent "
+          "interruptions (of %d usable markets)",
           next->view.market.instance_type, next->view.market.availability_zone,
           next_per_unit, static_cast<int>(markets.size()));
     } else {

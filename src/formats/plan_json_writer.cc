@@ -371,11 +371,22 @@ void WriteEngineState(Writer& w, const EngineState& s) {
     w.Close();
   }
   w.CloseList();
+  w.OpenList("exposures");
+  for (const MarketExposure& e : s.exposures) {
+    w.Element();
+    w.Open();
+    WriteMarket(w, "market", e.market);
+    w.Double("spot_hours", e.spot_hours);
+    w.Double("notices", e.notices);
+    w.Close();
+  }
+  w.CloseList();
   w.Time("last_scale_up", s.last_scale_up);
   w.Time("last_scale_down", s.last_scale_down);
   w.Time("scale_in_wanted_since", s.scale_in_wanted_since);
   w.Time("supply_mode_since", s.supply_mode_since);
   w.Time("spot_healthy_since", s.spot_healthy_since);
+  w.Time("exposures_as_of", s.exposures_as_of);
   w.Close();
 }
 

@@ -286,6 +286,7 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
     if (avoid.has_window_s()) a.window = absl::Seconds(avoid.window_s());
     if (avoid.has_price_tolerance())
       a.price_tolerance = avoid.price_tolerance();
+    if (avoid.has_cost_hours()) a.cost_hours = avoid.cost_hours();
   }
   for (int i = 0; i < instance.alternatives_size(); ++i) {
     const v1::InstanceAlternative& alt = instance.alternatives(i);
@@ -422,6 +423,7 @@ v1::Policy PolicyToProto(const Policy& policy) {
       avoid.set_window_s(absl::ToDoubleSeconds(a.window));
     }
     avoid.set_price_tolerance(a.price_tolerance);
+    if (!(a.cost_hours == 0)) avoid.set_cost_hours(a.cost_hours);
   }
   for (const InstanceAlternative& a : policy.instance.alternatives) {
     v1::InstanceAlternative& alt = *instance.add_alternatives();

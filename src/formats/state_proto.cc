@@ -428,6 +428,15 @@ v1::EngineState ToProto(const EngineState& s) {
     interruption.set_instance_id(i.instance_id);
     if (auto ts = TimeToProto(i.noticed)) *interruption.mutable_noticed() = *ts;
   }
+  for (const MarketExposure& e : s.exposures) {
+    v1::MarketExposure& exposure = *out.add_exposures();
+    *exposure.mutable_market() = ToProto(e.market);
+    exposure.set_spot_hours(e.spot_hours);
+    exposure.set_notices(e.notices);
+  }
+  if (auto ts = TimeToProto(s.exposures_as_of)) {
+    *out.mutable_exposures_as_of() = *ts;
+  }
   return out;
 }
 
@@ -467,6 +476,13 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
          .instance_id = i.instance_id(),
          .noticed = TimeFromProto(i.noticed(), i.has_noticed())});
   }
+  std::vector<MarketExposure> exposures;
+  exposures.reserve(s.exposures_size());
+  for (const v1::MarketExposure& e : s.exposures()) {
+    exposures.push_back({.market = FromProto(e.market()),
+                         .spot_hours = e.spot_hours(),
+                         .notices = e.notices()});
+  }
   return EngineState{
       .last_scale_up = TimeFromProto(s.last_scale_up(), s.has_last_scale_up()),
       .last_scale_down =
@@ -485,7 +501,10 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
       .fulfilment_lag = LagFromProto(s.fulfilment_lag()),
       .boot_lag = LagFromProto(s.boot_lag()),
       .demand_history = std::move(demand_history),
-      .interruptions = std::move(interruptions)};
+      .interruptions = std::move(interruptions),
+      .exposures = std::move(exposures),
+      .exposures_as_of =
+          TimeFromProto(s.exposures_as_of(), s.has_exposures_as_of())};
 }
 
 v1::EvaluationState ToProto(const EvaluationInput& input, absl::Time now) {

@@ -296,6 +296,22 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
     SPOTBURST_RETURN_IF_ERROR(
         CheckTime(n.noticed(), true, {"engine.interruptions", i, ".noticed"}));
   }
+  for (int i = 0; i < e.exposures_size(); ++i) {
+    const v1::MarketExposure& x = e.exposures(i);
+    SPOTBURST_RETURN_IF_ERROR(
+        Required(x.market().instance_type(),
+                 {"engine.exposures", i, ".market.instance_type"}));
+    SPOTBURST_RETURN_IF_ERROR(
+        Required(x.market().availability_zone(),
+                 {"engine.exposures", i, ".market.availability_zone"}));
+    SPOTBURST_RETURN_IF_ERROR(
+        CheckAmount(x.spot_hours(), {"engine.exposures", i, ".spot_hours"}));
+    SPOTBURST_RETURN_IF_ERROR(
+        CheckAmount(x.notices(), {"engine.exposures", i, ".notices"}));
+  }
+  SPOTBURST_RETURN_IF_ERROR(CheckTime(e.exposures_as_of(),
+                                      e.has_exposures_as_of(),
+                                      {"engine.exposures_as_of"}));
   for (int i = 0; i < s.launch_failures_size(); ++i) {
     const v1::LaunchFailure& f = s.launch_failures(i);
     SPOTBURST_RETURN_IF_ERROR(

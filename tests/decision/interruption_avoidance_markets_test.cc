@@ -1,7 +1,8 @@
 // instance.avoid_interruptions with several spot markets: with
 // instance.alternatives the type choice, and with instance.min_markets > 1
-// the spread, prefer the markets with fewer recent notices among those
-// priced near the cheapest (per unit), and the plan says why in figures.
+// the spread, prefer the markets with lower recent interruption rates among
+// those priced near the cheapest (per unit), and the plan says why in
+// figures.
 #include <map>
 #include <string>
 #include <string_view>
@@ -47,17 +48,19 @@ Policy Spread(int min_markets) {
   return Avoiding(p);
 }
 
-MarketInterruption Seen(const std::string& type, const std::string& zone,
-                        const std::string& id) {
+// `notices` in 20 instance-hours.
+MarketExposure Seen(const std::string& type, const std::string& zone,
+                    double notices) {
   return {.market = {.instance_type = type, .availability_zone = zone},
-          .instance_id = id,
-          .noticed = T0() - absl::Hours(1)};
+          .spot_hours = 20,
+          .notices = notices};
 }
 
 EvaluationInput Wanting(int units, std::vector<MarketView> markets,
-                        std::vector<MarketInterruption> seen) {
+                        std::vector<MarketExposure> seen) {
   EvaluationInput input = testing::WantingUnits(units, std::move(markets));
-  input.state.interruptions = std::move(seen);
+  input.state.exposures = std::move(seen);
+  input.state.exposures_as_of = T0();
   return input;
 }
 
@@ -75,12 +78,14 @@ const std::vector<MarketView> kTypes = {
     testing::MarketOf("c4.xlarge", "us-east-1b", 0.062),
     testing::MarketOf("c4.large", "us-east-1c", 0.040)};
 
-TEST(AvoidInterruptionsTypes, TheNearlyAsCheapTypeWithFewerNoticesAndWhy) {
+// The overall rate is 2 notices in 40 h; each market is drawn towards it
+// as if it had 10 h more: 1a (2 + 0.5) / 30 h, 1b 0.5 / 30 h.
+TEST(AvoidInterruptionsTypes, TheNearlyAsCheapTypeInterruptedLessAndWhy) {
   const Plan plan =
       testing::EvaluateOrFail(AnyType(),
                               Wanting(4, kTypes,
-                                      {Seen("c4.large", "us-east-1a", "i-1"),
-                                       Seen("c4.large", "us-east-1a", "i-2")}))
+                                      {Seen("c4.large", "us-east-1a", 2),
+                                       Seen("c4.xlarge", "us-east-1b", 0)}))
           .plan;
   ASSERT_EQ(plan.actions.size(), 1u);
   const Action& launch = plan.actions[0];
@@ -92,29 +97,34 @@ TEST(AvoidInterruptionsTypes, TheNearlyAsCheapTypeWithFewerNoticesAndWhy) {
   ASSERT_NE(why, nullptr);
   EXPECT_EQ(why->message(),
             "spot markets within 10% of the cheapest per unit, fewest "
-            "interruption notices in the last 6h first: c4.xlarge in "
-            "us-east-1b: 0 notice(s), 0.0310 (+3.3%); c4.large in us-east-1a: "
-            "2 notice(s), 0.0300 (the cheapest); 1 dearer after, by price");
+            "interruptions per instance-hour first (rates fading over 6h): "
+            "c4.xlarge in us-east-1b: 0.0 notice(s) in 20.0 h, rate 1.67 per "
+            "100 h, 0.0310 (+3.3%); c4.large in us-east-1a: 2.0 notice(s) in "
+            "20.0 h, rate 8.33 per 100 h, 0.0300 (the cheapest); 1 dearer "
+            "after, by price");
   EXPECT_EQ(FigureOf(*why, "notices"), 0);
   EXPECT_EQ(FigureOf(*why, "cheapest_notices"), 2);
+  EXPECT_NEAR(FigureOf(*why, "rate"), 0.5 / 30, 1e-12);
+  EXPECT_NEAR(FigureOf(*why, "cheapest_rate"), 2.5 / 30, 1e-12);
   EXPECT_NEAR(FigureOf(*why, "current_usd"), 0.062, 1e-12);
   EXPECT_NEAR(FigureOf(*why, "price_gap"), 0.031 / 0.030 - 1, 1e-9);
   const Reason* choice = Find(launch.reasons, ReasonCode::kMarketChoice);
   ASSERT_NE(choice, nullptr);
   EXPECT_THAT(choice->message(),
               HasSubstr("the cheaper c4.large in us-east-1a at 0.0300 per unit "
-                        "had more interruption notices"));
+                        "ranked lower on recent interruptions"));
   // The plan's market stays the primary type's cheapest: its bid, notes.
   EXPECT_EQ(plan.market.instance_type, "c4.large");
   EXPECT_EQ(plan.market.availability_zone, "us-east-1a");
 }
 
-TEST(AvoidInterruptionsTypes, NoticesBeyondTheToleranceLeaveTheCheapest) {
+TEST(AvoidInterruptionsTypes, RatesBeyondTheToleranceLeaveTheCheapest) {
   // With a tolerance of 3 %, c4.xlarge's 3.3 % is too dear.
   const Plan plan =
-      testing::EvaluateOrFail(
-          AnyType(0.03),
-          Wanting(4, kTypes, {Seen("c4.large", "us-east-1a", "i-1")}))
+      testing::EvaluateOrFail(AnyType(0.03),
+                              Wanting(4, kTypes,
+                                      {Seen("c4.large", "us-east-1a", 2),
+                                       Seen("c4.xlarge", "us-east-1b", 0)}))
           .plan;
   ASSERT_EQ(plan.actions.size(), 1u);
   EXPECT_EQ(plan.actions[0].instance_type, "c4.large");
@@ -123,17 +133,17 @@ TEST(AvoidInterruptionsTypes, NoticesBeyondTheToleranceLeaveTheCheapest) {
 }
 
 // Zones a (cheapest), b (3.3 % dearer) and c (6.7 % dearer), with 2, 1
-// and no notices.
+// and no notices in 20 h each: rates (2 + 0.5) / 30 h, (1 + 0.5) / 30 h
+// and 0.5 / 30 h.
 const std::vector<MarketView> kZones = {
     testing::MarketOf("c4.large", "us-east-1a", 0.030),
     testing::MarketOf("c4.large", "us-east-1b", 0.031),
     testing::MarketOf("c4.large", "us-east-1c", 0.032)};
-const std::vector<MarketInterruption> kZoneNotices = {
-    Seen("c4.large", "us-east-1a", "i-1"),
-    Seen("c4.large", "us-east-1a", "i-2"),
-    Seen("c4.large", "us-east-1b", "i-3")};
+const std::vector<MarketExposure> kZoneNotices = {
+    Seen("c4.large", "us-east-1a", 2), Seen("c4.large", "us-east-1b", 1),
+    Seen("c4.large", "us-east-1c", 0)};
 
-TEST(AvoidInterruptionsSpread, TheSpreadFillsTheZonesWithFewerNoticesFirst) {
+TEST(AvoidInterruptionsSpread, TheSpreadFillsTheZonesInterruptedLessFirst) {
   Policy plain = Spread(2);
   plain.instance.avoid_interruptions = {};
   // By price alone, 4 over 2 zones go to the two cheapest.
@@ -149,10 +159,12 @@ TEST(AvoidInterruptionsSpread, TheSpreadFillsTheZonesWithFewerNoticesFirst) {
   const Reason* why = Find(plan.notes, ReasonCode::kAvoidInterruptions);
   ASSERT_NE(why, nullptr);
   EXPECT_EQ(why->message(),
-            "spot markets within 10% of the cheapest, fewest interruption "
-            "notices in the last 6h first: us-east-1c: 0 notice(s), 0.0320 "
-            "(+6.7%); us-east-1b: 1 notice(s), 0.0310 (+3.3%); us-east-1a: 2 "
-            "notice(s), 0.0300 (the cheapest)");
+            "spot markets within 10% of the cheapest, fewest interruptions "
+            "per instance-hour first (rates fading over 6h): us-east-1c: 0.0 "
+            "notice(s) in 20.0 h, rate 1.67 per 100 h, 0.0320 (+6.7%); "
+            "us-east-1b: 1.0 notice(s) in 20.0 h, rate 5.00 per 100 h, 0.0310 "
+            "(+3.3%); us-east-1a: 2.0 notice(s) in 20.0 h, rate 8.33 per 100 "
+            "h, 0.0300 (the cheapest)");
   EXPECT_EQ(FigureOf(*why, "notices"), 0);
   EXPECT_EQ(FigureOf(*why, "cheapest_notices"), 2);
   EXPECT_NEAR(FigureOf(*why, "price_gap"), 0.032 / 0.030 - 1, 1e-9);
@@ -162,15 +174,15 @@ TEST(AvoidInterruptionsSpread, TheSpreadFillsTheZonesWithFewerNoticesFirst) {
     EXPECT_THAT(spread->message(),
                 HasSubstr("to " + a.availability_zone + " at current"));
     EXPECT_THAT(spread->message(),
-                HasSubstr("the first with room of 3 usable markets, ordered "
-                          "by fewer interruption notices within the price "
+                HasSubstr("the first with room of 3 usable markets, ranked "
+                          "by recent interruptions within the price "
                           "tolerance"));
   }
-  EXPECT_THAT(PlanToText(plan), HasSubstr("us-east-1a: 2 notice(s)"));
+  EXPECT_THAT(PlanToText(plan), HasSubstr("us-east-1a: 2.0 notice(s)"));
 }
 
 TEST(AvoidInterruptionsSpread, AZoneBeyondTheToleranceComesAfterByPrice) {
-  // c at 0.040 is a third dearer: it stays last whatever its notices.
+  // c at 0.040 is a third dearer: it stays last whatever its rate.
   const std::vector<MarketView> zones = {
       testing::MarketOf("c4.large", "us-east-1a", 0.030),
       testing::MarketOf("c4.large", "us-east-1b", 0.031),
@@ -182,9 +194,11 @@ TEST(AvoidInterruptionsSpread, AZoneBeyondTheToleranceComesAfterByPrice) {
   const Reason* why = Find(plan.notes, ReasonCode::kAvoidInterruptions);
   ASSERT_NE(why, nullptr);
   EXPECT_THAT(why->message(),
-              HasSubstr("first: us-east-1b: 1 notice(s), 0.0310 (+3.3%); "
-                        "us-east-1a: 2 notice(s), 0.0300 (the cheapest); 1 "
-                        "dearer after, by price"));
+              HasSubstr("(rates fading over 6h): us-east-1b: 1.0 notice(s) "
+                        "in 20.0 h, rate 5.00 per 100 h, 0.0310 (+3.3%); "
+                        "us-east-1a: 2.0 notice(s) in 20.0 h, rate 8.33 per "
+                        "100 h, 0.0300 (the cheapest); 1 dearer after, by "
+                        "price"));
 }
 
 TEST(AvoidInterruptionsPolicy, CombinesWithSpreadAndAlternatives) {

@@ -91,6 +91,12 @@ class PlanMaker {
       s.interruptions.push_back(
           {.market = MakeMarket(), .instance_id = Text(), .noticed = Time()});
     }
+    for (int i = Int(0, 2); i > 0; --i) {
+      s.exposures.push_back({.market = MakeMarket(),
+                             .spot_hours = Number(),
+                             .notices = Number()});
+    }
+    if (Chance(0.5)) s.exposures_as_of = Time();
     return s;
   }
 

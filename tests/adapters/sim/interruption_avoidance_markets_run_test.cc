@@ -36,8 +36,8 @@ TEST(InterruptionAvoidanceMarketsRun, TheSpreadAvoidsTheVolatileZone) {
   const SimulationTotals& a = avoiding->totals;
   ASSERT_EQ(p.markets.size(), 3u);
   ASSERT_EQ(p.markets[0].market, "c4.large/us-east-1a/Linux/UNIX");
-  // Both spread over the zones; weighing notices fills the two quiet ones
-  // first.
+  // Both spread over the zones; weighing interruption rates fills the two
+  // quiet ones first.
   EXPECT_GT(p.markets[0].spot_instances, 2 * a.markets[0].spot_instances);
   EXPECT_LT(a.interruptions, p.interruptions / 2);
   EXPECT_LT(a.total_cost_usd(), 1.03 * p.total_cost_usd());
@@ -55,15 +55,14 @@ TEST(InterruptionAvoidanceMarketsRun, TheTypeChoiceLeavesTheVolatileMarket) {
   ASSERT_EQ(p.markets.size(), 4u);
   ASSERT_EQ(p.markets[0].market, "c4.large/us-east-1a/Linux/UNIX");
   ASSERT_EQ(p.markets[2].market, "m5.large/us-east-1a/Linux/UNIX");
-  // By price alone nearly everything goes to the cheapest, volatile market
-  // and no m5.large is bought; weighing notices buys m5.large too.
-  EXPECT_EQ(p.markets[2].spot_instances + p.markets[3].spot_instances, 0);
-  EXPECT_GT(a.markets[2].spot_instances + a.markets[3].spot_instances, 1000);
+  ASSERT_EQ(p.markets[1].market, "c4.large/us-east-1d/Linux/UNIX");
+  // By price alone nearly everything goes to the cheapest, volatile market.
+  // Weighing interruption rates moves most of it to the quiet c4.large
+  // zone, priced near it, rather than to m5.large, a fifth dearer.
   EXPECT_GT(p.markets[0].spot_instances, 2 * a.markets[0].spot_instances);
+  EXPECT_GT(a.markets[1].spot_instances, a.markets[0].spot_instances);
   EXPECT_LT(a.interruptions, p.interruptions / 2);
-  // m5.large costs about a fifth more: the fewer interruptions cost more.
-  EXPECT_GT(a.total_cost_usd(), p.total_cost_usd());
-  EXPECT_LT(a.total_cost_usd(), 1.15 * p.total_cost_usd());
+  EXPECT_LT(a.total_cost_usd(), 1.03 * p.total_cost_usd());
   EXPECT_GT(a.served_share, p.served_share - 0.001);
 }
 

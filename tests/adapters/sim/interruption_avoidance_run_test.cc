@@ -1,6 +1,6 @@
 // instance.avoid_interruptions in the simulated world: over four weeks of
 // three zones priced alike, one of which reclaims capacity ten times as
-// often, weighing the notices seen moves spot out of that zone.
+// often, weighing each zone's interruption rate moves spot out of it.
 #include <string>
 
 #include "gtest/gtest.h"
@@ -36,7 +36,7 @@ TEST(InterruptionAvoidanceRun,
   ASSERT_EQ(c.markets.size(), 3u);
   ASSERT_EQ(c.markets[0].market, "c4.large/us-east-1a/Linux/UNIX");
   // Priced alike, the cheapest zone at each moment is mostly the volatile
-  // one; weighing notices moves most spot elsewhere.
+  // one; weighing interruption rates moves most spot elsewhere.
   EXPECT_GT(c.markets[0].spot_instances, 2 * a.markets[0].spot_instances);
   EXPECT_LT(a.interruptions, c.interruptions / 2);
   EXPECT_LT(a.total_cost_usd(), 1.03 * c.total_cost_usd());
