@@ -54,25 +54,30 @@ void LearnInterruptions(const Fleet& fleet, const InterruptionAvoidance& avoid,
     return;
   }
   // Fade what was seen by the time since the last evaluation; each spot
-  // instance adds the faded integral of that time, window x (1 - decay),
-  // which is the elapsed hours while they are short against the window.
+  // instance adds the faded integral of the part of that time it ran
+  // (since its launch, if later), window x (1 - e^(-ran / window)): the
+  // hours it ran while they are short against the window.
   const bool known_since = state.exposures_as_of != absl::InfinitePast() &&
                            state.exposures_as_of < now;
-  const double elapsed =
-      known_since
-          ? absl::FDivDuration(now - state.exposures_as_of, avoid.window)
-          : 0;
-  const double decay = std::exp(-elapsed);
+  const double decay = known_since
+                           ? std::exp(-absl::FDivDuration(
+                                 now - state.exposures_as_of, avoid.window))
+                           : 1;
   for (MarketExposure& e : exposures) {
     e.spot_hours *= decay;
     e.notices *= decay;
   }
-  const double added_hours = absl::ToDoubleHours(avoid.window) * (1 - decay);
+  const double window_hours = absl::ToDoubleHours(avoid.window);
   for (const Instance& instance : fleet.instances) {
     if (instance.lifecycle != Lifecycle::kSpot) continue;
     const Market market = MarketOf(instance);
-    if (added_hours > 0)
-      ExposureOf(exposures, market).spot_hours += added_hours;
+    const absl::Time since =
+        std::max(state.exposures_as_of, instance.launch_time);
+    if (known_since && since < now) {
+      ExposureOf(exposures, market).spot_hours +=
+          window_hours *
+          (1 - std::exp(-absl::FDivDuration(now - since, avoid.window)));
+    }
     if (!instance.interruption_notice) continue;
     // Notices are few, and each is listed while its instance is under
     // notice: a scan is cheaper than an index built every evaluation.

@@ -143,8 +143,12 @@ TEST(AvoidInterruptions, EachNoticeCountsOnceAndEachInstanceItsHours) {
   EXPECT_EQ(first.state.exposures_as_of, T0());
 
   // An hour later, still under notice: not counted again; both instances
-  // ran the hour, and what was seen before faded by e^(-1/6).
+  // ran the hour, one launched in c half an hour ago ran half of it, and
+  // what was seen before faded by e^(-1/6).
   input.state = first.state;
+  Instance in_c = SpotInstance("i-3", T0() + absl::Minutes(30));
+  in_c.availability_zone = "us-east-1c";
+  input.fleet.instances.push_back(in_c);
   const Evaluation second = Decide(p, input, T0() + absl::Hours(1));
   EXPECT_THAT(second.state.interruptions,
               ElementsAre(Seen("us-east-1a", "i-1", T0())));
@@ -158,6 +162,9 @@ TEST(AvoidInterruptions, EachNoticeCountsOnceAndEachInstanceItsHours) {
   EXPECT_THAT(a->spot_hours, DoubleNear(hours, 1e-12));
   EXPECT_THAT(b->notices, DoubleNear(0, 1e-12));
   EXPECT_THAT(b->spot_hours, DoubleNear(hours, 1e-12));
+  const MarketExposure* c = ExposureIn(second.state, "us-east-1c");
+  ASSERT_NE(c, nullptr);
+  EXPECT_THAT(c->spot_hours, DoubleNear(6 * (1 - std::exp(-0.5 / 6)), 1e-12));
   EXPECT_EQ(second.state.exposures_as_of, T0() + absl::Hours(1));
 
   // Gone: the notice is no longer listed, its count stays in the market.
