@@ -93,7 +93,7 @@ TEST(SweepGrid, ReadsTheBasePolicyFileRelativeToTheGrid) {
 
 TEST(SweepGrid, TheShippedExamplesLoad) {
   for (const char* name : {"showcase-week.yaml", "four-weeks-frontier.yaml",
-                           "zones-spread.yaml"}) {
+                           "zones-spread.yaml", "zones-2021-avoid.yaml"}) {
     absl::StatusOr<SweepGrid> grid = LoadSweepGridFile(
         std::string(SPOTBURST_SOURCE_DIR) + "/examples/sweeps/" + name);
     ASSERT_TRUE(grid.ok()) << name << ": " << grid.status();
