@@ -169,11 +169,14 @@ std::vector<Ranked> RankNearCheapest(const InterruptionAvoidance& avoid,
     const InterruptionRates::Seen seen = rates.Of(markets[m].market);
     const double price = per_unit(markets[m]);
     const double expected = price * (1 + seen.rate * avoid.cost_hours);
+    const double key = avoid.cost_hours > 0 ? expected : seen.rate;
     near.push_back({.position = m,
                     .seen = seen,
                     .price = price,
                     .expected = expected,
-                    .key = avoid.cost_hours > 0 ? expected : seen.rate});
+                    // A state the caller filled with NaN must not break
+                    // the sort's ordering: such a market ranks last.
+                    .key = std::isnan(key) ? HUGE_VAL : key});
   }
   // Stable: among equals the cheaper (then the earlier by name) first.
   std::stable_sort(

@@ -50,6 +50,20 @@ absl::Status CheckPrice(double value, const Path& path) {
   return absl::OkStatus();
 }
 
+// Instance-hours or notices a market was seen with, faded: a fleet at
+// the most instances (100,000) over the longest window (30 days) stays
+// below the bound, which keeps the sums over all markets finite.
+constexpr double kMaxExposure = 1e9;
+absl::Status CheckExposure(double value, const Path& path) {
+  SPOTBURST_RETURN_IF_ERROR(CheckAmount(value, path));
+  if (value > kMaxExposure) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: %g is above %g, more than any fleet sees",
+                        path.Text(), value, kMaxExposure));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckTime(const google::protobuf::Timestamp& ts, bool has,
                        const Path& path) {
   if (!has) return absl::OkStatus();
@@ -305,9 +319,9 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
         Required(x.market().availability_zone(),
                  {"engine.exposures", i, ".market.availability_zone"}));
     SPOTBURST_RETURN_IF_ERROR(
-        CheckAmount(x.spot_hours(), {"engine.exposures", i, ".spot_hours"}));
+        CheckExposure(x.spot_hours(), {"engine.exposures", i, ".spot_hours"}));
     SPOTBURST_RETURN_IF_ERROR(
-        CheckAmount(x.notices(), {"engine.exposures", i, ".notices"}));
+        CheckExposure(x.notices(), {"engine.exposures", i, ".notices"}));
   }
   SPOTBURST_RETURN_IF_ERROR(CheckTime(e.exposures_as_of(),
                                       e.has_exposures_as_of(),

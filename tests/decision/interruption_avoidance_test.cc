@@ -265,6 +265,16 @@ TEST(AvoidInterruptions, AZoneDearerThanTheToleranceIsNotChosen) {
   EXPECT_EQ(Note(e.plan, ReasonCode::kAvoidInterruptions), nullptr);
 }
 
+TEST(AvoidInterruptions, ANaNInACallersStateLeavesThePriceOrder) {
+  // The wire refuses it; a C++ caller's own state is not checked, and its
+  // NaN poisons every rate: the zones keep their price order.
+  EvaluationInput input = AInterruptedMore();
+  input.state.exposures[0].notices = std::nan("");
+  const Evaluation e = Decide(Avoiding(absl::Hours(6)), input);
+  EXPECT_THAT(RequestZones(e.plan), ElementsAre("us-east-1a"));
+  EXPECT_EQ(Note(e.plan, ReasonCode::kAvoidInterruptions), nullptr);
+}
+
 TEST(AvoidInterruptions, WithNothingSeenTheCheapestZone) {
   const Evaluation e = Decide(Avoiding(absl::Hours(6)), ThreeZones({}));
   EXPECT_THAT(RequestZones(e.plan), ElementsAre("us-east-1a"));
@@ -371,6 +381,13 @@ TEST(AvoidInterruptionsState, BadEntriesNameTheirPath) {
           "spot_hours": -2, "notices": 0}]}})"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                HasSubstr("engine.exposures[0].spot_hours: -2 must be >= 0")));
+  EXPECT_THAT(
+      ParseStateJson(now + R"({"exposures": [{"market":
+          {"instance_type": "c4.large", "availability_zone": "us-east-1a"},
+          "spot_hours": 1, "notices": 1e300}]}})"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("engine.exposures[0].notices: 1e+300 is above 1e+09, "
+                         "more than any fleet sees")));
 }
 
 }  // namespace
