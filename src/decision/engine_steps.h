@@ -75,7 +75,6 @@ class InterruptionRates {
   // `exposures` must outlive this object.
   explicit InterruptionRates(const std::vector<MarketExposure>& exposures);
   Seen Of(const Market& market) const;
-  double pooled_rate() const { return pooled_rate_; }
 
  private:
   const std::vector<MarketExposure>& exposures_;
