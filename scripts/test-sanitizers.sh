@@ -20,15 +20,15 @@ if [ ! -f "$build_dir/build.ninja" ]; then
 fi
 cmake --build "$build_dir" -j 2
 # A report ends the program with a failure; leaks are reports too. Reports
-# go to files (one per process) rather than into a test's output, where a
-# daemon's long log would bury them; they are printed at the end, and any
-# report fails the run, even one from a process whose exit code no test
-# checked.
+# go to files (report.PID, one per process) rather than into a test's
+# output, where a daemon's long log would bury them; they are printed at the
+# end, and any report fails the run, even one from a process whose exit code
+# no test checked.
 reports="$(cd "$build_dir" && pwd)/sanitizer-reports"
 rm -rf "$reports"
 mkdir -p "$reports"
-export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:log_path=$reports/asan
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan
+export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:log_path=$reports/report
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$reports/report
 # Leaks inside system libraries that the project cannot free, each explained.
 export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=0
 status=0
