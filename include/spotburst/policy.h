@@ -47,6 +47,10 @@ struct InterruptionAvoidance {
   // replacement's lag). Zero: the markets near the cheapest are ranked by
   // rate alone; else by expected cost, price x (1 + rate x cost_hours).
   double cost_hours = 0;
+  // How long a market must be watched before its own record outweighs the
+  // fleet's overall rate: every market starts as if it had run this many
+  // instance-hours at that rate. More: one notice moves a rate less.
+  double prior_hours = 10;
 
   friend bool operator==(const InterruptionAvoidance&,
                          const InterruptionAvoidance&) = default;

@@ -61,10 +61,10 @@ void LearnInterruptions(const Fleet& fleet, const InterruptionAvoidance& avoid,
                         absl::Time now, EngineState& state);
 
 // Each market's interruption rate, notices per spot instance-hour, from
-// what the fleet saw: (notices + pooled x kPriorSpotHours) / (hours +
-// kPriorSpotHours), where pooled is the rate over all markets. A market
-// watched for little time takes the fleet's overall rate.
-inline constexpr double kPriorSpotHours = 10;
+// what the fleet saw: (notices + pooled x prior_hours) / (hours +
+// prior_hours), where pooled is the rate over all markets
+// (avoid_interruptions.prior_hours, > 0). A market watched for little time
+// takes the fleet's overall rate.
 class InterruptionRates {
  public:
   struct Seen {
@@ -73,11 +73,13 @@ class InterruptionRates {
     double rate = 0;  // per instance-hour
   };
   // `exposures` must outlive this object.
-  explicit InterruptionRates(const std::vector<MarketExposure>& exposures);
+  InterruptionRates(const std::vector<MarketExposure>& exposures,
+                    double prior_hours);
   Seen Of(const Market& market) const;
 
  private:
   const std::vector<MarketExposure>& exposures_;
+  const double prior_hours_;
   double pooled_rate_ = 0;
 };
 

@@ -7,7 +7,7 @@
 // with no instances draws no notices. So each market keeps the
 // instance-hours spent in it beside its notices, both fading with age, and
 // the ratio is the rate; a market watched for little time is drawn towards
-// the fleet's overall rate (kPriorSpotHours), so one notice on one instance
+// the fleet's overall rate (prior_hours), so one notice on one instance
 // neither condemns it nor does a market never tried look safe.
 #include <algorithm>
 #include <cmath>
@@ -121,8 +121,8 @@ void LearnInterruptions(const Fleet& fleet, const InterruptionAvoidance& avoid,
 }
 
 InterruptionRates::InterruptionRates(
-    const std::vector<MarketExposure>& exposures)
-    : exposures_(exposures) {
+    const std::vector<MarketExposure>& exposures, double prior_hours)
+    : exposures_(exposures), prior_hours_(prior_hours) {
   double hours = 0;
   double notices = 0;
   for (const MarketExposure& e : exposures) {
@@ -141,8 +141,8 @@ InterruptionRates::Seen InterruptionRates::Of(const Market& market) const {
       break;
     }
   }
-  seen.rate = (seen.notices + pooled_rate_ * kPriorSpotHours) /
-              (seen.spot_hours + kPriorSpotHours);
+  seen.rate = (seen.notices + pooled_rate_ * prior_hours_) /
+              (seen.spot_hours + prior_hours_);
   return seen;
 }
 
@@ -296,7 +296,7 @@ std::optional<Reason> AvoidInterruptions(
   if (avoid.window <= absl::ZeroDuration() || selected.spot_blocked) {
     return std::nullopt;
   }
-  const InterruptionRates rates(exposures);
+  const InterruptionRates rates(exposures, avoid.prior_hours);
   if (policy.instance.min_markets > 1 ||
       !policy.instance.alternatives.empty()) {
     return OrderByRates(policy, rates, selected);

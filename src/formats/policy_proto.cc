@@ -287,6 +287,7 @@ absl::StatusOr<Policy> PolicyFromProto(const v1::Policy& proto) {
     if (avoid.has_price_tolerance())
       a.price_tolerance = avoid.price_tolerance();
     if (avoid.has_cost_hours()) a.cost_hours = avoid.cost_hours();
+    if (avoid.has_prior_hours()) a.prior_hours = avoid.prior_hours();
   }
   for (int i = 0; i < instance.alternatives_size(); ++i) {
     const v1::InstanceAlternative& alt = instance.alternatives(i);
@@ -424,6 +425,7 @@ v1::Policy PolicyToProto(const Policy& policy) {
     }
     avoid.set_price_tolerance(a.price_tolerance);
     if (!(a.cost_hours == 0)) avoid.set_cost_hours(a.cost_hours);
+    avoid.set_prior_hours(a.prior_hours);
   }
   for (const InstanceAlternative& a : policy.instance.alternatives) {
     v1::InstanceAlternative& alt = *instance.add_alternatives();

@@ -281,6 +281,27 @@ TEST(AvoidInterruptions, WithNothingSeenTheCheapestZone) {
   EXPECT_EQ(Note(e.plan, ReasonCode::kAvoidInterruptions), nullptr);
 }
 
+// a (cheapest): 2 h without a notice; b: 1 notice in 100 h; c (too dear):
+// 20 in 100 h, so the overall rate is 21 / 202 h. With the default prior
+// of 10 h, a's short record counts for little: (0 + 1.04) / 12 h = 8.7 per
+// 100 h against b's (1 + 1.04) / 110 h = 1.9. With a prior of 0.01 h, a's
+// own record decides: 0.05 per 100 h against b's 1.0.
+TEST(AvoidInterruptions, ThePriorSetsHowFarAShortCleanRecordIsTrusted) {
+  const EvaluationInput input =
+      ThreeZones({Watched("us-east-1a", 2, 0), Watched("us-east-1b", 100, 1),
+                  Watched("us-east-1c", 100, 20)});
+  Policy p = Avoiding(absl::Hours(24));
+  ASSERT_EQ(p.instance.avoid_interruptions.prior_hours, 10);
+  const Evaluation cautious = Decide(p, input);
+  EXPECT_THAT(RequestZones(cautious.plan), ElementsAre("us-east-1b"));
+  EXPECT_NE(Note(cautious.plan, ReasonCode::kAvoidInterruptions), nullptr);
+
+  p.instance.avoid_interruptions.prior_hours = 0.01;
+  const Evaluation trusting = Decide(p, input);
+  EXPECT_THAT(RequestZones(trusting.plan), ElementsAre("us-east-1a"));
+  EXPECT_EQ(Note(trusting.plan, ReasonCode::kAvoidInterruptions), nullptr);
+}
+
 absl::StatusOr<Policy> ParseWith(const std::string& extra) {
   return testing::ParseMinimalPolicyWith(extra);
 }
@@ -288,11 +309,16 @@ absl::StatusOr<Policy> ParseWith(const std::string& extra) {
 TEST(AvoidInterruptionsPolicy, ReadAndRoundTripped) {
   absl::StatusOr<Policy> p = ParseWith(
       "  avoid_interruptions: {window_s: 21600, price_tolerance: 0.2, "
-      "cost_hours: 1.5}\n");
+      "cost_hours: 1.5, prior_hours: 40}\n");
   ASSERT_THAT(p, IsOk());
   EXPECT_EQ(p->instance.avoid_interruptions.window, absl::Hours(6));
   EXPECT_EQ(p->instance.avoid_interruptions.price_tolerance, 0.2);
   EXPECT_EQ(p->instance.avoid_interruptions.cost_hours, 1.5);
+  EXPECT_EQ(p->instance.avoid_interruptions.prior_hours, 40);
+  absl::StatusOr<Policy> defaulted =
+      ParseWith("  avoid_interruptions: {window_s: 21600}\n");
+  ASSERT_THAT(defaulted, IsOk());
+  EXPECT_EQ(defaulted->instance.avoid_interruptions.prior_hours, 10);
   absl::StatusOr<Policy> back =
       internal::PolicyFromProto(internal::PolicyToProto(*p));
   ASSERT_THAT(back, IsOk());
@@ -318,6 +344,17 @@ TEST(AvoidInterruptionsPolicy, BadValuesNameTheirKey) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("instance.avoid_interruptions.cost_hours: -1 "
                                  "is out of range")));
+  // Without a prior a market never watched would have no rate (0 / 0).
+  EXPECT_THAT(ParseWith("  avoid_interruptions: {window_s: 3600, "
+                        "prior_hours: 0}\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("instance.avoid_interruptions.prior_hours: 0 "
+                                 "is out of range")));
+  Policy nan_prior = Avoiding(absl::Hours(1));
+  nan_prior.instance.avoid_interruptions.prior_hours = std::nan("");
+  EXPECT_THAT(ValidatePolicy(nan_prior),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("instance.avoid_interruptions.prior_hours")));
   EXPECT_THAT(ParseWith("  availability_zone: us-east-1a\n"
                         "  avoid_interruptions: {window_s: 3600}\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,

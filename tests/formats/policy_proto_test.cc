@@ -64,8 +64,10 @@ Policy FullPolicy() {
                             .initial_lag = absl::Seconds(500),
                             .max_horizon = absl::Seconds(1200)},
                .bridge = BridgeMode::kShortfall};
-  p.instance.avoid_interruptions = {
-      .window = absl::Hours(6), .price_tolerance = 0.2, .cost_hours = 2};
+  p.instance.avoid_interruptions = {.window = absl::Hours(6),
+                                    .price_tolerance = 0.2,
+                                    .cost_hours = 2,
+                                    .prior_hours = 25};
   p.notice_poll_interval = absl::Seconds(5);
   p.bidding = {.strategy = "mean",
                .max_bid_usd_per_hour = 0.25,

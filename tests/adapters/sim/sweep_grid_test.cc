@@ -92,8 +92,9 @@ TEST(SweepGrid, ReadsTheBasePolicyFileRelativeToTheGrid) {
 }
 
 TEST(SweepGrid, TheShippedExamplesLoad) {
-  for (const char* name : {"showcase-week.yaml", "four-weeks-frontier.yaml",
-                           "zones-spread.yaml", "zones-2021-avoid.yaml"}) {
+  for (const char* name :
+       {"showcase-week.yaml", "four-weeks-frontier.yaml", "zones-spread.yaml",
+        "zones-2021-avoid.yaml", "zones-2021-prior.yaml"}) {
     absl::StatusOr<SweepGrid> grid = LoadSweepGridFile(
         std::string(SPOTBURST_SOURCE_DIR) + "/examples/sweeps/" + name);
     ASSERT_TRUE(grid.ok()) << name << ": " << grid.status();
