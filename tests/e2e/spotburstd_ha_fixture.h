@@ -42,6 +42,9 @@ inline constexpr absl::Duration kSession = absl::Seconds(3);
 inline constexpr absl::Duration kInterval = absl::Seconds(1);
 inline constexpr absl::Duration kMinimumBilled = absl::Seconds(15);
 inline constexpr absl::Duration kDrain = absl::Seconds(3);
+// scaling.scale_up_cooldown_s: holds any scale-up, a replacement at an
+// interruption notice too, for this long after the last one.
+inline constexpr absl::Duration kScaleUpCooldown = absl::Seconds(2);
 // Only fails a test whose event never comes.
 inline constexpr absl::Duration kEventDeadline = absl::Seconds(30);
 // The failover bound (session timeout plus an evaluation interval) plus
@@ -73,7 +76,8 @@ scaling:
   burst_point: 0.75
   min_instances: 0
   max_instances: 10
-  scale_up_cooldown_s: 2
+  scale_up_cooldown_s: )",
+      absl::ToInt64Seconds(kScaleUpCooldown), R"(
   scale_down_cooldown_s: 2
   stabilization_window_s: 1
   min_instance_lifetime_s: 0
