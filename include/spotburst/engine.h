@@ -132,6 +132,11 @@ struct EngineState {
   std::vector<MarketInterruption> interruptions;
   std::vector<MarketExposure> exposures;
   absl::Time exposures_as_of = absl::InfinitePast();
+  // Instances under an interruption notice whose capacity a launch has
+  // replaced, kept while they are under notice. A scale-up cooldown holds
+  // growth, not the replacement of what the provider takes back: each
+  // notice lets its replacement through the cooldown once.
+  std::vector<std::string> replaced_notices;
 
   friend bool operator==(const EngineState&, const EngineState&) = default;
 };

@@ -1,15 +1,19 @@
 // Churn control: min/max, cooldowns and the stabilization window, applied
 // to the scaling strategy's wish. All default off, so "burst-point" alone
-// behaves as the prototype did.
+// behaves as the prototype did. A scale-up cooldown never holds the
+// replacement of capacity under interruption notice.
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "decision/engine_steps.h"
 
 namespace spotburst::internal {
 
-int ApplyChurnControl(const Policy& policy, int counted,
-                      const ScalingDecision& decision, absl::Time now,
-                      EngineState& state, std::vector<Reason>& notes) {
+ChurnTarget ApplyChurnControl(const Policy& policy, int counted,
+                              int unreplaced_notice_units,
+                              const ScalingDecision& decision, absl::Time now,
+                              EngineState& state, std::vector<Reason>& notes) {
   const ScalingPolicy& scaling = policy.scaling;
   int desired = decision.desired;
   notes.push_back(decision.reason);
@@ -30,17 +34,26 @@ int ApplyChurnControl(const Policy& policy, int counted,
     state.scale_in_wanted_since = absl::InfiniteFuture();
     const absl::Duration since_up = now - state.last_scale_up;
     if (since_up < scaling.scale_up_cooldown) {
-      notes.push_back(
+      const int replacing =
+          std::min(desired, counted + unreplaced_notice_units);
+      Reason& note = notes.emplace_back(
           MakeReason(ReasonCode::kCooldown,
                      "scale-up to %d held: last scale-up %s ago, cooldown %s",
                      desired, since_up, scaling.scale_up_cooldown));
-      return counted;
+      if (replacing > counted) {
+        note.text.Add("; replacing %d unit(s) under interruption notice now",
+                      replacing - counted);
+        note.figures.push_back(
+            {"replacing_notices", static_cast<double>(replacing - counted)});
+      }
+      return {.desired = replacing,
+              .replacing_notices_only = replacing > counted};
     }
-    return desired;
+    return {.desired = desired};
   }
   if (desired == counted) {
     state.scale_in_wanted_since = absl::InfiniteFuture();
-    return desired;
+    return {.desired = desired};
   }
   state.scale_in_wanted_since = std::min(state.scale_in_wanted_since, now);
   const absl::Duration wanted_for = now - state.scale_in_wanted_since;
@@ -49,7 +62,7 @@ int ApplyChurnControl(const Policy& policy, int counted,
         ReasonCode::kStabilizing,
         "scale-in to %d held: wanted for %s, stabilization window %s", desired,
         wanted_for, scaling.stabilization_window));
-    return counted;
+    return {.desired = counted};
   }
   const absl::Duration since_change =
       now - std::max(state.last_scale_up, state.last_scale_down);
@@ -58,9 +71,39 @@ int ApplyChurnControl(const Policy& policy, int counted,
         MakeReason(ReasonCode::kCooldown,
                    "scale-in to %d held: last scaling %s ago, cooldown %s",
                    desired, since_change, scaling.scale_down_cooldown));
-    return counted;
+    return {.desired = counted};
   }
-  return desired;
+  return {.desired = desired};
+}
+
+int UnreplacedNoticeUnits(const FleetView& fleet,
+                          std::vector<std::string>& replaced) {
+  std::erase_if(replaced, [&](const std::string& id) {
+    return std::none_of(
+        fleet.interrupted.begin(), fleet.interrupted.end(),
+        [&](const Instance* instance) { return instance->id == id; });
+  });
+  int units = 0;
+  for (const Instance* instance : fleet.interrupted) {
+    if (std::find(replaced.begin(), replaced.end(), instance->id) ==
+        replaced.end()) {
+      units += fleet.weights.Of(instance->instance_type);
+    }
+  }
+  return units;
+}
+
+void MarkNoticesReplaced(const FleetView& fleet, int units,
+                         std::vector<std::string>& replaced) {
+  for (const Instance* instance : fleet.interrupted) {
+    if (units <= 0) return;
+    if (std::find(replaced.begin(), replaced.end(), instance->id) !=
+        replaced.end()) {
+      continue;
+    }
+    replaced.push_back(instance->id);
+    units -= fleet.weights.Of(instance->instance_type);
+  }
 }
 
 }  // namespace spotburst::internal

@@ -7,7 +7,8 @@
 //  3. scaling strategy -> desired count; with scaling.forecast, learn the
 //     lags from the fleet and raise the count to cover the demand expected
 //     over them (act) or note it (record); clamp to [min, max]; churn
-//     control
+//     control (a scale-up cooldown still lets through the replacement of
+//     each instance under interruption notice, once)
 //  4. supply mode: spot, or on-demand fallback (and the way back)
 //  5. remove: excess open requests first (newest first), then instances,
 //     billing-aware (end or postpone); never one under an interruption
@@ -217,8 +218,11 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
   plan.running = scaling_input.running;
   plan.pending = scaling_input.pending;
   plan.usage = std::move(decision.usage);
-  const int desired =
-      internal::ApplyChurnControl(p, counted, decision, now, state, plan.notes);
+  const int unreplaced_notices =
+      internal::UnreplacedNoticeUnits(fleet, state.replaced_notices);
+  const internal::ChurnTarget target = internal::ApplyChurnControl(
+      p, counted, unreplaced_notices, decision, now, state, plan.notes);
+  const int desired = target.desired;
   plan.desired = desired;
 
   // 4. Supply mode.
@@ -304,7 +308,11 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
       to_add -= added;
     }
     if (to_add > 0) added += builder.ScaleOut(to_add, state, why);
-    if (scale_up && added > 0) state.last_scale_up = now;
+    if (scale_up && added > 0) {
+      if (!target.replacing_notices_only) state.last_scale_up = now;
+      internal::MarkNoticesReplaced(fleet, std::min(added, desired - counted),
+                                    state.replaced_notices);
+    }
   }
 
   // 7. Back to spot: replace on-demand, end the replaced. Replacements go

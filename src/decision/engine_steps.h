@@ -142,11 +142,33 @@ std::optional<Reason> BootingNote(const FleetView& fleet, absl::Time now);
 // or nullopt when nothing is held back.
 std::optional<Reason> UnmetDemandNote(const ClusterState& cluster);
 
-// Cooldowns, stabilization and [min, max]; returns the count to aim for and
-// records what was held back in `notes`.
-int ApplyChurnControl(const Policy& policy, int counted,
-                      const ScalingDecision& decision, absl::Time now,
-                      EngineState& state, std::vector<Reason>& notes);
+// The count churn control aims for.
+struct ChurnTarget {
+  int desired = 0;
+  // Only the replacement of capacity under interruption notice, let
+  // through a scale-up cooldown: it does not start the cooldown again.
+  bool replacing_notices_only = false;
+};
+
+// Cooldowns, stabilization and [min, max]; records what was held back in
+// `notes`. A scale-up its cooldown holds still replaces up to
+// `unreplaced_notice_units` (see UnreplacedNoticeUnits): what the provider
+// takes back is no growth.
+ChurnTarget ApplyChurnControl(const Policy& policy, int counted,
+                              int unreplaced_notice_units,
+                              const ScalingDecision& decision, absl::Time now,
+                              EngineState& state, std::vector<Reason>& notes);
+
+// Units of the instances under an interruption notice whose capacity no
+// launch has replaced (not in `replaced`, EngineState::replaced_notices);
+// drops from `replaced` the ids no longer under notice.
+int UnreplacedNoticeUnits(const FleetView& fleet,
+                          std::vector<std::string>& replaced);
+
+// Records that launches of `units` replaced instances under notice, in
+// fleet order, each at most once.
+void MarkNoticesReplaced(const FleetView& fleet, int units,
+                         std::vector<std::string>& replaced);
 
 // Instances of the policy's shape the demand (used and queued) needs now
 // beyond the baseline and the instances up or booting (`input.running`),

@@ -76,6 +76,11 @@ class Writer {
     Key(name);
     Quoted(value);
   }
+  // One string of a list.
+  void StringElement(std::string_view value) {
+    Element();
+    Quoted(value);
+  }
   void Int32(std::string_view name, int32_t value) {
     Key(name);
     Integer(value);
@@ -380,6 +385,9 @@ void WriteEngineState(Writer& w, const EngineState& s) {
     w.Double("notices", e.notices);
     w.Close();
   }
+  w.CloseList();
+  w.OpenList("replaced_notices");
+  for (const std::string& id : s.replaced_notices) w.StringElement(id);
   w.CloseList();
   w.Time("last_scale_up", s.last_scale_up);
   w.Time("last_scale_down", s.last_scale_down);

@@ -40,6 +40,7 @@ enum class Kind {
   kTimestamp,
   kMessage,
   kRepeatedMessage,
+  kRepeatedString,
 };
 
 struct MessageTable;
@@ -64,6 +65,9 @@ Kind KindOf(const FieldDescriptor* f) {
     return Kind::kUnsupported;
   }
   if (f->is_repeated()) {
+    if (f->type() == FieldDescriptor::TYPE_STRING) {
+      return Kind::kRepeatedString;
+    }
     return f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
                    f->message_type()->full_name().rfind("google.protobuf.",
                                                         0) != 0
@@ -419,6 +423,16 @@ class Reader {
           if (!ReadMessage(*entry.message, r->AddMessage(msg, f))) {
             return false;
           }
+        } while (Consume(','));
+        return Consume(']');
+      }
+      case Kind::kRepeatedString: {
+        if (!Consume('[')) return false;
+        if (Consume(']')) return true;
+        do {
+          std::string_view v;
+          if (!ReadPlainString(&v)) return false;
+          r->AddString(msg, f, std::string(v));
         } while (Consume(','));
         return Consume(']');
       }

@@ -437,6 +437,9 @@ v1::EngineState ToProto(const EngineState& s) {
   if (auto ts = TimeToProto(s.exposures_as_of)) {
     *out.mutable_exposures_as_of() = *ts;
   }
+  for (const std::string& id : s.replaced_notices) {
+    out.add_replaced_notices(id);
+  }
   return out;
 }
 
@@ -504,7 +507,9 @@ absl::StatusOr<EngineState> FromProto(const v1::EngineState& s) {
       .interruptions = std::move(interruptions),
       .exposures = std::move(exposures),
       .exposures_as_of =
-          TimeFromProto(s.exposures_as_of(), s.has_exposures_as_of())};
+          TimeFromProto(s.exposures_as_of(), s.has_exposures_as_of()),
+      .replaced_notices = {s.replaced_notices().begin(),
+                           s.replaced_notices().end()}};
 }
 
 v1::EvaluationState ToProto(const EvaluationInput& input, absl::Time now) {

@@ -310,6 +310,10 @@ absl::Status ValidateEvaluationState(const v1::EvaluationState& s) {
     SPOTBURST_RETURN_IF_ERROR(
         CheckTime(n.noticed(), true, {"engine.interruptions", i, ".noticed"}));
   }
+  for (int i = 0; i < e.replaced_notices_size(); ++i) {
+    SPOTBURST_RETURN_IF_ERROR(
+        Required(e.replaced_notices(i), {"engine.replaced_notices", i, ""}));
+  }
   for (int i = 0; i < e.exposures_size(); ++i) {
     const v1::MarketExposure& x = e.exposures(i);
     SPOTBURST_RETURN_IF_ERROR(

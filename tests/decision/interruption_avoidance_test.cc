@@ -9,13 +9,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "spotburst/engine.h"
-#include "spotburst/internal/json_lines.h"
 #include "spotburst/internal/policy_proto.h"
-#include "spotburst/internal/state_proto.h"
 #include "spotburst/policy.h"
 #include "spotburst/wire_format.h"
 #include "testing/engine_fixtures.h"
 #include "testing/minimal_policy.h"
+#include "testing/state_round_trip.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst {
@@ -363,27 +362,16 @@ TEST(AvoidInterruptionsPolicy, BadValuesNameTheirKey) {
 }
 
 TEST(AvoidInterruptionsState, RoundTripsThroughProtoAndJsonFastAndSlow) {
-  EvaluationInput input;
-  input.state.interruptions = {
+  EngineState state;
+  state.interruptions = {
       Seen("us-east-1a", "i-1", absl::FromUnixSeconds(1600000000)),
       Seen("us-east-1c", "i-2", absl::FromUnixSeconds(1600000300))};
-  input.state.exposures = {Watched("us-east-1a", 12.5, 1.25),
-                           Watched("us-east-1c", 0.75, 0)};
-  input.state.exposures_as_of = absl::FromUnixSeconds(1600000300);
-  absl::StatusOr<EngineState> back =
-      internal::FromProto(internal::ToProto(input.state));
-  ASSERT_THAT(back, IsOk());
-  EXPECT_EQ(*back, input.state);
-  const std::string json =
-      StateToJson(input, absl::FromUnixSeconds(1600000600));
-  EXPECT_THAT(json, HasSubstr("\"interruptions\""));
-  absl::StatusOr<StateWithTime> parsed = ParseStateJson(json);
-  ASSERT_THAT(parsed, IsOk());
-  EXPECT_EQ(parsed->input.state, input.state);
-  v1::EvaluationState fast, slow;
-  ASSERT_TRUE(internal::ReadStateJsonFast(json, &fast));
-  ASSERT_THAT(internal::ReadStateJsonWithProtobuf(json, &slow), IsOk());
-  EXPECT_EQ(fast.SerializeAsString(), slow.SerializeAsString());
+  state.exposures = {Watched("us-east-1a", 12.5, 1.25),
+                     Watched("us-east-1c", 0.75, 0)};
+  state.exposures_as_of = absl::FromUnixSeconds(1600000300);
+  EXPECT_THAT(
+      testing::ExpectStateRoundTrips(state, absl::FromUnixSeconds(1600000600)),
+      HasSubstr("\"interruptions\""));
 }
 
 TEST(AvoidInterruptionsState, BadEntriesNameTheirPath) {

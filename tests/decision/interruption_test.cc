@@ -1,5 +1,6 @@
-// Instances under an interruption notice: not counted, replaced at once,
-// never ended by the policy, and still within max_instances.
+// Instances under an interruption notice: not counted, replaced at once
+// (through a scale-up cooldown, once each), never ended by the policy, and
+// still within max_instances.
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "spotburst/engine.h"
 #include "spotburst/wire_format.h"
 #include "testing/engine_fixtures.h"
+#include "testing/state_round_trip.h"
 #include "testing/status_matchers.h"
 
 namespace spotburst {
@@ -17,9 +19,11 @@ using ::spotburst::testing::CountKind;
 using ::spotburst::testing::IsOk;
 using ::spotburst::testing::PrototypePolicy;
 using ::spotburst::testing::SpotInstance;
+using ::spotburst::testing::StatusIs;
 using ::spotburst::testing::T0;
 using ::spotburst::testing::UsingCpus;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Instance Interrupted(std::string id) {
   Instance i = SpotInstance(std::move(id), T0() - absl::Minutes(30));
@@ -98,6 +102,94 @@ TEST(Interruption, ReplacementsStayWithinMaxInstances) {
   EXPECT_THAT(PlanToText(e->plan), HasSubstr("room for 0 under max 3"));
 }
 
+// The prototype's policy with a 10-minute scale-up cooldown, the last
+// scale-up a minute ago.
+Policy CoolingDownPolicy() {
+  Policy policy = PrototypePolicy();
+  policy.scaling.scale_up_cooldown = absl::Minutes(10);
+  return policy;
+}
+
+Evaluation EvaluateCoolingDown(double cpus_used, Fleet fleet,
+                               EngineState state) {
+  state.last_scale_up = T0() - absl::Minutes(1);
+  EvaluationInput input{.cluster = UsingCpus(cpus_used),
+                        .markets = {testing::Market(0.027)},
+                        .fleet = std::move(fleet),
+                        .state = std::move(state)};
+  return testing::EvaluateOrFail(CoolingDownPolicy(), input);
+}
+
+const Reason* FindNote(const Plan& plan, ReasonCode code) {
+  for (const Reason& note : plan.notes) {
+    if (note.code == code) return &note;
+  }
+  return nullptr;
+}
+
+TEST(Interruption, AScaleUpCooldownStillLetsTheReplacementThrough) {
+  Fleet fleet;
+  fleet.instances = {SpotInstance("i-1", T0() - absl::Minutes(30)),
+                     Interrupted("i-2"),
+                     SpotInstance("i-3", T0() - absl::Minutes(30))};
+  const Evaluation e = EvaluateCoolingDown(34, fleet, {});
+  const Action* request = FindKind(e.plan, ActionKind::kRequestSpot);
+  ASSERT_NE(request, nullptr) << PlanToText(e.plan);
+  EXPECT_EQ(request->count, 1);
+  const Reason* cooldown = FindNote(e.plan, ReasonCode::kCooldown);
+  ASSERT_NE(cooldown, nullptr);
+  EXPECT_THAT(cooldown->message(),
+              HasSubstr("scale-up to 3 held: last scale-up 1m ago, cooldown "
+                        "10m; replacing 1 unit(s) under interruption notice "
+                        "now"));
+  EXPECT_EQ(testing::FigureOf(*cooldown, "replacing_notices"), 1);
+  EXPECT_THAT(e.state.replaced_notices, ::testing::ElementsAre("i-2"));
+  // Replacing is no growth: the cooldown runs from the last scale-up.
+  EXPECT_EQ(e.state.last_scale_up, T0() - absl::Minutes(1));
+}
+
+TEST(Interruption, EachNoticeIsReplacedThroughTheCooldownOnce) {
+  // The replacement asked for at the notice is open; demand has grown.
+  Fleet fleet;
+  fleet.instances = {SpotInstance("i-1", T0() - absl::Minutes(30)),
+                     Interrupted("i-2"),
+                     SpotInstance("i-3", T0() - absl::Minutes(30))};
+  fleet.requests = {testing::OpenRequest("sir-1", T0() - absl::Seconds(30))};
+  const Evaluation e =
+      EvaluateCoolingDown(40, fleet, {.replaced_notices = {"i-2"}});
+  EXPECT_EQ(CountKind(e.plan, ActionKind::kRequestSpot), 0)
+      << PlanToText(e.plan);
+  const Reason* cooldown = FindNote(e.plan, ReasonCode::kCooldown);
+  ASSERT_NE(cooldown, nullptr);
+  EXPECT_THAT(cooldown->message(), HasSubstr("scale-up to 4 held"));
+  EXPECT_THAT(cooldown->message(), Not(HasSubstr("replacing")));
+  EXPECT_THAT(e.state.replaced_notices, ::testing::ElementsAre("i-2"));
+}
+
+TEST(Interruption, AReplacementOutsideTheCooldownIsRememberedToo) {
+  Fleet fleet;
+  fleet.instances = {SpotInstance("i-1", T0() - absl::Minutes(30)),
+                     Interrupted("i-2"),
+                     SpotInstance("i-3", T0() - absl::Minutes(30))};
+  EvaluationInput input{.cluster = UsingCpus(34),
+                        .markets = {testing::Market(0.027)},
+                        .fleet = fleet};
+  const Evaluation e = testing::EvaluateOrFail(CoolingDownPolicy(), input);
+  EXPECT_EQ(CountKind(e.plan, ActionKind::kRequestSpot), 1);
+  EXPECT_EQ(e.state.last_scale_up, T0());
+  EXPECT_THAT(e.state.replaced_notices, ::testing::ElementsAre("i-2"));
+}
+
+TEST(Interruption, AReplacedNoticeIsForgottenOnceItsInstanceIsGone) {
+  Fleet fleet;
+  fleet.instances = {SpotInstance("i-1", T0() - absl::Minutes(30)),
+                     SpotInstance("i-3", T0() - absl::Minutes(30)),
+                     SpotInstance("i-4", T0() - absl::Minutes(1))};
+  const Evaluation e =
+      EvaluateCoolingDown(34, fleet, {.replaced_notices = {"i-2"}});
+  EXPECT_THAT(e.state.replaced_notices, ::testing::IsEmpty());
+}
+
 TEST(Interruption, TheNoticeTravelsThroughTheWireFormat) {
   EvaluationInput input;
   input.fleet.instances = {Interrupted("i-2")};
@@ -107,6 +199,20 @@ TEST(Interruption, TheNoticeTravelsThroughTheWireFormat) {
   EXPECT_TRUE(back->input.fleet.instances[0].interruption_notice);
   EXPECT_EQ(back->input.fleet.instances[0].interruption_time,
             T0() + absl::Minutes(2));
+}
+
+TEST(Interruption, TheReplacedNoticesTravelThroughTheWireFormat) {
+  EngineState state;
+  state.replaced_notices = {"i-2", "i-5"};
+  EXPECT_THAT(testing::ExpectStateRoundTrips(state, T0()),
+              HasSubstr(R"("replaced_notices":["i-2","i-5"])"));
+}
+
+TEST(Interruption, AnEmptyReplacedNoticeIsRefusedByName) {
+  EXPECT_THAT(ParseStateJson(R"({"now": "2015-12-13T09:46:40Z", "engine": )"
+                             R"({"replaced_notices": ["i-2", ""]}})"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("engine.replaced_notices[1]: required")));
 }
 
 }  // namespace

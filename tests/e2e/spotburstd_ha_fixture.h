@@ -42,8 +42,8 @@ inline constexpr absl::Duration kSession = absl::Seconds(3);
 inline constexpr absl::Duration kInterval = absl::Seconds(1);
 inline constexpr absl::Duration kMinimumBilled = absl::Seconds(15);
 inline constexpr absl::Duration kDrain = absl::Seconds(3);
-// scaling.scale_up_cooldown_s: holds any scale-up, a replacement at an
-// interruption notice too, for this long after the last one.
+// scaling.scale_up_cooldown_s: holds any growth for this long after the
+// last scale-up (not a replacement at an interruption notice).
 inline constexpr absl::Duration kScaleUpCooldown = absl::Seconds(2);
 // Only fails a test whose event never comes.
 inline constexpr absl::Duration kEventDeadline = absl::Seconds(30);

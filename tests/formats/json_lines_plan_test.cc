@@ -97,6 +97,7 @@ class PlanMaker {
                              .notices = Number()});
     }
     if (Chance(0.5)) s.exposures_as_of = Time();
+    for (int i = Int(0, 2); i > 0; --i) s.replaced_notices.push_back(Text());
     return s;
   }
 
@@ -282,8 +283,9 @@ TEST(AppendPlanJsonFast, RandomPlansPrintAsProtobufPrintsThem) {
     }
     ASSERT_EQ(PlanToJson(plan, state), want) << "plan " << i;
   }
-  // Text outside ASCII is rare; everything else is written fast.
-  EXPECT_GT(fast, 900);
+  // Each text is UTF-8 (left to protobuf) at 2.4 %, and a plan and state
+  // hold a few dozen: about 44 % have none and are written fast.
+  EXPECT_GT(fast, 800);
 }
 
 TEST(AppendPlanJsonFast, EmptyPlanPrintsEveryDefault) {

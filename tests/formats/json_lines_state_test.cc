@@ -166,7 +166,11 @@ class StateWriter {
       for (int i = 0; i < n; ++i) {
         if (i > 0) out_ += ',';
         Space();
-        WriteMessage(*f.message_type(), depth + 1);
+        if (f.type() == FieldDescriptor::TYPE_STRING) {
+          WriteString();
+        } else {
+          WriteMessage(*f.message_type(), depth + 1);
+        }
       }
       out_ += ']';
       return;

@@ -1,8 +1,8 @@
 // Interruptions used, not suffered: with notice polling the replacement of
 // an interrupted instance is requested at the notice (the first poll after
-// it), not at the next tick; the policy never ends an instance under
-// notice, and under hourly billing the provider's end bills no part of the
-// interrupted hour.
+// it), not at the next tick, whatever the scale-up cooldown; the policy never
+// ends an instance under notice, and under hourly billing the provider's end
+// bills no part of the interrupted hour.
 #include <string>
 #include <vector>
 
@@ -54,6 +54,8 @@ Policy TargetPolicy(absl::Duration poll) {
 struct Evaluated {
   absl::Time time;
   int spot_requested = 0;
+  // Units replaced although a scale-up cooldown held growth.
+  int replaced_in_cooldown = 0;
 };
 
 // Every evaluation's time and the spot instances it requested.
@@ -67,6 +69,14 @@ std::vector<Evaluated> Simulate(const Policy& policy,
                              for (const Action& a : report.plan->actions) {
                                if (a.kind == ActionKind::kRequestSpot) {
                                  e.spot_requested += a.count;
+                               }
+                             }
+                             for (const Reason& note : report.plan->notes) {
+                               if (note.code != ReasonCode::kCooldown) continue;
+                               for (const Figure& f : note.figures) {
+                                 if (f.name.view() == "replacing_notices") {
+                                   e.replaced_in_cooldown += f.value;
+                                 }
                                }
                              }
                            }
@@ -115,6 +125,30 @@ TEST(NoticeReplacement, TheReplacementIsRequestedAtTheNoticeNotTheNextTick) {
   // Polls that found nothing made no evaluation: the extra ones are few.
   EXPECT_LE(with_poll.size(), without.size() + notices);
   EXPECT_EQ(polled.totals.failed_ticks, 0) << polled.totals.first_error;
+}
+
+TEST(NoticeReplacement, AScaleUpCooldownHoldsGrowthNotTheReplacement) {
+  // An hour's cooldown: most notices come within an hour of a scale-up (a
+  // replacement before them, at least).
+  Policy policy = TargetPolicy(absl::Seconds(5));
+  policy.scaling.scale_up_cooldown = absl::Hours(1);
+  SimulationResult result;
+  const std::vector<Evaluated> evaluations = Simulate(policy, &result);
+  int notices = 0, replaced = 0, replaced_in_cooldown = 0;
+  for (const InstanceLedgerRow& row : result.instances) {
+    if (!row.notice || absl::ToUnixSeconds(*row.notice) % 60 == 0) continue;
+    ++notices;
+    const Evaluated* e = EvaluatedWithin(evaluations, *row.notice,
+                                         *row.notice + absl::Seconds(5));
+    if (e == nullptr || e->spot_requested == 0) continue;
+    ++replaced;
+    replaced_in_cooldown += e->replaced_in_cooldown > 0;
+  }
+  ASSERT_GT(notices, 3);
+  EXPECT_GT(replaced, notices / 2) << replaced << " of " << notices;
+  EXPECT_GT(replaced_in_cooldown, replaced / 2)
+      << replaced_in_cooldown << " of " << replaced;
+  EXPECT_EQ(result.totals.failed_ticks, 0) << result.totals.first_error;
 }
 
 TEST(NoticeReplacement, NoInterruptedHourIsBilledAndThePolicyEndsNone) {
