@@ -195,11 +195,13 @@ void Controller::Evaluate(TickReport& report) {
     Apply(evaluation.plan, report);
   } else {
     // Paused or standing by, no scale-up or scale-down took place: its
-    // cooldown must not start (a resumed or elected controller acts at
-    // once). A dry run keeps them, to rehearse the pace it would act at.
+    // cooldown must not start, and no notice was replaced (a resumed or
+    // elected controller acts at once). A dry run keeps them, to rehearse
+    // the pace it would act at.
     if (!options_.dry_run) {
       state_.last_scale_up = report.input.state.last_scale_up;
       state_.last_scale_down = report.input.state.last_scale_down;
+      state_.replaced_notices = report.input.state.replaced_notices;
     }
     // Drains not applied are not under way (see ForgetDrains).
     std::vector<std::string> drains;

@@ -12,6 +12,7 @@
 namespace spotburst {
 namespace {
 
+using ::spotburst::testing::CountKind;
 using ::spotburst::testing::FakeClock;
 using ::spotburst::testing::FakeInstances;
 using ::spotburst::testing::FakeMetrics;
@@ -153,6 +154,36 @@ TEST_F(ControllerTest, APausedPlanStartsNoCooldown) {
   clock_.now += absl::Minutes(1);
   controller.Tick();
   EXPECT_EQ(instances_.spot.size(), 1u);
+}
+
+TEST_F(ControllerTest, APausedPlanReplacesNoNotice) {
+  Policy policy = PrototypePolicy();
+  policy.scaling.scale_up_cooldown = absl::Minutes(10);
+  Engine engine = *Engine::Create(policy);
+  Controller controller(engine, metrics_, prices_, instances_, clock_);
+  // 34 CPUs used on 40 + 2 x 2: one more, which starts the cooldown.
+  instances_.fleet.instances = {SpotInstance("i-1", T0() - absl::Minutes(30)),
+                                SpotInstance("i-3", T0() - absl::Minutes(30))};
+  controller.Tick();
+  ASSERT_EQ(instances_.spot.size(), 1u);
+  // Within the cooldown, i-2 (the new one) is given notice while paused:
+  // the plan replaces it, but nothing is applied.
+  Instance noticed = SpotInstance("i-2", T0());
+  noticed.interruption_notice = true;
+  instances_.fleet.instances.insert(instances_.fleet.instances.begin() + 1,
+                                    noticed);
+  clock_.now += absl::Minutes(1);
+  controller.set_paused(true);
+  TickReport paused = controller.Tick();
+  ASSERT_TRUE(paused.plan.has_value());
+  EXPECT_EQ(CountKind(*paused.plan, ActionKind::kRequestSpot), 1);
+  EXPECT_TRUE(paused.next_state.replaced_notices.empty());
+  controller.set_paused(false);
+  clock_.now += absl::Minutes(1);
+  controller.Tick();
+  EXPECT_EQ(instances_.spot.size(), 2u);
+  EXPECT_THAT(controller.engine_state().replaced_notices,
+              ::testing::ElementsAre("i-2"));
 }
 
 TEST_F(ControllerTest, ReportCarriesTheInputAndStatesForReplay) {

@@ -166,6 +166,33 @@ TEST(Interruption, EachNoticeIsReplacedThroughTheCooldownOnce) {
   EXPECT_THAT(e.state.replaced_notices, ::testing::ElementsAre("i-2"));
 }
 
+TEST(Interruption, ARefusedReplacementIsTriedAgainWithinTheCooldown) {
+  // The replacement made at the notice, within the cooldown of a scale-up
+  // five minutes ago, was refused: it is not in the fleet. (An on-demand
+  // launch, so that spot stays open in the policy's one zone.)
+  Fleet fleet;
+  fleet.instances = {SpotInstance("i-1", T0() - absl::Minutes(30)),
+                     Interrupted("i-2"),
+                     SpotInstance("i-3", T0() - absl::Minutes(30))};
+  EvaluationInput input{
+      .cluster = UsingCpus(34),
+      .markets = {testing::Market(0.027)},
+      .fleet = std::move(fleet),
+      .state = {.last_scale_up = T0() - absl::Minutes(5),
+                .replaced_notices = {"i-2"}},
+      .launch_failures = {{.market = {.instance_type = "c4.large",
+                                      .availability_zone = "us-east-1a"},
+                           .lifecycle = Lifecycle::kOnDemand,
+                           .cause = FailureCause::kCapacity,
+                           .time = T0() - absl::Minutes(1),
+                           .code = "InsufficientInstanceCapacity"}}};
+  const Evaluation e = testing::EvaluateOrFail(CoolingDownPolicy(), input);
+  EXPECT_EQ(CountKind(e.plan, ActionKind::kRequestSpot), 1)
+      << PlanToText(e.plan);
+  EXPECT_THAT(e.state.replaced_notices, ::testing::ElementsAre("i-2"));
+  EXPECT_EQ(e.state.last_scale_up, T0());
+}
+
 TEST(Interruption, AReplacementOutsideTheCooldownIsRememberedToo) {
   Fleet fleet;
   fleet.instances = {SpotInstance("i-1", T0() - absl::Minutes(30)),
