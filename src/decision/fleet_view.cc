@@ -53,9 +53,9 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
   if (any_replacement) {
     view.open_requests.clear();
     absl::flat_hash_map<std::string_view, const Instance*> on_demand_by_id;
-    absl::flat_hash_set<std::string_view> live_ids;
+    absl::flat_hash_map<std::string_view, const Instance*> live_by_id;
     for (const Instance& instance : fleet.instances) {
-      live_ids.insert(instance.id);
+      live_by_id.emplace(instance.id, &instance);
       if (instance.lifecycle == Lifecycle::kOnDemand) {
         on_demand_by_id.emplace(instance.id, &instance);
       }
@@ -72,13 +72,24 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
         } else {
           view.open_requests.push_back(&request);
         }
-      } else if (request.state == SpotRequestState::kActive &&
-                 replaces_live_on_demand &&
-                 live_ids.contains(request.instance_id)) {
+        continue;
+      }
+      if (request.state != SpotRequestState::kActive ||
+          !replaces_live_on_demand) {
+        continue;
+      }
+      const auto replacement = live_by_id.find(request.instance_id);
+      if (replacement != live_by_id.end()) {
         view.replaced_ids.insert(request.replaces_instance_id);
-        if (view.reports_agents && !view.agents.contains(request.instance_id)) {
+        // Joined: its agent is in the cluster, or without agents, the
+        // provider reports it running (pending is still booting).
+        const bool joined =
+            view.reports_agents
+                ? view.agents.contains(request.instance_id)
+                : replacement->second->state == InstanceState::kRunning;
+        if (!joined) {
           // Still booting: the on-demand instance serves (and counts) until
-          // its replacement's agent has joined.
+          // its replacement has joined.
           booting_replacement_ids.insert(request.instance_id);
         } else {
           // The replacement runs: the on-demand instance retires.

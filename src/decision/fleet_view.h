@@ -3,11 +3,12 @@
 // Counted instances and open requests make the prototype's n. On-demand
 // instances with a live spot replacement (an open request naming them, or
 // an instance launched by such a request) are "retiring": not counted, and
-// ended at their next good billing point. When the cluster reports agents,
-// the replacement must have joined first: until then the on-demand instance
-// counts and the booting replacement does not. Instances under an interruption
-// notice are neither counted nor ever ended: the provider ends them.
-// Instances whose agent drains before they end (EngineState::drains) are
+// ended at their next good billing point. The replacement must have joined
+// first (its agent is in the cluster, or, when the cluster reports no
+// agents, the provider reports it running): until then the on-demand
+// instance counts and the booting replacement does not. Instances under an
+// interruption notice are neither counted nor ever ended: the provider ends
+// them. Instances whose agent drains before they end (EngineState::drains) are
 // not counted either; they end when the drain is over. When the cluster
 // reports agents, counted instances without one are booting.
 #ifndef SPOTBURST_SRC_DECISION_FLEET_VIEW_H_
@@ -31,7 +32,7 @@ struct FleetView {
   std::vector<const Instance*> counted_instances;
   std::vector<const Instance*> interrupted;
   std::vector<const Instance*> retiring_on_demand;
-  // Spot replacements whose agent has not joined (their on-demand counts).
+  // Spot replacements that have not joined (their on-demand counts).
   std::vector<const Instance*> booting_replacements;
   // Draining for the policy's end, with their drain.
   std::vector<std::pair<const Instance*, const AgentDrain*>> draining;

@@ -248,6 +248,27 @@ TEST(Bridge, TheOnDemandInstanceServesUntilItsReplacementHasJoined) {
   EXPECT_EQ(joined.running, 1);
 }
 
+// Without agents in the cluster, the provider's state tells: an instance
+// still pending boots, and its on-demand instance keeps serving.
+TEST(Bridge, WithoutAgentsTheOnDemandInstanceServesUntilItsReplacementRuns) {
+  const Policy p = BridgePolicy(BridgeMode::kAll);
+  EvaluationInput input = ReplacementLaunched(false);
+  input.cluster.reports_agents = false;
+  input.cluster.burst_agents.clear();
+  input.fleet.instances[1].state = InstanceState::kPending;
+  const Plan pending = Decide(p, input);
+  EXPECT_FALSE(Ends(pending, "od-1"));
+  EXPECT_FALSE(Ends(pending, "sp-1"));
+  EXPECT_EQ(pending.running, 1);
+  EXPECT_EQ(CountKind(pending, ActionKind::kRequestSpot), 0);
+
+  input.fleet.instances[1].state = InstanceState::kRunning;
+  const Plan running = Decide(p, input);
+  EXPECT_TRUE(Ends(running, "od-1"));
+  EXPECT_FALSE(Ends(running, "sp-1"));
+  EXPECT_EQ(running.running, 1);
+}
+
 TEST(Bridge, NoneInOnDemandSupplyMode) {
   Policy p = BridgePolicy(BridgeMode::kAll);
   p.fallback.enabled = true;
