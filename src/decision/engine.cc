@@ -280,7 +280,7 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
   // 5. Remove.
   const int remaining = counted - timed_out.counted_cancelled;
   if (desired < remaining) {
-    builder.ScaleIn(remaining - desired, decision.reason);
+    builder.ScaleIn(remaining - desired, desired, decision.reason);
   }
 
   // 6. Add.

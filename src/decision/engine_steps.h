@@ -222,8 +222,12 @@ class PlanBuilder {
   }
 
   void CancelTimedOut(const TimedOutRequests& timed_out);
-  // Cancels excess open requests, then ends or postpones instances.
-  void ScaleIn(int count, const Reason& cause);
+  // Cancels excess open requests, then ends or postpones instances, down to
+  // `desired` units. Under per-second billing, while counted instances
+  // still boot, the ones that serve end only beyond `desired`: ending one
+  // the booting ones stand in for would leave its demand unmet until they
+  // join. The rest of the excess is taken from the booting ones.
+  void ScaleIn(int count, int desired, const Reason& cause);
   // Requests spot or launches on-demand (by `state`'s supply mode), within
   // max instances and the cost ceiling; returns how many.
   int ScaleOut(int count, const EngineState& state, const Reason& cause);
@@ -234,7 +238,9 @@ class PlanBuilder {
   int Bridge(int count, int scale_up, const Reason& cause);
   // Spot replacements for on-demand instances near their endable point.
   void ReplaceOnDemand();
-  // Ends (or postpones) on-demand instances whose replacement runs.
+  // Ends (or postpones) on-demand instances whose replacement runs; under
+  // hourly billing also those whose replacement boots, when their hour
+  // ends now.
   void RetireReplaced();
   // When the cluster reports agents: drains the agent of each instance
   // under an interruption notice at once (the provider ends it).
@@ -268,6 +274,12 @@ class PlanBuilder {
   // (instance.alternatives): `count` units, at most `room`; returns the
   // units requested.
   int ScaleOutCheapest(int count, int room, const Reason& cause);
+  // RetireReplaced's on-demand instances whose replacement boots.
+  void RetireAtTheHour();
+  // Ends or postpones up to `count` units of `candidates` for ScaleIn;
+  // each action gives `cause`, its billing and `more` (when set).
+  void EndForScaleIn(const std::vector<const Instance*>& candidates, int count,
+                     const Reason& cause, const Reason* more);
   // A termination the policy chose, or (when the instance's agent takes
   // work) a drain of its agent first. True when it stays a termination.
   bool EndOrDrain(Action&& action, const Instance* instance);

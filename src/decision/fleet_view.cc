@@ -12,6 +12,11 @@ const BurstAgent* AgentOf(const FleetView& view, std::string_view instance_id) {
   return it == view.agents.end() ? nullptr : it->second;
 }
 
+bool HasJoined(const FleetView& view, const Instance& instance) {
+  return view.reports_agents ? view.agents.contains(instance.id)
+                             : instance.state == InstanceState::kRunning;
+}
+
 FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
                     const std::vector<AgentDrain>& drains,
                     const InstanceSpec& spec) {
@@ -46,6 +51,7 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
   }
   absl::flat_hash_set<std::string_view> retiring_ids;
   absl::flat_hash_set<std::string_view> booting_replacement_ids;
+  absl::flat_hash_set<std::string_view> awaiting_ids;
   // Open requests in list order, replacements or not: their bids are added
   // to the worst case in this order, after the instances, so the sum is
   // the same to the last bit whichever path made it.
@@ -81,16 +87,11 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
       const auto replacement = live_by_id.find(request.instance_id);
       if (replacement != live_by_id.end()) {
         view.replaced_ids.insert(request.replaces_instance_id);
-        // Joined: its agent is in the cluster, or without agents, the
-        // provider reports it running (pending is still booting).
-        const bool joined =
-            view.reports_agents
-                ? view.agents.contains(request.instance_id)
-                : replacement->second->state == InstanceState::kRunning;
-        if (!joined) {
+        if (!HasJoined(view, *replacement->second)) {
           // Still booting: the on-demand instance serves (and counts) until
           // its replacement has joined.
           booting_replacement_ids.insert(request.instance_id);
+          awaiting_ids.insert(request.replaces_instance_id);
         } else {
           // The replacement runs: the on-demand instance retires.
           retiring_ids.insert(request.replaces_instance_id);
@@ -121,6 +122,9 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
         continue;
       }
       ++view.on_demand_counted;
+      if (!awaiting_ids.empty() && awaiting_ids.contains(instance.id)) {
+        view.awaiting_replacement.push_back(&instance);
+      }
     }
     view.counted_instances.push_back(&instance);
     if (view.reports_agents && !view.agents.contains(instance.id)) {

@@ -34,6 +34,9 @@ struct FleetView {
   std::vector<const Instance*> retiring_on_demand;
   // Spot replacements that have not joined (their on-demand counts).
   std::vector<const Instance*> booting_replacements;
+  // The on-demand instances of those: counted too, and in
+  // counted_instances.
+  std::vector<const Instance*> awaiting_replacement;
   // Draining for the policy's end, with their drain.
   std::vector<std::pair<const Instance*, const AgentDrain*>> draining;
   // Counted instances whose agent has not joined the cluster.
@@ -68,6 +71,11 @@ FleetView ViewFleet(const Fleet& fleet, const ClusterState& cluster,
 // The agent of `instance_id`, or null when it has none (not joined, gone,
 // or the cluster does not report agents).
 const BurstAgent* AgentOf(const FleetView& view, std::string_view instance_id);
+
+// Whether `instance` serves: its agent is in the cluster, or, when the
+// cluster reports no agents, the provider reports it running (pending is
+// still booting).
+bool HasJoined(const FleetView& view, const Instance& instance);
 
 }  // namespace spotburst::internal
 

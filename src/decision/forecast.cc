@@ -166,10 +166,7 @@ void LearnLags(const Fleet& fleet, const FleetView& view, absl::Time now,
   }
   std::sort(booted.begin(), booted.end(), by_launch);
   for (const Instance* instance : booted) {
-    const bool joined = view.reports_agents
-                            ? AgentOf(view, instance->id) != nullptr
-                            : instance->state == InstanceState::kRunning;
-    if (!joined) {
+    if (!HasJoined(view, *instance)) {
       // The provider ends it; it will never join.
       if (instance->interruption_notice) continue;
       break;  // learned in launch order: wait for this one

@@ -94,7 +94,7 @@ void PlanBuilder::CancelTimedOut(const TimedOutRequests& timed_out) {
   }
 }
 
-void PlanBuilder::ScaleIn(int count, const Reason& cause) {
+void PlanBuilder::ScaleIn(int count, int desired, const Reason& cause) {
   // Open requests first, newest first: nothing is paid for them yet.
   std::vector<const SpotRequest*> open;
   for (const SpotRequest* r : fleet_.open_requests) {
@@ -133,12 +133,52 @@ void PlanBuilder::ScaleIn(int count, const Reason& cause) {
     ++removed_for_scale_in_;
   }
   if (left <= 0) return;
-  ScaleInChoice choice =
-      ChooseScaleIn(fleet_.counted_instances, left, policy_, now_, cause,
-                    DrainedFirst(), &fleet_.weights);
+  // Under hourly billing the billing order decides alone: keeping a serving
+  // instance past its hour would pay a new hour for the minutes its
+  // stand-ins boot.
+  if (policy_.billing.model == BillingModel::kHourly) {
+    EndForScaleIn(fleet_.counted_instances, left, cause, nullptr);
+    return;
+  }
+  std::vector<const Instance*> joined, booting;
+  int joined_units = 0;
+  for (const Instance* instance : fleet_.counted_instances) {
+    if (HasJoined(fleet_, *instance)) {
+      joined.push_back(instance);
+      joined_units += fleet_.weights.Of(instance->instance_type);
+    } else {
+      booting.push_back(instance);
+    }
+  }
+  const int serving_excess = std::max(0, joined_units - desired);
+  if (booting.empty() || serving_excess >= left) {
+    EndForScaleIn(fleet_.counted_instances, left, cause, nullptr);
+    return;
+  }
+  EndForScaleIn(joined, serving_excess, cause, nullptr);
+  const Reason why_booting = MakeReason(
+      ReasonCode::kBooting,
+      {{"serving_units", static_cast<double>(joined_units)},
+       {"desired_units", static_cast<double>(desired)}},
+      "taken from the %d booting instance(s): the %d unit(s) that serve stay "
+      "until they join (%d wanted)",
+      static_cast<int>(booting.size()), joined_units, desired);
+  EndForScaleIn(booting, left - serving_excess, cause, &why_booting);
+}
+
+void PlanBuilder::EndForScaleIn(const std::vector<const Instance*>& candidates,
+                                int count, const Reason& cause,
+                                const Reason* more) {
+  ScaleInChoice choice = ChooseScaleIn(candidates, count, policy_, now_, cause,
+                                       DrainedFirst(), &fleet_.weights);
+  if (more != nullptr) {
+    for (Action& a : choice.terminations) a.reasons.push_back(*more);
+    for (Action& a : choice.postponements) a.reasons.push_back(*more);
+  }
   terminations_.reserve(terminations_.size() + choice.terminations.size());
   postponements_.reserve(postponements_.size() + choice.postponements.size());
-  leaving_.reserve(choice.terminations.size() + choice.postponements.size());
+  leaving_.reserve(leaving_.size() + choice.terminations.size() +
+                   choice.postponements.size());
   for (size_t k = 0; k < choice.terminations.size(); ++k) {
     const Instance* instance = choice.terminated[k];
     leaving_.insert(instance);
@@ -232,21 +272,50 @@ void PlanBuilder::ReplaceOnDemand() {
 }
 
 void PlanBuilder::RetireReplaced() {
-  if (fleet_.retiring_on_demand.empty()) return;
+  if (!fleet_.retiring_on_demand.empty()) {
+    const Reason cause{
+        .code = ReasonCode::kReplaceOnDemand,
+        .text = "on-demand instance replaced by a running spot instance"};
+    ScaleInChoice choice =
+        ChooseScaleIn(fleet_.retiring_on_demand,
+                      static_cast<int>(fleet_.retiring_on_demand.size()),
+                      policy_, now_, cause, DrainedFirst());
+    for (size_t k = 0; k < choice.terminations.size(); ++k) {
+      const Instance* instance = choice.terminated[k];
+      if (EndOrDrain(std::move(choice.terminations[k]), instance)) {
+        fleet_usd_per_hour_ -= instance->max_price_usd_per_hour;
+      }
+    }
+    for (Action& a : choice.postponements) {
+      postponements_.push_back(std::move(a));
+    }
+  }
+  RetireAtTheHour();
+}
+
+void PlanBuilder::RetireAtTheHour() {
+  if (policy_.billing.model != BillingModel::kHourly) return;
+  std::vector<const Instance*> candidates;
+  for (const Instance* instance : fleet_.awaiting_replacement) {
+    if (!leaving_.contains(instance)) candidates.push_back(instance);
+  }
+  if (candidates.empty()) return;
   const Reason cause{
       .code = ReasonCode::kReplaceOnDemand,
-      .text = "on-demand instance replaced by a running spot instance"};
+      .text =
+          "on-demand instance replaced by a spot instance that boots: "
+          "another paid hour would buy only the minutes of its boot"};
   ScaleInChoice choice =
-      ChooseScaleIn(fleet_.retiring_on_demand,
-                    static_cast<int>(fleet_.retiring_on_demand.size()), policy_,
+      ChooseScaleIn(candidates, static_cast<int>(candidates.size()), policy_,
                     now_, cause, DrainedFirst());
+  // Only the ones at their billing point now; the others serve until their
+  // replacement joins or their hour ends, whichever comes first.
   for (size_t k = 0; k < choice.terminations.size(); ++k) {
     const Instance* instance = choice.terminated[k];
     if (EndOrDrain(std::move(choice.terminations[k]), instance)) {
       fleet_usd_per_hour_ -= instance->max_price_usd_per_hour;
     }
   }
-  for (Action& a : choice.postponements) postponements_.push_back(std::move(a));
 }
 
 std::function<bool(const Instance&)> PlanBuilder::DrainedFirst() const {

@@ -269,6 +269,31 @@ TEST(Bridge, WithoutAgentsTheOnDemandInstanceServesUntilItsReplacementRuns) {
   EXPECT_EQ(running.running, 1);
 }
 
+// Under hourly billing, keeping the on-demand instance past the end of its
+// hour would pay a whole hour for the minutes its replacement boots.
+TEST(Bridge, UnderHourlyBillingTheOnDemandInstanceEndsWithItsHour) {
+  Policy p = BridgePolicy(BridgeMode::kAll);
+  p.billing.model = BillingModel::kHourly;
+  EvaluationInput input = ReplacementLaunched(false);
+  input.fleet.instances[0].launch_time = T0() - absl::Minutes(55);
+  const Plan at_the_hour = Decide(p, input);
+  ASSERT_TRUE(Ends(at_the_hour, "od-1"));
+  EXPECT_FALSE(Ends(at_the_hour, "sp-1"));
+  for (const Action& a : at_the_hour.actions) {
+    if (a.instance_id != "od-1") continue;
+    ASSERT_NE(FindReason(a, ReasonCode::kReplaceOnDemand), nullptr);
+    EXPECT_THAT(FindReason(a, ReasonCode::kReplaceOnDemand)->text.ToString(),
+                HasSubstr("boots"));
+  }
+
+  // Before its billing point (the policy's partial_hour_limit, 20 min into
+  // the hour) it serves until its replacement joins.
+  input.fleet.instances[0].launch_time = T0() - absl::Minutes(10);
+  const Plan mid_hour = Decide(p, input);
+  EXPECT_FALSE(Ends(mid_hour, "od-1"));
+  EXPECT_EQ(CountKind(mid_hour, ActionKind::kPostponeTermination), 0);
+}
+
 TEST(Bridge, NoneInOnDemandSupplyMode) {
   Policy p = BridgePolicy(BridgeMode::kAll);
   p.fallback.enabled = true;
