@@ -4,6 +4,7 @@
 // replacement of capacity under interruption notice.
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "decision/engine_steps.h"
@@ -76,6 +77,14 @@ ChurnTarget ApplyChurnControl(const Policy& policy, int counted,
   return {.desired = desired};
 }
 
+namespace {
+
+bool Contains(const std::vector<std::string>& ids, std::string_view id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+}  // namespace
+
 int UnreplacedNoticeUnits(const FleetView& fleet,
                           std::vector<std::string>& replaced) {
   std::erase_if(replaced, [&](const std::string& id) {
@@ -85,8 +94,7 @@ int UnreplacedNoticeUnits(const FleetView& fleet,
   });
   int units = 0;
   for (const Instance* instance : fleet.interrupted) {
-    if (std::find(replaced.begin(), replaced.end(), instance->id) ==
-        replaced.end()) {
+    if (!Contains(replaced, instance->id)) {
       units += fleet.weights.Of(instance->instance_type);
     }
   }
@@ -97,10 +105,7 @@ void MarkNoticesReplaced(const FleetView& fleet, int units,
                          std::vector<std::string>& replaced) {
   for (const Instance* instance : fleet.interrupted) {
     if (units <= 0) return;
-    if (std::find(replaced.begin(), replaced.end(), instance->id) !=
-        replaced.end()) {
-      continue;
-    }
+    if (Contains(replaced, instance->id)) continue;
     replaced.push_back(instance->id);
     units -= fleet.weights.Of(instance->instance_type);
   }
