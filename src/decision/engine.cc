@@ -316,8 +316,10 @@ absl::Status Engine::Decide(const EvaluationInput& input, absl::Time now,
   }
 
   // 7. Back to spot: replace on-demand, end the replaced. Replacements go
-  // to the plan's market: none while the cloud keeps refusing spot there
-  // (with alternatives, other markets may still be open to scale-outs).
+  // where scale-outs go (the first market of their type in the spread's
+  // order, else the plan's market); none while the cloud keeps refusing
+  // spot in the plan's market (with alternatives, other markets may still
+  // be open to scale-outs).
   if (state.supply_mode == SupplyMode::kSpot &&
       (p.fallback.enabled || p.scaling.bridge != BridgeMode::kOff) &&
       !internal::PriceTrouble(signals) && !signals.spot_blocked &&

@@ -274,6 +274,11 @@ class PlanBuilder {
   // (instance.alternatives): `count` units, at most `room`; returns the
   // units requested.
   int ScaleOutCheapest(int count, int room, const Reason& cause);
+  // Where ReplaceOnDemand asks for `instance`'s replacement: with markets
+  // to choose from (SetSpreadMarkets), the first of its type in their order
+  // (cheapest per unit, or with instance.avoid_interruptions the least
+  // interrupted first), as a scale-out would; null for the plan's market.
+  const SpotMarket* ReplacementMarket(const Instance& instance) const;
   // RetireReplaced's on-demand instances whose replacement boots.
   void RetireAtTheHour();
   // Ends or postpones up to `count` units of `candidates` for ScaleIn;

@@ -237,6 +237,15 @@ std::string PlanBuilder::TokenFor(ActionKind kind, int count,
   return token.Token();
 }
 
+const SpotMarket* PlanBuilder::ReplacementMarket(
+    const Instance& instance) const {
+  if (spread_ == nullptr) return nullptr;
+  for (const SpotMarket& m : *spread_) {
+    if (m.view.market.instance_type == instance.instance_type) return &m;
+  }
+  return nullptr;
+}
+
 void PlanBuilder::ReplaceOnDemand() {
   for (const Instance* instance : fleet_.counted_instances) {
     if (instance->lifecycle != Lifecycle::kOnDemand ||
@@ -248,25 +257,34 @@ void PlanBuilder::ReplaceOnDemand() {
         BillingPositionOf(policy_.billing, instance->launch_time, now_);
     const absl::Duration until_endable = position.endable_at - now_;
     if (until_endable > policy_.fallback.replacement_lead_time) continue;
-    if (FitUnderCeiling(1, bid_.usd_per_hour, "replacements") == 0) return;
+    const SpotMarket* in = ReplacementMarket(*instance);
+    const MarketView& view = in != nullptr ? in->view : market_;
+    const BidResult& bid = in != nullptr ? in->bid : bid_;
+    if (FitUnderCeiling(1, bid.usd_per_hour, "replacements") == 0) return;
     Action request{.kind = ActionKind::kRequestSpot,
                    .count = 1,
                    .instance_type = policy_.instance.type,
-                   .availability_zone = market_.market.availability_zone,
-                   .bid_usd_per_hour = bid_.usd_per_hour,
+                   .availability_zone = view.market.availability_zone,
+                   .bid_usd_per_hour = bid.usd_per_hour,
                    .replaces_instance_id = instance->id};
     request.idempotency_token =
-        TokenFor(ActionKind::kRequestSpot, 1, instance->id);
+        TokenFor(ActionKind::kRequestSpot, 1, instance->id, view.market);
     request.reasons.push_back(MakeReason(
         ReasonCode::kReplaceOnDemand,
-        {{"bid_usd", bid_.usd_per_hour},
+        {{"bid_usd", bid.usd_per_hour},
          {"on_demand_usd", instance->max_price_usd_per_hour}},
         "replace on-demand %s (endable in %d min, lead time %d min) with spot "
         "at bid %.4f, spot %.4f",
         instance->id, Minutes(until_endable),
-        Minutes(policy_.fallback.replacement_lead_time), bid_.usd_per_hour,
-        market_.stats.current_usd));
-    fleet_usd_per_hour_ += bid_.usd_per_hour;
+        Minutes(policy_.fallback.replacement_lead_time), bid.usd_per_hour,
+        view.stats.current_usd));
+    if (in != nullptr &&
+        view.market.availability_zone != market_.market.availability_zone) {
+      request.reasons.back().text.Add(
+          " in %s, first of the spot markets in the order scale-outs use",
+          view.market.availability_zone);
+    }
+    fleet_usd_per_hour_ += bid.usd_per_hour;
     launches_.push_back(std::move(request));
   }
 }

@@ -201,6 +201,34 @@ TEST(AvoidInterruptionsSpread, AZoneBeyondTheToleranceComesAfterByPrice) {
                         "price"));
 }
 
+// A bridge's spot replacement goes where a scale-out would: with
+// alternatives, to the least interrupted market of its type, not to the
+// cheapest one the plan's bid is made in.
+TEST(AvoidInterruptionsTypes, TheReplacementOfABridgeAvoidsToo) {
+  Policy p = AnyType();
+  p.scaling.bridge = BridgeMode::kShortfall;
+  p.billing.model = BillingModel::kPerSecond;
+  p.bidding.padding_usd = 0.01;  // bids under on-demand
+  const std::vector<MarketView> markets = {
+      testing::MarketOf("c4.large", "us-east-1a", 0.030),
+      testing::MarketOf("c4.large", "us-east-1d", 0.031)};
+  EvaluationInput input = Wanting(
+      1, markets,
+      {Seen("c4.large", "us-east-1a", 4), Seen("c4.large", "us-east-1d", 0)});
+  input.fleet.instances = {
+      testing::OnDemandInstance("od-1", T0() - absl::Minutes(5))};
+  const Plan plan = testing::EvaluateOrFail(p, input).plan;
+  const Action* replacement = nullptr;
+  for (const Action& a : plan.actions) {
+    if (a.kind == ActionKind::kRequestSpot && a.replaces_instance_id == "od-1")
+      replacement = &a;
+  }
+  ASSERT_NE(replacement, nullptr) << PlanToText(plan);
+  EXPECT_EQ(replacement->availability_zone, "us-east-1d");
+  EXPECT_THAT(replacement->reasons.back().text.ToString(),
+              HasSubstr("in us-east-1d, first of the spot markets"));
+}
+
 TEST(AvoidInterruptionsPolicy, CombinesWithSpreadAndAlternatives) {
   ASSERT_THAT(testing::ParseMinimalPolicyWith(
                   "  min_markets: 2\n"
