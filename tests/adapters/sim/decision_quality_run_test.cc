@@ -20,8 +20,8 @@ SimulationTotals RunFourWeeks(const std::string& policy_file) {
   auto scenario = LoadScenarioFile(
       kRepo + "examples/scenarios/compare-2021-four-weeks.yaml");
   EXPECT_THAT(scenario, IsOk());
-  auto policy = LoadPolicyFile(kRepo + "examples/policies/compare/" +
-                               policy_file);
+  auto policy =
+      LoadPolicyFile(kRepo + "examples/policies/compare/" + policy_file);
   EXPECT_THAT(policy, IsOk());
   if (!scenario.ok() || !policy.ok()) return {};
   auto result = RunSimulation(*scenario, *policy, {});
@@ -33,8 +33,7 @@ TEST(DecisionQuality, TheBridgePolicyServesMoreForLessThanThePrototypesRule) {
   const SimulationTotals bridge = RunFourWeeks("target-bridge.yaml");
   const SimulationTotals prototype = RunFourWeeks("burst-point-hourly.yaml");
   ASSERT_GT(bridge.hindsight_reference_usd, 0);
-  EXPECT_EQ(bridge.hindsight_reference_usd,
-            prototype.hindsight_reference_usd);
+  EXPECT_EQ(bridge.hindsight_reference_usd, prototype.hindsight_reference_usd);
   const double yardstick = bridge.hindsight_reference_usd;
 
   // The front docs/decision-quality.md reports: over 99.2 % of the demand
