@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "decision/fleet_view.h"
 #include "decision/launch_backoff.h"
+#include "decision/scale_in.h"
 #include "spotburst/bidding.h"
 #include "spotburst/engine.h"
 #include "spotburst/plan.h"
@@ -281,6 +282,9 @@ class PlanBuilder {
   const SpotMarket* ReplacementMarket(const Instance& instance) const;
   // RetireReplaced's on-demand instances whose replacement boots.
   void RetireAtTheHour();
+  // Ends (or drains first) the instances `choice` terminates, for
+  // RetireReplaced and RetireAtTheHour.
+  void EndChosen(ScaleInChoice& choice);
   // Ends or postpones up to `count` units of `candidates` for ScaleIn;
   // each action gives `cause`, its billing and `more` (when set).
   void EndForScaleIn(const std::vector<const Instance*>& candidates, int count,

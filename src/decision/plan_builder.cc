@@ -298,12 +298,7 @@ void PlanBuilder::RetireReplaced() {
         ChooseScaleIn(fleet_.retiring_on_demand,
                       static_cast<int>(fleet_.retiring_on_demand.size()),
                       policy_, now_, cause, DrainedFirst());
-    for (size_t k = 0; k < choice.terminations.size(); ++k) {
-      const Instance* instance = choice.terminated[k];
-      if (EndOrDrain(std::move(choice.terminations[k]), instance)) {
-        fleet_usd_per_hour_ -= instance->max_price_usd_per_hour;
-      }
-    }
+    EndChosen(choice);
     for (Action& a : choice.postponements) {
       postponements_.push_back(std::move(a));
     }
@@ -328,6 +323,10 @@ void PlanBuilder::RetireAtTheHour() {
                     now_, cause, DrainedFirst());
   // Only the ones at their billing point now; the others serve until their
   // replacement joins or their hour ends, whichever comes first.
+  EndChosen(choice);
+}
+
+void PlanBuilder::EndChosen(ScaleInChoice& choice) {
   for (size_t k = 0; k < choice.terminations.size(); ++k) {
     const Instance* instance = choice.terminated[k];
     if (EndOrDrain(std::move(choice.terminations[k]), instance)) {
