@@ -15,7 +15,8 @@
 //   placeholder (an upper-case word such as POLICY) or a redirection are
 //   not run.
 // Only the commands that need nothing but the repository and take at most
-// a second or so are run: validate, strategies, bid, evaluate and sweep.
+// a second or so are run: validate, strategies, bid, evaluate, sweep and
+// ceiling.
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -41,7 +42,7 @@ namespace fs = std::filesystem;
 
 const std::set<std::string>& RunnableCommands() {
   static const auto* const kCommands = new std::set<std::string>{
-      "validate", "strategies", "bid", "evaluate", "sweep"};
+      "validate", "strategies", "bid", "evaluate", "sweep", "ceiling"};
   return *kCommands;
 }
 

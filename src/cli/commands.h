@@ -18,6 +18,7 @@ int RunReplay(const std::vector<std::string>& args);
 int RunSimulate(const std::vector<std::string>& args);
 int RunCompare(const std::vector<std::string>& args);
 int RunSweep(const std::vector<std::string>& args);
+int RunCeiling(const std::vector<std::string>& args);
 int RunCluster(const std::vector<std::string>& args);
 // Operating a running spotburstd (ControllerService over gRPC); in a build
 // without the sidecar they say they are unavailable.

@@ -23,8 +23,8 @@ ABSL_FLAG(std::string, at, "",
 ABSL_FLAG(std::string, every, "",
           "bid: print a CSV series with one row per step, e.g. 6h");
 ABSL_FLAG(std::string, format, "",
-          "output: text or json (default: text, json for --state -); sweep: "
-          "text or csv");
+          "output: text or json (default: text, json for --state -); sweep, "
+          "ceiling: text or csv");
 ABSL_FLAG(int64_t, max_line_bytes, int64_t{4} << 20,
           "evaluate --state=-: longest input line, bytes (4 MiB, the "
           "sidecar's default request size); a longer one gets an error line");
@@ -34,7 +34,7 @@ ABSL_FLAG(double, on_demand, 0,
           "bid: on-demand price, USD/h (0: the policy's, then the "
           "catalogue's)");
 ABSL_FLAG(std::string, scenario, "",
-          "simulate, compare, sweep: scenario file (YAML or JSON)");
+          "simulate, compare, sweep, ceiling: scenario file (YAML or JSON)");
 ABSL_FLAG(std::string, out, "",
           "simulate: directory for the CSV timelines and SVG charts "
           "(default: out/<scenario name>)");
@@ -55,6 +55,9 @@ ABSL_FLAG(std::string, sort, "grid",
           "sweep: row order, grid (as the grid enumerates) or cost");
 ABSL_FLAG(std::string, chart, "",
           "sweep: write an SVG chart of cost against demand served here");
+ABSL_FLAG(double, within, 0,
+          "ceiling: also give the most each fleet serves at no more than "
+          "this multiple of the yardstick (0: not)");
 ABSL_FLAG(std::string, mesos, "",
           "cluster: how to reach the Mesos cluster (YAML or JSON, "
           "proto/spotburst/v1/mesos.proto)");
@@ -241,6 +244,22 @@ std::vector<CommandDoc> MakeCommands() {
          "runs at once, 0: one per core (the default); the table is the same "
          "whatever N"},
         kProgress}},
+      {"ceiling",
+       "ceiling --scenario FILE [--policy FILE] [--within R] "
+       "[--format text|csv]",
+       "what idealised online fleets could serve, for what cost: every rule "
+       "of a fixed family (the most needed over a window, plus headroom, "
+       "plus shares of recent and yesterday's rises) run with the shortest "
+       "lags and no billing rules, spot-fast or bridged by on-demand; each "
+       "fleet's Pareto front against the yardstick (compare's reference)",
+       {{"scenario", "FILE", "scenario file (YAML or JSON)"},
+        {"policy", "FILE",
+         "the policy whose instance shape, types and baseline define the "
+         "units (default: the scenario's first)"},
+        {"within", "R",
+         "also give the most each fleet serves at no more than R times the "
+         "yardstick"},
+        {"format", "text|csv", "output format; csv: every rule, both fleets"}}},
       {"status",
        absl::StrCat("status ", kDaemonOptions,
                     " [--timeout DURATION] [--format text|json]"),

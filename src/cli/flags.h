@@ -30,6 +30,7 @@ ABSL_DECLARE_FLAG(bool, baselines);
 ABSL_DECLARE_FLAG(std::string, grid);
 ABSL_DECLARE_FLAG(std::string, sort);
 ABSL_DECLARE_FLAG(std::string, chart);
+ABSL_DECLARE_FLAG(double, within);
 ABSL_DECLARE_FLAG(std::string, mesos);
 ABSL_DECLARE_FLAG(std::string, target);
 ABSL_DECLARE_FLAG(std::string, tls_ca);

@@ -8,6 +8,7 @@
 //   spotburst simulate --scenario FILE [--policy P[,P...]] [--out DIR]
 //   spotburst compare --scenario FILE [--policy P[,P...]]
 //   spotburst sweep --scenario FILE --grid FILE [--chart SVG]
+//   spotburst ceiling --scenario FILE [--policy P] [--within R]
 //   spotburst cluster --mesos FILE [--format text|json]
 //   spotburst status|pause|resume|watch [--target HOST:PORT] [--tls_...]
 //   spotburst --help, spotburst COMMAND --help, spotburst --version
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   if (command == "simulate") return spotburst::cli::RunSimulate(args);
   if (command == "compare") return spotburst::cli::RunCompare(args);
   if (command == "sweep") return spotburst::cli::RunSweep(args);
+  if (command == "ceiling") return spotburst::cli::RunCeiling(args);
   if (command == "cluster") return spotburst::cli::RunCluster(args);
   if (command == "status") return spotburst::cli::RunStatus(args);
   if (command == "pause") return spotburst::cli::RunPause(args);

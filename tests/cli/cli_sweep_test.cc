@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/run_program.h"
+#include "testing/test_files.h"
 
 namespace {
 
@@ -23,21 +24,12 @@ using Result = ::spotburst::testing::ProgramResult;
 using ::spotburst::testing::Repo;
 using ::spotburst::testing::RunCli;
 
-// Named after the test: ctest runs this file's tests in parallel
-// processes, and a file one of them rewrites must not be another's input.
-std::string Write(const std::string& file_name, const std::string& text) {
-  const std::string path =
-      ::testing::TempDir() +
-      ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
-      file_name;
-  std::ofstream(path) << text;
-  return path;
-}
+using ::spotburst::testing::WriteTestFile;
 
 // A day on the 2015 m3.medium trace whose demand rises past the burst point
 // for a while (as cli_simulate_test's).
 std::string Scenario() {
-  return Write(
+  return WriteTestFile(
       "sweep_scenario.yaml",
       "name: cli-sweep\n"
       "start: \"2015-06-15T00:00:00Z\"\n"
@@ -58,7 +50,7 @@ std::string Scenario() {
 
 // Four runs of experiment1-scale-up.
 std::string Grid() {
-  return Write(
+  return WriteTestFile(
       "sweep_grid.yaml",
       "policy: " + Repo("examples/policies/experiment1-scale-up.yaml") +
           "\n"
@@ -154,10 +146,10 @@ TEST(CliSweep, UsageErrorsExitWithTwo) {
 TEST(CliSweep, AGridErrorNamesTheLineAndRunsNothing) {
   const std::string chart = ::testing::TempDir() + "cli_sweep_bad.svg";
   std::filesystem::remove(chart);
-  const std::string grid =
-      Write("sweep_bad_grid.yaml",
-            "policy: " + Repo("examples/policies/experiment1-scale-up.yaml") +
-                "\nsettings:\n  scaling.burst_point: [0.6, high]\n");
+  const std::string grid = WriteTestFile(
+      "sweep_bad_grid.yaml",
+      "policy: " + Repo("examples/policies/experiment1-scale-up.yaml") +
+          "\nsettings:\n  scaling.burst_point: [0.6, high]\n");
   Result r = RunCli("sweep --scenario " + Scenario() + " --grid " + grid +
                     " --chart " + chart);
   EXPECT_EQ(r.exit_code, 1);

@@ -66,6 +66,15 @@ std::vector<std::string> PriceTraces(const Scenario& scenario);
 
 DemandCurve MakeDemand(const Scenario& scenario, const RunSetup& setup);
 
+// How the policy's markets are priced per unit of instance.shape: each
+// one's weight, in the order of `policy_markets` (empty without
+// alternatives: all 1), and the cheapest on-demand price per unit.
+struct UnitPricing {
+  std::vector<double> weights;
+  double on_demand_usd_per_hour = 0;
+};
+UnitPricing PolicyUnitPricing(const RunSetup& setup);
+
 }  // namespace spotburst::sim::internal
 
 #endif  // SPOTBURST_SIM_SRC_RUN_SETUP_H_

@@ -325,6 +325,19 @@ internal::DemandCurve MakeDemand(const Scenario& scenario,
                                            scenario.demand.base, setup.start);
 }
 
+UnitPricing PolicyUnitPricing(const RunSetup& setup) {
+  UnitPricing pricing{.on_demand_usd_per_hour = setup.on_demand_usd_per_hour};
+  if (setup.market_weights.empty()) return pricing;
+  for (int m : setup.policy_markets) {
+    const double weight = setup.market_weights[m];
+    pricing.weights.push_back(weight);
+    pricing.on_demand_usd_per_hour =
+        std::min(pricing.on_demand_usd_per_hour,
+                 setup.cloud.markets[m].on_demand_usd_per_hour / weight);
+  }
+  return pricing;
+}
+
 }  // namespace internal
 
 namespace {
@@ -360,26 +373,16 @@ void ActOnNotices(absl::Time t, absl::Time until, absl::Duration poll,
 // `spots`: the SimMarkets of setup.policy_markets, in order.
 double Hindsight(const RunSetup& setup, internal::DemandCurve& demand,
                  std::vector<const internal::SimMarket*> spots) {
-  // With several types: prices per unit of instance.shape, the on-demand
-  // one the cheapest type's per unit.
-  std::vector<double> weights;
-  double on_demand = setup.on_demand_usd_per_hour;
-  if (!setup.market_weights.empty()) {
-    for (int m : setup.policy_markets) {
-      const double weight = setup.market_weights[m];
-      weights.push_back(weight);
-      on_demand = std::min(
-          on_demand, setup.cloud.markets[m].on_demand_usd_per_hour / weight);
-    }
-  }
-  return internal::HindsightCostUsd({.demand = &demand,
-                                     .spots = std::move(spots),
-                                     .weights = std::move(weights),
-                                     .on_demand_usd_per_hour = on_demand,
-                                     .baseline = setup.baseline,
-                                     .shape = setup.policy.instance.shape,
-                                     .start = setup.start,
-                                     .end = setup.end});
+  internal::UnitPricing pricing = internal::PolicyUnitPricing(setup);
+  return internal::HindsightCostUsd(
+      {.demand = &demand,
+       .spots = std::move(spots),
+       .weights = std::move(pricing.weights),
+       .on_demand_usd_per_hour = pricing.on_demand_usd_per_hour,
+       .baseline = setup.baseline,
+       .shape = setup.policy.instance.shape,
+       .start = setup.start,
+       .end = setup.end});
 }
 
 }  // namespace

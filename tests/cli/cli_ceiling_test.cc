@@ -1,0 +1,135 @@
+// `spotburst ceiling` end to end on a two-day scenario: the fronts and the
+// best within a budget as text, every rule as CSV, and usage errors, as a
+// user or a calling tool sees them.
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/run_program.h"
+#include "testing/test_files.h"
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+using Result = ::spotburst::testing::ProgramResult;
+
+using ::spotburst::testing::Repo;
+using ::spotburst::testing::RunCli;
+
+using ::spotburst::testing::WriteTestFile;
+
+// Two days on the 2015 m3.medium trace; demand rises past the baseline
+// each morning. `policies`: the scenario's list, YAML.
+std::string Scenario(const std::string& policies) {
+  return WriteTestFile(
+      "ceiling_scenario.yaml",
+      "name: cli-ceiling\n"
+      "start: \"2015-06-15T00:00:00Z\"\n"
+      "duration_s: 172800\n"
+      "market:\n"
+      "  price_trace: " +
+          Repo("data/spot_us-east-1_2015-03_2015-07_m3.medium.csv") +
+          "\n"
+          "demand:\n"
+          "  phases:\n"
+          "    - {at_s: 0, tasks: 20, per_task: {cpus: 1, mem_mib: 1024}}\n"
+          "    - {at_s: 28800, tasks: 42, per_task: {cpus: 1, mem_mib: "
+          "1024}}\n"
+          "    - {at_s: 64800, tasks: 15, per_task: {cpus: 1, mem_mib: "
+          "1024}}\n"
+          "    - {at_s: 115200, tasks: 42, per_task: {cpus: 1, mem_mib: "
+          "1024}}\n"
+          "    - {at_s: 151200, tasks: 15, per_task: {cpus: 1, mem_mib: "
+          "1024}}\n" +
+          policies);
+}
+
+std::string WithPolicy() {
+  return "policies:\n  - " +
+         Repo("examples/policies/experiment1-scale-up.yaml") + "\n";
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+TEST(CliCeiling, GivesEachFleetsFrontAndTheMostServedWithinABudget) {
+  Result r =
+      RunCli("ceiling --scenario " + Scenario(WithPolicy()) + " --within 1.5");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, StartsWith("ceiling of scenario \"cli-ceiling\" in "
+                                   "the units of experiment1-scale-up"));
+  EXPECT_THAT(r.output, HasSubstr("boot only: every unit serves 4 min after "
+                                  "it is asked for"));
+  EXPECT_THAT(r.output, HasSubstr("bridged: spot serves after 9 min"));
+  EXPECT_THAT(r.output, HasSubstr("boot only: the Pareto front, "));
+  EXPECT_THAT(r.output, HasSubstr("bridged: the Pareto front, "));
+  const std::vector<std::string> lines = Lines(r.output);
+  // The cheapest rule of a front follows the need alone: it asks for
+  // nothing ahead, so nothing costs less.
+  for (size_t i = 0; i + 2 < lines.size(); ++i) {
+    if (absl::StrContains(lines[i], "the Pareto front")) {
+      EXPECT_THAT(lines[i + 2], StartsWith("       1        0 0        "
+                                           "          0"))
+          << lines[i + 2];
+    }
+  }
+  EXPECT_THAT(r.output, HasSubstr("at no more than 1.5× the yardstick:\n"
+                                  "  boot only: "));
+  EXPECT_THAT(r.output, HasSubstr("\n  bridged: "));
+}
+
+TEST(CliCeiling, WritesEveryRuleOfBothFleetsAsCsv) {
+  Result r =
+      RunCli("ceiling --format csv --scenario " + Scenario(WithPolicy()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<std::string> lines = Lines(r.output);
+  ASSERT_EQ(lines.size(), 1u + 2 * 672) << r.output.substr(0, 400);
+  EXPECT_EQ(lines[0],
+            "fleet,window_minutes,headroom,jump_share,jump_window_minutes,"
+            "daily_share,cost_usd,reference_usd,cost_per_reference,"
+            "served_percent,pareto_front");
+  int boot_only = 0;
+  int on_front = 0;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> fields = absl::StrSplit(lines[i], ',');
+    ASSERT_EQ(fields.size(), 11u) << lines[i];
+    boot_only += fields[0] == "boot_only";
+    on_front += fields[10] == "true";
+    const double served = std::stod(fields[9]);
+    EXPECT_GT(served, 0) << lines[i];
+    EXPECT_LE(served, 100) << lines[i];
+  }
+  EXPECT_EQ(boot_only, 672);
+  EXPECT_GE(on_front, 2);
+}
+
+TEST(CliCeiling, AScenarioWithoutPoliciesNeedsOne) {
+  Result r = RunCli("ceiling --scenario " + Scenario(""));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("lists no policies; name one with "
+                                  "--policy FILE"));
+  Result named = RunCli("ceiling --scenario " + Scenario("") + " --policy " +
+                        Repo("examples/policies/experiment1-scale-up.yaml"));
+  EXPECT_EQ(named.exit_code, 0) << named.output;
+}
+
+TEST(CliCeiling, UsageErrorsExitWithTwo) {
+  const std::string scenario = Scenario(WithPolicy());
+  for (const std::string& args :
+       {std::string("ceiling"),
+        "ceiling --scenario " + scenario + " --within -1",
+        "ceiling --scenario " + scenario + " --format json",
+        "ceiling --scenario " + scenario + " extra.yaml"}) {
+    Result r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_THAT(r.output, StartsWith("spotburst ceiling: ")) << args;
+  }
+}
+
+}  // namespace
