@@ -56,8 +56,8 @@ ABSL_FLAG(std::string, sort, "grid",
 ABSL_FLAG(std::string, chart, "",
           "sweep: write an SVG chart of cost against demand served here");
 ABSL_FLAG(double, within, 0,
-          "ceiling: also give the most each fleet serves at no more than "
-          "this multiple of the yardstick (0: not)");
+          "ceiling: also give the most served at no more than this multiple "
+          "of the yardstick (0: not)");
 ABSL_FLAG(std::string, mesos, "",
           "cluster: how to reach the Mesos cluster (YAML or JSON, "
           "proto/spotburst/v1/mesos.proto)");
@@ -250,16 +250,15 @@ std::vector<CommandDoc> MakeCommands() {
        "what idealised online fleets could serve, for what cost: every rule "
        "of a fixed family (the most needed over a window, plus headroom, "
        "plus shares of recent and yesterday's rises) run with the shortest "
-       "lags and no billing rules, spot-fast or bridged by on-demand; each "
-       "fleet's Pareto front against the yardstick (compare's reference)",
+       "boot, for spot too, and no billing rules; the Pareto front against "
+       "the yardstick (compare's reference)",
        {{"scenario", "FILE", "scenario file (YAML or JSON)"},
         {"policy", "FILE",
          "the policy whose instance shape, types and baseline define the "
          "units (default: the scenario's first)"},
         {"within", "R",
-         "also give the most each fleet serves at no more than R times the "
-         "yardstick"},
-        {"format", "text|csv", "output format; csv: every rule, both fleets"}}},
+         "also give the most served at no more than R times the yardstick"},
+        {"format", "text|csv", "output format; csv: every rule"}}},
       {"status",
        absl::StrCat("status ", kDaemonOptions,
                     " [--timeout DURATION] [--format text|json]"),

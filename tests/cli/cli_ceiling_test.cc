@@ -1,6 +1,7 @@
-// `spotburst ceiling` end to end on a two-day scenario: the fronts and the
+// `spotburst ceiling` end to end on a two-day scenario: the front and the
 // best within a budget as text, every rule as CSV, and usage errors, as a
 // user or a calling tool sees them.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -58,54 +59,59 @@ std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
 }
 
-TEST(CliCeiling, GivesEachFleetsFrontAndTheMostServedWithinABudget) {
+TEST(CliCeiling, GivesTheFrontAndTheMostServedWithinABudget) {
   Result r =
       RunCli("ceiling --scenario " + Scenario(WithPolicy()) + " --within 1.5");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, StartsWith("ceiling of scenario \"cli-ceiling\" in "
                                    "the units of experiment1-scale-up"));
-  EXPECT_THAT(r.output, HasSubstr("boot only: every unit serves 4 min after "
+  EXPECT_THAT(r.output, HasSubstr("every unit, spot too, serves 4 min after "
                                   "it is asked for"));
-  EXPECT_THAT(r.output, HasSubstr("bridged: spot serves after 9 min"));
-  EXPECT_THAT(r.output, HasSubstr("boot only: the Pareto front, "));
-  EXPECT_THAT(r.output, HasSubstr("bridged: the Pareto front, "));
   const std::vector<std::string> lines = Lines(r.output);
-  // The cheapest rule of a front follows the need alone: it asks for
-  // nothing ahead, so nothing costs less.
-  for (size_t i = 0; i + 2 < lines.size(); ++i) {
-    if (absl::StrContains(lines[i], "the Pareto front")) {
-      EXPECT_THAT(lines[i + 2], StartsWith("       1        0 0        "
-                                           "          0"))
-          << lines[i + 2];
-    }
-  }
-  EXPECT_THAT(r.output, HasSubstr("at no more than 1.5× the yardstick:\n"
-                                  "  boot only: "));
-  EXPECT_THAT(r.output, HasSubstr("\n  bridged: "));
+  const auto front =
+      std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
+        return absl::StartsWith(line, "the Pareto front, ");
+      });
+  ASSERT_NE(front, lines.end()) << r.output;
+  // The cheapest rule follows the need alone: it asks for nothing ahead,
+  // so nothing costs less.
+  ASSERT_LT(front + 2, lines.end());
+  EXPECT_THAT(*(front + 2),
+              StartsWith("       1        0 0                  0"));
+  EXPECT_THAT(r.output, HasSubstr("\nat no more than 1.5× the yardstick: "));
+  EXPECT_THAT(r.output, HasSubstr(" % served at "));
 }
 
-TEST(CliCeiling, WritesEveryRuleOfBothFleetsAsCsv) {
+TEST(CliCeiling, WritesEveryRuleAsCsv) {
   Result r =
       RunCli("ceiling --format csv --scenario " + Scenario(WithPolicy()));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::vector<std::string> lines = Lines(r.output);
-  ASSERT_EQ(lines.size(), 1u + 2 * 672) << r.output.substr(0, 400);
+  ASSERT_EQ(lines.size(), 1u + 672) << r.output.substr(0, 400);
   EXPECT_EQ(lines[0],
-            "fleet,window_minutes,headroom,jump_share,jump_window_minutes,"
+            "window_minutes,headroom,jump_share,jump_window_minutes,"
             "daily_share,cost_usd,reference_usd,cost_per_reference,"
             "served_percent,pareto_front");
-  int boot_only = 0;
   int on_front = 0;
+  double cheapest = 1e9;
+  double most_served = 0;
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::vector<std::string> fields = absl::StrSplit(lines[i], ',');
-    ASSERT_EQ(fields.size(), 11u) << lines[i];
-    boot_only += fields[0] == "boot_only";
-    on_front += fields[10] == "true";
-    const double served = std::stod(fields[9]);
+    ASSERT_EQ(fields.size(), 10u) << lines[i];
+    on_front += fields[9] == "true";
+    const double cost = std::stod(fields[5]);
+    const double served = std::stod(fields[8]);
     EXPECT_GT(served, 0) << lines[i];
     EXPECT_LE(served, 100) << lines[i];
+    cheapest = std::min(cheapest, cost);
+    most_served = std::max(most_served, served);
   }
-  EXPECT_EQ(boot_only, 672);
+  // The first rule follows the need alone: nothing costs less, and rules
+  // that hold more serve more.
+  const std::vector<std::string> first = absl::StrSplit(lines[1], ',');
+  EXPECT_EQ(first[0] + "," + first[1] + "," + first[2], "1,0,0");
+  EXPECT_EQ(cheapest, std::stod(first[5]));
+  EXPECT_GT(most_served, std::stod(first[8]));
   EXPECT_GE(on_front, 2);
 }
 

@@ -1,5 +1,5 @@
 // ComputeCeiling: the scenario sampled each minute, every rule of the
-// family run by both idealised fleets, and each fleet's Pareto front.
+// family run as an idealised fleet, and the Pareto front.
 #include "spotburst/sim/ceiling.h"
 
 #include <algorithm>
@@ -24,7 +24,7 @@ constexpr absl::Duration kStep = absl::Minutes(1);
 
 // Decisions from a request until the unit counts. The simulator counts
 // capacity at each decision, so a unit that joins between two counts from
-// the next; a lag drawn from a range exceeds its shortest almost surely.
+// the next; a boot drawn from a range exceeds its shortest almost surely.
 int StepsUntilCounted(absl::Duration shortest, bool drawn_from_a_range) {
   const double steps = absl::FDivDuration(shortest, kStep);
   return drawn_from_a_range ? static_cast<int>(std::floor(steps + 1e-9)) + 1
@@ -32,8 +32,7 @@ int StepsUntilCounted(absl::Duration shortest, bool drawn_from_a_range) {
 }
 
 internal::IdealSeries Sample(const internal::RunSetup& setup,
-                             internal::DemandCurve& demand,
-                             int on_demand_lag_steps, int spot_lag_steps) {
+                             internal::DemandCurve& demand, int lag_steps) {
   std::vector<std::unique_ptr<internal::SimMarket>> markets;
   for (int m : setup.policy_markets) {
     markets.push_back(
@@ -42,11 +41,9 @@ internal::IdealSeries Sample(const internal::RunSetup& setup,
   const internal::UnitPricing pricing = internal::PolicyUnitPricing(setup);
   internal::IdealSeries series{
       .step_hours = absl::ToDoubleHours(kStep),
-      .on_demand_usd_per_unit_hour = pricing.on_demand_usd_per_hour,
       .baseline = setup.baseline,
       .shape = setup.policy.instance.shape,
-      .on_demand_lag_steps = on_demand_lag_steps,
-      .spot_lag_steps = spot_lag_steps,
+      .lag_steps = lag_steps,
       .steps_per_day = static_cast<int>(absl::Hours(24) / kStep)};
   const int64_t steps =
       (setup.end - setup.start + kStep - absl::Nanoseconds(1)) / kStep;
@@ -58,32 +55,26 @@ internal::IdealSeries Sample(const internal::RunSetup& setup,
     series.needed.push_back(
         internal::InstancesNeeded(now, setup.baseline, series.shape));
     // Before a trace's first point there is no spot price: on-demand.
-    double price = series.on_demand_usd_per_unit_hour;
+    double price = pricing.on_demand_usd_per_hour;
     for (size_t m = 0; m < markets.size(); ++m) {
       const int64_t point = markets[m]->IndexAt(absl::ToUnixSeconds(t));
       if (point < 0) continue;
       const double weight = pricing.weights.empty() ? 1 : pricing.weights[m];
       price = std::min(price, markets[m]->PriceOf(point) / weight);
     }
-    series.spot_usd_per_unit_hour.push_back(price);
+    series.usd_per_unit_hour.push_back(price);
   }
   return series;
 }
 
-void MarkFronts(std::vector<CeilingRow>& rows) {
-  for (CeilingFleet fleet : {CeilingFleet::kBootOnly, CeilingFleet::kBridged}) {
-    std::vector<size_t> of_fleet;
-    std::vector<SweepPoint> points;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      if (rows[i].fleet != fleet) continue;
-      of_fleet.push_back(i);
-      points.push_back({rows[i].cost_usd, rows[i].served_share});
-    }
-    const std::vector<bool> on_front = ParetoFront(points);
-    for (size_t j = 0; j < of_fleet.size(); ++j) {
-      rows[of_fleet[j]].on_front = on_front[j];
-    }
+void MarkFront(std::vector<CeilingRow>& rows) {
+  std::vector<SweepPoint> points;
+  points.reserve(rows.size());
+  for (const CeilingRow& row : rows) {
+    points.push_back({row.cost_usd, row.served_share});
   }
+  const std::vector<bool> on_front = ParetoFront(points);
+  for (size_t i = 0; i < rows.size(); ++i) rows[i].on_front = on_front[i];
 }
 
 }  // namespace
@@ -120,46 +111,28 @@ absl::StatusOr<CeilingReport> ComputeCeiling(
     std::shared_ptr<const SimulationInputs> inputs) {
   SPOTBURST_ASSIGN_OR_RETURN(internal::RunSetup setup,
                              internal::Prepare(scenario, policy, inputs));
-  // The shortest lags: spot fulfilled at the first batch after the
-  // shortest delay (the batches fall on whole minutes), then booted.
   const CloudScenario& cloud = scenario.cloud;
-  const bool boot_drawn = cloud.boot_max > cloud.boot_min;
-  const int on_demand_steps = StepsUntilCounted(cloud.boot_min, boot_drawn);
-  const int spot_steps = StepsUntilCounted(
-      cloud.fulfilment_delay_min + cloud.boot_min,
-      boot_drawn || cloud.fulfilment_delay_max > cloud.fulfilment_delay_min);
+  const int lag_steps =
+      StepsUntilCounted(cloud.boot_min, cloud.boot_max > cloud.boot_min);
   CeilingReport report{.scenario_name = scenario.name,
                        .policy_name = policy.name,
                        .start = setup.start,
                        .end = setup.end,
                        .step = kStep,
-                       .on_demand_lag = on_demand_steps * kStep,
-                       .spot_lag = spot_steps * kStep};
+                       .lag = lag_steps * kStep};
   SPOTBURST_ASSIGN_OR_RETURN(report.reference_usd,
                              HindsightCost(scenario, policy, setup.inputs));
   internal::DemandCurve demand = internal::MakeDemand(scenario, setup);
-  const internal::IdealSeries series =
-      Sample(setup, demand, on_demand_steps, spot_steps);
+  const internal::IdealSeries series = Sample(setup, demand, lag_steps);
   internal::RuleSignals signals(series);
   for (const CeilingRule& rule : CeilingRules()) {
-    const std::vector<int> wanted =
-        internal::RuleTargets(series, signals, rule);
-    for (CeilingFleet fleet :
-         {CeilingFleet::kBootOnly, CeilingFleet::kBridged}) {
-      const internal::IdealOutcome outcome =
-          internal::RunIdealFleet(series, wanted, fleet);
-      report.rows.push_back({.fleet = fleet,
-                             .rule = rule,
-                             .cost_usd = outcome.cost_usd,
-                             .served_share = outcome.served_share});
-    }
+    const internal::IdealOutcome outcome = internal::RunIdealFleet(
+        series, internal::RuleTargets(series, signals, rule));
+    report.rows.push_back({.rule = rule,
+                           .cost_usd = outcome.cost_usd,
+                           .served_share = outcome.served_share});
   }
-  // kBootOnly's rows first, each fleet's in the rules' order.
-  std::stable_partition(report.rows.begin(), report.rows.end(),
-                        [](const CeilingRow& row) {
-                          return row.fleet == CeilingFleet::kBootOnly;
-                        });
-  MarkFronts(report.rows);
+  MarkFront(report.rows);
   return report;
 }
 

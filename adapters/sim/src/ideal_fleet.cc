@@ -74,8 +74,7 @@ RuleSignals::RuleSignals(const IdealSeries& series) : series_(series) {
   }
   daily_rise_.assign(needed.size(), 0);
   const size_t day = static_cast<size_t>(series.steps_per_day);
-  const size_t lag =
-      static_cast<size_t>(std::max(series.on_demand_lag_steps, 1));
+  const size_t lag = static_cast<size_t>(std::max(series.lag_steps, 1));
   for (size_t i = day; i < needed.size(); ++i) {
     int most = 0;
     for (size_t j = i - day + 1; j <= i - day + lag && j < needed.size(); ++j) {
@@ -112,27 +111,14 @@ std::vector<int> RuleTargets(const IdealSeries& series, RuleSignals& signals,
 }
 
 IdealOutcome RunIdealFleet(const IdealSeries& series,
-                           const std::vector<int>& wanted, CeilingFleet fleet) {
-  const std::vector<int> held = Held(wanted, series.on_demand_lag_steps);
-  std::vector<int> spot;
-  if (fleet == CeilingFleet::kBridged) {
-    spot = Held(wanted, series.spot_lag_steps);
-    // Spot never exceeds what is held: it cannot serve before the boot
-    // that on-demand needs too.
-    for (size_t i = 0; i < spot.size(); ++i)
-      spot[i] = std::min(spot[i], held[i]);
-  }
+                           const std::vector<int>& wanted) {
+  const std::vector<int> held = Held(wanted, series.lag_steps);
   double cost = 0;
   Resources unmet;
   Resources demanded;
   for (size_t i = 0; i < held.size(); ++i) {
-    const double spot_price = series.spot_usd_per_unit_hour[i];
-    if (fleet == CeilingFleet::kBootOnly) {
-      cost += held[i] * spot_price;
-    } else {
-      cost += spot[i] * spot_price +
-              (held[i] - spot[i]) * series.on_demand_usd_per_unit_hour;
-    }
+    // Every unit wanted is launched and billed, booting or serving.
+    cost += wanted[i] * series.usd_per_unit_hour[i];
     for (ResourceKind kind : kAllResourceKinds) {
       const double demand = series.demand[i].Get(kind);
       const double capacity =

@@ -20,13 +20,12 @@ struct IdealSeries {
   double step_hours = 1.0 / 60;
   std::vector<Resources> demand;  // base included
   std::vector<int> needed;        // burst units the demand needs
-  // Cheapest spot price per unit, capped by `on_demand_usd_per_unit_hour`.
-  std::vector<double> spot_usd_per_unit_hour;
-  double on_demand_usd_per_unit_hour = 0;
+  // Cheapest spot price per unit, capped by on-demand's.
+  std::vector<double> usd_per_unit_hour;
   Resources baseline;
   Resources shape;  // one unit
-  int on_demand_lag_steps = 0;
-  int spot_lag_steps = 0;
+  // From a request until the unit counts.
+  int lag_steps = 0;
   int steps_per_day = 1440;
 };
 
@@ -39,9 +38,8 @@ class RuleSignals {
   // The largest rise of the need from one step to the next over the last
   // `steps` steps.
   const std::vector<int>& JumpMax(int steps);
-  // The largest rise a day earlier over the steps the on-demand boot spans
-  // from now: for step i, over i - day + 1 .. i - day + lag (0 in the first
-  // day).
+  // The largest rise a day earlier over the steps the lag spans from now:
+  // for step i, over i - day + 1 .. i - day + lag (0 in the first day).
   const std::vector<int>& DailyRise() const { return daily_rise_; }
 
  private:
@@ -63,12 +61,10 @@ struct IdealOutcome {
 
 // Holds at step i the units wanted now that were asked for at least a lag
 // ago, keeping those already held while they are still wanted:
-//   held(i) = min(wanted(i), max(held(i-1), wanted(i - lag))).
-// kBootOnly: lag = the on-demand boot, every unit at the spot price.
-// kBridged: the same units, spot ones by the same rule with the spot lag at
-// the spot price, the rest on-demand at its price.
+//   held(i) = min(wanted(i), max(held(i-1), wanted(i - lag))),
+// and pays for every unit wanted, from its launch (the boot included).
 IdealOutcome RunIdealFleet(const IdealSeries& series,
-                           const std::vector<int>& wanted, CeilingFleet fleet);
+                           const std::vector<int>& wanted);
 
 }  // namespace spotburst::sim::internal
 

@@ -9,19 +9,17 @@
 namespace spotburst::sim::internal {
 namespace {
 
-// One unit is 2 CPUs over a 10-CPU baseline; spot 0.03 USD/h per unit,
-// on-demand 0.10; on-demand counts 4 steps after it is asked for, spot 9.
+// One unit is 2 CPUs over a 10-CPU baseline at 0.03 USD/h; a unit counts
+// 4 steps after it is asked for.
 IdealSeries Series(const std::vector<int>& needed) {
-  IdealSeries series{.on_demand_usd_per_unit_hour = 0.10,
-                     .baseline = {.cpus = 10},
+  IdealSeries series{.baseline = {.cpus = 10},
                      .shape = {.cpus = 2},
-                     .on_demand_lag_steps = 4,
-                     .spot_lag_steps = 9,
+                     .lag_steps = 4,
                      .steps_per_day = 60};
   for (int units : needed) {
     series.needed.push_back(units);
     series.demand.push_back({.cpus = 10.0 + 2 * units});
-    series.spot_usd_per_unit_hour.push_back(0.03);
+    series.usd_per_unit_hour.push_back(0.03);
   }
   return series;
 }
@@ -45,29 +43,22 @@ TEST(IdealFleet, AFleetThatFollowsTheNeedLeavesTheBootUnmet) {
   const std::vector<int> wanted = RuleTargets(series, signals, {});
   EXPECT_EQ(wanted, series.needed);
 
-  const IdealOutcome boot_only =
-      RunIdealFleet(series, wanted, CeilingFleet::kBootOnly);
-  // 3 units (6 CPUs) wait 4 steps; 16 steps are held at spot.
-  EXPECT_NEAR(boot_only.served_share, 1 - 4 * 6 / Demand(series), 1e-12);
-  EXPECT_NEAR(boot_only.cost_usd, 3 * 16 * 0.03 / 60, 1e-12);
-
-  // Bridged: the same units, on-demand for the 5 steps spot still boots.
-  const IdealOutcome bridged =
-      RunIdealFleet(series, wanted, CeilingFleet::kBridged);
-  EXPECT_EQ(bridged.served_share, boot_only.served_share);
-  EXPECT_NEAR(bridged.cost_usd, 3 * (5 * 0.10 + 11 * 0.03) / 60, 1e-12);
+  const IdealOutcome outcome = RunIdealFleet(series, wanted);
+  // 3 units (6 CPUs) wait 4 steps; they are paid from their launch, for
+  // 20 steps.
+  EXPECT_NEAR(outcome.served_share, 1 - 4 * 6 / Demand(series), 1e-12);
+  EXPECT_NEAR(outcome.cost_usd, 3 * 20 * 0.03 / 60, 1e-12);
 }
 
 TEST(IdealFleet, HeadroomAskedForInTimeServesTheJump) {
   const IdealSeries series = Series(StepUp(30, 10, 3));
   RuleSignals signals(series);
   const std::vector<int> wanted = RuleTargets(series, signals, {.headroom = 3});
-  const IdealOutcome outcome =
-      RunIdealFleet(series, wanted, CeilingFleet::kBootOnly);
+  const IdealOutcome outcome = RunIdealFleet(series, wanted);
   EXPECT_EQ(outcome.served_share, 1);
-  // 3 units from step 4; the 3 more asked for with the rise at step 10
-  // count from step 14, while the first 3 serve the rise.
-  EXPECT_NEAR(outcome.cost_usd, (3 * 10 + 6 * 16) * 0.03 / 60, 1e-12);
+  // 3 units paid from the start, serving from step 4 (and the rise at
+  // step 10); 3 more from the rise.
+  EXPECT_NEAR(outcome.cost_usd, (3 * 10 + 6 * 20) * 0.03 / 60, 1e-12);
 }
 
 TEST(IdealFleet, AWindowKeepsThePeakAndEndsItAfterwards) {
@@ -77,13 +68,12 @@ TEST(IdealFleet, AWindowKeepsThePeakAndEndsItAfterwards) {
   RuleSignals signals(series);
   const std::vector<int> wanted =
       RuleTargets(series, signals, {.window = absl::Minutes(8)});
-  // Wanted from step 10 through 14 + 7 = 21: held from 14 through 21.
+  // Wanted, and paid, from step 10 through 14 + 7 = 21; serving from 14.
   for (int i = 0; i < 30; ++i) {
     EXPECT_EQ(wanted[i], i >= 10 && i <= 21 ? 2 : 0) << "step " << i;
   }
-  const IdealOutcome outcome =
-      RunIdealFleet(series, wanted, CeilingFleet::kBootOnly);
-  EXPECT_NEAR(outcome.cost_usd, 2 * 8 * 0.03 / 60, 1e-12);
+  const IdealOutcome outcome = RunIdealFleet(series, wanted);
+  EXPECT_NEAR(outcome.cost_usd, 2 * 12 * 0.03 / 60, 1e-12);
   EXPECT_NEAR(outcome.served_share, 1 - 4 * 4 / Demand(series), 1e-12);
 }
 
@@ -115,23 +105,22 @@ TEST(IdealFleet, YesterdaysRiseIsAskedForBeforeItComesAgain) {
   for (int i = 60; i < 80; ++i) {
     EXPECT_EQ(wanted[i], i >= 76 ? 3 : 0) << "step " << i;
   }
-  const IdealOutcome with_daily =
-      RunIdealFleet(series, wanted, CeilingFleet::kBootOnly);
-  const IdealOutcome without = RunIdealFleet(
-      series, RuleTargets(series, signals, {}), CeilingFleet::kBootOnly);
+  const IdealOutcome with_daily = RunIdealFleet(series, wanted);
+  const IdealOutcome without =
+      RunIdealFleet(series, RuleTargets(series, signals, {}));
   // The second day's rise is served in full; the first day's is not.
   EXPECT_NEAR(with_daily.served_share, 1 - 4 * 6 / Demand(series), 1e-12);
   EXPECT_NEAR(without.served_share, 1 - 2 * 4 * 6 / Demand(series), 1e-12);
 }
 
-TEST(IdealFleet, SpotAboveOnDemandIsPaidAsTheSeriesSays) {
+TEST(IdealFleet, PaysEachMinuteAtItsPrice) {
   IdealSeries series = Series(StepUp(20, 0, 1));
-  // The series holds spot capped at on-demand already; the fleet pays it.
-  for (double& price : series.spot_usd_per_unit_hour) price = 0.10;
+  // 0.03 for the first 10 steps, 0.09 for the rest.
+  for (size_t i = 10; i < 20; ++i) series.usd_per_unit_hour[i] = 0.09;
   RuleSignals signals(series);
-  const IdealOutcome outcome = RunIdealFleet(
-      series, RuleTargets(series, signals, {}), CeilingFleet::kBridged);
-  EXPECT_NEAR(outcome.cost_usd, 16 * 0.10 / 60, 1e-12);
+  const IdealOutcome outcome =
+      RunIdealFleet(series, RuleTargets(series, signals, {}));
+  EXPECT_NEAR(outcome.cost_usd, (10 * 0.03 + 10 * 0.09) / 60, 1e-12);
 }
 
 }  // namespace
