@@ -125,6 +125,29 @@ TEST(CliCeiling, AScenarioWithoutPoliciesNeedsOne) {
   EXPECT_EQ(named.exit_code, 0) << named.output;
 }
 
+TEST(CliCeiling, DemandTheBaselineServesCostsNothing) {
+  const std::string scenario = WriteTestFile(
+      "quiet.yaml",
+      "name: quiet\n"
+      "start: \"2015-06-15T00:00:00Z\"\n"
+      "duration_s: 3600\n"
+      "market:\n"
+      "  price_trace: " +
+          Repo("data/spot_us-east-1_2015-03_2015-07_m3.medium.csv") +
+          "\n"
+          "demand:\n"
+          "  phases:\n"
+          "    - {at_s: 0, tasks: 1, per_task: {cpus: 1, mem_mib: 1024}}\n" +
+          WithPolicy());
+  Result r = RunCli("ceiling --scenario " + scenario + " --within 1.3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // A yardstick of 0 has no multiple: the cost is given in USD.
+  EXPECT_THAT(r.output,
+              HasSubstr("at no more than 1.3× the yardstick: 100.00 % served "
+                        "at 0.00 USD (window 1 min, headroom 0, jump 0, "
+                        "daily 0)"));
+}
+
 TEST(CliCeiling, UsageErrorsExitWithTwo) {
   const std::string scenario = Scenario(WithPolicy());
   for (const std::string& args :

@@ -112,11 +112,14 @@ std::string FormatCeiling(const CeilingReport& report,
                             "rule is that cheap\n",
                             *within);
     } else {
+      // A yardstick of 0 (no demand above the baseline) has no multiple.
+      const std::string ratio = Ratio(report, best->cost_usd, 3);
       absl::StrAppendFormat(
           &out,
-          "\nat no more than %g× the yardstick: %.2f %% served at %s× "
-          "(%s)\n",
-          *within, 100 * best->served_share, Ratio(report, best->cost_usd, 3),
+          "\nat no more than %g× the yardstick: %.2f %% served at %s (%s)\n",
+          *within, 100 * best->served_share,
+          ratio == "-" ? absl::StrFormat("%.2f USD", best->cost_usd)
+                       : absl::StrCat(ratio, "×"),
           RuleText(best->rule));
     }
   }
