@@ -1,7 +1,8 @@
 // `spotburst sweep`: runs a base policy with every combination of a grid of
 // settings over a scenario, on compare's thread pool, and prints one row per
 // combination (text or CSV) with the Pareto front of cost against demand
-// served marked; --chart draws them.
+// served marked; --chart draws them, with the ceiling of idealised fleets.
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/policy_runs.h"
+#include "spotburst/sim/ceiling.h"
 #include "spotburst/sim/scenario.h"
 #include "spotburst/sim/sweep.h"
 
@@ -68,6 +70,30 @@ absl::StatusOr<SweepOptions> ReadOptions(const std::vector<std::string>& args) {
   return options;
 }
 
+// The chart's ceiling: the idealised fleets' front in the runs' units,
+// when every run has the same yardstick (the grid varies no setting that
+// defines the units).
+absl::Status AddCeiling(const sim::Scenario& scenario,
+                        const std::vector<sim::SweepRun>& runs,
+                        sim::SweepReport& report) {
+  if (runs.empty()) return absl::OkStatus();
+  absl::StatusOr<sim::CeilingReport> ceiling =
+      sim::ComputeCeiling(scenario, runs.front().policy);
+  if (!ceiling.ok()) return ceiling.status();
+  for (const sim::SweepRow& row : report.rows) {
+    if (row.reference_usd != ceiling->reference_usd) return absl::OkStatus();
+  }
+  for (const sim::CeilingRow& row : ceiling->rows) {
+    if (row.on_front)
+      report.ceiling.push_back({row.cost_usd, row.served_share});
+  }
+  std::sort(report.ceiling.begin(), report.ceiling.end(),
+            [](const sim::SweepPoint& a, const sim::SweepPoint& b) {
+              return a.cost_usd < b.cost_usd;
+            });
+  return absl::OkStatus();
+}
+
 absl::StatusOr<sim::SweepReport> Sweep(const SweepOptions& options) {
   absl::StatusOr<sim::Scenario> scenario =
       sim::LoadScenarioFile(options.scenario);
@@ -88,7 +114,12 @@ absl::StatusOr<sim::SweepReport> Sweep(const SweepOptions& options) {
                                  return absl::OkStatus();
                                });
   if (!status.ok()) return status;
-  return sim::MakeSweepReport(*grid, results);
+  sim::SweepReport report = sim::MakeSweepReport(*grid, results);
+  if (!options.chart.empty()) {
+    absl::Status ceiling = AddCeiling(runs.scenario, grid->runs, report);
+    if (!ceiling.ok()) return ceiling;
+  }
+  return report;
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // WriteSweepChartSvg: a sweep's runs as cost against demand served, one dot
 // each, the Pareto front joined and numbered from left to right, the
-// yardstick as a dashed line, and under the chart the settings of each
-// point of the front. Drawn on the simulation chart's canvas.
+// yardstick as a dashed line, the ceiling of idealised fleets as a dotted
+// one, and under the chart the settings of each point of the front. Drawn
+// on the simulation chart's canvas.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -30,6 +31,7 @@ using internal::SvgChart;
 constexpr char kRunColor[] = "#1f77b4";
 constexpr char kFrontColor[] = "#d62728";
 constexpr char kYardstickColor[] = "#555555";
+constexpr char kCeilingColor[] = "#2ca02c";
 // Front points whose settings are listed under the chart (the room there);
 // the table has them all.
 constexpr size_t kListed = 11;
@@ -126,6 +128,23 @@ absl::Status WriteSweepChartSvg(const SweepReport& report,
   if (one_yardstick) {
     chart.Polyline(p, {{lo, yardstick}, {hi, yardstick}}, yardstick_line);
     legend.push_back(yardstick_line);
+  }
+  // The ceiling where it falls within the runs' ranges, left to right.
+  std::vector<Sample> ceiling;
+  for (const SweepPoint& point : report.ceiling) {
+    const double served = 100 * point.served_share;
+    if (served >= lo && served <= hi && point.cost_usd <= max_cost) {
+      ceiling.push_back({served, point.cost_usd});
+    }
+  }
+  std::sort(ceiling.begin(), ceiling.end(),
+            [](const Sample& a, const Sample& b) { return a.t < b.t; });
+  const std::string ceiling_name =
+      absl::StrFormat("ceiling: idealised rules (%d)", ceiling.size());
+  const Style ceiling_line{ceiling_name.c_str(), kCeilingColor, 1.4, "2 3"};
+  if (one_yardstick && !ceiling.empty()) {
+    chart.Polyline(p, ceiling, ceiling_line);
+    legend.push_back(ceiling_line);
   }
   for (const SweepRow& row : report.rows) {
     if (!row.on_front) {

@@ -161,6 +161,30 @@ TEST(SweepChart, IsXmlWithEveryRunAndTheFrontMarkedAndListed) {
   EXPECT_THAT(raw.str(), Not(HasSubstr("g<1>")));
 }
 
+TEST(SweepChart, DrawsTheCeilingWithinTheRunsRanges) {
+  SweepReport report = Report();
+  // The runs serve 78 % to 97 % and cost up to 150: the first point and
+  // the last are off the chart.
+  report.ceiling = {{5, 0.5}, {20, 0.85}, {60, 0.9}, {100, 0.96}, {400, 0.97}};
+  const std::string path = ::testing::TempDir() + "sweep_chart_ceiling.svg";
+  ASSERT_TRUE(WriteSweepChartSvg(report, path).ok());
+  pugi::xml_document svg;
+  ASSERT_TRUE(svg.load_file(path.c_str()));
+  const pugi::xpath_node line = svg.select_node(
+      "//polyline[@data-series='ceiling: idealised rules (3)']");
+  ASSERT_TRUE(line);
+  const std::vector<std::string> points =
+      absl::StrSplit(line.node().attribute("points").value(), ' ');
+  EXPECT_EQ(points.size(), 3u);
+
+  // Without one: no line.
+  const std::string plain = ::testing::TempDir() + "sweep_chart_plain.svg";
+  ASSERT_TRUE(WriteSweepChartSvg(Report(), plain).ok());
+  std::stringstream raw;
+  raw << std::ifstream(plain).rdbuf();
+  EXPECT_THAT(raw.str(), Not(HasSubstr("ceiling")));
+}
+
 TEST(SweepChart, NamesTheFileItCannotWrite) {
   const absl::Status s =
       WriteSweepChartSvg(Report(), "/nonexistent-dir/sweep.svg");

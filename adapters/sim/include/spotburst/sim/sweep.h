@@ -102,6 +102,9 @@ struct SweepReport {
   absl::Time end;
   std::vector<std::string> fields;
   std::vector<SweepRow> rows;  // in the grid's order
+  // The idealised fleets' Pareto front for the runs' units and yardstick
+  // (spotburst/sim/ceiling.h), cheapest first; empty when not computed.
+  std::vector<SweepPoint> ceiling;
 };
 
 // `results[i]` is the run of `grid.runs[i]`.
@@ -117,8 +120,9 @@ std::string FormatSweepTable(const SweepReport& report, SweepOrder order);
 std::string FormatSweepCsv(const SweepReport& report, SweepOrder order);
 
 // Cost against demand served, one dot per run, the Pareto front joined and
-// numbered, the yardstick as a dashed line, and a legend giving the settings
-// of each point of the front.
+// numbered, the yardstick as a dashed line, the ceiling (when the report
+// has one) as a dotted one, and a legend giving the settings of each point
+// of the front.
 absl::Status WriteSweepChartSvg(const SweepReport& report,
                                 const std::string& path);
 
