@@ -120,6 +120,8 @@ TEST(CliSweep, WritesCsvSortedByCostAndAChart) {
     ++marked;
   }
   EXPECT_EQ(marked, static_cast<size_t>(on_front));
+  // Every run has the same yardstick: the ceiling is drawn.
+  EXPECT_THAT(svg.str(), HasSubstr("data-series=\"ceiling: idealised rules ("));
 }
 
 TEST(CliSweep, DrawsTheProgressBarOnlyWhenAsked) {
