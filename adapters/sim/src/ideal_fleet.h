@@ -3,11 +3,11 @@
 // what holding it costs and serves.
 //
 //   std::vector<int> wanted = RuleTargets(series, signals, rule);
-//   IdealOutcome bridged = RunIdealFleet(series, wanted,
-//   CeilingFleet::kBridged);
+//   IdealOutcome outcome = RunIdealFleet(series, wanted);
 #ifndef SPOTBURST_SIM_SRC_IDEAL_FLEET_H_
 #define SPOTBURST_SIM_SRC_IDEAL_FLEET_H_
 
+#include <utility>
 #include <vector>
 
 #include "spotburst/resources.h"
