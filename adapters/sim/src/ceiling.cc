@@ -31,13 +31,10 @@ int StepsUntilCounted(absl::Duration shortest, bool drawn_from_a_range) {
                             : static_cast<int>(std::ceil(steps - 1e-9));
 }
 
-internal::IdealSeries Sample(const internal::RunSetup& setup,
-                             internal::DemandCurve& demand, int lag_steps) {
-  std::vector<std::unique_ptr<internal::SimMarket>> markets;
-  for (int m : setup.policy_markets) {
-    markets.push_back(
-        std::make_unique<internal::SimMarket>(*setup.histories[m]));
-  }
+// `markets`: the SimMarkets of setup.policy_markets, in order.
+internal::IdealSeries Sample(
+    const internal::RunSetup& setup, internal::DemandCurve& demand,
+    const std::vector<const internal::SimMarket*>& markets, int lag_steps) {
   const internal::UnitPricing pricing = internal::PolicyUnitPricing(setup);
   internal::IdealSeries series{
       .step_hours = absl::ToDoubleHours(kStep),
@@ -120,10 +117,16 @@ absl::StatusOr<CeilingReport> ComputeCeiling(
                        .end = setup.end,
                        .step = kStep,
                        .lag = lag_steps * kStep};
-  SPOTBURST_ASSIGN_OR_RETURN(report.reference_usd,
-                             HindsightCost(scenario, policy, setup.inputs));
+  std::vector<std::unique_ptr<internal::SimMarket>> owned;
+  std::vector<const internal::SimMarket*> markets;
+  for (int m : setup.policy_markets) {
+    owned.push_back(std::make_unique<internal::SimMarket>(*setup.histories[m]));
+    markets.push_back(owned.back().get());
+  }
   internal::DemandCurve demand = internal::MakeDemand(scenario, setup);
-  const internal::IdealSeries series = Sample(setup, demand, lag_steps);
+  report.reference_usd = internal::Hindsight(setup, demand, markets);
+  const internal::IdealSeries series =
+      Sample(setup, demand, markets, lag_steps);
   internal::RuleSignals signals(series);
   for (const CeilingRule& rule : CeilingRules()) {
     const internal::IdealOutcome outcome = internal::RunIdealFleet(

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "demand_curve.h"
 #include "sim_cloud.h"
+#include "sim_market.h"
 #include "spotburst/market.h"
 #include "spotburst/policy.h"
 #include "spotburst/resources.h"
@@ -74,6 +75,11 @@ struct UnitPricing {
   double on_demand_usd_per_hour = 0;
 };
 UnitPricing PolicyUnitPricing(const RunSetup& setup);
+
+// The hindsight reference of the run (hindsight.h); `spots`: the
+// SimMarkets of setup.policy_markets, in order.
+double Hindsight(const RunSetup& setup, const DemandCurve& demand,
+                 std::vector<const SimMarket*> spots);
 
 }  // namespace spotburst::sim::internal
 

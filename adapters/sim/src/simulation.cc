@@ -325,6 +325,20 @@ internal::DemandCurve MakeDemand(const Scenario& scenario,
                                            scenario.demand.base, setup.start);
 }
 
+double Hindsight(const RunSetup& setup, const DemandCurve& demand,
+                 std::vector<const SimMarket*> spots) {
+  UnitPricing pricing = PolicyUnitPricing(setup);
+  return HindsightCostUsd(
+      {.demand = &demand,
+       .spots = std::move(spots),
+       .weights = std::move(pricing.weights),
+       .on_demand_usd_per_hour = pricing.on_demand_usd_per_hour,
+       .baseline = setup.baseline,
+       .shape = setup.policy.instance.shape,
+       .start = setup.start,
+       .end = setup.end});
+}
+
 UnitPricing PolicyUnitPricing(const RunSetup& setup) {
   UnitPricing pricing{.on_demand_usd_per_hour = setup.on_demand_usd_per_hour};
   if (setup.market_weights.empty()) return pricing;
@@ -368,21 +382,6 @@ void ActOnNotices(absl::Time t, absl::Time until, absl::Duration poll,
       if (options.on_tick) options.on_tick(report);
     }
   }
-}
-
-// `spots`: the SimMarkets of setup.policy_markets, in order.
-double Hindsight(const RunSetup& setup, internal::DemandCurve& demand,
-                 std::vector<const internal::SimMarket*> spots) {
-  internal::UnitPricing pricing = internal::PolicyUnitPricing(setup);
-  return internal::HindsightCostUsd(
-      {.demand = &demand,
-       .spots = std::move(spots),
-       .weights = std::move(pricing.weights),
-       .on_demand_usd_per_hour = pricing.on_demand_usd_per_hour,
-       .baseline = setup.baseline,
-       .shape = setup.policy.instance.shape,
-       .start = setup.start,
-       .end = setup.end});
 }
 
 }  // namespace
@@ -468,8 +467,8 @@ absl::StatusOr<SimulationResult> RunSimulation(
   result.on_demand_usd_per_hour = setup.on_demand_usd_per_hour;
   std::vector<const internal::SimMarket*> spots;
   for (int m : setup.policy_markets) spots.push_back(&cloud.market(m));
-  result.totals =
-      accounting.Finish(cloud, Hindsight(setup, demand, std::move(spots)));
+  result.totals = accounting.Finish(
+      cloud, internal::Hindsight(setup, demand, std::move(spots)));
   result.timeline = accounting.TakeTimeline();
   if (options.keep_timeline) result.instances = internal::BuildLedger(cloud);
   return result;
@@ -488,7 +487,7 @@ absl::StatusOr<double> HindsightCost(
         std::make_unique<internal::SimMarket>(*setup.histories[m]));
     spots.push_back(markets.back().get());
   }
-  return Hindsight(setup, demand, std::move(spots));
+  return internal::Hindsight(setup, demand, std::move(spots));
 }
 
 }  // namespace spotburst::sim
