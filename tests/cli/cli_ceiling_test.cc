@@ -24,32 +24,41 @@ using ::spotburst::testing::RunCli;
 
 using ::spotburst::testing::WriteTestFile;
 
-// Two days on the 2015 m3.medium trace; demand rises past the baseline
-// each morning. `policies`: the scenario's list, YAML.
-std::string Scenario(const std::string& policies) {
+// A scenario on the 2015 m3.medium trace from 15 June: `phases` and
+// `policies` are its YAML lists' entries and whole `policies:` key.
+std::string WriteScenario(const std::string& file_name,
+                          const std::string& duration_s,
+                          const std::string& phases,
+                          const std::string& policies) {
   return WriteTestFile(
-      "ceiling_scenario.yaml",
+      file_name,
       "name: cli-ceiling\n"
       "start: \"2015-06-15T00:00:00Z\"\n"
-      "duration_s: 172800\n"
-      "market:\n"
-      "  price_trace: " +
+      "duration_s: " +
+          duration_s +
+          "\n"
+          "market:\n"
+          "  price_trace: " +
           Repo("data/spot_us-east-1_2015-03_2015-07_m3.medium.csv") +
           "\n"
           "demand:\n"
-          "  phases:\n"
-          "    - {at_s: 0, tasks: 20, per_task: {cpus: 1, mem_mib: 1024}}\n"
-          "    - {at_s: 28800, tasks: 42, per_task: {cpus: 1, mem_mib: "
-          "1024}}\n"
-          "    - {at_s: 64800, tasks: 15, per_task: {cpus: 1, mem_mib: "
-          "1024}}\n"
-          "    - {at_s: 115200, tasks: 42, per_task: {cpus: 1, mem_mib: "
-          "1024}}\n"
-          "    - {at_s: 151200, tasks: 15, per_task: {cpus: 1, mem_mib: "
-          "1024}}\n" +
-          policies);
+          "  phases:\n" +
+          phases + policies);
 }
 
+// Two days; demand rises past the baseline each morning.
+std::string Scenario(const std::string& policies) {
+  return WriteScenario(
+      "ceiling_scenario.yaml", "172800",
+      "    - {at_s: 0, tasks: 20, per_task: {cpus: 1, mem_mib: 1024}}\n"
+      "    - {at_s: 28800, tasks: 42, per_task: {cpus: 1, mem_mib: 1024}}\n"
+      "    - {at_s: 64800, tasks: 15, per_task: {cpus: 1, mem_mib: 1024}}\n"
+      "    - {at_s: 115200, tasks: 42, per_task: {cpus: 1, mem_mib: 1024}}\n"
+      "    - {at_s: 151200, tasks: 15, per_task: {cpus: 1, mem_mib: 1024}}\n",
+      policies);
+}
+
+// The scenario's `policies:`, one policy.
 std::string WithPolicy() {
   return "policies:\n  - " +
          Repo("examples/policies/experiment1-scale-up.yaml") + "\n";
@@ -126,19 +135,10 @@ TEST(CliCeiling, AScenarioWithoutPoliciesNeedsOne) {
 }
 
 TEST(CliCeiling, DemandTheBaselineServesCostsNothing) {
-  const std::string scenario = WriteTestFile(
-      "quiet.yaml",
-      "name: quiet\n"
-      "start: \"2015-06-15T00:00:00Z\"\n"
-      "duration_s: 3600\n"
-      "market:\n"
-      "  price_trace: " +
-          Repo("data/spot_us-east-1_2015-03_2015-07_m3.medium.csv") +
-          "\n"
-          "demand:\n"
-          "  phases:\n"
-          "    - {at_s: 0, tasks: 1, per_task: {cpus: 1, mem_mib: 1024}}\n" +
-          WithPolicy());
+  const std::string scenario = WriteScenario(
+      "quiet.yaml", "3600",
+      "    - {at_s: 0, tasks: 1, per_task: {cpus: 1, mem_mib: 1024}}\n",
+      WithPolicy());
   Result r = RunCli("ceiling --scenario " + scenario + " --within 1.3");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // A yardstick of 0 has no multiple: the cost is given in USD.
